@@ -1,0 +1,162 @@
+import { createHmac } from 'crypto';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export const GLOBAL_BASE_URL = 'https://api-singapore.klingai.com';
+export const CHINA_BASE_URL = 'https://api-beijing.klingai.com';
+
+/** Seconds a signed token stays valid; the vendor's example value. A fresh token is minted per request anyway. */
+const JWT_LIFETIME_SECONDS = 1800;
+/** Kling rejects a token whose `nbf` is in the future (1003); five seconds absorbs small clock drift. */
+const JWT_CLOCK_SKEW_SECONDS = 5;
+
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+
+/** Signs the HS256 token Kling expects for the access key + secret key mode (RFC 7519). */
+export function signKlingJwt(accessKey: string, secretKey: string, nowSeconds = Math.floor(Date.now() / 1000)) {
+	const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+	const payload = base64url(
+		JSON.stringify({
+			iss: accessKey,
+			exp: nowSeconds + JWT_LIFETIME_SECONDS,
+			nbf: nowSeconds - JWT_CLOCK_SKEW_SECONDS,
+		}),
+	);
+	const signature = createHmac('sha256', secretKey).update(`${header}.${payload}`).digest('base64url');
+	return `${header}.${payload}.${signature}`;
+}
+
+/** The base URL the credential points at, without a trailing slash, so `/v1/...` paths append cleanly. */
+export function resolveKlingBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const chosen = credentials.region === 'custom' ? credentials.customBaseUrl : credentials.region;
+	return String(chosen || GLOBAL_BASE_URL)
+		.trim()
+		.replace(/\/+$/, '');
+}
+
+export class KlingApi implements ICredentialType {
+	name = 'klingApi';
+
+	displayName = 'Kling API';
+
+	icon: Icon = { light: 'file:../icons/kling.svg', dark: 'file:../icons/kling.dark.svg' };
+
+	documentationUrl = 'https://kling.ai/document-api/api/get-started/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Authentication',
+			name: 'authType',
+			type: 'options',
+			default: 'apiKey',
+			options: [
+				{
+					name: 'API Key',
+					value: 'apiKey',
+					description: 'A key from the Kling developer console, sent as a bearer token',
+				},
+				{
+					name: 'Access Key and Secret Key',
+					value: 'keyPair',
+					description: 'A key pair from the Kling developer console; each request is signed into a short-lived JWT',
+				},
+			],
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			displayOptions: { show: { authType: ['apiKey'] } },
+			description: 'Also the token of a relay that mirrors the Kling API (set its address as a custom base URL)',
+		},
+		{
+			displayName: 'Access Key',
+			name: 'accessKey',
+			type: 'string',
+			required: true,
+			default: '',
+			displayOptions: { show: { authType: ['keyPair'] } },
+		},
+		{
+			displayName: 'Secret Key',
+			name: 'secretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			displayOptions: { show: { authType: ['keyPair'] } },
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			default: GLOBAL_BASE_URL,
+			description: 'Keys work only in the region they were created in',
+			options: [
+				{ name: 'Global (Singapore)', value: GLOBAL_BASE_URL },
+				{ name: 'China (Beijing)', value: CHINA_BASE_URL },
+				{ name: 'Custom Base URL', value: 'custom', description: 'A relay or proxy that mirrors the Kling API paths' },
+			],
+		},
+		{
+			displayName: 'Base URL',
+			name: 'customBaseUrl',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. https://www.kkiai.com/kling',
+			description: 'The address that /v1/... paths are appended to; a trailing slash is ignored',
+			displayOptions: { show: { region: ['custom'] } },
+		},
+	];
+
+	// A function (not a generic header template) so that every request, each poll included, gets a freshly
+	// signed token: a render that takes longer than the token's lifetime never fails on an expired one.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const token =
+			credentials.authType === 'keyPair'
+				? signKlingJwt(String(credentials.accessKey ?? ''), String(credentials.secretKey ?? ''))
+				: String(credentials.apiKey ?? '');
+		requestOptions.headers = { ...requestOptions.headers, Authorization: `Bearer ${token}` };
+		return requestOptions;
+	}
+
+	// The cheapest authenticated call: one preset element.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{ String($credentials.region === "custom" ? $credentials.customBaseUrl : $credentials.region).trim().replace(/\\/+$/, "") }}',
+			url: '/v1/general/advanced-presets-elements',
+			qs: { pageNum: 1, pageSize: 1 },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Kling rejected the credential. Check the key (or access key and secret key) and that the region matches the one the key was created in.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'The base URL does not serve the Kling API. Check the region or the custom base URL.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,49 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** Element ids are int64 digits; they stay strings from the editor to the request body. */
+export const ELEMENT_ID_PATTERN = /^\d{1,20}$/;
+
+/** The element picker: search the account's elements (and Kling's presets), or give an id or an expression. */
+export function elementLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Element',
+		name: 'element',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchElements', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 835266081714884677',
+				validation: [{ type: 'regex', properties: { regex: ELEMENT_ID_PATTERN.source, errorMessage: 'An element ID is a number, e.g. 835266081714884677' } }],
+			},
+		],
+		...overrides,
+	};
+}
+
+/** Reads an element picker value as an exact digit string, refusing anything else before a request is made. */
+export function readElementId(this: IExecuteFunctions, parameterName: string, itemIndex: number, label = 'Element'): string {
+	const raw = this.getNodeParameter(parameterName, itemIndex, '', { extractValue: true }) as unknown;
+	const value = String(raw ?? '').trim();
+	if (!value) throw new NodeOperationError(this.getNode(), `${label} is required: pick one from the list or enter its ID`, { itemIndex });
+	if (typeof raw === 'number' && !Number.isSafeInteger(raw)) {
+		throw new NodeOperationError(this.getNode(), `${label} ID ${value} has lost digits: it passed through a number`, {
+			itemIndex,
+			description: 'Pass element IDs as text, e.g. {{ $json.elementId }} from this node\'s output, not a number from a calculation.',
+		});
+	}
+	if (!ELEMENT_ID_PATTERN.test(value)) {
+		throw new NodeOperationError(this.getNode(), `${label} ID must be a number such as 835266081714884677 (it is "${value.slice(0, 40)}")`, { itemIndex });
+	}
+	return value;
+}

@@ -1,0 +1,34 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as create from './create.operation';
+import * as del from './delete.operation';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
+
+export { create, del as delete, get, getAll };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['element'] } },
+		options: [
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create an element',
+				description: 'Define a reusable character, animal, prop, costume or scene from images or a video',
+			},
+			{ name: 'Delete', value: 'delete', action: 'Delete an element', description: 'Delete a custom element' },
+			{ name: 'Get', value: 'get', action: 'Get an element', description: 'Get an element by its creation task ID' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many elements', description: 'List your elements or Kling presets' },
+		],
+		default: 'create',
+	},
+	...create.description,
+	...get.description,
+	...getAll.description,
+	...del.description,
+];

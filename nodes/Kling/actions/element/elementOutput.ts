@@ -1,0 +1,32 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { elementsOfTaskResult, type KlingElement } from '../../contract/element';
+import type { KlingTask } from '../../contract/task';
+import { taskSummary } from '../../tasks/taskOutput';
+
+/** One element as the node outputs it: `elementId` a string at the top level, ready for `{{ $json.elementId }}`. */
+export function elementOutput(element: KlingElement): IDataObject {
+	const images = element.element_image_list as { frontal_image?: string; refer_images?: Array<{ image_url?: string }> } | null;
+	const videos = element.element_video_list as { refer_videos?: Array<{ video_url?: string }> } | null;
+	const voice = element.element_voice_info;
+	return {
+		elementId: element.element_id,
+		elementName: element.element_name ?? undefined,
+		elementDescription: element.element_description ?? undefined,
+		referenceType: element.reference_type ?? undefined,
+		elementStatus: element.status ?? undefined,
+		ownedBy: element.owned_by ?? undefined,
+		voiceId: voice?.voice_id ?? undefined,
+		voiceName: voice?.voice_name ?? undefined,
+		tags: (element.tag_list ?? []).map((tag) => (tag as IDataObject).tag_id ?? (tag as IDataObject).id ?? tag),
+		frontalImage: images?.frontal_image,
+		referImages: images?.refer_images?.map((image) => image.image_url),
+		referVideos: videos?.refer_videos?.map((video) => video.video_url),
+	};
+}
+
+/** A creation task and, once it succeeded, its element (kling-api.md §3.2). */
+export function elementTaskOutput(task: KlingTask): IDataObject {
+	const [element] = elementsOfTaskResult(task.task_result);
+	return { ...(element ? elementOutput(element) : { elementId: undefined }), ...taskSummary(task) };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+import { idSchema } from './envelope';
+import { mediaSchema as mediaValue } from './media';
+
+export const ELEMENT_NAME_MAX = 20;
+export const ELEMENT_DESCRIPTION_MAX = 100;
+export const REFER_IMAGES_MIN = 1;
+export const REFER_IMAGES_MAX = 3;
+
+export const ELEMENT_TAGS = [
+	{ id: 'o_101', name: 'Hottest' },
+	{ id: 'o_102', name: 'Character' },
+	{ id: 'o_103', name: 'Animal' },
+	{ id: 'o_104', name: 'Item' },
+	{ id: 'o_105', name: 'Costume' },
+	{ id: 'o_106', name: 'Scene' },
+	{ id: 'o_107', name: 'Effect' },
+	{ id: 'o_108', name: 'Others' },
+] as const;
+
+const tagIds = ELEMENT_TAGS.map((tag) => tag.id) as [string, ...string[]];
+
+
+/** Body of `POST /v1/general/advanced-custom-elements` (kling-api.md §3.1). */
+export const createElementBodySchema = z
+	.object({
+		element_name: z.string().trim().min(1).max(ELEMENT_NAME_MAX),
+		element_description: z.string().trim().min(1).max(ELEMENT_DESCRIPTION_MAX),
+		reference_type: z.enum(['image_refer', 'video_refer']),
+		element_image_list: z
+			.object({
+				frontal_image: mediaValue,
+				refer_images: z.array(z.object({ image_url: mediaValue })).min(REFER_IMAGES_MIN).max(REFER_IMAGES_MAX),
+			})
+			.optional(),
+		element_video_list: z
+			.object({ refer_videos: z.array(z.object({ video_url: z.string().trim().min(1) })).length(1) })
+			.optional(),
+		element_voice_id: z.string().min(1).optional(),
+		tag_list: z.array(z.object({ tag_id: z.enum(tagIds) })).optional(),
+		callback_url: z.string().url().optional(),
+		external_task_id: z.string().min(1).optional(),
+	})
+	.superRefine((body, ctx) => {
+		if (body.reference_type === 'image_refer' && !body.element_image_list) {
+			ctx.addIssue({ code: 'custom', path: ['element_image_list'], message: 'is required for an image element' });
+		}
+		if (body.reference_type === 'video_refer' && !body.element_video_list) {
+			ctx.addIssue({ code: 'custom', path: ['element_video_list'], message: 'is required for a video element' });
+		}
+	});
+
+export type CreateElementBody = z.infer<typeof createElementBodySchema>;
+
+/** One element inside `task_result.elements[]` (kling-api.md §3.2). */
+export const elementSchema = z
+	.object({
+		element_id: idSchema,
+		element_name: z.string().nullish(),
+		element_description: z.string().nullish(),
+		reference_type: z.string().nullish(),
+		element_image_list: z.record(z.unknown()).nullish(),
+		element_video_list: z.record(z.unknown()).nullish(),
+		element_voice_info: z
+			.object({ voice_id: idSchema.nullish(), voice_name: z.string().nullish() })
+			.passthrough()
+			.nullish(),
+		tag_list: z.array(z.unknown()).nullish(),
+		owned_by: idSchema.nullish(),
+		status: z.string().nullish(),
+	})
+	.passthrough();
+
+export type KlingElement = z.infer<typeof elementSchema>;
+
+/**
+ * The element a task produced. The contract's shape is `task_result.elements[0]`; one client reads a flat
+ * `task_result.element_id` (UNCERTAIN in kling-api.md §3.2), so that is accepted too.
+ */
+export function elementsOfTaskResult(taskResult: Record<string, unknown> | null | undefined): KlingElement[] {
+	if (!taskResult) return [];
+	const list = z.array(elementSchema).safeParse(taskResult.elements);
+	if (list.success && list.data.length) return list.data;
+	const flat = elementSchema.safeParse(taskResult);
+	return flat.success ? [flat.data] : [];
+}

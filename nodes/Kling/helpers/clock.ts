@@ -1,0 +1,56 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+/**
+ * Time as the node sees it. Every wait (poll intervals, back-off, timeouts) goes through here so that
+ * a wait ends as soon as the execution is cancelled, and so that the test suite and the benchmarks can
+ * run Kling's minutes in milliseconds (`scale` < 1, set through the node's hidden Time Scale parameter).
+ */
+export interface Clock {
+	/** Node time in milliseconds: real time divided by the scale, so durations compare in the node's terms. */
+	now(): number;
+	/** Waits `ms` (scaled); rejects with a cancellation error the moment the execution is cancelled. */
+	sleep(ms: number): Promise<void>;
+	throwIfCancelled(): void;
+	/** Converts a duration in the node's terms into real milliseconds. */
+	scaled(ms: number): number;
+}
+
+/** Any n8n context; only executions can be cancelled, so the cancel signal is optional. */
+type ClockContext = Pick<IExecuteFunctions, 'getNode'> & { getExecutionCancelSignal?: () => AbortSignal | undefined };
+
+export function createClock(context: ClockContext, scale = 1): Clock {
+	const signal = context.getExecutionCancelSignal?.();
+	const throwIfCancelled = () => {
+		if (signal?.aborted) {
+			throw new NodeOperationError(context.getNode(), 'The execution was cancelled while waiting for Kling');
+		}
+	};
+	const scaled = (ms: number) => Math.max(0, Math.round(ms * scale));
+	return {
+		now: () => Date.now() / scale,
+		scaled,
+		throwIfCancelled,
+		async sleep(ms: number) {
+			throwIfCancelled();
+			if (!signal) return await sleep(scaled(ms));
+			let onAbort: (() => void) | undefined;
+			const aborted = new Promise<void>((resolve) => {
+				onAbort = () => resolve();
+				signal.addEventListener('abort', onAbort, { once: true });
+			});
+			try {
+				await Promise.race([sleep(scaled(ms)), aborted]);
+			} finally {
+				if (onAbort) signal.removeEventListener('abort', onAbort);
+			}
+			throwIfCancelled();
+		},
+	};
+}
+
+/** Exponential back-off for retryable answers: 1 s, 2 s, 4 s, ... capped at 30 s (kling-api.md §10). */
+export function backoffMs(attempt: number, retryAfterMs?: number): number {
+	const exponential = Math.min(30_000, 1_000 * 2 ** attempt);
+	return retryAfterMs !== undefined ? Math.max(retryAfterMs, exponential) : exponential;
+}

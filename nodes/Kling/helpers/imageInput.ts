@@ -1,0 +1,151 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { imageProblem } from './media';
+
+/** One image parameter as the user filled it in: a URL, or a binary property of the input item. */
+export interface ImageSource {
+	source?: 'url' | 'binary';
+	url?: string;
+	binaryProperty?: string;
+}
+
+/**
+ * Stands in a request body for a binary image until the moment the request is sent, so that a batch of
+ * items with 10 MB images is checked up front but encoded one request at a time (see `encodeImages`).
+ */
+export interface BinaryImageRef {
+	binaryImage: { itemIndex: number; property: string };
+}
+
+export type ImageValue = string | BinaryImageRef;
+
+const DATA_URI_PREFIX = /^data:image\/[a-z0-9.+-]+;base64,/i;
+
+/**
+ * The three fields that describe one image: where it comes from, its URL, or its binary field. With a prefix
+ * they are top-level parameters (`frontalImageSource`, ...); without, they are the values of a collection entry.
+ */
+export function imageSourceFields(
+	what: string,
+	{ prefix = '', displayOptions }: { prefix?: string; displayOptions?: INodeProperties['displayOptions'] } = {},
+): INodeProperties[] {
+	const name = (field: string) => (prefix ? `${prefix}${field[0].toUpperCase()}${field.slice(1)}` : field);
+	const shownFor = (source: 'url' | 'binary') => ({
+		...displayOptions,
+		show: { ...displayOptions?.show, [name('source')]: [source] },
+	});
+	return [
+		{
+			displayName: prefix ? `${what[0].toUpperCase()}${what.slice(1)} Source` : 'Source',
+			name: name('source'),
+			type: 'options',
+			default: 'url',
+			options: [
+				{ name: 'URL', value: 'url', description: 'A public http(s) address of a JPEG or PNG' },
+				{ name: 'Binary File', value: 'binary', description: 'A JPEG or PNG in a binary field of the input item' },
+			],
+			displayOptions,
+		},
+		{
+			displayName: prefix ? `${what[0].toUpperCase()}${what.slice(1)} URL` : 'Image URL',
+			name: name('url'),
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://example.com/character-front.png',
+			description: `Public URL of the ${what}`,
+			displayOptions: shownFor('url'),
+		},
+		{
+			displayName: prefix ? `${what[0].toUpperCase()}${what.slice(1)} Binary Field` : 'Input Binary Field',
+			name: name('binaryProperty'),
+			type: 'string',
+			default: 'data',
+			hint: 'JPEG or PNG, at most 10 MB, each side at least 300 px, aspect ratio between 1:2.5 and 2.5:1',
+			description: `Name of the binary field of the input item that holds the ${what}`,
+			displayOptions: shownFor('binary'),
+		},
+	];
+}
+
+/** Reads top-level image fields made by `imageSourceFields` with a prefix. */
+export function readImageSource(this: IExecuteFunctions, prefix: string, itemIndex: number): ImageSource {
+	return {
+		source: this.getNodeParameter(`${prefix}Source`, itemIndex, 'url') as ImageSource['source'],
+		url: this.getNodeParameter(`${prefix}Url`, itemIndex, '') as string,
+		binaryProperty: this.getNodeParameter(`${prefix}BinaryProperty`, itemIndex, 'data') as string,
+	};
+}
+
+/**
+ * Checks one image the user gave and returns what goes into the request: the URL itself, or a reference
+ * to the binary file that `encodeImages` turns into raw Base64 when the request is sent.
+ */
+export async function resolveImage(
+	this: IExecuteFunctions,
+	input: ImageSource,
+	label: string,
+	itemIndex: number,
+): Promise<ImageValue> {
+	if ((input.source ?? 'url') === 'binary') {
+		const property = String(input.binaryProperty ?? '').trim();
+		if (!property) throw new NodeOperationError(this.getNode(), `${label}: enter the name of the input binary field`, { itemIndex });
+		const binary = this.getInputData()[itemIndex]?.binary?.[property];
+		if (!binary) {
+			throw new NodeOperationError(this.getNode(), `${label}: the input item has no binary field "${property}"`, {
+				itemIndex,
+				description: 'Check the binary field name, or switch the source to URL.',
+			});
+		}
+		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, property);
+		const problem = imageProblem(bytes);
+		if (problem) {
+			throw new NodeOperationError(this.getNode(), `${label} (binary field "${property}") ${problem}`, { itemIndex });
+		}
+		return { binaryImage: { itemIndex, property } };
+	}
+	const url = String(input.url ?? '').trim();
+	if (!url) throw new NodeOperationError(this.getNode(), `${label}: enter an image URL`, { itemIndex });
+	if (DATA_URI_PREFIX.test(url)) {
+		// A data URI from an expression: Kling wants the raw Base64 without its prefix.
+		const base64 = url.replace(DATA_URI_PREFIX, '');
+		const problem = imageProblem(Buffer.from(base64, 'base64'));
+		if (problem) throw new NodeOperationError(this.getNode(), `${label} (data URI) ${problem}`, { itemIndex });
+		return base64;
+	}
+	if (!isHttpUrl(url)) {
+		throw new NodeOperationError(this.getNode(), `${label} must be an http(s) URL (it is "${truncate(url)}")`, { itemIndex });
+	}
+	return url;
+}
+
+export function isHttpUrl(value: string): boolean {
+	try {
+		const parsed = new URL(value);
+		return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && Boolean(parsed.hostname);
+	} catch {
+		return false;
+	}
+}
+
+const truncate = (value: string) => (value.length > 60 ? `${value.slice(0, 57)}...` : value);
+
+const isBinaryRef = (value: unknown): value is BinaryImageRef =>
+	typeof value === 'object' && value !== null && 'binaryImage' in value;
+
+/** Replaces every binary image reference in a request body with the file's raw Base64, just before sending. */
+export async function encodeImages(this: IExecuteFunctions, body: IDataObject): Promise<IDataObject> {
+	const visit = async (value: unknown): Promise<unknown> => {
+		if (isBinaryRef(value)) {
+			const { itemIndex, property } = value.binaryImage;
+			return (await this.helpers.getBinaryDataBuffer(itemIndex, property)).toString('base64');
+		}
+		if (Array.isArray(value)) return await Promise.all(value.map(visit));
+		if (value && typeof value === 'object') {
+			const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await visit(v)] as const));
+			return Object.fromEntries(entries);
+		}
+		return value;
+	};
+	return (await visit(body)) as IDataObject;
+}

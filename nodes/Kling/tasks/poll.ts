@@ -1,0 +1,46 @@
+import { taskListSchema, type KlingTask } from '../contract/task';
+import type { Clock } from '../helpers/clock';
+import { klingApiRequest, type KlingContext } from '../transport';
+import type { TaskProduct } from './products';
+import { findTask } from './submit';
+
+/** Polling cadence (kling-api.md §12): start near 3 s, grow by half each check, never beyond 30 s. */
+export const POLL_INTERVAL = { initialMs: 3_000, growth: 1.5, maxMs: 30_000 } as const;
+
+export function pollIntervalMs(checksSoFar: number): number {
+	return Math.min(POLL_INTERVAL.maxMs, POLL_INTERVAL.initialMs * POLL_INTERVAL.growth ** checksSoFar);
+}
+
+/**
+ * Reads the current state of several tasks of one product. One task is read directly; several are read with
+ * one list request (newest first), so the cost of a round does not grow with the number of items. A task the
+ * page does not show (an account busy with other work) falls back to a direct read.
+ */
+export async function readTasks(
+	this: KlingContext,
+	product: TaskProduct,
+	taskIds: string[],
+	clock: Clock,
+): Promise<Map<string, KlingTask>> {
+	const found = new Map<string, KlingTask>();
+	if (taskIds.length > 1) {
+		const pageSize = Math.min(500, Math.max(30, taskIds.length * 2));
+		const { data } = await klingApiRequest.call(this, {
+			method: 'GET',
+			path: product.path,
+			qs: { pageNum: 1, pageSize },
+			clock,
+		});
+		const listed = taskListSchema.safeParse(data);
+		const wanted = new Set(taskIds);
+		for (const task of listed.success ? listed.data : []) {
+			if (wanted.has(task.task_id)) found.set(task.task_id, task);
+		}
+	}
+	for (const taskId of taskIds) {
+		if (found.has(taskId)) continue;
+		const task = await findTask.call(this, product, taskId, clock);
+		if (task) found.set(taskId, task);
+	}
+	return found;
+}

@@ -1,0 +1,76 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { KLING_CODES } from '../contract/codes';
+
+/** What the package knows about a failed Kling call, kept on the error's context so callers can branch on it. */
+export interface KlingErrorContext {
+	klingCode?: number;
+	requestId?: string;
+	httpStatus?: number;
+	/** No usable answer arrived (connection, timeout, unreadable body): a create may or may not have happened. */
+	noAnswer?: boolean;
+	retryAfterMs?: number;
+}
+
+export function klingErrorContext(error: unknown): KlingErrorContext {
+	const context = (error as { context?: Record<string, unknown> })?.context;
+	return (context?.kling as KlingErrorContext | undefined) ?? {};
+}
+
+/** A Kling answer with a non-zero `code`, as an error that says what happened and how to fix it. */
+export function klingApiError(
+	node: INode,
+	details: { code: number; message: string; requestId?: string; httpStatus: number; retryAfterMs?: number },
+): NodeApiError {
+	const info = KLING_CODES[details.code];
+	const meaning = info?.meaning ?? `Kling error ${details.code}`;
+	const kling: KlingErrorContext = {
+		klingCode: details.code,
+		requestId: details.requestId,
+		httpStatus: details.httpStatus,
+		retryAfterMs: details.retryAfterMs,
+	};
+	const error = new NodeApiError(
+		node,
+		{ code: details.code, message: details.message, request_id: details.requestId ?? null } as JsonObject,
+		{
+			message: details.message ? `${meaning}: ${details.message}` : meaning,
+			description: [info?.hint, `Kling code ${details.code}`, details.requestId && `request ID ${details.requestId}`]
+				.filter(Boolean)
+				.join(' · '),
+			httpCode: String(details.httpStatus),
+			failure: failureOf(details.code, details.retryAfterMs),
+		},
+	);
+	error.context.kling = kling;
+	return error;
+}
+
+/** A call that got no Kling answer at all. Built from scratch so no request option (headers!) leaks into it. */
+export function klingNoAnswerError(node: INode, reason: string, httpStatus?: number): NodeApiError {
+	const error = new NodeApiError(node, { message: reason } as JsonObject, {
+		message: `No valid answer from Kling: ${reason}`,
+		description:
+			'Check the network and the base URL in the Kling credential. A relay that answers with an HTML page is usually down or misconfigured.',
+		httpCode: httpStatus ? String(httpStatus) : undefined,
+		failure: { cause: 'temporarily-unavailable' },
+	});
+	error.context.kling = { noAnswer: true, httpStatus } satisfies KlingErrorContext;
+	return error;
+}
+
+function failureOf(code: number, retryAfterMs?: number): NodeApiError['failure'] {
+	const cause = KLING_CODES[code]?.failure;
+	if (!cause) return undefined;
+	if (cause === 'rate-limited' || cause === 'quota-exhausted' || cause === 'temporarily-unavailable') {
+		return { cause, retryAfterMs };
+	}
+	return { cause };
+}
+
+/** Errors raised in this package already are n8n errors; anything else is wrapped so n8n can show it. */
+export function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error);
+}
