@@ -117,6 +117,16 @@ export class KlingApi implements ICredentialType {
 			description: 'The address that /v1/... paths are appended to; a trailing slash is ignored',
 			displayOptions: { show: { region: ['custom'] } },
 		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'e.g. whsec_...',
+			description:
+				'Optional. The secret from Basic Settings → Webhook in the Kling console; the Kling Trigger uses it to reject callbacks that Kling did not sign.',
+		},
 	];
 
 	// A function (not a generic header template) so that every request, each poll included, gets a freshly
