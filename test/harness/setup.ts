@@ -7,3 +7,4 @@ import path from 'node:path';
 process.env.N8N_USER_FOLDER = mkdtempSync(path.join(tmpdir(), 'kling-n8n-test-'));
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+process.env.N8N_LOG_LEVEL = 'silent';

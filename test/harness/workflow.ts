@@ -240,7 +240,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	} as unknown as IRunExecutionData;
 
 	const execution = new WorkflowExecute(additionalData, options.mode ?? 'manual', runExecutionData);
-	const running = execution.processRunExecutionData(workflow);
+	let running: ReturnType<WorkflowExecute['processRunExecutionData']>;
+	try {
+		running = execution.processRunExecutionData(workflow);
+	} catch (error) {
+		// n8n refuses to start a workflow whose nodes miss required parameters: nothing runs, nothing is sent.
+		return { run: undefined as unknown as IRun, status: 'error', output: () => [], error: { message: (error as Error).message } };
+	}
 	options.cancelSignal?.addEventListener('abort', () => running.cancel(), { once: true });
 	await running.catch(() => undefined);
 	const run = await done;

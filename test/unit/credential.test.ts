@@ -1,0 +1,40 @@
+import { createHmac } from 'node:crypto';
+
+import { KlingApi, resolveKlingBaseUrl, signKlingJwt } from '../../credentials/KlingApi.credentials';
+
+const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+
+describe('Kling API credential', () => {
+	it('signs an HS256 JWT with iss, exp = now + 1800 and nbf = now - 5', () => {
+		const token = signKlingJwt('ak-123', 'sk-456', 1_781_000_000);
+		const [header, payload, signature] = token.split('.');
+		expect(decode(header)).toEqual({ alg: 'HS256', typ: 'JWT' });
+		expect(decode(payload)).toEqual({ iss: 'ak-123', exp: 1_781_001_800, nbf: 1_780_999_995 });
+		expect(signature).toBe(createHmac('sha256', 'sk-456').update(`${header}.${payload}`).digest('base64url'));
+		expect(token).not.toMatch(/[=+/]/);
+	});
+
+	it('sends the API key as a bearer token', async () => {
+		const options = await new KlingApi().authenticate({ authType: 'apiKey', apiKey: 'key-1' }, { url: '/x', headers: { Accept: 'a' } });
+		expect(options.headers).toEqual({ Accept: 'a', Authorization: 'Bearer key-1' });
+	});
+
+	it('mints a new token for every request in key-pair mode', async () => {
+		const credential = new KlingApi();
+		const auth = (await credential.authenticate({ authType: 'keyPair', accessKey: 'ak', secretKey: 'sk' }, { url: '/x' })).headers?.Authorization;
+		expect(String(auth)).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+		expect(decode(String(auth).split('.')[1]).iss).toBe('ak');
+	});
+
+	it('resolves the base URL for each region and strips trailing slashes from a custom one', () => {
+		expect(resolveKlingBaseUrl({ region: 'https://api-singapore.klingai.com' })).toBe('https://api-singapore.klingai.com');
+		expect(resolveKlingBaseUrl({ region: 'https://api-beijing.klingai.com' })).toBe('https://api-beijing.klingai.com');
+		expect(resolveKlingBaseUrl({ region: 'custom', customBaseUrl: ' https://www.kkiai.com/kling// ' })).toBe('https://www.kkiai.com/kling');
+		expect(resolveKlingBaseUrl({})).toBe('https://api-singapore.klingai.com');
+	});
+
+	it('keeps secrets in password fields', () => {
+		const fields = Object.fromEntries(new KlingApi().properties.map((p) => [p.name, p]));
+		for (const name of ['apiKey', 'secretKey', 'webhookSecret']) expect(fields[name].typeOptions?.password).toBe(true);
+	});
+});
