@@ -7,6 +7,8 @@ export interface CompletionSettings {
 	/** Node milliseconds a task may take before the node gives up waiting. */
 	timeoutMs: number;
 	maxConcurrent: number;
+	/** Pause mode only: when the execution resumes by itself and reads the tasks one last time. */
+	waitLimitMs: number;
 }
 
 const MINUTE = 60_000;
@@ -31,7 +33,30 @@ export function completionFields(defaultTimeoutMinutes: number): INodeProperties
 					value: 'poll',
 					description: 'Check the task until it succeeds or fails, then output the result',
 				},
+				{
+					name: 'Pause Until Kling Calls Back',
+					value: 'callback',
+					description:
+						'Pause the execution (no polling, no cost while Kling works) and continue when Kling reports every task finished. Needs an n8n that Kling can reach from the internet.',
+				},
 			],
+		},
+		{
+			displayName:
+				"The node sends this execution's resume URL as each task's callback URL and sets the external task IDs itself. The execution continues once all items' tasks are finished, or at the wait limit, when it reads them one last time.",
+			name: 'callbackNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { completion: ['callback'] } },
+		},
+		{
+			displayName: 'Wait Limit (Minutes)',
+			name: 'waitLimitMinutes',
+			type: 'number',
+			default: 30,
+			typeOptions: { minValue: 1, numberPrecision: 2 },
+			description: 'How long to wait for Kling to call back before reading the tasks one last time',
+			displayOptions: { show: { completion: ['callback'] } },
 		},
 		{
 			displayName: 'Timeout (Minutes)',
@@ -56,10 +81,13 @@ export function completionFields(defaultTimeoutMinutes: number): INodeProperties
 }
 
 export function readCompletionSettings(this: IExecuteFunctions): CompletionSettings {
-	const mode = this.getNodeParameter('completion', 0, 'poll') as CompletionMode;
+	let mode = this.getNodeParameter('completion', 0, 'poll') as CompletionMode;
+	// An AI agent calling the node as a tool cannot be paused; it gets the polled result instead.
+	if (mode === 'callback' && this.isToolExecution()) mode = 'poll';
 	return {
 		mode,
 		timeoutMs: Number(this.getNodeParameter('timeoutMinutes', 0, 20)) * MINUTE,
 		maxConcurrent: Math.max(1, Math.floor(Number(this.getNodeParameter('maxConcurrentTasks', 0, 3)))),
+		waitLimitMs: Number(this.getNodeParameter('waitLimitMinutes', 0, 30)) * MINUTE,
 	};
 }

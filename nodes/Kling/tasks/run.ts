@@ -5,6 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
 import { backoffMs, createClock, type Clock } from '../helpers/clock';
 import { itemError } from '../helpers/itemError';
+import { batchCallbackUrl, batchExternalTaskId, callbackBatchKey, pauseForCallbacks, resumeAfterWaitLimit } from './callback';
 import { readCompletionSettings, type CompletionSettings } from './completion';
 import { pollIntervalMs, readTasks } from './poll';
 import type { TaskProduct } from './products';
@@ -39,13 +40,20 @@ interface Job extends Submission {
 export async function runTaskOperation(this: IExecuteFunctions, operation: TaskOperation): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const settings = readCompletionSettings.call(this);
+	if (settings.mode === 'callback') {
+		const resumed = await resumeAfterWaitLimit.call(this, operation);
+		if (resumed) return resumed;
+	}
 	const clock = createClock(this, Number(this.getNodeParameter('timeScale', 0, 1)) || 1);
 	const outputs: INodeExecutionData[][] = items.map(() => []);
+	const batch = settings.mode === 'callback' ? callbackBatchKey(this) : undefined;
+	const callbackUrl = batch && batchCallbackUrl(this.getWorkflowDataProxy(0).$execution.resumeUrl, batch, items.length);
 
 	const jobs: Job[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const body = await operation.buildRequest.call(this, itemIndex);
+			if (batch && callbackUrl) Object.assign(body, { callback_url: callbackUrl, external_task_id: batchExternalTaskId(batch, itemIndex) });
 			const externalTaskId = String(body.external_task_id ?? '') || newExternalTaskId(this, itemIndex);
 			jobs.push({ itemIndex, body: { ...body, external_task_id: externalTaskId }, externalTaskId, unanswered: 0, checks: 0, retries: 0, notBefore: 0 });
 		} catch (error) {
@@ -54,7 +62,9 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	}
 
 	await new Scheduler(this, operation, settings, clock, outputs).run(jobs);
-	return outputs.flat();
+	if (!batch) return outputs.flat();
+	const submitted = items.map((_, itemIndex) => jobs.find((job) => job.itemIndex === itemIndex)?.task);
+	return await pauseForCallbacks.call(this, operation, batch, submitted, settings.waitLimitMs, outputs.flat());
 }
 
 class Scheduler {

@@ -1,0 +1,126 @@
+import { createHash } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
+import type { TaskOperation } from './run';
+import { findTask } from './submit';
+import { taskSummary } from './taskOutput';
+
+/**
+ * Pause Until Kling Calls Back.
+ *
+ * n8n resumes a waiting execution only once, and the callback that resumes it carries one task. So every item's
+ * task gets the same resume URL, tagged with a batch key and the item count, and external task ids derived
+ * from the batch key. Each callback re-reads all of the batch's tasks: while any is unfinished the call is
+ * acknowledged and the execution keeps waiting; the call that finds all finished resumes it with every item.
+ * If no callback comes by the wait limit, n8n runs the node again, which then reads the tasks one last time
+ * instead of creating them again.
+ */
+
+const BATCH_PARAM = 'klingBatch';
+const COUNT_PARAM = 'klingItems';
+
+/** Same value in the execution that creates the tasks and in the callbacks that resume it. */
+export function callbackBatchKey(ctx: IExecuteFunctions): string {
+	return createHash('sha256')
+		.update(`${ctx.getInstanceId()}:${ctx.getExecutionId()}:${ctx.getNode().id}`)
+		.digest('hex')
+		.slice(0, 16);
+}
+
+export const batchExternalTaskId = (batch: string, itemIndex: number) => `n8n-${batch}-${itemIndex}`;
+
+export function batchCallbackUrl(resumeUrl: string, batch: string, itemCount: number): string {
+	const url = new URL(resumeUrl);
+	url.searchParams.set(BATCH_PARAM, batch);
+	url.searchParams.set(COUNT_PARAM, String(itemCount));
+	return url.toString();
+}
+
+/** What a finished batch outputs: the operation's result, or an error item for a failed or missing task. */
+async function presentBatch(
+	ctx: IExecuteFunctions,
+	operation: TaskOperation,
+	tasks: Array<KlingTask | undefined>,
+): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = [];
+	for (const [itemIndex, task] of tasks.entries()) {
+		const pairedItem = { item: itemIndex };
+		if (!task) {
+			out.push({ json: { error: 'No Kling task was created for this item: its input was refused before the pause' }, pairedItem });
+		} else if (isSucceeded(task.task_status)) {
+			out.push({ ...(await operation.present.call(ctx, task, itemIndex)), pairedItem });
+		} else {
+			const reason = task.task_status === 'failed' ? task.task_status_msg || 'the task failed' : `the task is still ${task.task_status}`;
+			out.push({ json: { error: `Kling could not create the ${operation.product.noun}: ${reason}`, ...taskSummary(task) }, pairedItem });
+		}
+	}
+	return out;
+}
+
+async function readBatch(ctx: IExecuteFunctions | IWebhookFunctions, operation: TaskOperation, batch: string, count: number) {
+	const tasks: Array<KlingTask | undefined> = [];
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		tasks.push(await findTask.call(ctx, operation.product, batchExternalTaskId(batch, itemIndex)));
+	}
+	return tasks;
+}
+
+/** After the tasks are submitted: finish at once if Kling was quick, otherwise put the execution to wait. */
+export async function pauseForCallbacks(
+	this: IExecuteFunctions,
+	operation: TaskOperation,
+	batch: string,
+	submitted: Array<KlingTask | undefined>,
+	waitLimitMs: number,
+	preWaitOutput: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	if (submitted.every((task) => !task || isFinal(task.task_status))) {
+		return await presentBatch(this, operation, submitted);
+	}
+	(this.getContext('node') as IDataObject).klingCallbackBatch = { batch, count: submitted.length };
+	await this.putExecutionToWait(new Date(Date.now() + waitLimitMs));
+	return preWaitOutput;
+}
+
+/** n8n ran the node again: the wait limit passed without a resuming callback. Read the tasks one last time. */
+export async function resumeAfterWaitLimit(this: IExecuteFunctions, operation: TaskOperation): Promise<INodeExecutionData[] | undefined> {
+	const context = this.getContext('node') as IDataObject;
+	const pending = context.klingCallbackBatch as { batch: string; count: number } | undefined;
+	if (!pending) return undefined;
+	delete context.klingCallbackBatch;
+	return await presentBatch(this, operation, await readBatch(this, operation, pending.batch, pending.count));
+}
+
+/** The node's `webhook()` in pause mode: a Kling callback on the resume URL. */
+export async function handleCallback(this: IWebhookFunctions, operationOf: (ctx: IWebhookFunctions) => TaskOperation): Promise<IWebhookResponseData> {
+	const query = this.getQueryData() as Record<string, string | undefined>;
+	const batch = query[BATCH_PARAM];
+	const count = Number(query[COUNT_PARAM]);
+	if (!batch || !/^[0-9a-f]{16}$/.test(batch) || !Number.isInteger(count) || count < 1 || count > 10_000) {
+		throw new NodeOperationError(this.getNode(), 'This resume URL is missing its Kling batch parameters');
+	}
+	const operation = operationOf(this);
+	const tasks = await readBatch(this, operation, batch, count);
+	// Re-reading every task (never trusting the body) also makes repeated, out-of-order and unsigned callbacks harmless.
+	if (!tasks.every((task) => !task || isFinal(task.task_status))) {
+		return { webhookResponse: { received: true, waiting: true } };
+	}
+	return { workflowData: [await presentBatch(asExecuteContext(this), operation, tasks)] };
+}
+
+/**
+ * Presenting a result (and downloading a video) needs only helpers, the node and its parameters, which a
+ * webhook context has too; item-specific parameter values are read as for the first item.
+ */
+function asExecuteContext(ctx: IWebhookFunctions): IExecuteFunctions {
+	return new Proxy(ctx, {
+		get(target, property, receiver) {
+			if (property === 'getNodeParameter') {
+				return (name: string, _itemIndex: number, fallback?: unknown) => target.getNodeParameter(name, fallback);
+			}
+			return Reflect.get(target, property, receiver);
+		},
+	}) as unknown as IExecuteFunctions;
+}
