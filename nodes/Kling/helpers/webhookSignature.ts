@@ -1,0 +1,86 @@
+import { createHmac, timingSafeEqual } from 'crypto';
+
+/** Standard Webhooks' replay window, and Kling's (kling-api.md §9.2): five minutes either way. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/** The three headers of a signed Kling callback, in the lower case Node gives incoming header names. */
+export const WEBHOOK_SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
+
+export type WebhookRejection = 'missing-headers' | 'stale' | 'bad-signature' | 'bad-secret';
+
+export type WebhookVerification = { ok: true } | { ok: false; reason: WebhookRejection };
+
+export type WebhookHeaders = Record<string, string | string[] | undefined>;
+
+export interface VerifyWebhookInput {
+	/** The Webhook Secret from the Kling console, `whsec_` followed by the Base64 key. */
+	secret: string;
+	/** The request headers; names are matched case-insensitively. */
+	headers: WebhookHeaders;
+	/** The body exactly as received. A string is taken as its UTF-8 bytes. */
+	rawBody: Buffer | string;
+	/** Defaults to the current time. */
+	nowSeconds?: number;
+	toleranceSeconds?: number;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const UNIX_SECONDS = /^\d{1,15}$/;
+
+/** A header by name, case-insensitively; repeated headers are joined with a space, as HTTP folding would. */
+export function headerValue(headers: WebhookHeaders, name: string): string | undefined {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers)) {
+		if (key.toLowerCase() !== wanted || value === undefined) continue;
+		return (Array.isArray(value) ? value.join(' ') : value).trim();
+	}
+	return undefined;
+}
+
+/** True when the request carries any of the signature headers, i.e. it claims to be signed. */
+export function hasSignatureHeaders(headers: WebhookHeaders): boolean {
+	return WEBHOOK_SIGNATURE_HEADERS.some((name) => headerValue(headers, name) !== undefined);
+}
+
+/** The HMAC key: the secret without its `whsec_` prefix, Base64-decoded. Undefined when that is not Base64. */
+function signingKey(secret: string): Buffer | undefined {
+	const encoded = secret.trim().replace(/^whsec_/, '');
+	if (!BASE64.test(encoded)) return undefined;
+	const key = Buffer.from(encoded, 'base64');
+	return key.length > 0 ? key : undefined;
+}
+
+/**
+ * Verifies a Kling callback signed the Standard Webhooks way (kling-api.md §9.2):
+ * `v1,` + Base64(HMAC-SHA256(key, `${webhook-id}.${webhook-timestamp}.${rawBody}`)), computed over the raw bytes
+ * (never re-serialised JSON). `webhook-signature` may list several space-separated values (during a secret
+ * rotation); any matching `v1` value is accepted and other versions are ignored. Timestamps more than
+ * `toleranceSeconds` away from now, in either direction, are rejected as replays.
+ */
+export function verifyStandardWebhook(input: VerifyWebhookInput): WebhookVerification {
+	const key = signingKey(input.secret);
+	if (!key) return { ok: false, reason: 'bad-secret' };
+
+	const id = headerValue(input.headers, 'webhook-id');
+	const timestamp = headerValue(input.headers, 'webhook-timestamp');
+	const signatures = headerValue(input.headers, 'webhook-signature');
+	// A timestamp that is not Unix seconds cannot be checked for freshness: treated like a missing header.
+	if (!id || !timestamp || !signatures || !UNIX_SECONDS.test(timestamp)) return { ok: false, reason: 'missing-headers' };
+
+	const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
+	const tolerance = input.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;
+	if (Math.abs(now - Number(timestamp)) > tolerance) return { ok: false, reason: 'stale' };
+
+	const body = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody;
+	const mac = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+	const expected = Buffer.from(`v1,${mac}`, 'utf8');
+
+	let matched = false;
+	for (const candidate of signatures.split(/\s+/)) {
+		if (!candidate.startsWith('v1,')) continue;
+		const given = Buffer.from(candidate, 'utf8');
+		// timingSafeEqual needs equal lengths; a length mismatch reveals nothing about the MAC.
+		if (given.length === expected.length && timingSafeEqual(given, expected)) matched = true;
+	}
+	return matched ? { ok: true } : { ok: false, reason: 'bad-signature' };
+}
