@@ -115,7 +115,7 @@ export function loadPackage(): Promise<Loaded> {
 }
 
 /** Hands the node the test credential data and applies the credential type's own `authenticate` function. */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(
 		private readonly credentialTypes: Record<string, ICredentialType>,
 		private readonly data: Record<string, ICredentialDataDecryptedObject>,

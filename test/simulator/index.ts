@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { checkAuthorization } from './auth';
 import { CallbackDelivery, CallbackSender } from './callbacks';
+import { FaultInjector } from './faults';
 import { parseLossless, stringifyJson } from './json';
 import { defaultFailure, elements, PRODUCT_ALIASES, voices } from './products';
 import { callbackJson, presetElements, presetVoices } from './records';
@@ -12,6 +13,7 @@ import type { KlingSimulator, LoggedRequest, SeedElementInput, SimulatorOptions,
 import { ApiError, Body, isObject } from './validation';
 
 export * from './types';
+export * from './faults';
 export { signJwt } from './auth';
 export { signWebhook } from './webhook';
 export { parseLossless, stringifyJson } from './json';
@@ -72,6 +74,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 	const callbacks: CallbackDelivery[] = [];
 	let origin = '';
 	let closed = false;
+	const faults = new FaultInjector();
 
 	const sender = new CallbackSender(
 		() => ({ webhookSecret: options.webhookSecret, callbackRetries: options.callbackRetries }),
@@ -79,7 +82,8 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 	);
 	const onStatusChange = (task: Task): void => {
 		if (closed || !task.callbackUrl) return;
-		sender.send(task.taskId, task.callbackUrl, stringifyJson(callbackJson(task, sim)));
+		const url = task.callbackUrl;
+		faults.callback(task, stringifyJson(callbackJson(task, sim)), (body) => sender.send(task.taskId, url, body));
 	};
 	const sim = new SimState(options, () => origin, onStatusChange, defaultFailure);
 
@@ -141,6 +145,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const method = (req.method ?? 'GET').toUpperCase();
 		const entry: LoggedRequest = {
+			receivedAt: Date.now(),
 			method,
 			path: url.pathname,
 			query: Object.fromEntries(url.searchParams),
@@ -151,16 +156,34 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 			code: 0,
 		};
 		requests.push(entry);
+		// Parsed here too, so a request a fault kept from the handler is still logged with its body.
+		if (rawBody !== '') {
+			try {
+				entry.body = parseLossless(rawBody);
+			} catch {
+				// logged as undefined, as documented
+			}
+		}
 		if (url.pathname.startsWith('/files/')) {
 			serveFile(method, url.pathname, res, entry);
 			return;
 		}
-		const reply = handleApi(method, url.pathname, entry.query, req, entry);
-		entry.status = reply.status;
-		entry.code = reply.code;
-		const envelope = { code: reply.code, message: reply.message, request_id: randomUUID(), data: reply.data };
-		res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' });
-		res.end(stringifyJson(envelope));
+		const handle = (): Reply => {
+			const before = sim.tasks.length;
+			const reply = handleApi(method, url.pathname, entry.query, req, entry);
+			faults.tasksCreated(sim.tasks.slice(before), entry);
+			return reply;
+		};
+		const text = (reply: Reply) =>
+			stringifyJson({ code: reply.code, message: reply.message, request_id: randomUUID(), data: reply.data });
+		const send = (reply: Reply, headers: Record<string, string> = {}) => {
+			entry.status = reply.status;
+			entry.code = reply.code;
+			res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+			res.end(text(reply));
+		};
+		if (faults.intercept({ entry, res, handle, send, text })) return;
+		send(handle());
 	}
 
 	const server = createServer((req, res) => {
@@ -211,6 +234,10 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 			if (product === undefined) return [...sim.created.values()].reduce((a, b) => a + b, 0);
 			return sim.created.get(canonical(product)) ?? 0;
 		},
+		injectFault(rule) {
+			return faults.add(rule);
+		},
+		faultLog: faults.log,
 		failTaskWhen(predicate) {
 			sim.predicates.push(predicate);
 			return () => {
@@ -256,6 +283,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 		},
 		reset() {
 			sender.cancelAll();
+			faults.reset();
 			sim.reset();
 			requests.length = 0;
 			callbacks.length = 0;
@@ -263,6 +291,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 		async close() {
 			if (closed) return;
 			closed = true;
+			faults.reset();
 			sim.stopTimers();
 			await sender.close();
 			await new Promise<void>((resolve) => {

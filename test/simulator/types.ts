@@ -1,4 +1,5 @@
 import type { CallbackDelivery } from './callbacks';
+import type { AppliedFault, FaultRule } from './faults';
 
 export interface SimulatorOptions {
 	/** Accepted bearer API keys; default ['test-api-key']. */
@@ -22,6 +23,8 @@ export interface SimulatorOptions {
 }
 
 export interface LoggedRequest {
+	/** Date.now() when the request arrived. */
+	receivedAt: number;
 	method: string;
 	/** Full request path without the query string (relay prefix included). */
 	path: string;
@@ -30,9 +33,15 @@ export interface LoggedRequest {
 	rawBody: string;
 	/** Parsed losslessly: 16+ digit integers as strings; undefined when there was no body or it did not parse. */
 	body: unknown;
+	/** HTTP status sent; 0 while a delayed answer is pending or when none was sent (dropped connection). */
 	status: number;
-	/** Envelope code; for file downloads 0 when served, 1203 when not found. */
+	/**
+	 * Envelope code; for file downloads 0 when served, 1203 when not found. NO_ENVELOPE_CODE (-1) when the fault
+	 * sent no envelope (dropped, HTML page, truncated JSON).
+	 */
 	code: number;
+	/** The request fault applied to this request, if any. */
+	fault?: AppliedFault;
 }
 
 export type { CallbackDelivery };
@@ -78,6 +87,14 @@ export interface KlingSimulator {
 	/** Mutable at runtime; timing changes apply to tasks created afterwards. */
 	options: Required<SimulatorOptions>;
 	/**
+	 * Switches a fault on (see faults.ts): a request fault shapes the answer to matching requests, a task fault
+	 * ('stuck') or callback fault the life of tasks made by matching creates. Applies `times` times (default 1).
+	 * Returns a function that removes the rule. reset() removes every rule.
+	 */
+	injectFault(rule: FaultRule): () => void;
+	/** Every fault applied so far, in order; cleared by reset(). */
+	readonly faultLog: readonly AppliedFault[];
+	/**
 	 * Registers a rule evaluated on every accepted create: a returned string makes that task end 'failed' with it
 	 * as task_status_msg. `body` is the parsed request body. Returns a function that removes the rule.
 	 */
@@ -93,9 +110,9 @@ export interface KlingSimulator {
 	presetVoiceIds(): string[];
 	/** Tasks created so far (seeded ones included), oldest first. */
 	tasks(product?: string): TaskSnapshot[];
-	/** Resolves once no task is in flight and no callback is being delivered. */
+	/** Resolves once no task is in flight and no callback is being delivered (never while a 'stuck' task exists). */
 	idle(timeoutMs?: number): Promise<void>;
-	/** Clears log, tasks, elements, voices, callbacks, counters and failTaskWhen rules (presets stay). */
+	/** Clears log, tasks, elements, voices, callbacks, counters, failTaskWhen rules and faults (presets stay). */
 	reset(): void;
 	close(): Promise<void>;
 }

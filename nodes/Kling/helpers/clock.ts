@@ -54,3 +54,10 @@ export function backoffMs(attempt: number, retryAfterMs?: number): number {
 	const exponential = Math.min(30_000, 1_000 * 2 ** attempt);
 	return retryAfterMs !== undefined ? Math.max(retryAfterMs, exponential) : exponential;
 }
+
+/** The clock of a running node, scaled by its hidden Time Scale parameter (always 1 outside tests). */
+export function nodeClock(context: ClockContext & { getNodeParameter?: unknown; getInputData?: unknown }): Clock {
+	const execution = typeof context.getInputData === 'function' ? (context as unknown as IExecuteFunctions) : undefined;
+	const scale = execution ? Number(execution.getNodeParameter('timeScale', 0, 1)) || 1 : 1;
+	return createClock(context, scale);
+}

@@ -14,13 +14,14 @@ export function itemError(
 ): INodeExecutionData {
 	const known = error instanceof NodeApiError || error instanceof NodeOperationError;
 	const wrapped = known ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-	wrapped.context.itemIndex = itemIndex;
-	if (note) wrapped.description = [wrapped.description, note].filter(Boolean).join(' ');
+	const description = [wrapped.description, note].filter(Boolean).join(' ');
 	if (this.continueOnFail()) {
 		const json: IDataObject = { error: wrapped.message };
 		for (const [key, value] of Object.entries(extra)) if (value !== undefined) json[key] = value;
-		if (wrapped.description) json.description = wrapped.description;
+		if (description) json.description = description;
 		return { json, pairedItem: { item: itemIndex } };
 	}
+	wrapped.context.itemIndex = itemIndex;
+	if (description) wrapped.description = description;
 	throw wrapped;
 }

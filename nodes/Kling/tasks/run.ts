@@ -3,7 +3,7 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
-import { backoffMs, createClock, type Clock } from '../helpers/clock';
+import { backoffMs, nodeClock, type Clock } from '../helpers/clock';
 import { itemError } from '../helpers/itemError';
 import { batchCallbackUrl, batchExternalTaskId, callbackBatchKey, pauseForCallbacks, resumeAfterWaitLimit } from './callback';
 import { readCompletionSettings, type CompletionSettings } from './completion';
@@ -44,7 +44,7 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 		const resumed = await resumeAfterWaitLimit.call(this, operation);
 		if (resumed) return resumed;
 	}
-	const clock = createClock(this, Number(this.getNodeParameter('timeScale', 0, 1)) || 1);
+	const clock = nodeClock(this);
 	const outputs: INodeExecutionData[][] = items.map(() => []);
 	const batch = settings.mode === 'callback' ? callbackBatchKey(this) : undefined;
 	const callbackUrl = batch && batchCallbackUrl(this.getWorkflowDataProxy(0).$execution.resumeUrl, batch, items.length);
@@ -195,9 +195,15 @@ class Scheduler {
 	/** Records an item's error, or stops the node; tasks still running are named so none is lost. */
 	private fail(job: Job, error: unknown) {
 		const running = this.inFlight.filter((other) => other !== job).map((other) => other.task!.task_id);
-		const note = running.length
-			? `Tasks still running on Kling for other items: ${running.join(', ')}. Fetch them later with Get.`
-			: undefined;
+		const own = job.task && !isFinal(job.task.task_status) ? job.task.task_id : undefined;
+		const text = error instanceof Error ? `${error.message} ${(error as { description?: string }).description ?? ''}` : '';
+		const note =
+			[
+				own && !text.includes(own) && `This item's task ${own} may still be running on Kling; fetch it later with Get.`,
+				running.length && `Tasks still running on Kling for other items: ${running.join(', ')}. Fetch them later with Get.`,
+			]
+				.filter(Boolean)
+				.join(' ') || undefined;
 		this.outputs[job.itemIndex] = [itemError.call(this.ctx, error, job.itemIndex, { taskId: job.task?.task_id, externalTaskId: job.externalTaskId }, note)];
 	}
 

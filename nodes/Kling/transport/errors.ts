@@ -56,6 +56,7 @@ export function klingNoAnswerError(node: INode, reason: string, httpStatus?: num
 		httpCode: httpStatus ? String(httpStatus) : undefined,
 		failure: { cause: 'temporarily-unavailable' },
 	});
+	error.message = `No valid answer from Kling: ${reason}`;
 	error.context.kling = { noAnswer: true, httpStatus } satisfies KlingErrorContext;
 	return error;
 }

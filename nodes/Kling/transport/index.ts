@@ -11,7 +11,7 @@ import type {
 import { resolveKlingBaseUrl } from '../../../credentials/KlingApi.credentials';
 import { KLING_CODES, TOKEN_TIMING_CODES } from '../contract/codes';
 import { envelopeSchema } from '../contract/envelope';
-import { backoffMs, createClock, type Clock } from '../helpers/clock';
+import { backoffMs, nodeClock, type Clock } from '../helpers/clock';
 import { parseJsonLossless } from '../helpers/losslessJson';
 import { asNodeError, klingApiError, klingErrorContext, klingNoAnswerError } from './errors';
 
@@ -47,7 +47,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * envelope, and turned into a clear error whenever `code` is not 0, whatever the HTTP status.
  */
 export async function klingApiRequest(this: KlingContext, request: KlingRequest): Promise<KlingResponse> {
-	const clock = request.clock ?? createClock(this);
+	const clock = request.clock ?? nodeClock(this);
 	const retryTransient = request.retryTransient ?? request.method === 'GET';
 	let tokenRetried = false;
 	for (let attempt = 0; ; attempt++) {
@@ -88,10 +88,20 @@ async function sendOnce(this: KlingContext, request: KlingRequest, clock: Clock)
 		clock.throwIfCancelled();
 		throw klingNoAnswerError(this.getNode(), describeTransportFailure(error));
 	}
-	return unwrapEnvelope.call(this, response);
+	return unwrapEnvelope.call(this, response, credentials);
 }
 
-function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse): KlingResponse {
+/** Strips bearer tokens, JWTs and the credential's own secrets from text a server sent back. */
+function redactSecrets(text: string, credentials: IDataObject): string {
+	let out = text.replace(/Bearer\s+\S+/gi, 'Bearer [redacted]').replace(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/g, '[redacted]');
+	for (const key of ['apiKey', 'secretKey', 'accessKey']) {
+		const secret = credentials[key];
+		if (typeof secret === 'string' && secret.length >= 4) out = out.split(secret).join('[redacted]');
+	}
+	return out;
+}
+
+function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, credentials: IDataObject): KlingResponse {
 	const status = response.statusCode;
 	const text = typeof response.body === 'string' ? response.body : String(response.body ?? '');
 	let parsed: unknown;
@@ -105,7 +115,8 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse): Kli
 	if (!envelope.success) {
 		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with JSON that is not a Kling response`, status);
 	}
-	const { code, message, request_id: requestId, data } = envelope.data;
+	const { code, request_id: requestId, data } = envelope.data;
+	const message = redactSecrets(envelope.data.message, credentials);
 	if (code !== 0) {
 		throw klingApiError(this.getNode(), {
 			code,
