@@ -3,6 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as element from './actions/element/Element.resource';
 import { router } from './actions/router';
+import * as video from './actions/video/Video.resource';
+import * as voice from './actions/voice/Voice.resource';
 import { listSearch } from './methods';
 
 export class Kling implements INodeType {
@@ -13,7 +15,7 @@ export class Kling implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Create reusable Kling AI elements (characters, props, scenes) and use them in videos',
+		description: 'Create reusable Kling AI elements (characters, props, scenes) and voices, and use them in videos',
 		defaults: { name: 'Kling' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -25,10 +27,16 @@ export class Kling implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Element', value: 'element' }],
+				options: [
+					{ name: 'Element', value: 'element', description: 'Reusable characters, props and scenes' },
+					{ name: 'Video', value: 'video', description: 'Videos made with elements, images and voices' },
+					{ name: 'Voice', value: 'voice', description: 'Custom voices to bind to elements or use in videos' },
+				],
 				default: 'element',
 			},
 			...element.description,
+			...video.description,
+			...voice.description,
 			{
 				// Not shown in the editor. The test suite and the benchmarks set it below 1 to run Kling's minutes
 				// of polling and back-off in milliseconds; real workflows always run at 1.

@@ -5,38 +5,70 @@ import { itemError } from '../helpers/itemError';
 import { runTaskOperation, type TaskOperation } from '../tasks/run';
 import { createElement } from './element/create.operation';
 import * as element from './element/Element.resource';
+import { generateElementViews } from './element/generateViews.operation';
 import type { KlingType } from './node.type';
+import { imageToVideo } from './video/imageToVideo.operation';
+import { motionControl } from './video/motionControl.operation';
+import { omniVideo } from './video/omni.operation';
+import * as video from './video/Video.resource';
+import { createVoice } from './voice/create.operation';
+import * as voice from './voice/Voice.resource';
 
-type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+/** Reads or changes something item by item; the output is JSON only. */
+type JsonOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+
+/** Item by item, with an output item that may carry binary data (a downloaded video). */
+interface ItemOperation {
+	executeItem(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData>;
+}
+
+type Operation = TaskOperation | JsonOperation | ItemOperation;
 
 /**
  * Operations that create a Kling task run over all items at once (submitted together, awaited together);
  * the others run item by item.
  */
-const operations: { [R in KlingType['resource']]: Record<string, TaskOperation | ItemOperation> } = {
+const operations: { [R in KlingType['resource']]: Record<Extract<KlingType, { resource: R }>['operation'], Operation> } = {
 	element: {
 		create: createElement,
+		generateViews: generateElementViews,
 		get: element.get.execute,
 		getAll: element.getAll.execute,
 		delete: element.delete.execute,
+	},
+	video: {
+		omni: omniVideo,
+		imageToVideo,
+		motionControl,
+		get: { executeItem: video.get.execute },
+	},
+	voice: {
+		create: createVoice,
+		get: voice.get.execute,
+		getAll: voice.getAll.execute,
+		delete: voice.delete.execute,
 	},
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = (operations as Record<string, Record<string, TaskOperation | ItemOperation> | undefined>)[resource]?.[operationName];
+	const operation = (operations as Record<string, Record<string, Operation> | undefined>)[resource]?.[operationName];
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of resource "${resource}" is not supported`);
 	}
-	if (typeof operation !== 'function') return [await runTaskOperation.call(this, operation)];
+	if ('product' in operation) return [await runTaskOperation.call(this, operation)];
 
 	const out: INodeExecutionData[] = [];
 	const items = this.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const result = await operation.call(this, itemIndex);
-			out.push(...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(result), { itemData: { item: itemIndex } }));
+			if (typeof operation === 'function') {
+				const result = await operation.call(this, itemIndex);
+				out.push(...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(result), { itemData: { item: itemIndex } }));
+			} else {
+				out.push({ ...(await operation.executeItem.call(this, itemIndex)), pairedItem: { item: itemIndex } });
+			}
 		} catch (error) {
 			out.push(itemError.call(this, error, itemIndex));
 		}

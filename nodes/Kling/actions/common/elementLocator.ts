@@ -34,6 +34,11 @@ export function elementLocator(overrides: Partial<INodeProperties> = {}): INodeP
 /** Reads an element picker value as an exact digit string, refusing anything else before a request is made. */
 export function readElementId(this: IExecuteFunctions, parameterName: string, itemIndex: number, label = 'Element'): string {
 	const raw = this.getNodeParameter(parameterName, itemIndex, '', { extractValue: true }) as unknown;
+	return checkElementId.call(this, raw, itemIndex, label);
+}
+
+/** The checks of `readElementId` for a value read some other way (e.g. a picker inside a fixed collection). */
+export function checkElementId(this: IExecuteFunctions, raw: unknown, itemIndex: number, label = 'Element'): string {
 	const value = String(raw ?? '').trim();
 	if (!value) throw new NodeOperationError(this.getNode(), `${label} is required: pick one from the list or enter its ID`, { itemIndex });
 	if (typeof raw === 'number' && !Number.isSafeInteger(raw)) {

@@ -2,10 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
 import * as del from './delete.operation';
+import * as generateViews from './generateViews.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
-export { create, del as delete, get, getAll };
+export { create, del as delete, generateViews, get, getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -22,6 +23,12 @@ export const description: INodeProperties[] = [
 				description: 'Define a reusable character, animal, prop, costume or scene from images or a video',
 			},
 			{ name: 'Delete', value: 'delete', action: 'Delete an element', description: 'Delete a custom element' },
+			{
+				name: 'Generate Views',
+				value: 'generateViews',
+				action: 'Generate views for an element',
+				description: 'Have Kling draw extra views of a subject from its frontal image, for an image element',
+			},
 			{ name: 'Get', value: 'get', action: 'Get an element', description: 'Get an element by its creation task ID' },
 			{ name: 'Get Many', value: 'getAll', action: 'Get many elements', description: 'List your elements or Kling presets' },
 		],
@@ -31,4 +38,5 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...getAll.description,
 	...del.description,
+	...generateViews.description,
 ];

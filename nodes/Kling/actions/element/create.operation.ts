@@ -9,11 +9,13 @@ import {
 	REFER_IMAGES_MAX,
 } from '../../contract/element';
 import { imageSourceFields, isHttpUrl, readImageSource, resolveImage, type ImageSource } from '../../helpers/imageInput';
+import { generateAdditionalViews } from '../../helpers/multiShot';
 import { parseRequestBody } from '../../helpers/validation';
 import { completionFields } from '../../tasks/completion';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
 import { taskOptionsField, readTaskOptions } from '../common/taskOptions';
+import { readVoiceId, voiceLocator } from '../common/voiceLocator';
 import { elementTaskOutput } from './elementOutput';
 
 const properties: INodeProperties[] = [
@@ -59,6 +61,15 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { referenceType: ['image_refer'] } },
 	},
 	{
+		displayName: 'Generate Additional Views',
+		name: 'generateViews',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to have Kling draw the other views (AI multi-shot, a separate paid task) when no additional images are given. The first of its three candidate sets becomes the additional images.',
+		displayOptions: { show: { referenceType: ['image_refer'] } },
+	},
+	{
 		displayName: 'Video URL',
 		name: 'videoUrl',
 		type: 'string',
@@ -68,14 +79,12 @@ const properties: INodeProperties[] = [
 		hint: 'MP4 or MOV, 3 to 8 seconds, 1080p, 16:9 or 9:16, at most 200 MB, one realistic person. Kling checks these when it downloads the clip.',
 		displayOptions: { show: { referenceType: ['video_refer'] } },
 	},
-	{
-		displayName: 'Voice ID',
+	voiceLocator({
+		displayName: 'Voice',
 		name: 'voiceId',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. 829824295736356877',
+		required: false,
 		description: 'A custom or preset voice to bind to the element (characters only). Leave empty for no voice.',
-	},
+	}),
 	{
 		displayName: 'Tags',
 		name: 'tags',
@@ -101,7 +110,7 @@ const FIELD_LABELS = {
 	'element_image_list.refer_images': 'Additional Images',
 	element_video_list: 'Video URL',
 	'element_video_list.refer_videos': 'Video URL',
-	element_voice_id: 'Voice ID',
+	element_voice_id: 'Voice',
 	tag_list: 'Tags',
 	callback_url: 'Callback URL',
 	external_task_id: 'External Task ID',
@@ -117,10 +126,13 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	if (referenceType === 'image_refer') {
 		const frontal = readImageSource.call(this, 'frontalImage', i);
 		const additional = this.getNodeParameter('additionalImages.image', i, []) as ImageSource[];
+		if (additional.length === 0 && this.getNodeParameter('generateViews', i, false)) {
+			return await buildWithGeneratedViews.call(this, body, frontal, i);
+		}
 		if (additional.length < 1 || additional.length > REFER_IMAGES_MAX) {
 			throw new NodeOperationError(this.getNode(), `Additional Images needs 1 to ${REFER_IMAGES_MAX} images (it has ${additional.length})`, {
 				itemIndex: i,
-				description: 'An image element is made from a frontal image plus 1 to 3 other views of the same subject.',
+				description: 'An image element is made from a frontal image plus 1 to 3 other views of the same subject. Or turn on Generate Additional Views.',
 			});
 		}
 		body.element_image_list = {
@@ -140,11 +152,29 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		}
 		body.element_video_list = { refer_videos: [{ video_url: videoUrl }] };
 	}
-	const voiceId = String(this.getNodeParameter('voiceId', i, '')).trim();
+	addCommonFields.call(this, body, i);
+	return parseRequestBody.call(this, createElementBodySchema, body, FIELD_LABELS, i) as IDataObject;
+}
+
+function addCommonFields(this: IExecuteFunctions, body: IDataObject, i: number) {
+	const voiceId = readVoiceId.call(this, 'voiceId', i);
 	if (voiceId) body.element_voice_id = voiceId;
 	const tags = this.getNodeParameter('tags', i, []) as string[];
 	if (tags.length) body.tag_list = tags.map((tagId) => ({ tag_id: tagId }));
 	Object.assign(body, readTaskOptions.call(this, i));
+}
+
+/**
+ * Only a frontal image and Generate Additional Views: the rest of the request is checked first (with the
+ * frontal image standing in for the views), so a bad name costs no multi-shot task; then Kling draws the views.
+ */
+async function buildWithGeneratedViews(this: IExecuteFunctions, body: IDataObject, frontal: ImageSource, i: number): Promise<IDataObject> {
+	const frontalImage = await resolveImage.call(this, frontal, 'Frontal Image', i);
+	addCommonFields.call(this, body, i);
+	const imageList = (referImages: unknown[]) => ({ frontal_image: frontalImage, refer_images: referImages }) as IDataObject;
+	parseRequestBody.call(this, createElementBodySchema, { ...body, element_image_list: imageList([{ image_url: frontalImage }]) }, FIELD_LABELS, i);
+	const views = await generateAdditionalViews.call(this, frontalImage, i);
+	body.element_image_list = imageList(views.slice(0, REFER_IMAGES_MAX).map((url) => ({ image_url: url })));
 	return parseRequestBody.call(this, createElementBodySchema, body, FIELD_LABELS, i) as IDataObject;
 }
 

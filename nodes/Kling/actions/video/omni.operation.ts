@@ -1,0 +1,241 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import {
+	OMNI_ELEMENTS_MAX,
+	OMNI_IMAGES_MAX,
+	omniVideoBodySchema,
+	SHOTS_MAX,
+	type OmniModel,
+	type OmniVideoBody,
+} from '../../contract/video';
+import { imageSourceFields, resolveImage, type ImageSource } from '../../helpers/imageInput';
+import { parseRequestBody } from '../../helpers/validation';
+import { completionFields } from '../../tasks/completion';
+import { PRODUCTS } from '../../tasks/products';
+import type { TaskOperation } from '../../tasks/run';
+import { elementListField, readElementList } from '../common/elementList';
+import { readTaskOptions, taskOptionsField } from '../common/taskOptions';
+import { applyOmniRules } from './omniChecks';
+import { durationField, modeField, placeholder, promptField, readText, readWatermark, watermarkField } from './videoFields';
+import { downloadFields, presentVideo } from './videoOutput';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		default: 'kling-v3-omni',
+		options: [
+			{ name: 'Kling 3.0 Omni', value: 'kling-v3-omni', description: 'Image and video character elements, sound, 4K, 3 to 15 s' },
+			{ name: 'Kling O1', value: 'kling-video-o1', description: 'Image elements only, no sound, 3 to 10 s' },
+		],
+	},
+	promptField({
+		placeholder: 'e.g. @Captain Mira walks into <<<image_1>>> and greets <<<element_2>>>',
+		description: `What happens in the video, up to 2500 characters. Refer to inputs by position: ${placeholder('element_1')} is the first of Elements, ${placeholder('image_1')} the first of Images, ${placeholder('video_1')} the reference video. Or write @ and an element's name (e.g. @Captain Mira): the node turns it into that element's placeholder.`,
+	}),
+	elementListField({
+		max: OMNI_ELEMENTS_MAX,
+		description: `Elements in order: the first is ${placeholder('element_1')}, the second ${placeholder('element_2')}, and so on. Reference images plus image elements: at most 7, or 4 with a reference video. Kling O1 takes image elements only; Kling 3.0 Omni takes at most 3 elements with a first frame and at most 3 video characters.`,
+	}),
+	{
+		displayName: 'Images',
+		name: 'images',
+		type: 'fixedCollection',
+		placeholder: 'Add Image',
+		default: {},
+		typeOptions: { multipleValues: true, sortable: true, maxAllowed: OMNI_IMAGES_MAX },
+		description: `Images in order: the first is ${placeholder('image_1')}, and so on. An end frame needs a first frame; frames cannot be used while a base video is edited.`,
+		options: [
+			{
+				displayName: 'Image',
+				name: 'image',
+				values: [
+					{
+						displayName: 'Use As',
+						name: 'use',
+						type: 'options',
+						default: 'reference',
+						options: [
+							{ name: 'Reference', value: 'reference', description: 'Something to show in the video' },
+							{ name: 'First Frame', value: 'first_frame', description: 'The video starts from this image' },
+							{ name: 'End Frame', value: 'end_frame', description: 'The video ends on this image' },
+						],
+					},
+					...imageSourceFields('image'),
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Reference Video',
+		name: 'referenceVideo',
+		type: 'fixedCollection',
+		placeholder: 'Add Reference Video',
+		default: {},
+		typeOptions: { multipleValues: true, maxAllowed: 1 },
+		description: `One video, referred to as ${placeholder('video_1')}. Sound must be off with it.`,
+		options: [
+			{
+				displayName: 'Video',
+				name: 'video',
+				values: [
+					{ displayName: 'Video URL', name: 'url', type: 'string', default: '', placeholder: 'e.g. https://example.com/clip.mp4', hint: 'MP4 or MOV, 3 to 10 seconds, 720 to 2160 px, at most 200 MB' },
+					{
+						displayName: 'Use As',
+						name: 'referType',
+						type: 'options',
+						default: 'base',
+						options: [
+							{ name: 'Video to Edit', value: 'base', description: 'Change this video as the prompt says; the output keeps its length' },
+							{ name: 'Style and Camera Reference', value: 'feature', description: 'Borrow its look or camera moves for a new video' },
+						],
+					},
+					{ displayName: 'Keep Original Sound', name: 'keepOriginalSound', type: 'boolean', default: true, description: 'Whether the output keeps the sound of this video' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Sound',
+		name: 'sound',
+		type: 'options',
+		default: 'off',
+		options: [
+			{ name: 'Off', value: 'off' },
+			{ name: 'On', value: 'on', description: 'Kling generates sound and speech; not with a reference video' },
+		],
+		displayOptions: { show: { model: ['kling-v3-omni'] } },
+	},
+	modeField(),
+	{
+		displayName: 'Aspect Ratio',
+		name: 'aspectRatio',
+		type: 'options',
+		default: '16:9',
+		options: [
+			{ name: '16:9', value: '16:9' },
+			{ name: '9:16', value: '9:16' },
+			{ name: '1:1', value: '1:1' },
+			{ name: 'Match the First Frame or Video', value: 'auto', description: 'Needs a first frame or a video to edit' },
+		],
+	},
+	durationField(15, 'Length of the video: 3 to 10 seconds with Kling O1 (only 5 or 10 with just a prompt or a first frame), 3 to 15 with Kling 3.0 Omni. Ignored when a video is edited.'),
+	{ displayName: 'Multi-Shot', name: 'multiShot', type: 'boolean', default: false, description: 'Whether the video is cut into several shots' },
+	{
+		displayName: 'Shot Type',
+		name: 'shotType',
+		type: 'options',
+		default: 'customize',
+		options: [
+			{ name: 'Custom Shots', value: 'customize', description: 'You describe each shot and its length; the Prompt is not used' },
+			{ name: 'Automatic', value: 'intelligence', description: 'Kling cuts the Prompt into shots' },
+		],
+		displayOptions: { show: { multiShot: [true] } },
+	},
+	{
+		displayName: 'Shots',
+		name: 'shots',
+		type: 'fixedCollection',
+		placeholder: 'Add Shot',
+		default: {},
+		typeOptions: { multipleValues: true, sortable: true, maxAllowed: SHOTS_MAX },
+		description: '1 to 6 shots in order; their lengths must add up to the Duration',
+		displayOptions: { show: { multiShot: [true], shotType: ['customize'] } },
+		options: [
+			{
+				displayName: 'Shot',
+				name: 'shot',
+				values: [
+					{ displayName: 'Prompt', name: 'prompt', type: 'string', default: '', description: 'What happens in this shot, up to 512 characters; placeholders and @names work here too' },
+					{ displayName: 'Duration (Seconds)', name: 'duration', type: 'number', default: 5, typeOptions: { minValue: 1, maxValue: 15 } },
+				],
+			},
+		],
+	},
+	watermarkField,
+	...completionFields(30),
+	...downloadFields({ show: { completion: ['poll'] } }),
+	taskOptionsField,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['omni'] } }, properties);
+
+const FIELD_LABELS = {
+	model_name: 'Model',
+	prompt: 'Prompt',
+	multi_shot: 'Multi-Shot',
+	shot_type: 'Shot Type',
+	multi_prompt: 'Shots',
+	'multi_prompt.prompt': 'Shot Prompt',
+	'multi_prompt.duration': 'Shot Duration',
+	image_list: 'Images',
+	element_list: 'Elements',
+	video_list: 'Reference Video',
+	'video_list.video_url': 'Reference Video URL',
+	sound: 'Sound',
+	mode: 'Mode',
+	aspect_ratio: 'Aspect Ratio',
+	duration: 'Duration',
+	watermark_info: 'Watermark',
+	callback_url: 'Callback URL',
+	external_task_id: 'External Task ID',
+};
+
+interface ImageEntry extends ImageSource {
+	use?: 'reference' | 'first_frame' | 'end_frame';
+}
+
+async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const model = this.getNodeParameter('model', i) as OmniModel;
+	const elements = readElementList.call(this, i);
+	const images = this.getNodeParameter('images.image', i, []) as ImageEntry[];
+	const videos = this.getNodeParameter('referenceVideo.video', i, []) as Array<{ url?: string; referType?: string; keepOriginalSound?: boolean }>;
+	const multiShot = this.getNodeParameter('multiShot', i, false) as boolean;
+	const shotType = multiShot ? (this.getNodeParameter('shotType', i, 'customize') as string) : undefined;
+	const shots = shotType === 'customize' ? (this.getNodeParameter('shots.shot', i, []) as Array<{ prompt?: string; duration?: number }>) : [];
+	const aspectRatio = this.getNodeParameter('aspectRatio', i, '16:9') as string;
+	const baseEdit = videos.some((video) => (video.referType ?? 'base') === 'base');
+	const body: IDataObject = {
+		model_name: model,
+		prompt: readText.call(this, 'prompt', i),
+		multi_shot: multiShot || undefined,
+		shot_type: shotType,
+		multi_prompt: shots.length ? shots.map((shot, n) => ({ index: n + 1, prompt: String(shot.prompt ?? ''), duration: String(shot.duration ?? '') })) : undefined,
+		image_list: images.length
+			? await Promise.all(
+					images.map(async (image, n) => ({
+						image_url: await resolveImage.call(this, image, `Image ${n + 1}`, i),
+						...(image.use && image.use !== 'reference' ? { type: image.use } : {}),
+					})),
+				)
+			: undefined,
+		element_list: elements.length ? elements.map(({ id }) => ({ element_id: id })) : undefined,
+		video_list: videos.length
+			? videos.map((video) => ({
+					video_url: String(video.url ?? '').trim(),
+					refer_type: video.referType ?? 'base',
+					keep_original_sound: video.keepOriginalSound === false ? 'no' : 'yes',
+				}))
+			: undefined,
+		// Kling O1 makes no sound; the field only exists for 3.0 Omni.
+		sound: model === 'kling-v3-omni' ? (this.getNodeParameter('sound', i, 'off') as string) : undefined,
+		mode: this.getNodeParameter('mode', i) as string,
+		aspect_ratio: aspectRatio === 'auto' ? undefined : aspectRatio,
+		// An edited video keeps its own length, so no duration is sent.
+		duration: baseEdit ? undefined : String(this.getNodeParameter('duration', i, '5')),
+		watermark_info: readWatermark.call(this, i),
+		...readTaskOptions.call(this, i),
+	};
+	const checked = parseRequestBody.call(this, omniVideoBodySchema, body, FIELD_LABELS, i) as OmniVideoBody;
+	const translated = await applyOmniRules.call(this, checked, elements, i);
+	// Mentions became placeholders, which are longer: the prompt limits are checked again.
+	return parseRequestBody.call(this, omniVideoBodySchema, translated, FIELD_LABELS, i) as IDataObject;
+}
+
+export const omniVideo: TaskOperation = {
+	product: PRODUCTS.omniVideo,
+	buildRequest,
+	present: presentVideo,
+};

@@ -1,0 +1,65 @@
+/**
+ * How a prompt refers to the inputs of a video: Kling's placeholders `<<<element_N>>>`, `<<<image_N>>>`,
+ * `<<<video_N>>>` and `<<<voice_N>>>`, where N is the 1-based position in that list (kling-api.md §6.1, §7),
+ * and the friendlier `@Element Name` this node translates into `<<<element_N>>>`.
+ */
+
+const PLACEHOLDER = /<<<(element|image|video|voice)_(\d+)>>>/g;
+
+/** The first placeholder that points past the end of its list, as a message; undefined when all fit. */
+export function placeholderProblem(text: string, counts: Partial<Record<'element' | 'image' | 'video' | 'voice', number>>): string | undefined {
+	for (const match of text.matchAll(PLACEHOLDER)) {
+		const kind = match[1] as keyof typeof counts;
+		const limit = counts[kind];
+		if (limit === undefined) continue; // not a list this kind of video has; Kling judges it
+		const position = Number(match[2]);
+		if (position >= 1 && position <= limit) continue;
+		const list = { element: 'Elements', image: 'Images', video: 'Reference Video', voice: 'Voices' }[kind];
+		const holds = limit === 0 ? 'is empty' : `holds ${limit} ${limit === 1 ? 'entry' : 'entries'}`;
+		return `The prompt refers to ${match[0]}, but ${list} ${holds}. Placeholders count from 1 in the order of the list.`;
+	}
+	return undefined;
+}
+
+/** An `@` that starts a mention: at the start or after a non-word character (so `mail@example.com` is not one). */
+const MENTION_START = /(^|[^\p{L}\p{N}_])@(?=[\p{L}\p{N}])/u;
+const NAME_CHAR = /[\p{L}\p{N}_]/u;
+
+export function hasMentions(text: string): boolean {
+	return MENTION_START.test(text);
+}
+
+export type MentionResult = { text: string } | { problem: string };
+
+/**
+ * Replaces `@Element Name` with `<<<element_N>>>` for the elements in the list (`names[N - 1]`). Matching
+ * ignores case and takes the longest name that ends at a word boundary, so "@Mira" never matches "Miranda".
+ * An `@` that names no element stays as typed.
+ */
+export function translateMentions(text: string, names: Array<string | undefined>): MentionResult {
+	const candidates = names
+		.map((name, index) => ({ name: name?.trim() ?? '', position: index + 1 }))
+		.filter((candidate) => candidate.name)
+		.sort((a, b) => b.name.length - a.name.length);
+	let out = '';
+	let last = 0;
+	// A fresh global copy: a shared one would carry its position over from an earlier search.
+	for (const match of text.matchAll(new RegExp(MENTION_START.source, 'gu'))) {
+		const at = (match.index ?? 0) + match[1].length;
+		const rest = text.slice(at + 1);
+		const fits = candidates.filter(
+			({ name }) => rest.slice(0, name.length).toLowerCase() === name.toLowerCase() && !NAME_CHAR.test(rest.charAt(name.length)),
+		);
+		if (!fits.length) continue;
+		const longest = fits.filter((candidate) => candidate.name.length === fits[0].name.length);
+		const positions = [...new Set(longest.map((candidate) => candidate.position))];
+		if (positions.length > 1) {
+			return {
+				problem: `@${longest[0].name} in the prompt is ambiguous: elements ${positions.join(' and ')} have that name. Write <<<element_N>>> instead.`,
+			};
+		}
+		out += `${text.slice(last, at)}<<<element_${positions[0]}>>>`;
+		last = at + 1 + longest[0].name.length;
+	}
+	return { text: out + text.slice(last) };
+}

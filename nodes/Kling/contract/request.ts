@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Pieces several create bodies share (kling-api.md §2, §5, §6.1, §7). */
+
+/** An http(s) address: Kling fetches videos and audio itself, so nothing else can work. */
+export const httpUrlSchema = z
+	.string()
+	.trim()
+	.min(1)
+	.refine((value) => {
+		try {
+			const { protocol, hostname } = new URL(value);
+			return (protocol === 'http:' || protocol === 'https:') && Boolean(hostname);
+		} catch {
+			return false;
+		}
+	}, 'must be an http(s) URL');
+
+/** Element ids are int64 digits and travel as strings (kling-api.md §2). */
+export const elementIdSchema = z.string().regex(/^\d{1,20}$/, 'must be an element ID such as 835266081714884677');
+
+export const elementListSchema = (max: number) => z.array(z.object({ element_id: elementIdSchema })).max(max);
+
+export const watermarkSchema = z.object({ enabled: z.boolean() });
+
+/** Durations are strings of whole seconds in the legacy API ("5"), never numbers. */
+export const secondsSchema = z.string().regex(/^\d{1,2}$/, 'must be a whole number of seconds, e.g. "5"');
+
+/** The options every create accepts. */
+export const taskOptionsShape = {
+	callback_url: z.string().url().optional(),
+	external_task_id: z.string().min(1).optional(),
+};
+
+export const PROMPT_MAX = 2500;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+import { idSchema } from './envelope';
+import { httpUrlSchema, taskOptionsShape } from './request';
+
+export const VOICE_NAME_MAX = 20;
+/** Voice lists allow larger pages than other lists (kling-api.md §2, §4). */
+export const VOICE_PAGE_SIZE_MAX = 1000;
+
+/** Body of `POST /v1/general/custom-voices` (kling-api.md §4): a name, and exactly one source. */
+export const createVoiceBodySchema = z
+	.object({
+		voice_name: z.string().trim().min(1).max(VOICE_NAME_MAX),
+		voice_url: httpUrlSchema.optional(),
+		// A Kling video id: int64 digits, kept a string.
+		video_id: z.string().regex(/^\d{1,20}$/, 'must be a Kling video ID such as 861734512008451201').optional(),
+		...taskOptionsShape,
+	})
+	.superRefine((body, ctx) => {
+		if ((body.voice_url === undefined) === (body.video_id === undefined)) {
+			ctx.addIssue({ code: 'custom', path: ['voice_url'], message: 'or a video ID is required, and only one of them' });
+		}
+	});
+
+/** Body of `POST /v1/general/delete-voices`. */
+export const deleteVoiceBodySchema = z.object({ voice_id: z.string().trim().min(1) });
+
+/** One voice inside `task_result.voices[]` (kling-api.md §4). */
+export const voiceSchema = z
+	.object({
+		voice_id: idSchema,
+		voice_name: z.string().nullish(),
+		trial_url: z.string().nullish(),
+		owned_by: idSchema.nullish(),
+	})
+	.passthrough();
+
+export type KlingVoice = z.infer<typeof voiceSchema>;
+
+export function voicesOfTaskResult(taskResult: Record<string, unknown> | null | undefined): KlingVoice[] {
+	const list = z.array(voiceSchema).safeParse(taskResult?.voices);
+	return list.success ? list.data : [];
+}

@@ -1,0 +1,63 @@
+import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { isHttpUrl } from './imageInput';
+
+/** Kling's longest 4K videos stay far below this; anything bigger is not a video Kling made. */
+export const MAX_DOWNLOAD_BYTES = 1024 ** 3;
+
+/** Time to the first byte; the body itself may take longer. */
+const RESPONSE_TIMEOUT_MS = 120_000;
+
+type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+interface ResponseStream {
+	destroy(error?: Error): void;
+}
+
+/**
+ * Downloads a generated file into n8n's binary data store. The body is streamed straight into the store, so
+ * a large video is never held in memory. No credentials are sent: Kling's media URLs are public, signed links.
+ */
+export async function downloadFile(
+	this: IExecuteFunctions,
+	url: string,
+	fileName: string,
+	mimeType: string,
+	itemIndex: number,
+): Promise<IBinaryData> {
+	if (!isHttpUrl(url)) {
+		throw new NodeOperationError(this.getNode(), `Cannot download "${url.slice(0, 80)}": only http(s) URLs are fetched`, { itemIndex });
+	}
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await this.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'stream',
+			returnFullResponse: true,
+			timeout: RESPONSE_TIMEOUT_MS,
+			abortSignal: this.getExecutionCancelSignal(),
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), `Could not download the file from Kling: ${(error as Error).message}`, {
+			itemIndex,
+			description: `URL: ${url}. Kling's file links expire after 30 days; fetch the task again with Get for a fresh one.`,
+		});
+	}
+	const stream = response.body as ResponseStream & BinarySource;
+	const length = Number(headerValue(response.headers, 'content-length'));
+	if (Number.isFinite(length) && length > MAX_DOWNLOAD_BYTES) {
+		stream.destroy();
+		throw new NodeOperationError(this.getNode(), `The file is ${(length / 1024 ** 3).toFixed(2)} GiB; the node downloads at most 1 GiB`, {
+			itemIndex,
+			description: `Use its URL instead: ${url}`,
+		});
+	}
+	return await this.helpers.prepareBinaryData(stream, fileName, mimeType);
+}
+
+function headerValue(headers: IN8nHttpFullResponse['headers'], name: string): string | undefined {
+	const value = headers?.[name];
+	return Array.isArray(value) ? value[0] : value === undefined ? undefined : String(value);
+}

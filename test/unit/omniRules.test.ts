@@ -1,0 +1,127 @@
+import { checkOmniCounts, countProblem, type ElementKind, type OmniInputs } from '../../nodes/Kling/contract/omniRules';
+import { motionControlBodySchema, omniVideoBodySchema } from '../../nodes/Kling/contract/video';
+import { hasMentions, placeholderProblem, translateMentions } from '../../nodes/Kling/actions/video/promptReferences';
+
+const IMG: ElementKind = 'image_refer';
+const CHR: ElementKind = 'video_refer';
+
+const inputs = (over: Partial<OmniInputs>): OmniInputs => ({
+	model: 'kling-v3-omni',
+	firstFrame: false,
+	endFrame: false,
+	referenceImages: 0,
+	hasVideo: false,
+	elementKinds: [],
+	...over,
+});
+
+describe('checkOmniCounts', () => {
+	it.each<[string, Partial<OmniInputs>, RegExp | undefined]>([
+		['7 reference images', { referenceImages: 7 }, undefined],
+		['8 reference images', { referenceImages: 8 }, /at most 7 \(there are 8/],
+		['4 images and image elements with a video', { referenceImages: 2, elementKinds: [IMG, IMG], hasVideo: true }, undefined],
+		['5 images and image elements with a video', { referenceImages: 3, elementKinds: [IMG, IMG], hasVideo: true }, /at most 4 with a reference video/],
+		['3 elements with a first frame', { firstFrame: true, elementKinds: [IMG, CHR, IMG] }, undefined],
+		['4 elements with a first frame', { firstFrame: true, elementKinds: [IMG, IMG, IMG, IMG] }, /With a first frame, Kling 3.0 Omni takes at most 3 elements/],
+		['3 characters without a video', { elementKinds: [CHR, CHR, CHR] }, undefined],
+		['4 characters without a video', { elementKinds: [CHR, CHR, CHR, CHR] }, /at most 3 video character elements/],
+		['a character with 4 images and image elements', { referenceImages: 2, elementKinds: [CHR, IMG, IMG] }, undefined],
+		['a character with 5 images and image elements', { referenceImages: 3, elementKinds: [CHR, IMG, IMG] }, /must be at most 4 \(there are 5\)/],
+		['a character with 6 reference images and no image element', { referenceImages: 6, elementKinds: [CHR] }, undefined],
+		['one character with a video', { hasVideo: true, elementKinds: [CHR] }, undefined],
+		['two characters with a video', { hasVideo: true, elementKinds: [CHR, CHR] }, /at most 1 video character element/],
+		['a character and a reference image with a video', { hasVideo: true, referenceImages: 1, elementKinds: [CHR] }, /cannot be combined/],
+		['a character and an image element with a video', { hasVideo: true, elementKinds: [CHR, IMG] }, /cannot be combined/],
+	])('Kling 3.0 Omni: %s', (_title, over, expected) => {
+		const verdict = checkOmniCounts(inputs(over));
+		if (expected) expect(verdict).toEqual({ verdict: 'invalid', message: expect.stringMatching(expected) });
+		else expect(verdict).toEqual({ verdict: 'ok' });
+	});
+
+	it.each<[string, Partial<OmniInputs>, RegExp | undefined]>([
+		['image elements only', { elementKinds: [IMG, IMG, IMG] }, undefined],
+		['a video character element', { elementKinds: [IMG, CHR] }, /Kling O1 takes only image elements/],
+		['first and end frames alone', { firstFrame: true, endFrame: true }, undefined],
+		['first and end frames with an element', { firstFrame: true, endFrame: true, elementKinds: [IMG] }, /no elements and no other reference images/],
+		['first and end frames with a reference image', { firstFrame: true, endFrame: true, referenceImages: 1 }, /no elements and no other reference images/],
+		['a first frame with 6 image elements', { firstFrame: true, elementKinds: [IMG, IMG, IMG, IMG, IMG, IMG] }, undefined],
+		['8 references and image elements', { referenceImages: 5, elementKinds: [IMG, IMG, IMG] }, /at most 7/],
+	])('Kling O1: %s', (_title, over, expected) => {
+		const verdict = checkOmniCounts(inputs({ model: 'kling-video-o1', ...over }));
+		if (expected) expect(verdict).toEqual({ verdict: 'invalid', message: expect.stringMatching(expected) });
+		else expect(verdict).toEqual({ verdict: 'ok' });
+	});
+
+	it('needs the kinds only when the verdict depends on them', () => {
+		const unknown = (n: number) => Array.from({ length: n }, () => undefined);
+		// Any mix of 2 elements is fine on 3.0 Omni without a video or frames.
+		expect(checkOmniCounts(inputs({ elementKinds: unknown(2) })).verdict).toBe('ok');
+		// 4 elements with a first frame fail whatever they are, with the same message.
+		expect(checkOmniCounts(inputs({ firstFrame: true, elementKinds: unknown(4) })).verdict).toBe('invalid');
+		// Kling O1: fine if they are image elements, not if one is a character.
+		expect(checkOmniCounts(inputs({ model: 'kling-video-o1', elementKinds: unknown(1) })).verdict).toBe('dependsOnKinds');
+		// 4 elements without a video: fine as image elements, too many as characters.
+		expect(checkOmniCounts(inputs({ elementKinds: unknown(4) })).verdict).toBe('dependsOnKinds');
+		// Known kinds decide; only the unknown ones are varied.
+		expect(checkOmniCounts(inputs({ hasVideo: true, referenceImages: 1, elementKinds: [CHR, undefined] })).verdict).toBe('invalid');
+		expect(checkOmniCounts(inputs({ hasVideo: true, elementKinds: [IMG, undefined] })).verdict).toBe('dependsOnKinds');
+		// Doomed either way, but with different reasons: the kinds are read so the message names the right one.
+		expect(checkOmniCounts(inputs({ hasVideo: true, elementKinds: [CHR, undefined] })).verdict).toBe('dependsOnKinds');
+	});
+
+	it('puts the kind-independent rules first so their message is stable', () => {
+		expect(countProblem(inputs({ model: 'kling-video-o1', firstFrame: true, endFrame: true }), 0, 1)).toMatch(/first and an end frame/);
+		expect(countProblem(inputs({ firstFrame: true }), 0, 4)).toMatch(/With a first frame/);
+	});
+});
+
+describe('omniVideoBodySchema', () => {
+	const base = { model_name: 'kling-v3-omni', prompt: 'A harbour', mode: 'std', aspect_ratio: '16:9', duration: '5' };
+	const problems = (body: object) => {
+		const result = omniVideoBodySchema.safeParse({ ...base, ...body });
+		return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+	};
+
+	it('accepts a plain request and refuses each broken rule', () => {
+		expect(problems({})).toEqual([]);
+		expect(problems({ image_list: [{ image_url: 'https://x/e.png', type: 'end_frame' }] })).toEqual([expect.stringMatching(/^image_list has an end frame but no first frame/)]);
+		expect(problems({ video_list: [{ video_url: 'https://x/v.mp4', refer_type: 'feature', keep_original_sound: 'yes' }], sound: 'on' })).toEqual(['sound must be Off when a reference video is given']);
+		expect(problems({ model_name: 'kling-video-o1', mode: '4k' })).toContain('mode 4K needs the Kling 3.0 Omni model');
+		expect(problems({ aspect_ratio: undefined })).toEqual([expect.stringMatching(/^aspect_ratio is required/)]);
+		expect(problems({ aspect_ratio: undefined, image_list: [{ image_url: 'https://x/f.png', type: 'first_frame' }] })).toEqual([]);
+		expect(problems({ duration: '16' })).toEqual(['duration must be 3 to 15 seconds for Kling 3.0 Omni (it is 16)']);
+		expect(problems({ model_name: 'kling-video-o1', duration: '6' })).toEqual([expect.stringMatching(/must be 5 or 10 seconds for Kling O1 with only a prompt/)]);
+		expect(problems({ element_list: [{ element_id: '835266081714884677' }], model_name: 'kling-video-o1', duration: '6' })).toEqual([]);
+	});
+
+	it('checks custom shots', () => {
+		const shots = [{ index: 1, prompt: 'One', duration: '2' }, { index: 2, prompt: 'Two', duration: '3' }];
+		expect(problems({ prompt: undefined, multi_shot: true, shot_type: 'customize', multi_prompt: shots })).toEqual([]);
+		expect(problems({ prompt: undefined, multi_shot: true, shot_type: 'customize', multi_prompt: shots, duration: '6' })).toEqual([expect.stringMatching(/add up to 5 seconds/)]);
+		expect(problems({ prompt: undefined, multi_shot: true, shot_type: 'intelligence' })).toEqual([expect.stringMatching(/^prompt is required/)]);
+	});
+
+	it('keeps motion control elements to kling-v3', () => {
+		const body = { model_name: 'kling-v2-6', image_url: 'https://x/i.png', video_url: 'https://x/v.mp4', character_orientation: 'image', mode: 'std', keep_original_sound: 'yes' };
+		expect(motionControlBodySchema.safeParse(body).success).toBe(true);
+		expect(motionControlBodySchema.safeParse({ ...body, element_list: [{ element_id: '1' }] }).success).toBe(false);
+	});
+});
+
+describe('prompt references', () => {
+	it('finds placeholders past the end of their lists', () => {
+		expect(placeholderProblem('<<<element_2>>> and <<<image_1>>>', { element: 2, image: 1, video: 0 })).toBeUndefined();
+		expect(placeholderProblem('<<<element_3>>>', { element: 2 })).toMatch(/Elements holds 2 entries/);
+		expect(placeholderProblem('<<<video_1>>>', { video: 0 })).toMatch(/Reference Video is empty/);
+		expect(placeholderProblem('<<<voice_1>>>', { element: 1 })).toBeUndefined();
+	});
+
+	it('turns @names into element placeholders', () => {
+		const names = ['Mira', 'Captain Mira', 'Red Fox'];
+		expect(translateMentions('@Captain Mira chases @red fox; @Mira waits', names)).toEqual({ text: '<<<element_2>>> chases <<<element_3>>>; <<<element_1>>> waits' });
+		expect(translateMentions('@Miranda and mail@mira.example', names)).toEqual({ text: '@Miranda and mail@mira.example' });
+		expect(translateMentions('@Mira', ['Mira', 'mira'])).toEqual({ problem: expect.stringMatching(/ambiguous: elements 1 and 2/) });
+		expect(hasMentions('write to a@b.com')).toBe(false);
+		expect(hasMentions('(@Mira)')).toBe(true);
+	});
+});
