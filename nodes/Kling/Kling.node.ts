@@ -1,11 +1,19 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as element from './actions/element/Element.resource';
-import { router } from './actions/router';
+import { router, taskOperationOf } from './actions/router';
 import * as video from './actions/video/Video.resource';
 import * as voice from './actions/voice/Voice.resource';
 import { listSearch } from './methods';
+import { handleCallback } from './tasks/callback';
 
 export class Kling implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,6 +29,8 @@ export class Kling implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'klingApi', required: true }],
+		// The resume URL of a paused execution (Completion: Pause Until Kling Calls Back); Kling POSTs to it.
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -49,6 +59,27 @@ export class Kling implements INodeType {
 	};
 
 	methods = { listSearch };
+
+	// Lint requires lifecycle methods for any webhook, but n8n never calls them for a restart webhook: the resume
+	// URL exists only while an execution waits, and there is nothing to register with Kling (the URL goes with
+	// each task).
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return true;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleCallback.call(this, taskOperationOf);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -172,6 +172,11 @@ export interface RunOptions {
 	mode?: WorkflowExecuteMode;
 	/** Aborts the execution, as the editor's Stop button does. */
 	cancelSignal?: AbortSignal;
+	/**
+	 * Continues a run that ended `waiting`, as n8n's wait tracker does when the wait time is up: the waiting node
+	 * runs again with its stored input and node context.
+	 */
+	resumeFrom?: IRun;
 }
 
 export interface RunResult {
@@ -181,6 +186,31 @@ export interface RunResult {
 	output(nodeName: string): INodeExecutionData[];
 	/** The error that stopped the workflow, if any. */
 	error?: { message: string; description?: string | null; node?: string; itemIndex?: number };
+}
+
+function freshExecutionData(workflow: Workflow): IRunExecutionData {
+	const startNode = workflow.getStartNode();
+	if (!startNode) throw new Error('The workflow has no start node');
+	return {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	} as unknown as IRunExecutionData;
+}
+
+function resumedExecutionData(waiting: IRun): IRunExecutionData {
+	const data = structuredClone(waiting.data) as IRunExecutionData & { waitTill?: Date };
+	delete data.waitTill;
+	// n8n drops the waiting node's pre-wait run before running it again.
+	const waitingNode = data.executionData?.nodeExecutionStack[0]?.node.name;
+	if (waitingNode) data.resultData.runData[waitingNode]?.pop();
+	return data;
 }
 
 export async function runWorkflow(options: RunOptions): Promise<RunResult> {
@@ -225,20 +255,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		sendDataToUI() {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const startNode = workflow.getStartNode();
-	if (!startNode) throw new Error('The workflow has no start node');
-	const runExecutionData = {
-		startData: {},
-		resultData: { runData: {} },
-		executionData: {
-			contextData: {},
-			metadata: {},
-			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
-			waitingExecution: {},
-			waitingExecutionSource: {},
-		},
-	} as unknown as IRunExecutionData;
-
+	const runExecutionData = options.resumeFrom ? resumedExecutionData(options.resumeFrom) : freshExecutionData(workflow);
 	const execution = new WorkflowExecute(additionalData, options.mode ?? 'manual', runExecutionData);
 	let running: ReturnType<WorkflowExecute['processRunExecutionData']>;
 	try {

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { itemError } from '../helpers/itemError';
@@ -50,13 +50,23 @@ const operations: { [R in KlingType['resource']]: Record<Extract<KlingType, { re
 	},
 };
 
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operationName = this.getNodeParameter('operation', 0) as string;
+function operationOf(node: INode, resource: string, operationName: string): Operation {
 	const operation = (operations as Record<string, Record<string, Operation> | undefined>)[resource]?.[operationName];
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of resource "${resource}" is not supported`);
+		throw new NodeOperationError(node, `The operation "${operationName}" of resource "${resource}" is not supported`);
 	}
+	return operation;
+}
+
+/** The task operation a resumed execution was waiting for (Pause Until Kling Calls Back). */
+export function taskOperationOf(ctx: IWebhookFunctions): TaskOperation {
+	const operation = operationOf(ctx.getNode(), ctx.getNodeParameter('resource') as string, ctx.getNodeParameter('operation') as string);
+	if (!('product' in operation)) throw new NodeOperationError(ctx.getNode(), 'This operation does not wait for Kling callbacks');
+	return operation;
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = operationOf(this.getNode(), this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string);
 	if ('product' in operation) return [await runTaskOperation.call(this, operation)];
 
 	const out: INodeExecutionData[] = [];

@@ -3,6 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFuncti
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
+import type { Clock } from '../helpers/clock';
+import { readTasks } from './poll';
 import type { TaskOperation } from './run';
 import { findTask } from './submit';
 import { taskSummary } from './taskOutput';
@@ -75,9 +77,14 @@ export async function pauseForCallbacks(
 	submitted: Array<KlingTask | undefined>,
 	waitLimitMs: number,
 	preWaitOutput: INodeExecutionData[],
+	clock: Clock,
 ): Promise<INodeExecutionData[]> {
-	if (submitted.every((task) => !task || isFinal(task.task_status))) {
-		return await presentBatch(this, operation, submitted);
+	// One look before pausing: a quick task (or one adopted after a lost answer) may be done already.
+	const ids = submitted.flatMap((task) => (task ? [task.task_id] : []));
+	const current = ids.length ? await readTasks.call(this, operation.product, ids, clock) : new Map<string, KlingTask>();
+	const latest = submitted.map((task) => (task ? (current.get(task.task_id) ?? task) : undefined));
+	if (latest.every((task) => !task || isFinal(task.task_status))) {
+		return await presentBatch(this, operation, latest);
 	}
 	(this.getContext('node') as IDataObject).klingCallbackBatch = { batch, count: submitted.length };
 	await this.putExecutionToWait(new Date(Date.now() + waitLimitMs));

@@ -64,7 +64,7 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	await new Scheduler(this, operation, settings, clock, outputs).run(jobs);
 	if (!batch) return outputs.flat();
 	const submitted = items.map((_, itemIndex) => jobs.find((job) => job.itemIndex === itemIndex)?.task);
-	return await pauseForCallbacks.call(this, operation, batch, submitted, settings.waitLimitMs, outputs.flat());
+	return await pauseForCallbacks.call(this, operation, batch, submitted, settings.waitLimitMs, outputs.flat(), clock);
 }
 
 class Scheduler {
