@@ -130,8 +130,7 @@ function budgetClock(context: IWebhookFunctions, budgetMs: number): Clock {
 	const deadline = Date.now() + budgetMs;
 	const remaining = () => Math.max(0, deadline - Date.now());
 	return {
-		now: base.now,
-		throwIfCancelled: base.throwIfCancelled,
+		...base,
 		scaled: (ms) => Math.max(1, Math.min(base.scaled(ms), remaining())),
 		async sleep(ms) {
 			if (base.scaled(ms) >= remaining()) {

@@ -63,6 +63,19 @@ describe('Wait Until Done (Poll) over many items', () => {
 		expect(sim.createdTaskCount('elements')).toBe(5);
 	});
 
+	it('learns how long this batch\'s tasks take and checks later ones right when they should be done', async () => {
+		const { sim } = ctx;
+		// 10 s tasks in node time: the regular cadence (3 s, then 4.5 s, 6.75 s ...) needs three checks for each.
+		sim.options.timing = { submittedMs: 0, processingMs: 100 };
+		const result = await runWorkflow({ ...chain(seedItems(4), createPerItem({ maxConcurrentTasks: 1 })), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		const created = sim.tasks('elements').filter((task) => String(task.body.element_name).startsWith('Copy of'));
+		const readsOf = (taskId: string) => sim.apiRequests({ method: 'GET', pathIncludes: taskId }).length;
+		expect(readsOf(created[0].taskId)).toBeGreaterThanOrEqual(3);
+		// One look when it should be done; a second only if that look came a hair early.
+		for (const task of created.slice(1)) expect(readsOf(task.taskId)).toBeLessThanOrEqual(2);
+	});
+
 	it('fails with the task id when a task outlives the timeout', async () => {
 		const { sim } = ctx;
 		sim.options.timing = { submittedMs: 20, processingMs: 60_000 };

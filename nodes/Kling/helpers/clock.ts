@@ -14,6 +14,8 @@ export interface Clock {
 	throwIfCancelled(): void;
 	/** Converts a duration in the node's terms into real milliseconds. */
 	scaled(ms: number): number;
+	/** Converts real milliseconds (e.g. between Kling's own timestamps) into the node's terms. */
+	fromReal(ms: number): number;
 }
 
 /** Any n8n context; only executions can be cancelled, so the cancel signal is optional. */
@@ -30,6 +32,7 @@ export function createClock(context: ClockContext, scale = 1): Clock {
 	return {
 		now: () => Date.now() / scale,
 		scaled,
+		fromReal: (ms: number) => ms / scale,
 		throwIfCancelled,
 		async sleep(ms: number) {
 			throwIfCancelled();

@@ -12,6 +12,29 @@ export function pollIntervalMs(checksSoFar: number): number {
 }
 
 /**
+ * How long this run's tasks take on Kling, learnt from the ones already finished (Kling's own `created_at` and
+ * `updated_at`, so polling delays do not inflate it). A batch of similar tasks is then checked right when the next
+ * one is likely done, instead of up to one growing interval later: that keeps a queue of items waiting for a
+ * concurrency slot moving.
+ */
+export class DurationEstimate {
+	private readonly samples: number[] = [];
+
+	record(task: KlingTask, clock: Clock) {
+		if (typeof task.created_at === 'number' && typeof task.updated_at === 'number' && task.updated_at >= task.created_at) {
+			this.samples.push(clock.fromReal(task.updated_at - task.created_at));
+		}
+	}
+
+	/** The median duration, or undefined before any task finished. */
+	get expectedMs(): number | undefined {
+		if (!this.samples.length) return undefined;
+		const sorted = [...this.samples].sort((a, b) => a - b);
+		return sorted[Math.floor(sorted.length / 2)];
+	}
+}
+
+/**
  * Reads the current state of several tasks of one product. One task is read directly; several are read with
  * one list request (newest first), so the cost of a round does not grow with the number of items. A task the
  * page does not show (an account busy with other work) falls back to a direct read.

@@ -7,7 +7,7 @@ import { backoffMs, nodeClock, type Clock } from '../helpers/clock';
 import { itemError } from '../helpers/itemError';
 import { batchCallbackUrl, batchExternalTaskId, callbackBatchKey, pauseForCallbacks, resumeAfterWaitLimit } from './callback';
 import { readCompletionSettings, type CompletionSettings } from './completion';
-import { pollIntervalMs, readTasks } from './poll';
+import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from './poll';
 import type { TaskProduct } from './products';
 import { submitTask, type Submission } from './submit';
 import { taskSummary } from './taskOutput';
@@ -72,6 +72,8 @@ class Scheduler {
 
 	private readonly inFlight: Job[] = [];
 
+	private readonly durations = new DurationEstimate();
+
 	private readonly waitForResult: boolean;
 
 	constructor(
@@ -132,8 +134,14 @@ class Scheduler {
 
 	private nextCheckAt(): number {
 		let next = Infinity;
+		const expected = this.durations.expectedMs;
 		for (const job of this.inFlight) {
-			next = Math.min(next, (job.lastCheckedAt ?? job.submittedAt ?? 0) + pollIntervalMs(job.checks));
+			const lastSeen = job.lastCheckedAt ?? job.submittedAt!;
+			// Once the batch's typical duration is known, the next look is when this task should be done (a 2 %
+			// margin for clock skew), but never more than the longest interval away; then the usual cadence.
+			const likelyDone = expected === undefined ? -Infinity : job.submittedAt! + expected * 1.02;
+			const due = lastSeen < likelyDone ? Math.min(likelyDone, lastSeen + POLL_INTERVAL.maxMs) : lastSeen + pollIntervalMs(job.checks);
+			next = Math.min(next, due);
 		}
 		return next;
 	}
@@ -159,6 +167,7 @@ class Scheduler {
 			const task = tasks.get(job.task!.task_id) ?? job.task!;
 			job.task = task;
 			if (isFinal(task.task_status)) {
+				this.durations.record(task, this.clock);
 				this.removeInFlight(job);
 				await this.finish(job, task);
 			} else if (now - job.submittedAt! >= this.settings.timeoutMs) {
