@@ -1,8 +1,10 @@
 import { binaryFile, GIF_BYTES, makeJpeg, makePng } from '../fixtures/images';
+import { badInputRecorder } from '../harness/report';
 import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow';
 import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers';
 
 const ctx = useSimulator({ timing: { submittedMs: 10, processingMs: 10 } });
+const record = badInputRecorder('element-create');
 
 const valid = {
 	resource: 'element',
@@ -58,6 +60,7 @@ describe('Element → Create refuses bad input before any request', () => {
 		});
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(message);
+		record({ operation: 'Element → Create', input: _label, requests: sim.requests.length, creates: sim.createdTaskCount() });
 		expect(sim.requests).toHaveLength(0);
 	});
 

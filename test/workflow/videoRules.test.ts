@@ -1,4 +1,5 @@
 import type { KlingSimulator } from '../simulator';
+import { badInputRecorder } from '../harness/report';
 import { chain, runWorkflow } from '../harness/workflow';
 import { apiKeyCredential, useSimulator } from './helpers';
 import {
@@ -16,6 +17,8 @@ import {
 } from './videoHelpers';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
+const record = badInputRecorder('video');
+const operationOf = (node: Node) => `Video → ${String(node.parameters.operation)}`;
 
 type Node = ReturnType<typeof omniNode>;
 type Case = [title: string, node: (sim: KlingSimulator) => Node, message: RegExp];
@@ -70,8 +73,10 @@ const localRules: Case[] = [
 describe('Video rules checked before any request', () => {
 	it.each(localRules)('refuses %s', async (_title, node, message) => {
 		const { sim } = ctx;
-		const result = await run(sim, node(sim));
+		const built = node(sim);
+		const result = await run(sim, built);
 		expect(result.error?.message).toMatch(message);
+		record({ operation: operationOf(built), input: _title, requests: sim.requests.length, creates: sim.createdTaskCount() });
 		expect(sim.requests).toHaveLength(0);
 	});
 });
@@ -90,8 +95,10 @@ const kindRules: Case[] = [
 describe('Video rules that need the elements\' kinds or names', () => {
 	it.each(kindRules)('refuses %s after reading only the element lists', async (_title, node, message) => {
 		const { sim } = ctx;
-		const result = await run(sim, node(sim));
+		const built = node(sim);
+		const result = await run(sim, built);
 		expect(result.error?.message).toMatch(message);
+		record({ operation: operationOf(built), input: _title, requests: sim.requests.length, creates: sim.createdTaskCount() });
 		expect(requestsBesidesElementLookups(sim)).toHaveLength(0);
 		expect(sim.apiRequests({ method: 'GET' }).length).toBeGreaterThan(0);
 	});
