@@ -3,6 +3,8 @@
  * that names the field (by the node, or by n8n's own check of required and validated parameters), and the
  * simulator sees no request (no credits, no state change).
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { badInputRecorder } from '../harness/report';
 import { chain, runWorkflow } from '../harness/workflow';
 import { apiKeyCredential, klingNode, useSimulator } from './helpers';
@@ -10,10 +12,10 @@ import { apiKeyCredential, klingNode, useSimulator } from './helpers';
 const ctx = useSimulator({ timing: { submittedMs: 10, processingMs: 10 } });
 const record = badInputRecorder('other-operations');
 
-const voiceCreate = (extra: Record<string, unknown>) =>
+const voiceCreate = (extra: IDataObject) =>
 	klingNode('Kling', { resource: 'voice', operation: 'create', voiceName: 'Narrator', voiceSource: 'url', voiceUrl: 'https://cdn.example.com/voice.mp3', ...extra });
 
-const cases: Array<[operation: string, input: string, parameters: Record<string, unknown>, message: RegExp]> = [
+const cases: Array<[operation: string, input: string, parameters: IDataObject, message: RegExp]> = [
 	['Voice → Create', 'a name over 20 characters', { voiceName: 'The Very Long Narrator Voice' }, /^Name must be at most 20 characters/],
 	['Voice → Create', 'a name from an empty expression', { voiceName: '={{ $json.missing ?? "" }}' }, /^Name is required/],
 	['Voice → Create', 'a voice URL that is not http(s)', { voiceUrl: 'voice.mp3' }, /Audio or Video URL/],
@@ -22,7 +24,7 @@ const cases: Array<[operation: string, input: string, parameters: Record<string,
 	['Voice → Create', 'a callback URL that is not http(s)', { taskOptions: { callbackUrl: 'n8n-webhook' } }, /^Callback URL must be an http\(s\) URL/],
 ];
 
-const itemCases: Array<[operation: string, input: string, parameters: Record<string, unknown>, message: RegExp]> = [
+const itemCases: Array<[operation: string, input: string, parameters: IDataObject, message: RegExp]> = [
 	['Element → Get', 'a task ID from an empty expression', { resource: 'element', operation: 'get', taskId: '={{ $json.taskId ?? "" }}' }, /Task ID is required/],
 	['Element → Delete', 'an element ID that is not a number', { resource: 'element', operation: 'delete', element: { __rl: true, mode: 'id', value: 'captain-mira' } }, /An element ID is a number/],
 	['Element → Delete', 'an element ID that went through a number and lost digits', { resource: 'element', operation: 'delete', element: { __rl: true, mode: 'id', value: '={{ 835266081714884677 }}' } }, /lost digits|must be a number/],
