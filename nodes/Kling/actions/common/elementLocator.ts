@@ -1,32 +1,22 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { pickerLocator } from './picker';
+
 /** Element ids are int64 digits; they stay strings from the editor to the request body. */
 export const ELEMENT_ID_PATTERN = /^\d{1,20}$/;
 
 /** The element picker: search the account's elements (and Kling's presets), or give an id or an expression. */
 export function elementLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
 	return {
-		displayName: 'Element',
-		name: 'element',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'list', value: '' },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchElements', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 835266081714884677',
-				validation: [{ type: 'regex', properties: { regex: ELEMENT_ID_PATTERN.source, errorMessage: 'An element ID is a number, e.g. 835266081714884677' } }],
-			},
-		],
+		...pickerLocator({
+			displayName: 'Element',
+			name: 'element',
+			searchListMethod: 'searchElements',
+			example: '835266081714884677',
+			idPattern: ELEMENT_ID_PATTERN,
+			idError: 'An element ID is a number, e.g. 835266081714884677',
+		}),
 		...overrides,
 	};
 }

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { invalidInput } from '../../helpers/validation';
+import { pickerLocator } from './picker';
 
 /**
  * Kling's voice ids are digit strings like element ids; the By ID mode also takes letters, dashes and
@@ -11,26 +12,14 @@ export const VOICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** The voice picker: the account's custom voices, then Kling's presets, or an id or an expression. */
 export function voiceLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
 	return {
-		displayName: 'Voice',
-		name: 'voice',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'list', value: '' },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchVoices', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 829824295736356877',
-				validation: [{ type: 'regex', properties: { regex: VOICE_ID_PATTERN.source, errorMessage: 'A voice ID looks like 829824295736356877' } }],
-			},
-		],
+		...pickerLocator({
+			displayName: 'Voice',
+			name: 'voice',
+			searchListMethod: 'searchVoices',
+			example: '829824295736356877',
+			idPattern: VOICE_ID_PATTERN,
+			idError: 'A voice ID looks like 829824295736356877',
+		}),
 		...overrides,
 	};
 }

@@ -1,16 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { isSucceeded } from '../../contract/task';
 import { PRODUCTS } from '../../tasks/products';
-import { findTask } from '../../tasks/submit';
+import { getTaskOrFail, taskIdField } from '../common/taskLookup';
 import { downloadFields, presentVideo, videoTaskOutput } from './videoOutput';
 
 /** Kling has no "get any task" endpoint (kling-api.md §12): the kind says where the task lives. */
 const KINDS = {
-	omni: PRODUCTS.omniVideo,
-	imageToVideo: PRODUCTS.imageToVideo,
-	motionControl: PRODUCTS.motionControl,
+	omni: { product: PRODUCTS.omniVideo, what: 'omni video' },
+	imageToVideo: { product: PRODUCTS.imageToVideo, what: 'image-to-video' },
+	motionControl: { product: PRODUCTS.motionControl, what: 'motion control' },
 } as const;
 
 const properties: INodeProperties[] = [
@@ -26,15 +26,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Omni Video', value: 'omni' },
 		],
 	},
-	{
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 842250903629086785',
-		description: 'The ID of the video task, or the external task ID you gave it',
-	},
+	taskIdField('video'),
 	...downloadFields(),
 ];
 
@@ -42,16 +34,8 @@ export const description = updateDisplayOptions({ show: { resource: ['video'], o
 
 /** The task as it is now; a finished video comes with its URL, and as binary data when asked for. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData> {
-	const kind = this.getNodeParameter('kind', i) as keyof typeof KINDS;
-	const taskId = String(this.getNodeParameter('taskId', i, '')).trim();
-	if (!taskId) throw new NodeOperationError(this.getNode(), 'Task ID is required', { itemIndex: i });
-	const task = await findTask.call(this, KINDS[kind], taskId);
-	if (!task) {
-		throw new NodeOperationError(this.getNode(), `Kling has no ${kind === 'omni' ? 'omni video' : kind === 'imageToVideo' ? 'image-to-video' : 'motion control'} task with ID "${taskId}"`, {
-			itemIndex: i,
-			description: 'Check the Kind: each kind of video is looked up in its own list.',
-		});
-	}
+	const { product, what } = KINDS[this.getNodeParameter('kind', i) as keyof typeof KINDS];
+	const task = await getTaskOrFail.call(this, product, i, { what, hint: 'Check the Kind: each kind of video is looked up in its own list.' });
 	if (!isSucceeded(task.task_status)) return { json: videoTaskOutput(task) };
 	return await presentVideo.call(this, task, i);
 }

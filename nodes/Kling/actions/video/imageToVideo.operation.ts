@@ -4,15 +4,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { I2V_DURATION, I2V_ELEMENTS_MAX, I2V_VOICES_MAX, IMAGE_TO_VIDEO_MODEL, imageToVideoBodySchema } from '../../contract/video';
 import { imageSourceFields, readImageSource, resolveImage } from '../../helpers/imageInput';
 import { invalidInput, parseRequestBody } from '../../helpers/validation';
-import { completionFields } from '../../tasks/completion';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
 import { elementListField, readElementList } from '../common/elementList';
-import { readTaskOptions, taskOptionsField } from '../common/taskOptions';
+import { readTaskOptions } from '../common/taskOptions';
 import { checkVoiceId, voiceLocator } from '../common/voiceLocator';
 import { placeholderProblem } from './promptReferences';
-import { durationField, modeField, placeholder, promptField, readText, readWatermark, watermarkField } from './videoFields';
-import { downloadFields, presentVideo } from './videoOutput';
+import { durationField, modeField, placeholder, promptField, readText, readWatermark, videoCreateClosingFields } from './videoFields';
+import { presentVideo } from './videoOutput';
 
 const properties: INodeProperties[] = [
 	{
@@ -65,10 +64,7 @@ const properties: INodeProperties[] = [
 	},
 	modeField(),
 	durationField(I2V_DURATION.max, 'Length of the video'),
-	watermarkField,
-	...completionFields(30),
-	...downloadFields({ show: { completion: ['poll'] } }),
-	taskOptionsField,
+	...videoCreateClosingFields(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['imageToVideo'] } }, properties);

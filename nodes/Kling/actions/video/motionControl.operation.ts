@@ -4,13 +4,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { MOTION_ELEMENTS_MAX, motionControlBodySchema } from '../../contract/video';
 import { imageSourceFields, readImageSource, resolveImage } from '../../helpers/imageInput';
 import { parseRequestBody } from '../../helpers/validation';
-import { completionFields } from '../../tasks/completion';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
 import { elementListField, readElementList } from '../common/elementList';
-import { readTaskOptions, taskOptionsField } from '../common/taskOptions';
-import { modeField, MODE_OPTIONS, promptField, readText, readWatermark, watermarkField } from './videoFields';
-import { downloadFields, presentVideo } from './videoOutput';
+import { readTaskOptions } from '../common/taskOptions';
+import { modeField, MODE_OPTIONS, promptField, readText, readWatermark, videoCreateClosingFields } from './videoFields';
+import { presentVideo } from './videoOutput';
 
 const properties: INodeProperties[] = [
 	{
@@ -63,10 +62,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	watermarkField,
-	...completionFields(30),
-	...downloadFields({ show: { completion: ['poll'] } }),
-	taskOptionsField,
+	...videoCreateClosingFields(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['motionControl'] } }, properties);

@@ -11,14 +11,13 @@ import {
 } from '../../contract/video';
 import { imageSourceFields, resolveImage, type ImageSource } from '../../helpers/imageInput';
 import { parseRequestBody } from '../../helpers/validation';
-import { completionFields } from '../../tasks/completion';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
 import { elementListField, readElementList } from '../common/elementList';
-import { readTaskOptions, taskOptionsField } from '../common/taskOptions';
+import { readTaskOptions } from '../common/taskOptions';
 import { applyOmniRules } from './omniChecks';
-import { durationField, modeField, placeholder, promptField, readText, readWatermark, watermarkField } from './videoFields';
-import { downloadFields, presentVideo } from './videoOutput';
+import { durationField, modeField, placeholder, promptField, readText, readWatermark, videoCreateClosingFields } from './videoFields';
+import { presentVideo } from './videoOutput';
 
 const properties: INodeProperties[] = [
 	{
@@ -154,10 +153,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	watermarkField,
-	...completionFields(30),
-	...downloadFields({ show: { completion: ['poll'] } }),
-	taskOptionsField,
+	...videoCreateClosingFields(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['omni'] } }, properties);

@@ -1,6 +1,9 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { PROMPT_MAX } from '../../contract/video';
+import { completionFields } from '../../tasks/completion';
+import { taskOptionsField } from '../common/taskOptions';
+import { downloadFields } from './videoOutput';
 
 /** Fields several video operations share, with the same wording everywhere. */
 
@@ -58,4 +61,15 @@ export function readWatermark(this: IExecuteFunctions, itemIndex: number) {
 export function readText(this: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
 	const text = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	return text || undefined;
+}
+
+/** The fields every video create ends with: watermark, completion, download, and the task options. */
+export function videoCreateClosingFields(): INodeProperties[] {
+	return [
+		watermarkField,
+		...completionFields(30),
+		// A paused execution presents (and downloads) its videos when it resumes, so the option applies there too.
+		...downloadFields({ show: { completion: ['poll', 'callback'] } }),
+		taskOptionsField,
+	];
 }
