@@ -4,23 +4,12 @@
  * real n8n-core WebhookContext, as n8n's webhook server would: parameters, credentials, static data, helpers and
  * the re-read's HTTP calls are all n8n's own.
  */
-import { WebhookContext } from 'n8n-core';
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialType,
-	IDataObject,
-	IHttpRequestOptions,
-	INode,
-	INodeExecutionData,
-	INodeParameters,
-	INodeType,
-	IWebhookData,
-	IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
-import { ICredentialsHelper, Workflow } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { callNodeWebhook } from '../harness/webhook';
 import { chain, KLING_TRIGGER, loadPackage, runWorkflow } from '../harness/workflow';
 import { signWebhook, type KlingSimulator } from '../simulator';
 import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers';
@@ -28,46 +17,6 @@ import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers'
 const SECRET = 'whsec_' + Buffer.from('kling-trigger-workflow-secret-32').toString('base64');
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 }, webhookSecret: SECRET });
-
-/** Hands the node its test credential, as the harness's helper does (that one is not exported). */
-class CredentialsHelper extends ICredentialsHelper {
-	constructor(
-		private readonly types: Record<string, ICredentialType>,
-		private readonly data: Record<string, ICredentialDataDecryptedObject>,
-	) {
-		super();
-	}
-	getParentTypes() {
-		return [];
-	}
-	isCredentialUsableByNode() {
-		return true;
-	}
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions) {
-		const authenticate = this.types[typeName]?.authenticate;
-		if (typeof authenticate !== 'function') throw new Error(`${typeName} has no authenticate function`);
-		return await authenticate(credentials, requestOptions);
-	}
-	async preAuthentication() {
-		return undefined;
-	}
-	async runPreAuthentication() {
-		return undefined;
-	}
-	async getCredentials(): Promise<never> {
-		throw new Error('not used');
-	}
-	async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string) {
-		const data = this.data[type];
-		if (!data) throw new Error(`No test credentials for ${type}`);
-		return { ...data };
-	}
-	async updateCredentials() {}
-	async updateCredentialsOauthTokenData() {}
-	getCredentialsProperties(type: string) {
-		return this.types[type]?.properties ?? [];
-	}
-}
 
 interface Receiver {
 	url: string;
@@ -91,8 +40,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** A stand-in for n8n's webhook server: one active workflow with a Kling Trigger, static data kept across calls. */
 async function startReceiver(parameters: IDataObject, credentials: ICredentialDataDecryptedObject): Promise<Receiver> {
-	const { nodeTypes, credentialTypes } = await loadPackage();
-	const triggerType = nodeTypes.getByName(KLING_TRIGGER) as INodeType;
+	const { nodeTypes } = await loadPackage();
 	const node: INode = {
 		id: 'kling-trigger',
 		name: 'Kling Trigger',
@@ -104,7 +52,6 @@ async function startReceiver(parameters: IDataObject, credentials: ICredentialDa
 		credentials: { klingApi: { id: '1', name: 'Kling test' } },
 	};
 	const workflow = new Workflow({ id: 'trigger-workflow', nodes: [node], connections: {}, nodeTypes, active: true, staticData: {} });
-	const credentialsHelper = new CredentialsHelper(credentialTypes, { klingApi: credentials });
 	const executions: INodeExecutionData[][] = [];
 	const answers: Receiver['answers'] = [];
 
@@ -117,56 +64,16 @@ async function startReceiver(parameters: IDataObject, credentials: ICredentialDa
 			} catch {
 				// n8n itself would answer 422 here for application/json; the trigger sees only valid JSON then.
 			}
-			const request = { method: req.method, headers: req.headers, rawBody, body: parsed, params: {}, query: {} };
-			const reply: { status?: number; body?: IDataObject } = {};
-			const response = {
-				status(code: number) {
-					reply.status = code;
-					return response;
-				},
-				json(body: IDataObject) {
-					reply.body = body;
-					return response;
-				},
-			};
-			const additionalData = {
-				executionId: undefined,
-				credentialsHelper,
-				httpRequest: request,
-				httpResponse: response,
-				webhookBaseUrl: 'http://localhost:5678/webhook',
-				webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-				webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-				formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-				instanceBaseUrl: 'http://localhost:5678/',
-				restApiUrl: 'http://localhost:5678/rest',
-				variables: {},
-			} as unknown as IWorkflowExecuteAdditionalData;
-			const webhookData = {
-				httpMethod: 'POST',
-				node: node.name,
-				path: 'kling',
-				webhookDescription: triggerType.description.webhooks![0],
-				workflowId: workflow.id,
-				workflowExecuteAdditionalData: additionalData,
-			} as IWebhookData;
-			let answer: { status: number; body: IDataObject };
-			try {
-				const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
-				const result = await triggerType.webhook!.call(context);
-				if (reply.status !== undefined) {
-					answer = { status: reply.status, body: reply.body ?? {} };
-				} else if (result.workflowData) {
-					executions.push(result.workflowData[0]);
-					answer = { status: 200, body: { message: 'Workflow was started' } };
-				} else {
-					answer = { status: 200, body: result.webhookResponse ?? { message: 'Webhook call received' } };
-				}
-			} catch (error) {
-				// What n8n does when webhook() throws: 500, and the error is shown as a failed execution.
-				answer = { status: 500, body: { message: (error as Error).message } };
-			}
-			answers.push(answer);
+			const answer = await callNodeWebhook({
+				workflow,
+				node,
+				credentials: { klingApi: credentials },
+				body: parsed,
+				rawBody,
+				headers: req.headers as Record<string, string>,
+			});
+			if (answer.workflowData) executions.push(answer.workflowData);
+			answers.push({ status: answer.status, body: answer.body });
 			res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
 		})();
 	});
