@@ -30,14 +30,16 @@ export function imageSourceFields(
 	what: string,
 	{ prefix = '', displayOptions }: { prefix?: string; displayOptions?: INodeProperties['displayOptions'] } = {},
 ): INodeProperties[] {
-	const name = (field: string) => (prefix ? `${prefix}${field[0].toUpperCase()}${field.slice(1)}` : field);
+	const capitalise = (word: string) => `${word[0].toUpperCase()}${word.slice(1)}`;
+	const name = (field: string) => (prefix ? `${prefix}${capitalise(field)}` : field);
+	const title = what.split(' ').map(capitalise).join(' ');
 	const shownFor = (source: 'url' | 'binary') => ({
 		...displayOptions,
 		show: { ...displayOptions?.show, [name('source')]: [source] },
 	});
 	return [
 		{
-			displayName: prefix ? `${what[0].toUpperCase()}${what.slice(1)} Source` : 'Source',
+			displayName: prefix ? `${title} Source` : 'Source',
 			name: name('source'),
 			type: 'options',
 			default: 'url',
@@ -48,7 +50,7 @@ export function imageSourceFields(
 			displayOptions,
 		},
 		{
-			displayName: prefix ? `${what[0].toUpperCase()}${what.slice(1)} URL` : 'Image URL',
+			displayName: prefix ? `${title} URL` : 'Image URL',
 			name: name('url'),
 			type: 'string',
 			default: '',
@@ -57,7 +59,7 @@ export function imageSourceFields(
 			displayOptions: shownFor('url'),
 		},
 		{
-			displayName: prefix ? `${what[0].toUpperCase()}${what.slice(1)} Binary Field` : 'Input Binary Field',
+			displayName: prefix ? `${title} Binary Field` : 'Input Binary Field',
 			name: name('binaryProperty'),
 			type: 'string',
 			default: 'data',
