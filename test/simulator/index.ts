@@ -48,6 +48,7 @@ function resolveOptions(input: SimulatorOptions): Required<SimulatorOptions> {
 		callbackRetries: input.callbackRetries ?? 2,
 		presetElements: input.presetElements ?? 3,
 		videoBytes: input.videoBytes ?? 4096,
+		port: input.port ?? 0,
 	};
 }
 
@@ -194,7 +195,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => resolve());
+		server.listen(options.port, '127.0.0.1', () => resolve());
 	});
 	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

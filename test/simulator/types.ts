@@ -20,6 +20,8 @@ export interface SimulatorOptions {
 	presetElements?: number;
 	/** Size of the fake mp4 served for generated videos; default 4096. */
 	videoBytes?: number;
+	/** TCP port on 127.0.0.1; default 0 (an ephemeral port). npm start uses a fixed one. */
+	port?: number;
 }
 
 export interface LoggedRequest {
