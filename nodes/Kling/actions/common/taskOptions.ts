@@ -3,6 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isHttpUrl } from '../../helpers/imageInput';
 
+/** Field names in validation messages for the options every create shares. */
+export const TASK_OPTION_LABELS = { callback_url: 'Callback URL', external_task_id: 'External Task ID' };
+
 /** Options every create shares: where Kling reports status changes, and the caller's own task id. */
 export const taskOptionsField: INodeProperties = {
 	displayName: 'Options',

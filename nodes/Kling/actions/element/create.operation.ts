@@ -14,7 +14,7 @@ import { parseRequestBody } from '../../helpers/validation';
 import { completionFields } from '../../tasks/completion';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
-import { taskOptionsField, readTaskOptions } from '../common/taskOptions';
+import { taskOptionsField, readTaskOptions, TASK_OPTION_LABELS } from '../common/taskOptions';
 import { readVoiceId, voiceLocator } from '../common/voiceLocator';
 import { elementTaskOutput } from './elementOutput';
 
@@ -112,8 +112,7 @@ const FIELD_LABELS = {
 	'element_video_list.refer_videos': 'Video URL',
 	element_voice_id: 'Voice',
 	tag_list: 'Tags',
-	callback_url: 'Callback URL',
-	external_task_id: 'External Task ID',
+	...TASK_OPTION_LABELS,
 };
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {

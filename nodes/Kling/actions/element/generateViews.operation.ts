@@ -8,7 +8,7 @@ import { completionFields } from '../../tasks/completion';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
 import { taskSummary } from '../../tasks/taskOutput';
-import { readTaskOptions, taskOptionsField } from '../common/taskOptions';
+import { readTaskOptions, taskOptionsField, TASK_OPTION_LABELS } from '../common/taskOptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -26,8 +26,7 @@ export const description = updateDisplayOptions({ show: { resource: ['element'],
 
 const FIELD_LABELS = {
 	element_frontal_image: 'Frontal Image',
-	callback_url: 'Callback URL',
-	external_task_id: 'External Task ID',
+	...TASK_OPTION_LABELS,
 };
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {

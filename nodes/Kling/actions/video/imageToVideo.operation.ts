@@ -10,7 +10,7 @@ import { elementListField, readElementList } from '../common/elementList';
 import { readTaskOptions } from '../common/taskOptions';
 import { checkVoiceId, voiceLocator } from '../common/voiceLocator';
 import { placeholderProblem } from './promptReferences';
-import { durationField, modeField, placeholder, promptField, readText, readWatermark, videoCreateClosingFields } from './videoFields';
+import { durationField, modeField, placeholder, promptField, readText, readWatermark, videoCreateClosingFields, VIDEO_LABELS } from './videoFields';
 import { presentVideo } from './videoOutput';
 
 const properties: INodeProperties[] = [
@@ -70,19 +70,14 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['imageToVideo'] } }, properties);
 
 const FIELD_LABELS = {
-	model_name: 'Model',
 	image: 'First Frame',
 	image_tail: 'End Frame',
-	prompt: 'Prompt',
 	negative_prompt: 'Negative Prompt',
 	element_list: 'Elements',
 	voice_list: 'Voices',
 	sound: 'Sound',
-	mode: 'Mode',
 	duration: 'Duration',
-	watermark_info: 'Watermark',
-	callback_url: 'Callback URL',
-	external_task_id: 'External Task ID',
+	...VIDEO_LABELS,
 };
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {

@@ -8,7 +8,7 @@ import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
 import { elementListField, readElementList } from '../common/elementList';
 import { readTaskOptions } from '../common/taskOptions';
-import { modeField, MODE_OPTIONS, promptField, readText, readWatermark, videoCreateClosingFields } from './videoFields';
+import { modeField, MODE_OPTIONS, promptField, readText, readWatermark, videoCreateClosingFields, VIDEO_LABELS } from './videoFields';
 import { presentVideo } from './videoOutput';
 
 const properties: INodeProperties[] = [
@@ -68,17 +68,12 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['motionControl'] } }, properties);
 
 const FIELD_LABELS = {
-	model_name: 'Model',
-	prompt: 'Prompt',
 	image_url: 'Character Image',
 	video_url: 'Motion Video URL',
 	character_orientation: 'Character Orientation',
-	mode: 'Mode',
 	keep_original_sound: 'Keep Original Sound',
 	element_list: 'Elements',
-	watermark_info: 'Watermark',
-	callback_url: 'Callback URL',
-	external_task_id: 'External Task ID',
+	...VIDEO_LABELS,
 };
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {

@@ -16,7 +16,7 @@ import type { TaskOperation } from '../../tasks/run';
 import { elementListField, readElementList } from '../common/elementList';
 import { readTaskOptions } from '../common/taskOptions';
 import { applyOmniRules } from './omniChecks';
-import { durationField, modeField, placeholder, promptField, readText, readWatermark, videoCreateClosingFields } from './videoFields';
+import { durationField, modeField, placeholder, promptField, readText, readWatermark, videoCreateClosingFields, VIDEO_LABELS } from './videoFields';
 import { presentVideo } from './videoOutput';
 
 const properties: INodeProperties[] = [
@@ -159,8 +159,6 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['omni'] } }, properties);
 
 const FIELD_LABELS = {
-	model_name: 'Model',
-	prompt: 'Prompt',
 	multi_shot: 'Multi-Shot',
 	shot_type: 'Shot Type',
 	multi_prompt: 'Shots',
@@ -171,12 +169,9 @@ const FIELD_LABELS = {
 	video_list: 'Reference Video',
 	'video_list.video_url': 'Reference Video URL',
 	sound: 'Sound',
-	mode: 'Mode',
 	aspect_ratio: 'Aspect Ratio',
 	duration: 'Duration',
-	watermark_info: 'Watermark',
-	callback_url: 'Callback URL',
-	external_task_id: 'External Task ID',
+	...VIDEO_LABELS,
 };
 
 interface ImageEntry extends ImageSource {

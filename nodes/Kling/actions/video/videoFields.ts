@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n
 
 import { PROMPT_MAX } from '../../contract/video';
 import { completionFields } from '../../tasks/completion';
-import { taskOptionsField } from '../common/taskOptions';
+import { TASK_OPTION_LABELS, taskOptionsField } from '../common/taskOptions';
 import { downloadFields } from './videoOutput';
 
 /** Fields several video operations share, with the same wording everywhere. */
@@ -62,6 +62,9 @@ export function readText(this: IExecuteFunctions, name: string, itemIndex: numbe
 	const text = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	return text || undefined;
 }
+
+/** Field names in validation messages for what every video create sends. */
+export const VIDEO_LABELS = { model_name: 'Model', prompt: 'Prompt', mode: 'Mode', watermark_info: 'Watermark', ...TASK_OPTION_LABELS };
 
 /** The fields every video create ends with: watermark, completion, download, and the task options. */
 export function videoCreateClosingFields(): INodeProperties[] {

@@ -6,7 +6,7 @@ import { parseRequestBody } from '../../helpers/validation';
 import { completionFields } from '../../tasks/completion';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
-import { readTaskOptions, taskOptionsField } from '../common/taskOptions';
+import { readTaskOptions, taskOptionsField, TASK_OPTION_LABELS } from '../common/taskOptions';
 import { voiceTaskOutput } from './voiceOutput';
 
 const properties: INodeProperties[] = [
@@ -60,8 +60,7 @@ const FIELD_LABELS = {
 	voice_name: 'Name',
 	voice_url: 'Audio or Video URL',
 	video_id: 'Video ID',
-	callback_url: 'Callback URL',
-	external_task_id: 'External Task ID',
+	...TASK_OPTION_LABELS,
 };
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
