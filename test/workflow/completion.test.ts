@@ -59,14 +59,17 @@ describe('Wait Until Done (Poll) over many items', () => {
 		const result = await runWorkflow({ ...chain(seedItems(5), createPerItem({ maxConcurrentTasks: 4 })), credentials: apiKeyCredential(sim) });
 		expect(result.error).toBeUndefined();
 		expect(result.output('Create Element').every((item) => typeof item.json.elementId === 'string')).toBe(true);
-		expect(sim.apiRequests({ method: 'POST' }).filter((r) => r.code === 1303).length).toBeGreaterThan(0);
+		// One 1303 teaches the node the account's real limit; after that it submits only when a slot frees (a second
+		// one can come from a slot Kling releases a moment after the task shows finished).
+		expect(sim.apiRequests({ method: 'POST' }).filter((r) => r.code === 1303).length).toBeGreaterThanOrEqual(1);
+		expect(sim.apiRequests({ method: 'POST' }).filter((r) => r.code === 1303).length).toBeLessThanOrEqual(2);
 		expect(sim.createdTaskCount('elements')).toBe(5);
 	});
 
 	it('learns how long this batch\'s tasks take and checks later ones right when they should be done', async () => {
 		const { sim } = ctx;
-		// 10 s tasks in node time: the regular cadence (3 s, then 4.5 s, 6.75 s ...) needs three checks for each.
-		sim.options.timing = { submittedMs: 0, processingMs: 100 };
+		// 30 s tasks in node time: the regular cadence (3 s, then 4.5 s, 6.75 s ...) needs five checks for each.
+		sim.options.timing = { submittedMs: 0, processingMs: 300 };
 		const result = await runWorkflow({ ...chain(seedItems(4), createPerItem({ maxConcurrentTasks: 1 })), credentials: apiKeyCredential(sim) });
 		expect(result.error).toBeUndefined();
 		const created = sim.tasks('elements').filter((task) => String(task.body.element_name).startsWith('Copy of'));

@@ -6,7 +6,6 @@ import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
 import type { Clock } from '../helpers/clock';
 import { readTasks } from './poll';
 import type { TaskOperation } from './run';
-import { findTask } from './submit';
 import { taskSummary } from './taskOutput';
 
 /**
@@ -61,12 +60,11 @@ async function presentBatch(
 	return out;
 }
 
+/** The batch's tasks, by their external task ids: one list request per callback, however many items. */
 async function readBatch(ctx: IExecuteFunctions | IWebhookFunctions, operation: TaskOperation, batch: string, count: number) {
-	const tasks: Array<KlingTask | undefined> = [];
-	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
-		tasks.push(await findTask.call(ctx, operation.product, batchExternalTaskId(batch, itemIndex)));
-	}
-	return tasks;
+	const ids = Array.from({ length: count }, (_, itemIndex) => batchExternalTaskId(batch, itemIndex));
+	const tasks = await readTasks.call(ctx, operation.product, ids, undefined, 'externalTaskId');
+	return ids.map((id) => tasks.get(id));
 }
 
 /** After the tasks are submitted: finish at once if Kling was quick, otherwise put the execution to wait. */

@@ -35,19 +35,22 @@ export class DurationEstimate {
 }
 
 /**
- * Reads the current state of several tasks of one product. One task is read directly; several are read with
- * one list request (newest first), so the cost of a round does not grow with the number of items. A task the
- * page does not show (an account busy with other work) falls back to a direct read.
+ * Reads the current state of several tasks of one product, by task id or by external task id (Kling's query
+ * takes either). One task is read directly; several are read with one list request (newest first), so the cost
+ * of a round does not grow with the number of items. A task the page does not show (an account busy with other
+ * work) falls back to a direct read. Tasks Kling does not know are missing from the result.
  */
 export async function readTasks(
 	this: KlingContext,
 	product: TaskProduct,
-	taskIds: string[],
-	clock: Clock,
+	ids: string[],
+	clock?: Clock,
+	by: 'taskId' | 'externalTaskId' = 'taskId',
 ): Promise<Map<string, KlingTask>> {
+	const keyOf = (task: KlingTask) => (by === 'taskId' ? task.task_id : (task.task_info?.external_task_id ?? undefined));
 	const found = new Map<string, KlingTask>();
-	if (taskIds.length > 1) {
-		const pageSize = Math.min(500, Math.max(30, taskIds.length * 2));
+	if (ids.length > 1) {
+		const pageSize = Math.min(500, Math.max(30, ids.length * 2));
 		const { data } = await klingApiRequest.call(this, {
 			method: 'GET',
 			path: product.path,
@@ -55,15 +58,16 @@ export async function readTasks(
 			clock,
 		});
 		const listed = taskListSchema.safeParse(data);
-		const wanted = new Set(taskIds);
+		const wanted = new Set(ids);
 		for (const task of listed.success ? listed.data : []) {
-			if (wanted.has(task.task_id)) found.set(task.task_id, task);
+			const key = keyOf(task);
+			if (key && wanted.has(key)) found.set(key, task);
 		}
 	}
-	for (const taskId of taskIds) {
-		if (found.has(taskId)) continue;
-		const task = await findTask.call(this, product, taskId, clock);
-		if (task) found.set(taskId, task);
+	for (const id of ids) {
+		if (found.has(id)) continue;
+		const task = await findTask.call(this, product, id, clock);
+		if (task) found.set(id, task);
 	}
 	return found;
 }

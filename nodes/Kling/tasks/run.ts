@@ -99,8 +99,11 @@ class Scheduler {
 		}
 	}
 
+	/** How many of our tasks Kling ran at once before it answered 1303: its real limit for this account now. */
+	private accountLimit = Infinity;
+
 	private get slotsFree() {
-		return this.waitForResult ? this.settings.maxConcurrent - this.inFlight.length : Infinity;
+		return this.waitForResult ? Math.min(this.settings.maxConcurrent, this.accountLimit) - this.inFlight.length : Infinity;
 	}
 
 	private async submitWhileSlotsFree() {
@@ -114,6 +117,13 @@ class Scheduler {
 				this.pending.shift();
 				this.fail(job, error);
 				continue;
+			}
+			if (outcome.kind === 'retryLater' && outcome.reason === 'concurrency' && this.inFlight.length && this.accountLimit === Infinity) {
+				// The account runs fewer tasks at once than Max Concurrent Tasks: from now on submit the next one when
+				// one of ours finishes, instead of after a timer that would leave the slot idle. (A later 1303 with
+				// fewer tasks in flight is a slot Kling has not released yet, or other work: that one waits a timer.)
+				this.accountLimit = this.inFlight.length;
+				return;
 			}
 			if (outcome.kind === 'retryLater') {
 				// Kling is full (or the answer was lost): hold this and every later item until the back-off passes.

@@ -8,7 +8,10 @@ import { klingApiRequest, type KlingContext } from '../transport';
 import { asNodeError, klingErrorContext } from '../transport/errors';
 import type { TaskProduct } from './products';
 
-export type SubmitOutcome = { kind: 'created'; task: KlingTask } | { kind: 'retryLater'; retryAfterMs?: number };
+export type SubmitOutcome =
+	| { kind: 'created'; task: KlingTask }
+	/** Nothing was created: Kling was at its concurrency limit (1303) or rate limit (1302), or the answer was lost. */
+	| { kind: 'retryLater'; reason: 'concurrency' | 'rate' | 'unanswered'; retryAfterMs?: number };
 
 /** How often a create whose answer was lost is sent again (with the same external task id) before giving up. */
 const MAX_UNANSWERED_CREATES = 3;
@@ -43,14 +46,16 @@ export async function submitTask(
 		return { kind: 'created', task: taskSchema.parse(data) };
 	} catch (error) {
 		const { klingCode, noAnswer, retryAfterMs } = klingErrorContext(error);
-		if (klingCode !== undefined && RETRY_SAFE_FOR_CREATE.has(klingCode)) return { kind: 'retryLater', retryAfterMs };
+		if (klingCode !== undefined && RETRY_SAFE_FOR_CREATE.has(klingCode)) {
+			return { kind: 'retryLater', reason: klingCode === 1303 ? 'concurrency' : 'rate', retryAfterMs };
+		}
 		const mayHaveCreated = noAnswer || (klingCode !== undefined && klingCode >= 5000);
 		const refusedAsDuplicate = submission.unanswered > 0 && klingCode === 1201;
 		if (!mayHaveCreated && !refusedAsDuplicate) throw asNodeError(this.getNode(), error);
 		submission.unanswered++;
 		const found = await findTask.call(this, product, submission.externalTaskId, clock);
 		if (found) return { kind: 'created', task: found };
-		if (submission.unanswered < MAX_UNANSWERED_CREATES) return { kind: 'retryLater' };
+		if (submission.unanswered < MAX_UNANSWERED_CREATES) return { kind: 'retryLater', reason: 'unanswered' };
 		const failure = asNodeError(this.getNode(), error);
 		failure.description = `${failure.description ?? ''} No task with external task ID ${submission.externalTaskId} exists on Kling, so nothing was charged; run the node again.`.trim();
 		throw failure;
