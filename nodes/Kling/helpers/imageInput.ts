@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { imageProblem } from './media';
+import { imageProblem, inspectImage } from './media';
 
 /** One image parameter as the user filled it in: a URL, or a binary property of the input item. */
 export interface ImageSource {
@@ -99,8 +99,8 @@ export async function resolveImage(
 				description: 'Check the binary field name, or switch the source to URL.',
 			});
 		}
-		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-		const problem = imageProblem(bytes);
+		const { head, size } = await readImageHead.call(this, binary, itemIndex, property);
+		const problem = imageProblem(head, size);
 		if (problem) {
 			throw new NodeOperationError(this.getNode(), `${label} (binary field "${property}") ${problem}`, { itemIndex });
 		}
@@ -128,6 +128,36 @@ export function isHttpUrl(value: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/** Enough of a file to find any JPEG's frame header behind its metadata (EXIF, ICC profiles). */
+const HEAD_BYTES = 1024 * 1024;
+
+/**
+ * The start of a binary file and its size, without loading the whole file when n8n stores it outside memory: a
+ * batch of 10 MB images is checked up front without holding (or even reading) every image.
+ */
+async function readImageHead(
+	this: IExecuteFunctions,
+	binary: IBinaryData,
+	itemIndex: number,
+	property: string,
+): Promise<{ head: Buffer; size: number }> {
+	if (!binary.id) {
+		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, property);
+		return { head: bytes, size: bytes.length };
+	}
+	const { fileSize } = await this.helpers.getBinaryMetadata(binary.id);
+	const stream = await this.helpers.getBinaryStream(binary.id, 64 * 1024);
+	const chunks: Buffer[] = [];
+	let read = 0;
+	for await (const chunk of stream as AsyncIterable<Buffer>) {
+		chunks.push(chunk);
+		read += chunk.length;
+		if (read >= HEAD_BYTES || inspectImage(Buffer.concat(chunks))) break;
+	}
+	stream.destroy();
+	return { head: Buffer.concat(chunks), size: fileSize };
 }
 
 const truncate = (value: string) => (value.length > 60 ? `${value.slice(0, 57)}...` : value);

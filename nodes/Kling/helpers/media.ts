@@ -64,10 +64,13 @@ function describeOtherFormat(bytes: Buffer): string {
 	return bytes.length ? 'not an image Kling accepts' : 'empty';
 }
 
-/** The reason an image breaks Kling's rules, or undefined when it is fine. */
-export function imageProblem(bytes: Buffer): string | undefined {
-	if (bytes.length > IMAGE_RULES.maxBytes) {
-		return `is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; Kling accepts at most 10 MB`;
+/**
+ * The reason an image breaks Kling's rules, or undefined when it is fine. `bytes` may be only the start of the
+ * file (its header), with the whole file's `size` given separately.
+ */
+export function imageProblem(bytes: Buffer, size = bytes.length): string | undefined {
+	if (size > IMAGE_RULES.maxBytes) {
+		return `is ${(size / 1024 / 1024).toFixed(1)} MB; Kling accepts at most 10 MB`;
 	}
 	const info = inspectImage(bytes);
 	if (!info) return `must be a JPEG or PNG image, but the file is ${describeOtherFormat(bytes)}`;
