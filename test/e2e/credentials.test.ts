@@ -6,7 +6,8 @@
 import { createHmac } from 'node:crypto';
 
 import { startSimulator, type KlingSimulator } from '../simulator';
-import { useN8n } from './helpers';
+import { prepared, useN8n } from './helpers';
+import { n8nMajor } from './runtime/runtime';
 import { executeWorkflow, importWorkflows, KLING_NODE, nodeItems, type KlingCredentialData, type WorkflowJson } from './runtime/workflows';
 
 const ACCESS_KEY = 'test-access-key';
@@ -72,7 +73,11 @@ describe('Kling credentials created through the public API', () => {
 		const wrong = await api.createCredential('Kling wrong key', { ...apiKeyData(), apiKey: 'not-a-key' });
 		await expect(api.testCredential(apiKey)).resolves.toMatchObject({ status: 'OK' });
 		await expect(api.testCredential(keyPair)).resolves.toMatchObject({ status: 'OK' });
-		await expect(api.testCredential(wrong)).resolves.toMatchObject({ status: 'Error', message: expect.stringContaining('Kling rejected the credential') });
+		// n8n 1.x does not apply the credential test's responseCode rules to a 401 (its error has no cause.response),
+		// so it shows its own generic text instead of ours.
+		const wrongKeyMessage =
+			n8nMajor(prepared().runtime) >= 2 ? expect.stringContaining('Kling rejected the credential') : 'Authorization failed - please check your credentials';
+		await expect(api.testCredential(wrong)).resolves.toMatchObject({ status: 'Error', message: wrongKeyMessage });
 		expect(bearer(0)).toBe('test-api-key');
 		expectValidJwt(bearer(1));
 	});

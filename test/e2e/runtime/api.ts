@@ -92,6 +92,13 @@ export class PublicApi {
 	constructor(
 		readonly baseUrl: string,
 		private readonly apiKey: string,
+		/**
+		 * n8n 1.x only: its public API cannot create a Kling credential. POST /api/v1/credentials validates `data`
+		 * against a JSON schema built from the credential's displayOptions, and 1.x keys the conditions by field
+		 * name only (2.x: name and value), so apiKey (authType=apiKey) and accessKey/secretKey (authType=keyPair)
+		 * all end up required together and no data passes. There credentials are created like the editor does.
+		 */
+		private readonly legacySession?: Session,
 	) {}
 
 	async call(method: string, path: string, json?: unknown): Promise<any> {
@@ -100,6 +107,7 @@ export class PublicApi {
 	}
 
 	async createCredential(name: string, data: Record<string, unknown>): Promise<string> {
+		if (this.legacySession) return (await this.legacySession.call('POST', '/rest/credentials', { name, type: 'klingApi', data })).data.id as string;
 		return (await this.call('POST', '/credentials', { name, type: 'klingApi', data })).id as string;
 	}
 
@@ -114,6 +122,12 @@ export class PublicApi {
 	}
 
 	async testCredential(id: string): Promise<{ status: string; message: string }> {
+		if (this.legacySession) {
+			// n8n 1.x has no POST /api/v1/credentials/{id}/test: test the stored credential the way the editor does.
+			const stored = (await this.legacySession.call('GET', `/rest/credentials/${id}?includeData=true`)).data as { id: string; name: string; type: string; data: unknown };
+			const { id: storedId, name, type, data } = stored;
+			return (await this.legacySession.call('POST', '/rest/credentials/test', { credentials: { id: storedId, name, type, data } })).data;
+		}
 		return await this.call('POST', `/credentials/${id}/test`);
 	}
 

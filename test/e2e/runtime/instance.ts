@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DEFAULT_OWNER, PublicApi, Session, type Owner } from './api';
 import { startN8n, type N8nOptions, type N8nServer } from './n8n';
 import { installTarball } from './pack';
-import type { Runtime } from './runtime';
+import { n8nMajor, type Runtime } from './runtime';
 
 export interface Instance {
 	server: N8nServer;
@@ -42,7 +42,7 @@ export async function launchInstance(options: LaunchOptions): Promise<Instance> 
 	try {
 		const owner = options.owner ?? DEFAULT_OWNER;
 		const session = await Session.ownerLogin(server.url, owner);
-		const api = new PublicApi(server.url, await session.createApiKey());
+		const api = new PublicApi(server.url, await session.createApiKey(), n8nMajor(runtime) < 2 ? session : undefined);
 		return { server, session, api, owner, cli: { ...n8nOptions, workDir }, stop: () => server.stop() };
 	} catch (error) {
 		await server.stop();

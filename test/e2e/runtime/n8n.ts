@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { Runtime } from './runtime';
+import { n8nMajor, type Runtime } from './runtime';
 import { freePort, waitFor } from './wait';
 
 /** Fixed, so a user folder stays readable across restarts (npm start) and runs. */
@@ -35,8 +35,8 @@ export async function hermeticEnv(options: N8nOptions): Promise<NodeJS.ProcessEn
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_PORT: String(port),
 		N8N_PROTOCOL: 'http',
-		// WEBHOOK_URL's successor in 2.x: the base of production, test and resume (webhook-waiting) URLs.
-		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		// The base of production, test and resume (webhook-waiting) URLs: N8N_WEBHOOK_URL in 2.x, WEBHOOK_URL in 1.x.
+		[n8nMajor(runtime) >= 2 ? 'N8N_WEBHOOK_URL' : 'WEBHOOK_URL']: `http://127.0.0.1:${port}/`,
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 		// The JS task runner's broker listens on 5679 by default: give each process its own free port.
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
@@ -45,7 +45,11 @@ export async function hermeticEnv(options: N8nOptions): Promise<NodeJS.ProcessEn
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// mcp-registry exists only in 2.x (1.x refuses unknown module names at startup: UnknownModuleError).
+		...(n8nMajor(runtime) >= 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
+		// n8n 1.123.x defaults to the `vm` expression engine, whose isolated-vm 6 needs Node >= 22 (no Node 20 build):
+		// on the machine's Node 20, n8n 1.x starts only with the deprecated `legacy` engine.
+		...(n8nMajor(runtime) < 2 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		// Stops the editor's fetch of n8n's vetted-package list from api.n8n.io; installed packages load regardless.
@@ -127,7 +131,11 @@ export async function startN8n(options: N8nOptions & { logFile: string; readyTim
 			async () => {
 				if (!handle.running()) return 'exited';
 				const response = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-				return response?.status === 200 ? 'ready' : undefined;
+				if (response?.status !== 200) return undefined;
+				// n8n 1.x answers readiness before its migrations ran and its REST routes exist: wait for those too.
+				if (n8nMajor(options.runtime) >= 2) return 'ready';
+				const settings = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+				return settings?.status === 200 ? 'ready' : undefined;
 			},
 			{ what: `n8n on port ${options.port} to be ready`, timeoutMs: options.readyTimeoutMs ?? 120_000, intervalMs: 250 },
 		).catch((error: Error) => {

@@ -1,6 +1,9 @@
-/** Locates (installing when needed) the real-n8n runtime: n8n 2.41.1 on Node 24, in a cache outside the clone. */
+/**
+ * Locates (installing when needed) the real-n8n runtime, in a cache outside the clone: n8n 2.41.1 on Node 24 by
+ * default, or the one KLING_N8N_VERSION names (1.123.81: latest n8n 1.x on the machine's Node 20).
+ */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -9,16 +12,27 @@ export const PACKAGE_NAME = 'n8n-nodes-kling-elements';
 export interface Runtime {
 	/** The cache folder install-n8n.sh printed. */
 	home: string;
-	/** Node 24's bin folder: first on PATH for everything n8n runs. */
+	/** The runtime's Node bin folder: first on PATH for everything n8n runs. */
 	nodeBinDir: string;
 	node: string;
 	/** n8n's CLI entry script (run with `node`, so no shebang lookup picks another Node). */
 	n8nBin: string;
+	/** The installed n8n's version, e.g. "2.41.1" or "1.123.81". */
+	n8nVersion: string;
+}
+
+/** n8n's major version, for the few places where 1.x and 2.x differ. */
+export function n8nMajor(runtime: Pick<Runtime, 'n8nVersion'>): number {
+	return Number(runtime.n8nVersion.split('.')[0]);
 }
 
 function runtimeAt(home: string): Runtime {
-	const nodeBinDir = path.join(home, 'node_modules', 'node', 'bin');
-	return { home, nodeBinDir, node: path.join(nodeBinDir, 'node'), n8nBin: path.join(home, 'node_modules', 'n8n', 'bin', 'n8n') };
+	// 2.x: Node 24 from the npm `node` package; 1.x: a link to the machine's Node in <home>/bin.
+	const ownNode = path.join(home, 'node_modules', 'node', 'bin');
+	const nodeBinDir = existsSync(path.join(ownNode, 'node')) ? ownNode : path.join(home, 'bin');
+	const n8nDir = path.join(home, 'node_modules', 'n8n');
+	const n8nVersion = (JSON.parse(readFileSync(path.join(n8nDir, 'package.json'), 'utf8')) as { version: string }).version;
+	return { home, nodeBinDir, node: path.join(nodeBinDir, 'node'), n8nBin: path.join(n8nDir, 'bin', 'n8n'), n8nVersion };
 }
 
 /**
