@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NOT_FOUND_CODES, RETRY_SAFE_FOR_CREATE } from '../contract/codes';
 import { taskSchema, type KlingTask } from '../contract/task';
 import type { Clock } from '../helpers/clock';
-import { encodeImages } from '../helpers/imageInput';
+import { encodeRequestBody } from '../helpers/imageInput';
 import { klingApiRequest, type KlingContext } from '../transport';
 import { asNodeError, klingErrorContext } from '../transport/errors';
 import type { TaskProduct } from './products';
@@ -39,7 +39,7 @@ export async function submitTask(
 		const { data } = await klingApiRequest.call(this, {
 			method: 'POST',
 			path: product.path,
-			body: await encodeImages.call(this, submission.body),
+			body: await encodeRequestBody.call(this, submission.body),
 			retryTransient: false,
 			clock,
 		});

@@ -21,7 +21,8 @@ export interface KlingRequest {
 	method: IHttpRequestMethods;
 	/** A path from the contract, e.g. `/v1/general/advanced-custom-elements`; appended to the base URL as is. */
 	path: string;
-	body?: IDataObject;
+	/** JSON to send, or a JSON body already serialised (a create with binary images, see encodeRequestBody). */
+	body?: IDataObject | Buffer;
 	qs?: IDataObject;
 	/**
 	 * Reads may be sent again after a transient failure. A create may not (kling-api.md §10): its callers
@@ -76,7 +77,7 @@ async function sendOnce(this: KlingContext, request: KlingRequest, clock: Clock)
 			url: `${resolveKlingBaseUrl(credentials)}${request.path}`,
 			qs: request.qs,
 			// Serialised here, not by the HTTP client, so the exact bytes are ours (ids stay strings).
-			body: request.body === undefined ? undefined : JSON.stringify(request.body),
+			body: request.body === undefined || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body),
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 			json: false,
 			encoding: 'text',
