@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: the package's benchmarks against the Kling simulator, printed as a Markdown table and written
+ * to test-results/bench.md. Not a test: nothing here runs under jest. `tsx test/bench/run.ts polling memory`
+ * runs only the named sections (batch, polling, memory, load).
+ */
+import '../harness/setup';
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { PACKAGE_ROOT } from '../harness/workflow';
+import { batchBench } from './batch';
+import { row, type Row } from './lib';
+import { loadTimeBench } from './loadTime';
+import { memoryBench } from './memory';
+import { pollingBench } from './polling';
+
+const SECTIONS: Record<string, () => Promise<Row[]>> = {
+	batch: batchBench,
+	polling: pollingBench,
+	memory: memoryBench,
+	load: loadTimeBench,
+};
+
+function machine(): string {
+	const cpus = os.cpus();
+	return [
+		`CPU: ${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores`,
+		`RAM: ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB`,
+		`Node ${process.version} on ${os.type()} ${os.release()} (${os.arch()})`,
+	].join('; ');
+}
+
+function table(rows: Row[]): string {
+	const cell = (text: string) => text.replace(/\|/g, '\\|');
+	const lines = ['| Scenario | Result | Target | |', '|---|---|---|---|'];
+	let section = '';
+	for (const r of rows) {
+		if (r.section !== section) {
+			section = r.section;
+			lines.push(`| **${cell(section)}** | | | |`);
+		}
+		const verdict = r.pass === undefined ? '' : r.pass ? 'pass' : '**MISS**';
+		lines.push(`| ${cell(r.scenario)} | ${cell(r.result)} | ${cell(r.target)} | ${verdict} |`);
+	}
+	return lines.join('\n');
+}
+
+async function main() {
+	const wanted = process.argv.slice(2);
+	const unknown = wanted.filter((name) => !SECTIONS[name]);
+	if (unknown.length) throw new Error(`Unknown section(s) ${unknown.join(', ')}; pick from ${Object.keys(SECTIONS).join(', ')}`);
+	const started = Date.now();
+	const rows: Row[] = [];
+	for (const [name, bench] of Object.entries(SECTIONS)) {
+		if (wanted.length && !wanted.includes(name)) continue;
+		const sectionStarted = Date.now();
+		process.stderr.write(`bench: ${name} ...`);
+		try {
+			rows.push(...(await bench()));
+		} catch (error) {
+			// One broken section (e.g. dist/ rebuilt underneath it) should not cost the others' results.
+			rows.push(row(name, 'The section failed', String((error as Error).message).split('\n')[0], '', false));
+		}
+		process.stderr.write(` ${((Date.now() - sectionStarted) / 1000).toFixed(0)} s\n`);
+	}
+	const missed = rows.filter((r) => r.pass === false).length;
+	const report = [
+		'# Benchmarks',
+		'',
+		`Machine: ${machine()}`,
+		'',
+		`Command: \`${wanted.length ? `npx tsx test/bench/run.ts ${wanted.join(' ')}` : 'npm run bench'}\` (${new Date().toISOString().slice(0, 10)}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+		'',
+		table(rows),
+		'',
+		missed ? `${missed} target(s) missed.` : 'All targets met.',
+		'',
+	].join('\n');
+	process.stdout.write(report);
+	const out = path.join(PACKAGE_ROOT, 'test-results', 'bench.md');
+	mkdirSync(path.dirname(out), { recursive: true });
+	writeFileSync(out, report);
+	process.stderr.write(`bench: written to ${path.relative(process.cwd(), out)}\n`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		process.stderr.write(`\n${(error as Error).stack ?? error}\n`);
+		process.exit(1);
+	},
+);
