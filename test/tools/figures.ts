@@ -51,6 +51,7 @@ const readmePath = path.join(root, 'README.md');
 let readme = readFileSync(readmePath, 'utf8');
 readme = replaceSection(readme, 'reliability', reliabilityTable());
 const bench = path.join(results, 'bench.md');
-readme = replaceSection(readme, 'bench', existsSync(bench) ? readFileSync(bench, 'utf8').trim() : undefined);
+// The benchmark report's own title is dropped: the README section has one.
+readme = replaceSection(readme, 'bench', existsSync(bench) ? readFileSync(bench, 'utf8').replace(/^# .*\n+/, '').trim() : undefined);
 writeFileSync(readmePath, readme);
 process.stdout.write('README.md figures updated from test-results/.\n');
