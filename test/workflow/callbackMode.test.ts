@@ -75,6 +75,19 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(sim.createdTaskCount('elements')).toBe(2);
 	});
 
+	it('trusts Kling, not the callback: a late "processing" callback after the tasks finished still resumes with them', async () => {
+		const { sim } = ctx;
+		const workflow = chain(twoItems(sim), pausingCreate());
+		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-44' });
+		expect(paused.status).toBe('waiting');
+		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		await sim.idle();
+
+		const resumed = await deliver(workflow.nodes, create.callback_url, { task_status: 'processing' });
+		expect(resumed.workflowData).toHaveLength(2);
+		expect(resumed.workflowData?.every((item) => typeof item.json.elementId === 'string')).toBe(true);
+	});
+
 	it('reads the tasks one last time at the wait limit instead of creating them again', async () => {
 		const { sim } = ctx;
 		const workflow = chain(twoItems(sim), pausingCreate());

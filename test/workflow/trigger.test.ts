@@ -220,3 +220,42 @@ describe('Kling Trigger receiving the callbacks of a Kling create', () => {
 		expect(hook.executions).toHaveLength(0);
 	});
 });
+
+describe('Kling Trigger when Kling repeats, reorders or never sends its callbacks', () => {
+	it('starts one execution however often each status is delivered', async () => {
+		const { sim } = ctx;
+		sim.injectFault({ when: { product: 'elements' }, fault: { kind: 'repeatCallbacks', count: 3 } });
+		const hook = await receiver(sim);
+		await runWorkflow({ ...chain(createElementWithCallback(hook.url)), credentials: apiKeyCredential(sim) });
+		await sim.idle();
+
+		expect(sim.callbacks.map((delivery) => delivery.status)).toEqual([200, 200, 200, 200, 200, 200]);
+		expect(hook.executions).toHaveLength(1);
+		expect(hook.executions[0][0].json).toMatchObject({ taskId: sim.tasks('elements')[0].taskId, status: 'succeed' });
+	});
+
+	it('reacts to the final status once, even when an older status arrives after it', async () => {
+		const { sim } = ctx;
+		sim.injectFault({ when: { product: 'elements' }, fault: { kind: 'reorderCallbacks' } });
+		const hook = await receiver(sim, { events: ['processing', 'succeeded', 'failed'] });
+		await runWorkflow({ ...chain(createElementWithCallback(hook.url)), credentials: apiKeyCredential(sim) });
+		await sim.idle();
+
+		const statuses = sim.callbacks.map((delivery) => JSON.parse(delivery.body).task_status);
+		expect(statuses).toEqual(['succeed', 'processing']);
+		// Both are selected events, each delivered once: one execution each, the final one first, nothing lost.
+		expect(hook.executions.map((items) => items[0].json.status)).toEqual(['succeed', 'processing']);
+	});
+
+	it('loses nothing when Kling never calls back: the create still outputs its element', async () => {
+		const { sim } = ctx;
+		sim.injectFault({ when: { product: 'elements' }, fault: { kind: 'dropCallbacks' } });
+		const hook = await receiver(sim);
+		const run = await runWorkflow({ ...chain(createElementWithCallback(hook.url)), credentials: apiKeyCredential(sim) });
+		await sim.idle();
+
+		expect(sim.callbacks).toHaveLength(0);
+		expect(hook.executions).toHaveLength(0);
+		expect(run.output('Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
+	});
+});
