@@ -7,10 +7,10 @@ import {
 	makePng,
 	parseLossless,
 	signWebhook,
-	SimulatorOptions,
 	startSimulator,
 	stringifyJson,
 } from '../simulator';
+import { simulatorStarter } from './simulatorKit';
 
 const API_KEY = 'test-api-key';
 const FAST = { submittedMs: 15, processingMs: 30 };
@@ -29,17 +29,7 @@ interface CallResult {
 	json: Envelope;
 }
 
-const running: KlingSimulator[] = [];
-
-async function start(options: SimulatorOptions = {}): Promise<KlingSimulator> {
-	const sim = await startSimulator({ timing: FAST, ...options });
-	running.push(sim);
-	return sim;
-}
-
-afterEach(async () => {
-	await Promise.all(running.splice(0).map((sim) => sim.close()));
-});
+const start = simulatorStarter(FAST);
 
 /** body: an object is JSON-encoded, a string is sent verbatim (to test raw big integers and bad JSON). */
 async function call(

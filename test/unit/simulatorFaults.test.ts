@@ -1,6 +1,7 @@
 import { createServer, Server } from 'http';
 import type { AddressInfo } from 'net';
-import { classifyRequest, KlingSimulator, NO_ENVELOPE_CODE, parseLossless, SimulatorOptions, startSimulator } from '../simulator';
+import { classifyRequest, KlingSimulator, NO_ENVELOPE_CODE, parseLossless } from '../simulator';
+import { simulatorStarter } from './simulatorKit';
 
 const API_KEY = 'test-api-key';
 const FAST = { submittedMs: 15, processingMs: 30 };
@@ -12,17 +13,7 @@ interface CallResult {
 	text: string;
 }
 
-const running: KlingSimulator[] = [];
-
-async function start(options: SimulatorOptions = {}): Promise<KlingSimulator> {
-	const sim = await startSimulator({ timing: FAST, ...options });
-	running.push(sim);
-	return sim;
-}
-
-afterEach(async () => {
-	await Promise.all(running.splice(0).map((sim) => sim.close()));
-});
+const start = simulatorStarter(FAST);
 
 async function call(sim: KlingSimulator, method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<CallResult> {
 	const response = await fetch(sim.url + path, {

@@ -73,10 +73,7 @@ const FIELD_LABELS = {
 	image: 'First Frame',
 	image_tail: 'End Frame',
 	negative_prompt: 'Negative Prompt',
-	element_list: 'Elements',
 	voice_list: 'Voices',
-	sound: 'Sound',
-	duration: 'Duration',
 	...VIDEO_LABELS,
 };
 

@@ -72,7 +72,6 @@ const FIELD_LABELS = {
 	video_url: 'Motion Video URL',
 	character_orientation: 'Character Orientation',
 	keep_original_sound: 'Keep Original Sound',
-	element_list: 'Elements',
 	...VIDEO_LABELS,
 };
 

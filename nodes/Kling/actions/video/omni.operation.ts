@@ -165,12 +165,9 @@ const FIELD_LABELS = {
 	'multi_prompt.prompt': 'Shot Prompt',
 	'multi_prompt.duration': 'Shot Duration',
 	image_list: 'Images',
-	element_list: 'Elements',
 	video_list: 'Reference Video',
 	'video_list.video_url': 'Reference Video URL',
-	sound: 'Sound',
 	aspect_ratio: 'Aspect Ratio',
-	duration: 'Duration',
 	...VIDEO_LABELS,
 };
 

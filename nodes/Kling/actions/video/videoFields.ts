@@ -64,7 +64,16 @@ export function readText(this: IExecuteFunctions, name: string, itemIndex: numbe
 }
 
 /** Field names in validation messages for what every video create sends. */
-export const VIDEO_LABELS = { model_name: 'Model', prompt: 'Prompt', mode: 'Mode', watermark_info: 'Watermark', ...TASK_OPTION_LABELS };
+export const VIDEO_LABELS = {
+	model_name: 'Model',
+	prompt: 'Prompt',
+	element_list: 'Elements',
+	sound: 'Sound',
+	mode: 'Mode',
+	duration: 'Duration',
+	watermark_info: 'Watermark',
+	...TASK_OPTION_LABELS,
+};
 
 /** The fields every video create ends with: watermark, completion, download, and the task options. */
 export function videoCreateClosingFields(): INodeProperties[] {
