@@ -1,5 +1,4 @@
-import { randomBytes } from 'crypto';
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { imageProblem, inspectImage } from './media';
@@ -13,7 +12,7 @@ export interface ImageSource {
 
 /**
  * Stands in a request body for a binary image until the moment the request is sent, so that a batch of
- * items with 10 MB images is checked up front but encoded one request at a time (see `encodeImages`).
+ * items with 10 MB images is checked up front but encoded one request at a time (see `sendWithImages` in requestBody.ts).
  */
 export interface BinaryImageRef {
 	binaryImage: { itemIndex: number; property: string };
@@ -82,7 +81,7 @@ export function readImageSource(this: IExecuteFunctions, prefix: string, itemInd
 
 /**
  * Checks one image the user gave and returns what goes into the request: the URL itself, or a reference
- * to the binary file that `encodeImages` turns into raw Base64 when the request is sent.
+ * to the binary file that `sendWithImages` turns into raw Base64 when the request is sent.
  */
 export async function resolveImage(
 	this: IExecuteFunctions,
@@ -163,85 +162,5 @@ async function readImageHead(
 
 const truncate = (value: string) => (value.length > 60 ? `${value.slice(0, 57)}...` : value);
 
-const isBinaryRef = (value: unknown): value is BinaryImageRef =>
+export const isBinaryRef = (value: unknown): value is BinaryImageRef =>
 	typeof value === 'object' && value !== null && 'binaryImage' in value;
-
-/** Bytes of source read per Base64 step: a multiple of 3, so no step but the last needs padding. */
-const BASE64_STEP = 3 * 64 * 1024;
-
-/**
- * A create's request body, ready to send: the body itself when it holds no binary image, otherwise its JSON with
- * every binary image written in as raw Base64, built straight into one buffer of the exact size. The file is read
- * in steps and never held as one big Base64 string (a 10 MB image would otherwise exist three times over: file,
- * Base64 text, JSON text), so a batch of large images does not pile up memory.
- */
-export async function encodeRequestBody(this: IExecuteFunctions, body: IDataObject): Promise<IDataObject | Buffer> {
-	const refs: BinaryImageRef[] = [];
-	const tag = `kling-binary-${randomBytes(8).toString('hex')}`;
-	const json = JSON.stringify(body, (_key, value: unknown) => (isBinaryRef(value) ? `${tag}:${refs.push(value) - 1}` : value));
-	if (!refs.length) return body;
-	const pieces = json.split(new RegExp(`"${tag}:(\\d+)"`));
-	const files = await Promise.all(refs.map(async (ref) => await openBinary.call(this, ref)));
-	const size = pieces.reduce((sum, piece, n) => sum + (n % 2 ? 2 + 4 * Math.ceil(files[Number(piece)].size / 3) : Buffer.byteLength(piece)), 0);
-	const out = Buffer.allocUnsafe(size);
-	let offset = 0;
-	for (const [n, piece] of pieces.entries()) {
-		if (n % 2 === 0) {
-			offset += out.write(piece, offset, 'utf8');
-			continue;
-		}
-		out[offset++] = 0x22; // "
-		let carry = Buffer.alloc(0);
-		for await (const chunk of files[Number(piece)].chunks()) {
-			const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-			const whole = bytes.length - (bytes.length % 3);
-			offset += out.write(bytes.subarray(0, whole).toString('base64'), offset, 'latin1');
-			carry = Buffer.from(bytes.subarray(whole));
-		}
-		offset += out.write(carry.toString('base64'), offset, 'latin1');
-		out[offset++] = 0x22;
-	}
-	if (offset !== size) {
-		// The stored size did not match the bytes read: fall back to encoding in memory rather than send a bad body.
-		return await encodeImages.call(this, body);
-	}
-	return out;
-}
-
-/** A binary file's size and its bytes in steps: streamed from n8n's store, or sliced when it is in memory. */
-async function openBinary(this: IExecuteFunctions, ref: BinaryImageRef): Promise<{ size: number; chunks(): AsyncIterable<Buffer> }> {
-	const { itemIndex, property } = ref.binaryImage;
-	const id = this.getInputData()[itemIndex]?.binary?.[property]?.id;
-	if (id) {
-		const { fileSize } = await this.helpers.getBinaryMetadata(id);
-		return { size: fileSize, chunks: () => streamChunks(this, id) };
-	}
-	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-	return {
-		size: bytes.length,
-		async *chunks() {
-			for (let at = 0; at < bytes.length; at += BASE64_STEP) yield bytes.subarray(at, at + BASE64_STEP);
-		},
-	};
-}
-
-async function* streamChunks(ctx: IExecuteFunctions, id: string): AsyncIterable<Buffer> {
-	for await (const chunk of (await ctx.helpers.getBinaryStream(id, BASE64_STEP)) as AsyncIterable<Buffer>) yield chunk;
-}
-
-/** Replaces every binary image reference in a request body with the file's raw Base64 (the simple, in-memory way). */
-async function encodeImages(this: IExecuteFunctions, body: IDataObject): Promise<IDataObject> {
-	const visit = async (value: unknown): Promise<unknown> => {
-		if (isBinaryRef(value)) {
-			const { itemIndex, property } = value.binaryImage;
-			return (await this.helpers.getBinaryDataBuffer(itemIndex, property)).toString('base64');
-		}
-		if (Array.isArray(value)) return await Promise.all(value.map(visit));
-		if (value && typeof value === 'object') {
-			const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await visit(v)] as const));
-			return Object.fromEntries(entries);
-		}
-		return value;
-	};
-	return (await visit(body)) as IDataObject;
-}

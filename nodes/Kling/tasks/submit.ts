@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NOT_FOUND_CODES, RETRY_SAFE_FOR_CREATE } from '../contract/codes';
 import { taskSchema, type KlingTask } from '../contract/task';
 import type { Clock } from '../helpers/clock';
-import { encodeRequestBody } from '../helpers/imageInput';
+import { sendWithImages } from '../helpers/requestBody';
 import { klingApiRequest, type KlingContext } from '../transport';
 import { asNodeError, klingErrorContext } from '../transport/errors';
 import type { TaskProduct } from './products';
@@ -36,13 +36,9 @@ export async function submitTask(
 	clock: Clock,
 ): Promise<SubmitOutcome> {
 	try {
-		const { data } = await klingApiRequest.call(this, {
-			method: 'POST',
-			path: product.path,
-			body: await encodeRequestBody.call(this, submission.body),
-			retryTransient: false,
-			clock,
-		});
+		const { data } = await sendWithImages(this, submission.body, async (body) =>
+			await klingApiRequest.call(this, { method: 'POST', path: product.path, body, retryTransient: false, clock }),
+		);
 		return { kind: 'created', task: taskSchema.parse(data) };
 	} catch (error) {
 		const { klingCode, noAnswer, retryAfterMs } = klingErrorContext(error);

@@ -21,7 +21,7 @@ export interface KlingRequest {
 	method: IHttpRequestMethods;
 	/** A path from the contract, e.g. `/v1/general/advanced-custom-elements`; appended to the base URL as is. */
 	path: string;
-	/** JSON to send, or a JSON body already serialised (a create with binary images, see encodeRequestBody). */
+	/** JSON to send, or a JSON body already serialised (a create with binary images, see sendWithImages). */
 	body?: IDataObject | Buffer;
 	qs?: IDataObject;
 	/**
