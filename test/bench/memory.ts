@@ -1,6 +1,7 @@
 /**
  * 3. Memory: 20 items each carrying a 10 MB PNG create elements; Download Video fetches a 100 MB result. Each runs
- * in a child process (memoryChild.ts) so that only the node's memory is measured: the simulator stays here.
+ * in a child process (memoryChild.ts) so that only the node's memory is measured: the simulator stays here. The
+ * element run is repeated, and run once more with frequent full garbage collections to show what is still in use.
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,10 +12,15 @@ import { deflateSync } from 'node:zlib';
 
 import { makePng, startSimulator, type KlingSimulator } from '../simulator';
 import { API_KEY } from '../workflow/helpers';
-import { mb, row, type Row } from './lib';
+import { mb, median, row, type Row } from './lib';
 import type { DownloadArgs, ElementsArgs, MemoryResult } from './memoryChild';
 
 const ITEMS = 20;
+/**
+ * Runs of the element scenario: its peak depends on when V8 collects the file chunks already sent (it lets up to
+ * 32 MB of them wait for a young-generation collection) and on whether malloc has free pages to put them in.
+ */
+const RUNS = 5;
 const VIDEO_BYTES = 100 * 1024 ** 2;
 const S = '3. Memory (peak RSS growth of the n8n process while the Kling node runs, after a warm-up run)';
 
@@ -79,11 +85,17 @@ async function finishedVideoTask(sim: KlingSimulator): Promise<string> {
 	return data.task_id;
 }
 
-function verdict(label: string, run: MemoryResult, largestInput: number): Row {
-	if (run.problem) return row(S, label, `run failed: ${run.problem.split('\n')[0]}`, '<= 2.5x', false);
-	const growth = run.peakRss - run.baselineRss;
-	const ratio = growth / largestInput;
-	return row(S, label, `+${mb(growth)} = ${ratio.toFixed(2)}x the largest input (${mb(largestInput)}), baseline ${mb(run.baselineRss)}`, '<= 2.5x', ratio <= 2.5);
+const growth = (run: MemoryResult) => run.peakRss - run.baselineRss;
+
+/** The median run against the target, every run listed (a run that failed fails the row). */
+function verdict(label: string, runs: MemoryResult[], largestInput: number, target = '<= 2.5x'): Row {
+	const failed = runs.find((run) => run.problem);
+	if (failed) return row(S, label, `run failed: ${failed.problem!.split('\n')[0]}`, target, false);
+	const typical = median(runs.map(growth));
+	const ratio = typical / largestInput;
+	const result = `+${mb(typical)} = ${ratio.toFixed(2)}x the largest input (${mb(largestInput)})`;
+	const each = runs.length > 1 ? `; ${runs.length} runs: ${runs.map((run) => `${(growth(run) / largestInput).toFixed(2)}x`).join(', ')}` : '';
+	return row(S, label, `${result}${each}; baseline ${mb(median(runs.map((run) => run.baselineRss)))}`, target, target ? ratio <= 2.5 : undefined);
 }
 
 export async function memoryBench(): Promise<Row[]> {
@@ -103,12 +115,10 @@ export async function memoryBench(): Promise<Row[]> {
 
 		const elementsSim = await startSimulator({ timing: fast });
 		sims.push(elementsSim);
-		const elements = await runChild({
-			scenario: 'elements',
-			simUrl: elementsSim.url,
-			warmUp: [small],
-			files: files.map((f) => f.file),
-		});
+		const elementsArgs: ElementsArgs = { scenario: 'elements', simUrl: elementsSim.url, warmUp: [small], files: files.map((f) => f.file) };
+		const elements: MemoryResult[] = [];
+		for (let run = 0; run < RUNS; run++) elements.push(await runChild(elementsArgs));
+		const inUse = await runChild({ ...elementsArgs, collectEveryMs: 20 });
 
 		const smallVideoSim = await startSimulator({ timing: fast });
 		const bigVideoSim = await startSimulator({ timing: fast, videoBytes: VIDEO_BYTES });
@@ -119,9 +129,12 @@ export async function memoryBench(): Promise<Row[]> {
 			big: { simUrl: bigVideoSim.url, taskId: await finishedVideoTask(bigVideoSim) },
 			bytes: VIDEO_BYTES,
 		});
+		const largest = Math.max(...files.map((f) => f.size));
+		const label = `Create Element, ${ITEMS} items each with a ${mb(files[0].size)} PNG (binary)`;
 		return [
-			verdict(`Create Element, ${ITEMS} items each with a ${mb(files[0].size)} PNG (binary)`, elements, Math.max(...files.map((f) => f.size))),
-			verdict('Video > Get with Download Video, 100 MB mp4', download, VIDEO_BYTES),
+			verdict(`${label}, median of ${RUNS} runs`, elements, largest),
+			verdict(`The same, memory in use only (a full garbage collection every 20 ms)`, [inUse], largest, ''),
+			verdict('Video > Get with Download Video, 100 MB mp4', [download], VIDEO_BYTES),
 		];
 	} finally {
 		await Promise.all(sims.map((sim) => sim.close()));

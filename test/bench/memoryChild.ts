@@ -19,6 +19,8 @@ export interface ElementsArgs {
 	simUrl: string;
 	warmUp: string[];
 	files: string[];
+	/** Runs a full garbage collection this often: the peak is then the memory in use, without garbage. */
+	collectEveryMs?: number;
 }
 
 export interface DownloadArgs {
@@ -110,6 +112,8 @@ const meter = {
 	baselineRss: 0,
 	peakRss: 0,
 	sampler: undefined as NodeJS.Timeout | undefined,
+	collector: undefined as NodeJS.Timeout | undefined,
+	collectEveryMs: undefined as number | undefined,
 	async start() {
 		const gc = (globalThis as { gc?: () => void }).gc;
 		if (!gc) throw new Error('run with node --expose-gc');
@@ -123,9 +127,11 @@ const meter = {
 			// not Linux: the samples alone
 		}
 		this.sampler ??= setInterval(() => (this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())), 5);
+		if (this.collectEveryMs) this.collector ??= setInterval(gc, this.collectEveryMs);
 	},
 	stop(): Pick<MemoryResult, 'baselineRss' | 'peakRss'> {
 		clearInterval(this.sampler);
+		clearInterval(this.collector);
 		this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss(), peakFromKernel());
 		return { baselineRss: this.baselineRss, peakRss: this.peakRss };
 	},
@@ -141,6 +147,7 @@ async function main(args: ElementsArgs | DownloadArgs): Promise<MemoryResult> {
 		const warm = check(await createElements(args.simUrl, args.warmUp), args.warmUp.length);
 		if (warm) return { baselineRss: 0, peakRss: 0, problem: `warm-up: ${warm}` };
 		meter.armed = true; // the baseline is taken when the File Source has stored the files
+		meter.collectEveryMs = args.collectEveryMs;
 		const problem = check(await createElements(args.simUrl, args.files), args.files.length);
 		return { ...meter.stop(), problem };
 	}
