@@ -19,7 +19,7 @@ export interface ElementsArgs {
 	simUrl: string;
 	warmUp: string[];
 	files: string[];
-	/** Runs a full garbage collection this often: the peak is then the memory in use, without garbage. */
+	/** Also runs a full garbage collection this often and reports the peak of what survives it (`peakLive`). */
 	collectEveryMs?: number;
 }
 
@@ -32,6 +32,9 @@ export interface DownloadArgs {
 
 export interface MemoryResult {
 	baselineRss: number;
+	/** V8 heap in use plus memory outside it (buffers), right after a full collection: what is still referenced. */
+	baselineLive?: number;
+	peakLive?: number;
 	peakRss: number;
 	problem?: string;
 }
@@ -106,6 +109,11 @@ const peakFromKernel = () => {
 	}
 };
 
+const live = () => {
+	const { heapUsed, external } = process.memoryUsage();
+	return heapUsed + external;
+};
+
 /** Peak RSS above a baseline taken after a full garbage collection, sampled every 5 ms. */
 const meter = {
 	armed: false,
@@ -114,6 +122,8 @@ const meter = {
 	sampler: undefined as NodeJS.Timeout | undefined,
 	collector: undefined as NodeJS.Timeout | undefined,
 	collectEveryMs: undefined as number | undefined,
+	baselineLive: 0,
+	peakLive: 0,
 	async start() {
 		const gc = (globalThis as { gc?: () => void }).gc;
 		if (!gc) throw new Error('run with node --expose-gc');
@@ -127,13 +137,20 @@ const meter = {
 			// not Linux: the samples alone
 		}
 		this.sampler ??= setInterval(() => (this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())), 5);
-		if (this.collectEveryMs) this.collector ??= setInterval(gc, this.collectEveryMs);
+		if (this.collectEveryMs) {
+			this.baselineLive = this.peakLive = live();
+			this.collector ??= setInterval(() => {
+				gc();
+				this.peakLive = Math.max(this.peakLive, live());
+			}, this.collectEveryMs);
+		}
 	},
-	stop(): Pick<MemoryResult, 'baselineRss' | 'peakRss'> {
+	stop(): Omit<MemoryResult, 'problem'> {
 		clearInterval(this.sampler);
 		clearInterval(this.collector);
 		this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss(), peakFromKernel());
-		return { baselineRss: this.baselineRss, peakRss: this.peakRss };
+		const { baselineRss, peakRss, baselineLive, peakLive } = this;
+		return { baselineRss, peakRss, ...(this.collectEveryMs ? { baselineLive, peakLive } : {}) };
 	},
 };
 
