@@ -100,7 +100,7 @@ function verdict(label: string, runs: MemoryResult[], largestInput: number, targ
 
 /** What the node still references: the peak of heap and buffers right after full collections (no target). */
 function inUseRow(run: MemoryResult, largestInput: number): Row {
-	const label = 'The same, memory still referenced (V8 heap and buffers right after a full collection, every 20 ms)';
+	const label = 'The same, memory still referenced (V8 heap and buffers right after a full collection, every 50 ms)';
 	if (run.problem || run.peakLive === undefined || run.baselineLive === undefined) return row(S, label, `run failed: ${run.problem?.split('\n')[0] ?? 'no figures'}`);
 	const growth = run.peakLive - run.baselineLive;
 	return row(S, label, `+${mb(growth)} = ${(growth / largestInput).toFixed(2)}x the largest input`);
@@ -126,7 +126,7 @@ export async function memoryBench(): Promise<Row[]> {
 		const elementsArgs: ElementsArgs = { scenario: 'elements', simUrl: elementsSim.url, warmUp: [small], files: files.map((f) => f.file) };
 		const elements: MemoryResult[] = [];
 		for (let run = 0; run < RUNS; run++) elements.push(await runChild(elementsArgs));
-		const inUse = await runChild({ ...elementsArgs, collectEveryMs: 20 });
+		const inUse = await runChild({ ...elementsArgs, collectEveryMs: 50 });
 
 		const smallVideoSim = await startSimulator({ timing: fast });
 		const bigVideoSim = await startSimulator({ timing: fast, videoBytes: VIDEO_BYTES });
