@@ -138,8 +138,11 @@ const meter = {
 		}
 		this.sampler ??= setInterval(() => (this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())), 5);
 		if (this.collectEveryMs) {
+			gc();
 			this.baselineLive = this.peakLive = live();
 			this.collector ??= setInterval(() => {
+				// Twice: V8 frees dead buffers' memory after a collection, on another thread; the next one waits for that.
+				gc();
 				gc();
 				this.peakLive = Math.max(this.peakLive, live());
 			}, this.collectEveryMs);
