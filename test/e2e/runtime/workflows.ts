@@ -88,7 +88,10 @@ export interface ExecuteResult {
 	output: string;
 }
 
-/** `n8n execute --id=... --rawOutput`; the run is the JSON from the first line starting with `{`. */
+/**
+ * `n8n execute --id=... --rawOutput`. The run is printed as indented JSON: from the first line starting with `{` to
+ * the first line that is only `}` (n8n may log more lines after it, into the same output).
+ */
 export async function executeWorkflow(options: N8nOptions & { workDir: string }, workflowId: string): Promise<ExecuteResult> {
 	const logFile = path.join(options.workDir, `execute-${workflowId}-${Date.now()}.log`);
 	const result = await runCli({ ...options, args: ['execute', `--id=${workflowId}`, '--rawOutput'], logFile });
@@ -97,9 +100,10 @@ export async function executeWorkflow(options: N8nOptions & { workDir: string },
 	if (start === -1) throw new Error(`n8n execute printed no JSON (exit ${result.code}):\n${result.output.slice(-3000)}`);
 	let run: unknown;
 	try {
-		run = JSON.parse(lines.slice(start).join('\n'));
+		const end = lines.indexOf('}', start);
+		run = JSON.parse(lines.slice(start, end === -1 ? undefined : end + 1).join('\n'));
 	} catch (error) {
-		throw new Error(`n8n execute printed JSON that does not parse (${(error as Error).message}); see ${logFile}`);
+		throw new Error(`n8n execute printed JSON that does not parse (${(error as Error).message}); output tail:\n${result.output.slice(-2000)}`);
 	}
 	return { code: result.code, run, output: result.output };
 }
