@@ -15,7 +15,7 @@ import type {
 	Workflow,
 } from 'n8n-workflow';
 
-import { loadPackage, TestCredentialsHelper } from './workflow';
+import { loadPackage, N8N_URLS, TestCredentialsHelper } from './workflow';
 
 export interface WebhookCall {
 	workflow: Workflow;
@@ -37,11 +37,8 @@ export interface WebhookAnswer {
 	workflowData?: INodeExecutionData[];
 }
 
-export async function callNodeWebhook(call: WebhookCall): Promise<WebhookAnswer> {
-	const { nodeTypes, credentialTypes } = await loadPackage();
-	const nodeType = nodeTypes.getByName(call.node.type) as INodeType;
-	const rawBody = call.rawBody ?? Buffer.from(JSON.stringify(call.body));
-	const request = { method: 'POST', headers: call.headers ?? {}, rawBody, body: call.body, params: {}, query: call.query ?? {} };
+/** An express-like response that records what a webhook answered itself (status and JSON body). */
+export function recordingResponse() {
 	const reply: { status?: number; body?: IDataObject } = {};
 	const response = {
 		status(code: number) {
@@ -56,17 +53,21 @@ export async function callNodeWebhook(call: WebhookCall): Promise<WebhookAnswer>
 			return response;
 		},
 	};
+	return { reply, response };
+}
+
+export async function callNodeWebhook(call: WebhookCall): Promise<WebhookAnswer> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const nodeType = nodeTypes.getByName(call.node.type) as INodeType;
+	const rawBody = call.rawBody ?? Buffer.from(JSON.stringify(call.body));
+	const request = { method: 'POST', headers: call.headers ?? {}, rawBody, body: call.body, params: {}, query: call.query ?? {} };
+	const { reply, response } = recordingResponse();
 	const additionalData = {
 		executionId: call.executionId,
 		credentialsHelper: new TestCredentialsHelper(credentialTypes, call.credentials),
 		httpRequest: request,
 		httpResponse: response,
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		instanceBaseUrl: 'http://localhost:5678/',
-		restApiUrl: 'http://localhost:5678/rest',
+		...N8N_URLS,
 		variables: {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const description = nodeType.description.webhooks![0];

@@ -34,6 +34,16 @@ export const KLING_TRIGGER = `${PACKAGE_NAME}.klingTrigger`;
 export const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
 export const BINARY_SOURCE = 'test.binarySource';
 
+/** The addresses n8n's execution data carries (webhook, resume and REST bases), as a local n8n would have them. */
+export const N8N_URLS = {
+	webhookBaseUrl: 'http://localhost:5678/webhook',
+	webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+	webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+	formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+	instanceBaseUrl: 'http://localhost:5678/',
+	restApiUrl: 'http://localhost:5678/rest',
+};
+
 /** Stand-in for n8n-nodes-base's Manual Trigger: editor-made workflows start with one. */
 const manualTrigger: INodeType = {
 	description: {
@@ -243,12 +253,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		executionId,
 		hooks,
 		credentialsHelper: new TestCredentialsHelper(credentialTypes, options.credentials ?? {}),
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		instanceBaseUrl: 'http://localhost:5678/',
-		restApiUrl: 'http://localhost:5678/rest',
+		...N8N_URLS,
 		variables: {},
 		currentNodeParameters: undefined,
 		setExecutionStatus() {},

@@ -11,6 +11,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { KlingTrigger, MAX_CALLBACK_BYTES, SEEN_CALLBACKS_LIMIT } from '../../nodes/KlingTrigger/KlingTrigger.node';
+import { recordingResponse } from '../harness/webhook';
 import { signWebhook } from '../simulator';
 
 const SECRET = 'whsec_' + Buffer.from('kling-trigger-unit-test-secret!!').toString('base64');
@@ -89,7 +90,7 @@ function fakeContext(setup: Setup, delivery: Delivery) {
 	const credentials = setup.credentials === undefined ? defaultCredentials() : setup.credentials;
 	const parameters: IDataObject = { events: setup.events ?? ['succeeded', 'failed'], options: setup.options ?? {} };
 	const staticData = setup.staticData ?? {};
-	const reply: Outcome['reply'] = {};
+	const { reply, response } = recordingResponse();
 	const requests: IHttpRequestOptions[] = [];
 	const raw = typeof delivery.body === 'string' ? Buffer.from(delivery.body, 'utf8') : delivery.body;
 	const headers = delivery.headers ?? { 'content-type': 'application/json' };
@@ -101,16 +102,6 @@ function fakeContext(setup: Setup, delivery: Delivery) {
 		position: [0, 0],
 		parameters: parameters as INodeParameters,
 		credentials: credentials ? { klingApi: { id: '1', name: 'Kling account' } } : undefined,
-	};
-	const response = {
-		status(code: number) {
-			reply.status = code;
-			return response;
-		},
-		json(body: IDataObject) {
-			reply.body = body;
-			return response;
-		},
 	};
 	const httpRequestWithAuthentication = jest.fn(async (_type: string, request: IHttpRequestOptions) => {
 		requests.push(request);
