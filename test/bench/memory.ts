@@ -17,8 +17,8 @@ import type { DownloadArgs, ElementsArgs, MemoryResult } from './memoryChild';
 
 const ITEMS = 20;
 /**
- * Runs of the element scenario: its peak depends on when V8 collects the file chunks already sent (it lets up to
- * 32 MB of them wait for a young-generation collection) and on whether malloc has free pages to put them in.
+ * Runs of the element scenario: its peak depends on how many of the file chunks already sent are still waiting for
+ * V8's next collection, which varies from run to run.
  */
 const RUNS = 5;
 const VIDEO_BYTES = 100 * 1024 ** 2;

@@ -5,7 +5,7 @@
  */
 import '../harness/setup';
 
-import { createReadStream, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
@@ -41,7 +41,12 @@ export interface MemoryResult {
 
 const FILE_SOURCE = 'bench.fileSource';
 
-/** Like n8n's Read Files from Disk: each path becomes an item whose binary is streamed into the binary data store. */
+/**
+ * Like n8n's Read Files from Disk: each path becomes an item whose binary is in n8n's binary data store. Each file
+ * is read into one reused buffer and stored from it, not streamed: streaming would leave tens of MB of freed chunks
+ * in the allocator right before the baseline, which the Kling node would then reuse without growing RSS, so the
+ * peak would understate what the node itself needs.
+ */
 const fileSource: INodeType = {
 	description: {
 		displayName: 'File Source',
@@ -56,16 +61,26 @@ const fileSource: INodeType = {
 	},
 	async execute(this: IExecuteFunctions) {
 		const paths = JSON.parse(this.getNodeParameter('paths', 0) as string) as string[];
-		const out: INodeExecutionData[] = [];
-		for (const [index, file] of paths.entries()) {
-			const data = await this.helpers.prepareBinaryData(createReadStream(file), path.basename(file), 'image/png');
-			out.push({ json: { index }, binary: { data }, pairedItem: { item: 0 } });
-		}
-		// The files are in n8n's binary data store now: what follows is the Kling node's own memory.
+		const out = await storeFiles.call(this, paths);
+		// The files are in n8n's binary data store now, and the buffer they were read into is garbage: what follows is
+		// the Kling node's own memory.
 		if (meter.armed) await meter.start();
 		return [out];
 	},
 };
+
+async function storeFiles(this: IExecuteFunctions, paths: string[]): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = [];
+	const buffer = Buffer.allocUnsafe(Math.max(...paths.map((file) => statSync(file).size)));
+	for (const [index, file] of paths.entries()) {
+		const fd = openSync(file, 'r');
+		const size = readSync(fd, buffer, 0, buffer.length, 0);
+		closeSync(fd);
+		const data = await this.helpers.prepareBinaryData(buffer.subarray(0, size), path.basename(file), 'image/png');
+		out.push({ json: { index }, binary: { data }, pairedItem: { item: 0 } });
+	}
+	return out;
+}
 
 async function registerFileSource() {
 	const { nodeTypes } = await loadPackage();
@@ -140,17 +155,21 @@ const meter = {
 		if (this.collectEveryMs) {
 			gc();
 			this.baselineLive = this.peakLive = live();
-			this.collector ??= setInterval(() => {
+			// Timed from the end of the last collection, not on an interval: full collections can take longer than
+			// the interval, and back-to-back ones would starve the run being measured.
+			const collect = () => {
 				// Twice: V8 frees dead buffers' memory after a collection, on another thread; the next one waits for that.
 				gc();
 				gc();
 				this.peakLive = Math.max(this.peakLive, live());
-			}, this.collectEveryMs);
+				this.collector = setTimeout(collect, this.collectEveryMs);
+			};
+			this.collector ??= setTimeout(collect, this.collectEveryMs);
 		}
 	},
 	stop(): Omit<MemoryResult, 'problem'> {
 		clearInterval(this.sampler);
-		clearInterval(this.collector);
+		clearTimeout(this.collector);
 		this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss(), peakFromKernel());
 		const { baselineRss, peakRss, baselineLive, peakLive } = this;
 		return { baselineRss, peakRss, ...(this.collectEveryMs ? { baselineLive, peakLive } : {}) };

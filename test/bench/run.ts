@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the package's benchmarks against the Kling simulator, printed as a Markdown table and written
- * to test-results/bench.md. Not a test: nothing here runs under jest. `tsx test/bench/run.ts polling memory`
- * runs only the named sections (batch, polling, memory, load).
+ * to test-results/bench.md. Not a test: nothing here runs under jest. `npm run bench -- polling memory` runs only
+ * the named sections (batch, polling, memory, load). on-n8n-node.sh runs this on n8n 2.41.1's Node 24.
  */
 import '../harness/setup';
 
@@ -75,7 +75,7 @@ async function main() {
 		'',
 		`Machine: ${machine()}`,
 		'',
-		`Command: \`${wanted.length ? `npx tsx test/bench/run.ts ${wanted.join(' ')}` : 'npm run bench'}\` (${new Date().toISOString().slice(0, 10)}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+		`Command: \`${wanted.length ? `npm run bench -- ${wanted.join(' ')}` : 'npm run bench'}\` (${new Date().toISOString().slice(0, 10)}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
 		'',
 		table(rows),
 		'',
