@@ -1,11 +1,7 @@
 import { createServer, Server } from 'http';
 import type { AddressInfo } from 'net';
 import { classifyRequest, KlingSimulator, NO_ENVELOPE_CODE, parseLossless } from '../simulator';
-import { simulatorStarter } from './simulatorKit';
-
-const API_KEY = 'test-api-key';
-const FAST = { submittedMs: 15, processingMs: 30 };
-const ELEMENTS = '/v1/general/advanced-custom-elements';
+import { API_KEY, ELEMENTS, FAST, imageElement, simulatorStarter, waitFor } from './simulatorKit';
 
 interface CallResult {
 	status: number;
@@ -26,27 +22,6 @@ async function call(sim: KlingSimulator, method: string, path: string, body?: un
 }
 
 const json = (result: CallResult) => parseLossless(result.text) as { code: number; message: string; data?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- shapes vary
-
-function imageElement(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-	return {
-		element_name: 'Hero',
-		element_description: 'A brave hero in a red cape',
-		reference_type: 'image_refer',
-		element_image_list: {
-			frontal_image: 'https://cdn.example.com/front.png',
-			refer_images: [{ image_url: 'https://cdn.example.com/side.png' }],
-		},
-		...overrides,
-	};
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 5));
-	}
-}
 
 describe('request matching', () => {
 	it('classifies product operations, with or without a relay prefix and trailing slash', () => {

@@ -1,6 +1,4 @@
 /** What the simulator's unit tests share: a starter that closes simulators after each test, and raw HTTP calls. */
-import { createHmac } from 'crypto';
-
 import { parseLossless, startSimulator, type KlingSimulator, type SimulatorOptions } from '../simulator';
 
 export function simulatorStarter(timing: SimulatorOptions['timing']) {
@@ -60,17 +58,8 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
 	}
 }
 
-function b64url(data: string | Buffer): string {
-	return Buffer.from(data).toString('base64url');
-}
-
-export function jwt(accessKey: string, secretKey: string, claims: Record<string, number> = {}): string {
-	const now = Math.floor(Date.now() / 1000);
-	const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-	const payload = b64url(JSON.stringify({ iss: accessKey, exp: now + 1800, nbf: now - 5, ...claims }));
-	const signature = b64url(createHmac('sha256', secretKey).update(`${header}.${payload}`).digest());
-	return `${header}.${payload}.${signature}`;
-}
+/** A Kling JWT signed the way the API doc describes (the simulator's own signer). */
+export { signJwt as jwt } from '../simulator';
 
 export function imageElement(overrides: Record<string, unknown> = {}): Record<string, unknown> {
 	return {
