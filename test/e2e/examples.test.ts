@@ -4,9 +4,11 @@
  * through the public API, and each workflow's credential reference is pointed at it at import time.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-import { startSimulator, type KlingSimulator } from '../simulator';
+import { makePng, startSimulator, type KlingSimulator } from '../simulator';
 import { useN8n } from './helpers';
 import { nodesFolder } from './runtime/pack';
 import { PACKAGE_NAME } from './runtime/runtime';
@@ -18,20 +20,24 @@ import {
 	importWorkflows,
 	KLING_NODE,
 	KLING_TRIGGER_NODE,
+	newWorkflowId,
 	nodeItems,
 	readExample,
+	type WorkflowJson,
 	type WorkflowNode,
 } from './runtime/workflows';
 
 const ctx = useN8n('examples');
 let sim: KlingSimulator;
+let credential: { id: string; name: string };
 const imported = new Map<string, string>();
 
 beforeAll(async () => {
 	sim = await startSimulator({ timing: { submittedMs: 100, processingMs: 200 } });
 	const { api, cli } = ctx.instance;
 	const id = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
-	const workflows = exampleFiles().map((file) => adaptWorkflow(readExample(file), { credential: { id, name: CREDENTIAL_NAME }, timeScale: 0.05 }));
+	credential = { id, name: CREDENTIAL_NAME };
+	const workflows = exampleFiles().map((file) => adaptWorkflow(readExample(file), { credential, timeScale: 0.05 }));
 	const ids = await importWorkflows(cli, workflows);
 	exampleFiles().forEach((file, index) => imported.set(file, ids[index]));
 });
@@ -87,5 +93,61 @@ describe('Example workflows in a real n8n', () => {
 		// Each Kling node created exactly one task, and Kling refused nothing.
 		expect(sim.createdTaskCount()).toBe(klingNodes.length);
 		expect(sim.apiRequests().filter((request) => request.code !== 0)).toEqual([]);
+	});
+});
+
+describe('Binary images in a real n8n', () => {
+	const png = makePng(640, 960);
+	let files: Server;
+
+	beforeAll(async () => {
+		files = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(png));
+		await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+	});
+
+	afterAll(async () => {
+		await new Promise((resolve) => files?.close(resolve));
+	});
+
+	/** HTTP Request downloads a PNG as a file; Create Element sends it as its frontal image. */
+	function downloadThenCreate(): WorkflowJson {
+		const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>): WorkflowNode => ({ name, type, typeVersion, position: [x, 0], parameters });
+		const workflow: WorkflowJson = {
+			name: 'Create an element from a downloaded image',
+			nodes: [
+				node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {}),
+				node('Download Image', 'n8n-nodes-base.httpRequest', 4.2, 220, {
+					url: `http://127.0.0.1:${(files.address() as AddressInfo).port}/front.png`,
+					options: { response: { response: { responseFormat: 'file' } } },
+				}),
+				node('Create Element', KLING_NODE, 1, 440, {
+					elementName: 'Uploaded',
+					elementDescription: 'An element from a binary image',
+					frontalImageSource: 'binary',
+					frontalImageBinaryProperty: 'data',
+					additionalImages: { image: [{ url: 'https://cdn.example.com/side.png' }] },
+				}),
+			],
+			connections: {
+				Start: { main: [[{ node: 'Download Image', type: 'main', index: 0 }]] },
+				'Download Image': { main: [[{ node: 'Create Element', type: 'main', index: 0 }]] },
+			},
+		};
+		return adaptWorkflow(workflow, { credential, timeScale: 0.05 });
+	}
+
+	it('streams the file to Kling as raw Base64, with the exact Content-Length', async () => {
+		sim.reset();
+		const [id] = await importWorkflows(ctx.instance.cli, [{ ...downloadThenCreate(), id: newWorkflowId() }]);
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		expect(result.run.data?.resultData?.error).toBeUndefined();
+		expect(nodeItems(result.run, 'Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
+		const creates = sim.apiRequests({ method: 'POST' });
+		expect(creates).toHaveLength(1);
+		const { body, headers, rawBody } = creates[0];
+		expect((body as { element_image_list: { frontal_image: string } }).element_image_list.frontal_image).toBe(png.toString('base64'));
+		expect(headers['content-length']).toBe(String(Buffer.byteLength(rawBody)));
+		expect(headers['transfer-encoding']).toBeUndefined();
 	});
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { sendWithImages } from '../../nodes/Kling/helpers/requestBody';
+import { sendWithImages, StreamedJsonBody } from '../../nodes/Kling/helpers/requestBody';
 
 interface StoredFile {
 	bytes: Buffer;
@@ -13,36 +13,57 @@ interface StoredFile {
 	inMemory?: boolean;
 }
 
-/** An execute context with one input item whose binary fields are the given files. */
-function contextWith(files: Record<string, StoredFile>): IExecuteFunctions {
+/** An execute context with one input item whose binary fields are the given files; `opened` counts open store streams. */
+function contextWith(files: Record<string, StoredFile>) {
 	const binary = Object.fromEntries(
 		Object.entries(files).map(([property, file]) => [property, { data: '', mimeType: 'image/png', ...(file.inMemory ? {} : { id: `store:${property}` }) }]),
 	);
 	const byId = (id: string) => files[id.replace('store:', '')];
-	return {
+	const streams = { opened: 0 };
+	const ctx = {
+		getNode: () => ({ name: 'Kling', type: 'n8n-nodes-kling-elements.kling', typeVersion: 1, position: [0, 0], parameters: {} }),
 		getInputData: () => [{ json: {}, binary }],
 		helpers: {
 			getBinaryMetadata: async (id: string) => ({ fileSize: byId(id).reportedSize ?? byId(id).bytes.length }),
-			getBinaryStream: async (id: string) =>
-				(async function* () {
-					const { bytes, chunkSizes = [] } = byId(id);
+			getBinaryStream: async (id: string) => {
+				streams.opened++;
+				const { bytes, chunkSizes = [] } = byId(id);
+				const chunks = async function* () {
 					let at = 0;
 					for (const size of chunkSizes) {
 						yield bytes.subarray(at, at + size);
 						at += size;
 					}
 					if (at < bytes.length) yield bytes.subarray(at);
-				})(),
+				};
+				// Like a file stream: iterable, and destroyed when the reader is done with it.
+				return { [Symbol.asyncIterator]: chunks, destroy: () => streams.opened-- };
+			},
 			getBinaryDataBuffer: async (_itemIndex: number, property: string) => files[property].bytes,
 		},
 	} as unknown as IExecuteFunctions;
+	return Object.assign(ctx, { streams });
 }
 
 const ref = (property: string) => ({ binaryImage: { itemIndex: 0, property } }) as unknown as IDataObject;
 
-/** Sends a body through `sendWithImages` and returns what the HTTP client would have been given. */
+/** Every chunk a body hands out when it is read once. */
+async function chunksOf(body: StreamedJsonBody): Promise<Buffer[]> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of body.stream()) chunks.push(chunk);
+	return chunks;
+}
+
+/** Sends a body through `sendWithImages` with a client that reads it whole, and returns what it read. */
 async function sent(ctx: IExecuteFunctions, body: IDataObject): Promise<IDataObject | Buffer> {
-	return await sendWithImages(ctx, body, async (encoded) => encoded);
+	return await sendWithImages(ctx, body, async (encoded) =>
+		encoded instanceof StreamedJsonBody ? Buffer.concat(await chunksOf(encoded)) : encoded,
+	);
+}
+
+/** The streamed body `sendWithImages` hands to the HTTP client, unread. */
+async function streamedBody(ctx: IExecuteFunctions, body: IDataObject): Promise<StreamedJsonBody> {
+	return (await sendWithImages(ctx, body, async (encoded) => encoded)) as StreamedJsonBody;
 }
 
 describe('request bodies with binary images', () => {
@@ -57,76 +78,78 @@ describe('request bodies with binary images', () => {
 		['two bytes over, with empty and one-byte chunks', 3002, [0, 1, 0, 2, 4]],
 		['a single byte', 1, []],
 		['two bytes, one at a time', 2, [1, 1]],
-	])('writes the exact JSON with raw Base64 for %s', async (_label, length, chunkSizes) => {
+	])('streams the exact JSON with raw Base64 for %s, of the size it announced', async (_label, length, chunkSizes) => {
 		const front = randomBytes(length);
 		const side = randomBytes(17);
 		const ctx = contextWith({ front: { bytes: front, chunkSizes }, side: { bytes: side, inMemory: true } });
 		const body = { element_name: 'Kära "quoted"', element_frontal_image: ref('front'), refer_images: [{ image: ref('side') }, { image: 'https://cdn.example.com/b.png' }] };
 
-		const encoded = await sent(ctx, body);
+		const streamed = await streamedBody(ctx, body);
+		const bytes = Buffer.concat(await chunksOf(streamed));
 
-		expect(Buffer.isBuffer(encoded)).toBe(true);
-		expect(JSON.parse((encoded as Buffer).toString('utf8'))).toEqual({
+		expect(bytes.length).toBe(streamed.size);
+		expect(JSON.parse(bytes.toString('utf8'))).toEqual({
 			element_name: 'Kära "quoted"',
 			element_frontal_image: front.toString('base64'),
 			refer_images: [{ image: side.toString('base64') }, { image: 'https://cdn.example.com/b.png' }],
 		});
+		expect(ctx.streams.opened).toBe(0);
+	});
+
+	it('never holds an image whole: each chunk is the Base64 of one chunk of the file', async () => {
+		const ctx = contextWith({ front: { bytes: randomBytes(30_000), chunkSizes: Array(299).fill(100) } });
+		const chunks = await chunksOf(await streamedBody(ctx, { image: ref('front') }));
+		expect(Math.max(...chunks.map((chunk) => chunk.length))).toBeLessThanOrEqual(4 * Math.ceil(102 / 3));
+		expect(chunks.length).toBeGreaterThan(300);
+	});
+
+	it("is shaped like a Blob of JSON, so that n8n's HTTP client streams it with its Content-Length", async () => {
+		const streamed = await streamedBody(contextWith({ front: { bytes: randomBytes(300) } }), { image: ref('front') });
+		expect(Object.prototype.toString.call(streamed)).toBe('[object Blob]');
+		expect(streamed.type).toBe('application/json');
+		expect(streamed.size).toBe('{"image":""}'.length + 400);
+	});
+
+	it('can be read again, with the same bytes, when a request must be sent again', async () => {
+		const ctx = contextWith({ front: { bytes: randomBytes(3001), chunkSizes: [500, 500] } });
+		const streamed = await streamedBody(ctx, { image: ref('front') });
+		const first = Buffer.concat(await chunksOf(streamed));
+		expect(Buffer.concat(await chunksOf(streamed)).equals(first)).toBe(true);
+	});
+
+	it('closes the file when the client stops reading early', async () => {
+		const ctx = contextWith({ front: { bytes: randomBytes(3000), chunkSizes: [100, 100] } });
+		const streamed = await streamedBody(ctx, { image: ref('front') });
+		for await (const chunk of streamed.stream()) if (chunk.length > 100) break;
+		expect(ctx.streams.opened).toBe(0);
+	});
+
+	it('closes the file when the request fails half-way through the body', async () => {
+		const ctx = contextWith({ front: { bytes: randomBytes(3000), chunkSizes: [100, 100] } });
+		await expect(
+			sendWithImages(ctx, { image: ref('front') }, async (encoded) => {
+				const reader = (encoded as StreamedJsonBody).stream();
+				for (let n = 0; n < 3; n++) await reader.next();
+				expect(ctx.streams.opened).toBe(1);
+				throw new Error('socket hang up');
+			}),
+		).rejects.toThrow('socket hang up');
+		expect(ctx.streams.opened).toBe(0);
 	});
 
 	it.each([
-		['smaller', 290],
-		['larger', 310],
-	])('falls back to encoding in memory when the store reports a %s size than the file has', async (_label, reportedSize) => {
-		const bytes = randomBytes(300);
-		const ctx = contextWith({ front: { bytes, reportedSize } });
-		expect(await sent(ctx, { image: ref('front') })).toEqual({ image: bytes.toString('base64') });
-	});
-
-	describe('the body buffer of a node run', () => {
-		const body = { image: ref('front') };
-		const ctx = () => contextWith({ front: { bytes: randomBytes(3000) } });
-
-		it('is reused by the next create once Kling has accepted the previous one', async () => {
-			const run = ctx();
-			const first = (await sent(run, body)) as Buffer;
-			const second = (await sent(run, body)) as Buffer;
-			expect(second.buffer).toBe(first.buffer);
-		});
-
-		it('is never written again after a request that failed: its socket may still be sending from it', async () => {
-			const run = ctx();
-			let failed: Buffer | undefined;
-			await expect(
-				sendWithImages(run, body, async (encoded) => {
-					failed = encoded as Buffer;
-					throw new Error('socket hang up');
-				}),
-			).rejects.toThrow('socket hang up');
-			const next = (await sent(run, body)) as Buffer;
-			expect(next.buffer).not.toBe(failed!.buffer);
-		});
-
-		it('is lent to one request at a time', async () => {
-			const run = ctx();
-			let release!: () => void;
-			const held = new Promise<void>((resolve) => (release = resolve));
-			let first: Buffer | undefined;
-			const slow = sendWithImages(run, body, async (encoded) => {
-				first = encoded as Buffer;
-				await held;
-				return encoded;
-			});
-			const meanwhile = (await sent(run, body)) as Buffer;
-			release();
-			await slow;
-			expect(meanwhile.buffer).not.toBe(first!.buffer);
-			expect(JSON.parse(first!.toString('utf8'))).toEqual(JSON.parse(meanwhile.toString('utf8')));
-		});
-
-		it('belongs to its node run: another run gets its own', async () => {
-			const first = (await sent(ctx(), body)) as Buffer;
-			const other = (await sent(ctx(), body)) as Buffer;
-			expect(other.buffer).not.toBe(first.buffer);
-		});
+		['fewer', 310],
+		['more', 290],
+	])('breaks the request off with a clear error when the file has %s bytes than the store reported', async (word, reportedSize) => {
+		const ctx = contextWith({ front: { bytes: randomBytes(300), reportedSize } });
+		let announced = 0;
+		let readUpTo = 0;
+		await expect(
+			sendWithImages(ctx, { image: ref('front') }, async (encoded) => {
+				announced = (encoded as StreamedJsonBody).size;
+				for await (const chunk of (encoded as StreamedJsonBody).stream()) readUpTo += chunk.length;
+			}),
+		).rejects.toThrow(`A binary image has ${word} bytes than n8n's binary data store reported (${reportedSize})`);
+		expect(readUpTo).toBeLessThan(announced);
 	});
 });

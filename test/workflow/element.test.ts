@@ -71,6 +71,27 @@ describe('Element → Create', () => {
 		expect(images.refer_images[0].image_url).toBe(side.toString('base64'));
 	});
 
+	it('sends a binary image again, whole, when Kling refused the token of the first try for its timing', async () => {
+		const { sim } = ctx;
+		const front = makePng(640, 960);
+		sim.injectFault({ when: { operation: 'create' }, fault: { kind: 'error', code: 1004 } });
+		const result = await runWorkflow({
+			...chain(
+				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ front: binaryFile(front, 'front.png', 'image/png') }]) } },
+				createImageElement({ frontalImageSource: 'binary', frontalImageBinaryProperty: 'front' }),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+
+		expect(result.error).toBeUndefined();
+		const creates = sim.apiRequests({ method: 'POST' });
+		expect(creates.map((create) => create.code)).toEqual([1004, 0]);
+		for (const create of creates) {
+			expect((create.body as { element_image_list: { frontal_image: string } }).element_image_list.frontal_image).toBe(front.toString('base64'));
+		}
+		expect(sim.createdTaskCount('elements')).toBe(1);
+	});
+
 	it('creates a video element from one video URL', async () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({

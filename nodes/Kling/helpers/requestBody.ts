@@ -1,25 +1,23 @@
 import { randomBytes } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { asNodeError } from '../transport/errors';
 import { isBinaryRef, type BinaryImageRef } from './imageInput';
 
-/** Bytes of a binary file read per step while its Base64 is written into the body. */
+/** Bytes of a binary file read per step while its Base64 is sent. */
 const READ_STEP = 64 * 1024;
 
 /**
  * Sends a create whose body may hold binary images (`BinaryImageRef`): the body as it is when it has none,
- * otherwise its JSON with every image written in as raw Base64, straight into one buffer of the exact size. The
- * file is read in steps and never held as one big Base64 string (a 10 MB image would otherwise exist three times
- * over: file, Base64 text, JSON text).
- *
- * The buffer is then kept for the next create of the same node run (see `borrowBuffer`): a batch of 20 items
- * with 10 MB images reuses one 13 MB buffer instead of leaving 20 behind for the garbage collector, which frees
- * them only in its own time and would let memory grow to several bodies' worth.
+ * otherwise a `StreamedJsonBody` that writes each image in as raw Base64 while the request goes out. No image is
+ * ever held whole, neither as Base64 text nor as bytes: a batch of 20 items with 10 MB images needs about as much
+ * memory as the chunks in flight, not 20 (or even one) 13 MB bodies.
  */
 export async function sendWithImages<T>(
 	ctx: IExecuteFunctions,
 	body: IDataObject,
-	send: (body: IDataObject | Buffer) => Promise<T>,
+	send: (body: IDataObject | StreamedJsonBody) => Promise<T>,
 ): Promise<T> {
 	const refs: BinaryImageRef[] = [];
 	const tag = `kling-binary-${randomBytes(8).toString('hex')}`;
@@ -28,133 +26,145 @@ export async function sendWithImages<T>(
 
 	const pieces = json.split(new RegExp(`"${tag}:(\\d+)"`));
 	const files = await Promise.all(refs.map(async (ref) => await openBinary.call(ctx, ref)));
-	const size = pieces.reduce((sum, piece, n) => sum + (n % 2 ? 2 + 4 * Math.ceil(files[Number(piece)].size / 3) : Buffer.byteLength(piece)), 0);
-	const loan = borrowBuffer(ctx, size);
-	let answered = false;
+	const streamed = new StreamedJsonBody(pieces, files);
 	try {
-		const out = loan.buffer.subarray(0, size);
-		const complete = await writeBody(out, pieces, files);
-		// A stored size that does not match the file: encode in memory rather than send a bad body.
-		const result = await send(complete ? out : await encodeImages.call(ctx, body));
-		answered = true;
-		return result;
+		return await send(streamed);
+	} catch (error) {
+		// The request broke off because a file was not what the store said: say so, not "the connection failed".
+		if (streamed.problem) throw new NodeOperationError(ctx.getNode(), streamed.problem);
+		throw asNodeError(ctx.getNode(), error);
 	} finally {
-		loan.giveBack(answered);
+		// A request that failed half-way leaves its body unread, and nothing else would close the file it reads.
+		streamed.stopReading();
 	}
 }
 
 /**
- * Writes the JSON pieces and, between them, each file's Base64 in quotes. False when a file did not have the size
- * the binary data store gave for it (the body was sized from those): nothing is written past the end.
+ * A JSON body whose binary images are written in as Base64 while it is read: the JSON pieces and, between them,
+ * each file's Base64 in quotes. Its exact size is known up front (from the stored files' sizes), so it goes out
+ * with a Content-Length, and `stream()` can be read again for a retry.
+ *
+ * It is shaped like a `Blob` (size, type, stream()) because that is the streamed body n8n's HTTP client (axios)
+ * accepts: node code may not import Node's `stream` module to build a Readable.
  */
-async function writeBody(out: Buffer, pieces: string[], files: BinaryFile[]): Promise<boolean> {
-	let offset = 0;
-	for (const [n, piece] of pieces.entries()) {
-		if (n % 2 === 0) {
-			offset += out.write(piece, offset, 'utf8');
-			continue;
-		}
-		const file = files[Number(piece)];
-		out[offset++] = QUOTE;
-		const base64 = new Base64Writer(out, offset);
-		let read = 0;
-		for await (const chunk of file.chunks()) {
-			read += chunk.length;
-			if (read > file.size) return false;
-			base64.write(chunk);
-		}
-		if (read !== file.size) return false;
-		offset = base64.end();
-		out[offset++] = QUOTE;
+export class StreamedJsonBody {
+	readonly type = 'application/json';
+	readonly size: number;
+	/** Set when a file turned out longer or shorter than its stored size: the body was cut off. */
+	problem?: string;
+	private readonly reading = new Set<FileReading>();
+
+	constructor(
+		private readonly pieces: string[],
+		private readonly files: BinaryFile[],
+	) {
+		this.size = pieces.reduce(
+			(sum, piece, n) => sum + (n % 2 ? 2 + 4 * Math.ceil(files[Number(piece)].size / 3) : Buffer.byteLength(piece)),
+			0,
+		);
 	}
-	return true;
+
+	get [Symbol.toStringTag]() {
+		return 'Blob';
+	}
+
+	async *stream(): AsyncGenerator<Buffer> {
+		for (const [n, piece] of this.pieces.entries()) {
+			if (n % 2 === 0) {
+				yield Buffer.from(piece, 'utf8');
+				continue;
+			}
+			const file = this.files[Number(piece)];
+			const base64 = new Base64Encoder();
+			yield Buffer.from('"');
+			let read = 0;
+			const reading = await file.read();
+			this.reading.add(reading);
+			try {
+				for await (const chunk of reading.chunks) {
+					read += chunk.length;
+					if (read > file.size) break;
+					yield base64.encode(chunk);
+				}
+			} finally {
+				reading.close();
+				this.reading.delete(reading);
+			}
+			if (read !== file.size) {
+				// Sent as is, the body would not match its Content-Length: break the request off instead.
+				this.problem = `A binary image has ${read > file.size ? 'more' : 'fewer'} bytes than n8n's binary data store reported (${file.size}); nothing was sent to Kling. Run the node again.`;
+				throw new Error(this.problem);
+			}
+			yield Buffer.concat([base64.end(), Buffer.from('"')]);
+		}
+	}
+
+	/** Closes the files of a read that stopped half-way. */
+	stopReading() {
+		for (const reading of this.reading) reading.close();
+		this.reading.clear();
+	}
 }
 
-const QUOTE = 0x22;
 const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
 const PAD = 0x3d; // =
 
 /**
- * Base64 written byte by byte into the body as the file's chunks arrive. Node can only make Base64 as a string:
- * 13 MB of short-lived strings per 10 MB image, which make V8 grow its young generation by tens of MB during a
- * batch. This writes the same characters with no allocation at all, a little slower (about 30 ms per 10 MB).
+ * Base64 of a file that arrives in chunks of any size, written byte by byte into buffers. Node can only make Base64
+ * as a string, and strings would grow V8's young generation by tens of megabytes during a batch.
  */
-class Base64Writer {
+class Base64Encoder {
 	/** Bytes of the last chunk that did not fill a group of three, carried into the next one. */
 	private readonly carry = Buffer.alloc(3);
 	private carried = 0;
 
-	constructor(
-		private readonly out: Buffer,
-		private offset: number,
-	) {}
-
-	write(bytes: Buffer) {
+	/** The Base64 of every whole group of three bytes so far that was not encoded yet. */
+	encode(bytes: Buffer): Buffer {
+		const out = Buffer.allocUnsafe(4 * Math.floor((this.carried + bytes.length) / 3));
+		let offset = 0;
 		let at = 0;
 		if (this.carried) {
 			while (this.carried < 3 && at < bytes.length) this.carry[this.carried++] = bytes[at++];
-			if (this.carried < 3) return;
-			this.group(this.carry[0], this.carry[1], this.carry[2]);
+			if (this.carried < 3) return out;
+			offset = group(out, offset, this.carry[0], this.carry[1], this.carry[2]);
 			this.carried = 0;
 		}
-		const whole = at + (bytes.length - at) - ((bytes.length - at) % 3);
-		for (; at < whole; at += 3) this.group(bytes[at], bytes[at + 1], bytes[at + 2]);
+		const whole = bytes.length - ((bytes.length - at) % 3);
+		for (; at < whole; at += 3) offset = group(out, offset, bytes[at], bytes[at + 1], bytes[at + 2]);
 		while (at < bytes.length) this.carry[this.carried++] = bytes[at++];
+		return out;
 	}
 
-	/** Writes the last one or two bytes with their padding; returns the offset after the Base64. */
-	end(): number {
-		if (this.carried) {
-			const start = this.offset;
-			this.group(this.carry[0], this.carried > 1 ? this.carry[1] : 0, 0);
-			this.out[start + 3] = PAD;
-			if (this.carried === 1) this.out[start + 2] = PAD;
-		}
-		return this.offset;
-	}
-
-	private group(a: number, b: number, c: number) {
-		const bits = (a << 16) | (b << 8) | c;
-		const { out } = this;
-		out[this.offset] = ALPHABET[bits >>> 18];
-		out[this.offset + 1] = ALPHABET[(bits >>> 12) & 63];
-		out[this.offset + 2] = ALPHABET[(bits >>> 6) & 63];
-		out[this.offset + 3] = ALPHABET[bits & 63];
-		this.offset += 4;
+	/** The last one or two bytes with their padding (empty when the length was a multiple of three). */
+	end(): Buffer {
+		if (!this.carried) return Buffer.alloc(0);
+		const out = Buffer.allocUnsafe(4);
+		group(out, 0, this.carry[0], this.carried > 1 ? this.carry[1] : 0, 0);
+		out[3] = PAD;
+		if (this.carried === 1) out[2] = PAD;
+		return out;
 	}
 }
 
-interface BodyBuffer {
-	buffer: Buffer;
-	lent: boolean;
+/** Writes the four Base64 characters of three bytes at `offset`; returns the offset after them. */
+function group(out: Buffer, offset: number, a: number, b: number, c: number): number {
+	const bits = (a << 16) | (b << 8) | c;
+	out[offset] = ALPHABET[bits >>> 18];
+	out[offset + 1] = ALPHABET[(bits >>> 12) & 63];
+	out[offset + 2] = ALPHABET[(bits >>> 6) & 63];
+	out[offset + 3] = ALPHABET[bits & 63];
+	return offset + 4;
 }
 
-/** The body buffer of each node run (keyed by its execute context, so it goes when the run ends). */
-const bodyBuffers = new WeakMap<object, BodyBuffer>();
-
-/**
- * Lends the run's body buffer, grown to `size` if needed. A request of the same run that still holds it gets a
- * buffer of its own. The buffer is kept for the next create only after Kling accepted the request, that is read
- * all of it: after an error or a timeout the socket may still be sending from it, so it must not be written again.
- */
-function borrowBuffer(owner: object, size: number): { buffer: Buffer; giveBack(answered: boolean): void } {
-	const held = bodyBuffers.get(owner);
-	if (held?.lent) return { buffer: Buffer.allocUnsafe(size), giveBack: () => undefined };
-	const slot = held && held.buffer.length >= size ? held : { buffer: Buffer.allocUnsafe(size), lent: false };
-	slot.lent = true;
-	bodyBuffers.set(owner, slot);
-	return {
-		buffer: slot.buffer,
-		giveBack(answered) {
-			slot.lent = false;
-			if (!answered) bodyBuffers.delete(owner);
-		},
-	};
+interface FileReading {
+	chunks: AsyncIterable<Buffer>;
+	/** Stops reading: n8n's file stream holds a file descriptor until it ends or is closed. */
+	close(): void;
 }
 
 interface BinaryFile {
 	size: number;
-	chunks(): AsyncIterable<Buffer>;
+	read(): Promise<FileReading>;
 }
 
 /** A binary file's size and its bytes in steps: streamed from n8n's store, or sliced when it is in memory. */
@@ -163,34 +173,17 @@ async function openBinary(this: IExecuteFunctions, ref: BinaryImageRef): Promise
 	const id = this.getInputData()[itemIndex]?.binary?.[property]?.id;
 	if (id) {
 		const { fileSize } = await this.helpers.getBinaryMetadata(id);
-		return { size: fileSize, chunks: () => streamChunks(this, id) };
+		return {
+			size: fileSize,
+			read: async () => {
+				const stream = await this.helpers.getBinaryStream(id, READ_STEP);
+				return { chunks: stream as AsyncIterable<Buffer>, close: () => stream.destroy() };
+			},
+		};
 	}
 	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-	return {
-		size: bytes.length,
-		async *chunks() {
-			for (let at = 0; at < bytes.length; at += READ_STEP) yield bytes.subarray(at, at + READ_STEP);
-		},
-	};
-}
-
-async function* streamChunks(ctx: IExecuteFunctions, id: string): AsyncIterable<Buffer> {
-	for await (const chunk of (await ctx.helpers.getBinaryStream(id, READ_STEP)) as AsyncIterable<Buffer>) yield chunk;
-}
-
-/** Replaces every binary image reference in a request body with the file's raw Base64 (the simple, in-memory way). */
-async function encodeImages(this: IExecuteFunctions, body: IDataObject): Promise<IDataObject> {
-	const visit = async (value: unknown): Promise<unknown> => {
-		if (isBinaryRef(value)) {
-			const { itemIndex, property } = value.binaryImage;
-			return (await this.helpers.getBinaryDataBuffer(itemIndex, property)).toString('base64');
-		}
-		if (Array.isArray(value)) return await Promise.all(value.map(visit));
-		if (value && typeof value === 'object') {
-			const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await visit(v)] as const));
-			return Object.fromEntries(entries);
-		}
-		return value;
-	};
-	return (await visit(body)) as IDataObject;
+	async function* slices() {
+		for (let at = 0; at < bytes.length; at += READ_STEP) yield bytes.subarray(at, at + READ_STEP);
+	}
+	return { size: bytes.length, read: async () => ({ chunks: slices(), close: () => undefined }) };
 }

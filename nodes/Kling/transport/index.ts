@@ -12,6 +12,7 @@ import { resolveKlingBaseUrl } from '../../../credentials/KlingApi.credentials';
 import { KLING_CODES, TOKEN_TIMING_CODES } from '../contract/codes';
 import { envelopeSchema } from '../contract/envelope';
 import { backoffMs, nodeClock, type Clock } from '../helpers/clock';
+import { StreamedJsonBody } from '../helpers/requestBody';
 import { parseJsonLossless } from '../helpers/losslessJson';
 import { asNodeError, klingApiError, klingErrorContext, klingNoAnswerError } from './errors';
 
@@ -21,8 +22,8 @@ export interface KlingRequest {
 	method: IHttpRequestMethods;
 	/** A path from the contract, e.g. `/v1/general/advanced-custom-elements`; appended to the base URL as is. */
 	path: string;
-	/** JSON to send, or a JSON body already serialised (a create with binary images, see sendWithImages). */
-	body?: IDataObject | Buffer;
+	/** JSON to send, or a create with binary images written in while it is sent (see sendWithImages). */
+	body?: IDataObject | StreamedJsonBody;
 	qs?: IDataObject;
 	/**
 	 * Reads may be sent again after a transient failure. A create may not (kling-api.md §10): its callers
@@ -70,6 +71,7 @@ export async function klingApiRequest(this: KlingContext, request: KlingRequest)
 
 async function sendOnce(this: KlingContext, request: KlingRequest, clock: Clock): Promise<KlingResponse> {
 	const credentials = await this.getCredentials('klingApi');
+	const streamed = request.body instanceof StreamedJsonBody;
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(this, 'klingApi', {
@@ -77,7 +79,9 @@ async function sendOnce(this: KlingContext, request: KlingRequest, clock: Clock)
 			url: `${resolveKlingBaseUrl(credentials)}${request.path}`,
 			qs: request.qs,
 			// Serialised here, not by the HTTP client, so the exact bytes are ours (ids stay strings).
-			body: request.body === undefined || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body),
+			body: request.body === undefined || streamed ? request.body : JSON.stringify(request.body),
+			// A client that follows redirects keeps every chunk of a streamed body, in case it must send it again.
+			...(streamed ? { disableFollowRedirect: true } : {}),
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 			json: false,
 			encoding: 'text',
