@@ -10,15 +10,41 @@ const results = path.join(root, 'test-results');
 const readJson = <T>(file: string): T | undefined =>
 	existsSync(path.join(results, file)) ? (JSON.parse(readFileSync(path.join(results, file), 'utf8')) as T) : undefined;
 
+/** Every JSON file in a folder of test-results/ (one per test file that writes there). */
+function readAll<T>(folder: string): T[] {
+	const dir = path.join(results, folder);
+	if (!existsSync(dir)) return [];
+	return readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as T);
+}
+
+interface ReliabilityTotals {
+	tests: number;
+	faultKinds: string[];
+	items: number;
+	lostItems: number;
+	duplicateTasks: number;
+}
+
+/** The reliability suite's parts, added up. */
+function addUp(parts: ReliabilityTotals[]): ReliabilityTotals {
+	const sum = (key: 'tests' | 'items' | 'lostItems' | 'duplicateTasks') => parts.reduce((total, part) => total + part[key], 0);
+	return {
+		tests: sum('tests'),
+		faultKinds: [...new Set(parts.flatMap((part) => part.faultKinds))].sort(),
+		items: sum('items'),
+		lostItems: sum('lostItems'),
+		duplicateTasks: sum('duplicateTasks'),
+	};
+}
+
 function reliabilityTable(): string | undefined {
-	const reliability = readJson<{ totals: { tests: number; faultKinds: string[]; items: number; lostItems: number; duplicateTasks: number } }>('reliability.json');
+	const parts = readAll<{ totals: ReliabilityTotals }>('reliability');
 	const secrets = readJson<{ runs: number; leaks: number }>('secrets.json');
-	const badDir = path.join(results, 'bad-input');
-	const badInputs = existsSync(badDir)
-		? readdirSync(badDir).flatMap((file) => JSON.parse(readFileSync(path.join(badDir, file), 'utf8')) as Array<{ operation: string; requests: number; creates: number }>)
-		: [];
-	if (!reliability || !secrets || !badInputs.length) return undefined;
-	const { totals } = reliability;
+	const badInputs = readAll<Array<{ operation: string; requests: number; creates: number }>>('bad-input').flat();
+	if (!parts.length || !secrets || !badInputs.length) return undefined;
+	const totals = addUp(parts.map((part) => part.totals));
 	const operations = new Set(badInputs.map((input) => input.operation));
 	const lookups = badInputs.reduce((sum, input) => sum + input.requests, 0);
 	const creates = badInputs.reduce((sum, input) => sum + input.creates, 0);
