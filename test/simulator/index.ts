@@ -14,6 +14,7 @@ import { ApiError, Body, isObject } from './validation';
 
 export * from './types';
 export * from './faults';
+export * from './faultTypes';
 export { signJwt } from './auth';
 export { signWebhook } from './webhook';
 export { parseLossless, stringifyJson } from './json';

@@ -1,5 +1,5 @@
 import type { CallbackDelivery } from './callbacks';
-import type { AppliedFault, FaultRule } from './faults';
+import type { AppliedFault, FaultRule } from './faultTypes';
 
 export interface SimulatorOptions {
 	/** Accepted bearer API keys; default ['test-api-key']. */
