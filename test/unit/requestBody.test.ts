@@ -149,7 +149,7 @@ describe('request bodies with binary images', () => {
 				announced = (encoded as StreamedJsonBody).size;
 				for await (const chunk of (encoded as StreamedJsonBody).stream()) readUpTo += chunk.length;
 			}),
-		).rejects.toThrow(`A binary image has ${word} bytes than n8n's binary data store reported (${reportedSize})`);
+		).rejects.toThrow(`The binary field "front" has ${word} bytes than n8n's binary data store reported (${reportedSize})`);
 		expect(readUpTo).toBeLessThan(announced);
 	});
 });

@@ -11,8 +11,8 @@ const READ_STEP = 64 * 1024;
 /**
  * Sends a create whose body may hold binary images (`BinaryImageRef`): the body as it is when it has none,
  * otherwise a `StreamedJsonBody` that writes each image in as raw Base64 while the request goes out. No image is
- * ever held whole, neither as Base64 text nor as bytes: a batch of 20 items with 10 MB images needs about as much
- * memory as the chunks in flight, not 20 (or even one) 13 MB bodies.
+ * ever held whole, neither as Base64 text nor as bytes: while a batch of 20 items with 10 MB images is sent, what
+ * stays referenced is the chunks in flight, not 20 (or even one) 13 MB bodies.
  */
 export async function sendWithImages<T>(
 	ctx: IExecuteFunctions,
@@ -31,7 +31,7 @@ export async function sendWithImages<T>(
 		return await send(streamed);
 	} catch (error) {
 		// The request broke off because a file was not what the store said: say so, not "the connection failed".
-		if (streamed.problem) throw new NodeOperationError(ctx.getNode(), streamed.problem);
+		if (streamed.problem) throw new NodeOperationError(ctx.getNode(), streamed.problem.message, { itemIndex: streamed.problem.itemIndex });
 		throw asNodeError(ctx.getNode(), error);
 	} finally {
 		// A request that failed half-way leaves its body unread, and nothing else would close the file it reads.
@@ -51,7 +51,7 @@ export class StreamedJsonBody {
 	readonly type = 'application/json';
 	readonly size: number;
 	/** Set when a file turned out longer or shorter than its stored size: the body was cut off. */
-	problem?: string;
+	problem?: { message: string; itemIndex: number };
 	private readonly reading = new Set<FileReading>();
 
 	constructor(
@@ -92,8 +92,10 @@ export class StreamedJsonBody {
 			}
 			if (read !== file.size) {
 				// Sent as is, the body would not match its Content-Length: break the request off instead.
-				this.problem = `A binary image has ${read > file.size ? 'more' : 'fewer'} bytes than n8n's binary data store reported (${file.size}); nothing was sent to Kling. Run the node again.`;
-				throw new Error(this.problem);
+				const { itemIndex, property } = file.ref.binaryImage;
+				const message = `The binary field "${property}" has ${read > file.size ? 'more' : 'fewer'} bytes than n8n's binary data store reported (${file.size}); nothing was sent to Kling. Run the node again.`;
+				this.problem = { message, itemIndex };
+				throw new Error(message);
 			}
 			yield Buffer.concat([base64.end(), Buffer.from('"')]);
 		}
@@ -163,6 +165,7 @@ interface FileReading {
 }
 
 interface BinaryFile {
+	ref: BinaryImageRef;
 	size: number;
 	read(): Promise<FileReading>;
 }
@@ -174,6 +177,7 @@ async function openBinary(this: IExecuteFunctions, ref: BinaryImageRef): Promise
 	if (id) {
 		const { fileSize } = await this.helpers.getBinaryMetadata(id);
 		return {
+			ref,
 			size: fileSize,
 			read: async () => {
 				const stream = await this.helpers.getBinaryStream(id, READ_STEP);
@@ -185,5 +189,5 @@ async function openBinary(this: IExecuteFunctions, ref: BinaryImageRef): Promise
 	async function* slices() {
 		for (let at = 0; at < bytes.length; at += READ_STEP) yield bytes.subarray(at, at + READ_STEP);
 	}
-	return { size: bytes.length, read: async () => ({ chunks: slices(), close: () => undefined }) };
+	return { ref, size: bytes.length, read: async () => ({ chunks: slices(), close: () => undefined }) };
 }
