@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { sendWithImages, StreamedJsonBody } from '../../nodes/Kling/helpers/requestBody';
+import { sendWithImages } from '../../nodes/Kling/helpers/requestBody';
+import { StreamedJsonBody } from '../../nodes/Kling/transport/streamedBody';
 
 interface StoredFile {
 	bytes: Buffer;

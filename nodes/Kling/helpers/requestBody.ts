@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../transport/errors';
+import { StreamedJsonBody, type BinaryFile } from '../transport/streamedBody';
 import { isBinaryRef, type BinaryImageRef } from './imageInput';
 
 /** Bytes of a binary file read per step while its Base64 is sent. */
@@ -39,137 +40,6 @@ export async function sendWithImages<T>(
 	}
 }
 
-/**
- * A JSON body whose binary images are written in as Base64 while it is read: the JSON pieces and, between them,
- * each file's Base64 in quotes. Its exact size is known up front (from the stored files' sizes), so it goes out
- * with a Content-Length, and `stream()` can be read again for a retry.
- *
- * It is shaped like a `Blob` (size, type, stream()) because that is the streamed body n8n's HTTP client (axios)
- * accepts: node code may not import Node's `stream` module to build a Readable.
- */
-export class StreamedJsonBody {
-	readonly type = 'application/json';
-	readonly size: number;
-	/** Set when a file turned out longer or shorter than its stored size: the body was cut off. */
-	problem?: { message: string; itemIndex: number };
-	private readonly reading = new Set<FileReading>();
-
-	constructor(
-		private readonly pieces: string[],
-		private readonly files: BinaryFile[],
-	) {
-		this.size = pieces.reduce(
-			(sum, piece, n) => sum + (n % 2 ? 2 + 4 * Math.ceil(files[Number(piece)].size / 3) : Buffer.byteLength(piece)),
-			0,
-		);
-	}
-
-	get [Symbol.toStringTag]() {
-		return 'Blob';
-	}
-
-	async *stream(): AsyncGenerator<Buffer> {
-		for (const [n, piece] of this.pieces.entries()) {
-			if (n % 2 === 0) {
-				yield Buffer.from(piece, 'utf8');
-				continue;
-			}
-			const file = this.files[Number(piece)];
-			const base64 = new Base64Encoder();
-			yield Buffer.from('"');
-			let read = 0;
-			const reading = await file.read();
-			this.reading.add(reading);
-			try {
-				for await (const chunk of reading.chunks) {
-					read += chunk.length;
-					if (read > file.size) break;
-					yield base64.encode(chunk);
-				}
-			} finally {
-				reading.close();
-				this.reading.delete(reading);
-			}
-			if (read !== file.size) {
-				// Sent as is, the body would not match its Content-Length: break the request off instead.
-				const { itemIndex, property } = file.ref.binaryImage;
-				const message = `The binary field "${property}" has ${read > file.size ? 'more' : 'fewer'} bytes than n8n's binary data store reported (${file.size}); nothing was sent to Kling. Run the node again.`;
-				this.problem = { message, itemIndex };
-				throw new Error(message);
-			}
-			yield Buffer.concat([base64.end(), Buffer.from('"')]);
-		}
-	}
-
-	/** Closes the files of a read that stopped half-way. */
-	stopReading() {
-		for (const reading of this.reading) reading.close();
-		this.reading.clear();
-	}
-}
-
-const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
-const PAD = 0x3d; // =
-
-/**
- * Base64 of a file that arrives in chunks of any size, written byte by byte into buffers. Node can only make Base64
- * as a string, and strings would grow V8's young generation by tens of megabytes during a batch.
- */
-class Base64Encoder {
-	/** Bytes of the last chunk that did not fill a group of three, carried into the next one. */
-	private readonly carry = Buffer.alloc(3);
-	private carried = 0;
-
-	/** The Base64 of every whole group of three bytes so far that was not encoded yet. */
-	encode(bytes: Buffer): Buffer {
-		const out = Buffer.allocUnsafe(4 * Math.floor((this.carried + bytes.length) / 3));
-		let offset = 0;
-		let at = 0;
-		if (this.carried) {
-			while (this.carried < 3 && at < bytes.length) this.carry[this.carried++] = bytes[at++];
-			if (this.carried < 3) return out;
-			offset = group(out, offset, this.carry[0], this.carry[1], this.carry[2]);
-			this.carried = 0;
-		}
-		const whole = bytes.length - ((bytes.length - at) % 3);
-		for (; at < whole; at += 3) offset = group(out, offset, bytes[at], bytes[at + 1], bytes[at + 2]);
-		while (at < bytes.length) this.carry[this.carried++] = bytes[at++];
-		return out;
-	}
-
-	/** The last one or two bytes with their padding (empty when the length was a multiple of three). */
-	end(): Buffer {
-		if (!this.carried) return Buffer.alloc(0);
-		const out = Buffer.allocUnsafe(4);
-		group(out, 0, this.carry[0], this.carried > 1 ? this.carry[1] : 0, 0);
-		out[3] = PAD;
-		if (this.carried === 1) out[2] = PAD;
-		return out;
-	}
-}
-
-/** Writes the four Base64 characters of three bytes at `offset`; returns the offset after them. */
-function group(out: Buffer, offset: number, a: number, b: number, c: number): number {
-	const bits = (a << 16) | (b << 8) | c;
-	out[offset] = ALPHABET[bits >>> 18];
-	out[offset + 1] = ALPHABET[(bits >>> 12) & 63];
-	out[offset + 2] = ALPHABET[(bits >>> 6) & 63];
-	out[offset + 3] = ALPHABET[bits & 63];
-	return offset + 4;
-}
-
-interface FileReading {
-	chunks: AsyncIterable<Buffer>;
-	/** Stops reading: n8n's file stream holds a file descriptor until it ends or is closed. */
-	close(): void;
-}
-
-interface BinaryFile {
-	ref: BinaryImageRef;
-	size: number;
-	read(): Promise<FileReading>;
-}
-
 /** A binary file's size and its bytes in steps: streamed from n8n's store, or sliced when it is in memory. */
 async function openBinary(this: IExecuteFunctions, ref: BinaryImageRef): Promise<BinaryFile> {
 	const { itemIndex, property } = ref.binaryImage;
@@ -177,7 +47,7 @@ async function openBinary(this: IExecuteFunctions, ref: BinaryImageRef): Promise
 	if (id) {
 		const { fileSize } = await this.helpers.getBinaryMetadata(id);
 		return {
-			ref,
+			source: ref.binaryImage,
 			size: fileSize,
 			read: async () => {
 				const stream = await this.helpers.getBinaryStream(id, READ_STEP);
@@ -189,5 +59,5 @@ async function openBinary(this: IExecuteFunctions, ref: BinaryImageRef): Promise
 	async function* slices() {
 		for (let at = 0; at < bytes.length; at += READ_STEP) yield bytes.subarray(at, at + READ_STEP);
 	}
-	return { ref, size: bytes.length, read: async () => ({ chunks: slices(), close: () => undefined }) };
+	return { source: ref.binaryImage, size: bytes.length, read: async () => ({ chunks: slices(), close: () => undefined }) };
 }

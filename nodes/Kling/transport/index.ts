@@ -12,9 +12,9 @@ import { resolveKlingBaseUrl } from '../../../credentials/KlingApi.credentials';
 import { KLING_CODES, TOKEN_TIMING_CODES } from '../contract/codes';
 import { envelopeSchema } from '../contract/envelope';
 import { backoffMs, nodeClock, type Clock } from '../helpers/clock';
-import { StreamedJsonBody } from '../helpers/requestBody';
 import { parseJsonLossless } from '../helpers/losslessJson';
 import { asNodeError, klingApiError, klingErrorContext, klingNoAnswerError } from './errors';
+import { StreamedJsonBody } from './streamedBody';
 
 export type KlingContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
