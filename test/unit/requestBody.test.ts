@@ -12,6 +12,8 @@ interface StoredFile {
 	reportedSize?: number;
 	/** In memory (no id), as n8n keeps binaries in its default mode. */
 	inMemory?: boolean;
+	/** The store's stream fails after handing out its chunks. */
+	failsWith?: string;
 }
 
 /** An execute context with one input item whose binary fields are the given files; `opened` counts open store streams. */
@@ -36,6 +38,7 @@ function contextWith(files: Record<string, StoredFile>) {
 						at += size;
 					}
 					if (at < bytes.length) yield bytes.subarray(at);
+					if (byId(id).failsWith) throw new Error(byId(id).failsWith);
 				};
 				// Like a file stream: iterable, and destroyed when the reader is done with it.
 				return { [Symbol.asyncIterator]: chunks, destroy: () => streams.opened-- };
@@ -152,5 +155,18 @@ describe('request bodies with binary images', () => {
 			}),
 		).rejects.toThrow(`The binary field "front" has ${word} bytes than n8n's binary data store reported (${reportedSize})`);
 		expect(readUpTo).toBeLessThan(announced);
+	});
+
+	it('breaks the request off with a clear error when the store cannot read the file', async () => {
+		const ctx = contextWith({ front: { bytes: randomBytes(300), chunkSizes: [100], failsWith: 'ENOENT: no such file' } });
+		await expect(
+			sendWithImages(ctx, { image: ref('front') }, async (encoded) => {
+				for await (const _chunk of (encoded as StreamedJsonBody).stream());
+			}),
+		).rejects.toMatchObject({
+			message: expect.stringContaining(`The binary field "front" could not be read from n8n's binary data store; the request was broken off`),
+			description: 'ENOENT: no such file',
+		});
+		expect(ctx.streams.opened).toBe(0);
 	});
 });

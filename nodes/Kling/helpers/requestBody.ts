@@ -35,7 +35,10 @@ export async function sendWithImages<T>(
 		return await send(streamed);
 	} catch (error) {
 		// The request broke off because a file was not what the store said: say so, not "the connection failed".
-		if (streamed.problem) throw new NodeOperationError(ctx.getNode(), streamed.problem.message, { itemIndex: streamed.problem.itemIndex });
+		if (streamed.problem) {
+			const { message, itemIndex, description } = streamed.problem;
+			throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+		}
 		throw asNodeError(ctx.getNode(), error);
 	} finally {
 		// A request that failed half-way leaves its body unread, and nothing else would close the file it reads.

@@ -27,7 +27,7 @@ export class StreamedJsonBody {
 	readonly type = 'application/json';
 	readonly size: number;
 	/** Set when a file turned out longer or shorter than its stored size: the body was cut off. */
-	problem?: { message: string; itemIndex: number };
+	problem?: { message: string; itemIndex: number; description?: string };
 	private readonly reading = new Set<FileReading>();
 
 	constructor(
@@ -54,27 +54,39 @@ export class StreamedJsonBody {
 			const base64 = new Base64Encoder();
 			yield Buffer.from('"');
 			let read = 0;
-			const reading = await file.read();
-			this.reading.add(reading);
+			let reading: FileReading | undefined;
 			try {
+				reading = await file.read();
+				this.reading.add(reading);
 				for await (const chunk of reading.chunks) {
 					read += chunk.length;
 					if (read > file.size) break;
 					yield base64.encode(chunk);
 				}
+			} catch (error) {
+				throw this.fail(file, "could not be read from n8n's binary data store", (error as Error).message);
 			} finally {
-				reading.close();
-				this.reading.delete(reading);
+				reading?.close();
+				if (reading) this.reading.delete(reading);
 			}
+			// Sent as is, the body would not match its Content-Length: break the request off instead.
 			if (read !== file.size) {
-				// Sent as is, the body would not match its Content-Length: break the request off instead.
-				const { itemIndex, property } = file.source;
-				const message = `The binary field "${property}" has ${read > file.size ? 'more' : 'fewer'} bytes than n8n's binary data store reported (${file.size}); nothing was sent to Kling. Run the node again.`;
-				this.problem = { message, itemIndex };
-				throw new Error(message);
+				throw this.fail(file, `has ${read > file.size ? 'more' : 'fewer'} bytes than n8n's binary data store reported (${file.size})`);
 			}
 			yield Buffer.concat([base64.end(), Buffer.from('"')]);
 		}
+	}
+
+	/**
+	 * Records why the body was cut off, for the node's error: without it the user would see "the connection failed"
+	 * and the node would look for a task that cannot exist. A body cut short of its Content-Length is never handled by
+	 * the server, so no task was created.
+	 */
+	private fail(file: BinaryFile, what: string, cause?: string): Error {
+		const { itemIndex, property } = file.source;
+		const message = `The binary field "${property}" ${what}; the request was broken off and Kling created no task. Run the node again.`;
+		this.problem = { message, itemIndex, description: cause };
+		return new Error(message);
 	}
 
 	/** Closes the files of a read that stopped half-way. */
