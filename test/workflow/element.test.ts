@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import { binaryFile, makeJpeg, makePng } from '../fixtures/images';
 import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow';
-import { apiKeyCredential, imageUrls, keyPairCredential, klingNode, useSimulator } from './helpers';
+import { apiKeyCredential, imageUrls, keyPairCredential, klingNode, TIME_SCALE, useSimulator } from './helpers';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
 
@@ -16,6 +16,16 @@ const createImageElement = (extra: Record<string, unknown> = {}) =>
 		...imageUrls,
 		tags: ['o_102'],
 		...extra,
+	});
+
+/** Runs Create Element with its frontal image from the binary field "front" of one input item. */
+const createWithBinaryFront = (front: ReturnType<typeof binaryFile>) =>
+	runWorkflow({
+		...chain(
+			{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ front }]) } },
+			createImageElement({ frontalImageSource: 'binary', frontalImageBinaryProperty: 'front' }),
+		),
+		credentials: apiKeyCredential(ctx.sim),
 	});
 
 describe('Element → Create', () => {
@@ -75,13 +85,7 @@ describe('Element → Create', () => {
 		const { sim } = ctx;
 		const front = makePng(640, 960);
 		sim.injectFault({ when: { operation: 'create' }, fault: { kind: 'error', code: 1004 } });
-		const result = await runWorkflow({
-			...chain(
-				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ front: binaryFile(front, 'front.png', 'image/png') }]) } },
-				createImageElement({ frontalImageSource: 'binary', frontalImageBinaryProperty: 'front' }),
-			),
-			credentials: apiKeyCredential(sim),
-		});
+		const result = await createWithBinaryFront(binaryFile(front, 'front.png', 'image/png'));
 
 		expect(result.error).toBeUndefined();
 		const creates = sim.apiRequests({ method: 'POST' });
@@ -90,6 +94,23 @@ describe('Element → Create', () => {
 			expect((create.body as { element_image_list: { frontal_image: string } }).element_image_list.frontal_image).toBe(front.toString('base64'));
 		}
 		expect(sim.createdTaskCount('elements')).toBe(1);
+	});
+
+	it('gives a binary upload time on top of the request timeout, so a slow answer is not taken for a lost one', async () => {
+		const { sim } = ctx;
+		// 5.3 MB of Base64: about 42 s more than the 60 s timeout, at the slowest upload the transport allows for.
+		const front = makeJpeg(768, 1024, 4_000_000);
+		sim.injectFault({ when: { operation: 'create' }, fault: { kind: 'delay', ms: 70_000 * TIME_SCALE } });
+		const result = await createWithBinaryFront(binaryFile(front, 'front.jpg', 'image/jpeg'));
+
+		expect(result.error).toBeUndefined();
+		const creates = sim.apiRequests({ method: 'POST' });
+		expect(creates).toHaveLength(1);
+		// Answered while the node still listened: no lookup by external task id was needed.
+		expect(creates[0].fault?.answered).toBe(true);
+		expect(creates[0].status).toBe(200);
+		const { external_task_id: externalTaskId } = creates[0].body as { external_task_id: string };
+		expect(sim.apiRequests({ method: 'GET' }).map((request) => request.path).filter((path) => path.endsWith(externalTaskId))).toEqual([]);
 	});
 
 	it('creates a video element from one video URL', async () => {

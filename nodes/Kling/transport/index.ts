@@ -42,6 +42,11 @@ export interface KlingResponse {
 
 const MAX_TRANSIENT_RETRIES = 5;
 const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * The slowest upload a streamed body is given time for, on top of the timeout: a create with four 10 MB images
+ * (53 MB of Base64) gets 7 more minutes, so a slow uplink is not mistaken for a lost answer.
+ */
+const SLOWEST_UPLOAD_BYTES_PER_MS = 128; // 128 kB/s
 
 /**
  * The one way the package talks to Kling: authenticated by the credential (a fresh JWT per call in key-pair
@@ -71,7 +76,7 @@ export async function klingApiRequest(this: KlingContext, request: KlingRequest)
 
 async function sendOnce(this: KlingContext, request: KlingRequest, clock: Clock): Promise<KlingResponse> {
 	const credentials = await this.getCredentials('klingApi');
-	const streamed = request.body instanceof StreamedJsonBody;
+	const streamed = request.body instanceof StreamedJsonBody ? request.body : undefined;
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(this, 'klingApi', {
@@ -87,7 +92,7 @@ async function sendOnce(this: KlingContext, request: KlingRequest, clock: Clock)
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: clock.scaled(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+			timeout: clock.scaled((request.timeoutMs ?? DEFAULT_TIMEOUT_MS) + (streamed ? streamed.size / SLOWEST_UPLOAD_BYTES_PER_MS : 0)),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		clock.throwIfCancelled();
