@@ -26,7 +26,7 @@ export interface BinaryFile {
 export class StreamedJsonBody {
 	readonly type = 'application/json';
 	readonly size: number;
-	/** Set when a file turned out longer or shorter than its stored size: the body was cut off. */
+	/** Set when a file could not be sent as announced (unreadable, or not of its stored size): the body was cut off. */
 	problem?: { message: string; itemIndex: number; description?: string };
 	private readonly reading = new Set<FileReading>();
 
