@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { startSimulator, type KlingSimulator } from '../simulator';
 import { prepared, useN8n } from './helpers';
 import { n8nMajor } from './runtime/runtime';
-import { executeWorkflow, importWorkflows, KLING_NODE, nodeItems, type KlingCredentialData, type WorkflowJson } from './runtime/workflows';
+import { chainWorkflow, executeWorkflow, importWorkflows, KLING_NODE, nodeItems, type KlingCredentialData, type WorkflowJson } from './runtime/workflows';
 
 const ACCESS_KEY = 'test-access-key';
 const SECRET_KEY = 'test-secret-key';
@@ -49,20 +49,15 @@ function expectValidJwt(token: string) {
 
 /** Manual Trigger → one "list one preset element" node per credential, in a chain. */
 function presetsWorkflow(credentials: Array<{ id: string; name: string }>): WorkflowJson {
-	const nodes: WorkflowJson['nodes'] = [
-		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		...credentials.map((credential, index) => ({
+	return chainWorkflow(
+		'Both authentication modes',
+		credentials.map((credential) => ({
 			name: credential.name,
 			type: KLING_NODE,
-			typeVersion: 1,
-			position: [220 * (index + 1), 0] as [number, number],
 			parameters: { resource: 'element', operation: 'getAll', library: 'preset', limit: 1 },
 			credentials: { klingApi: credential },
 		})),
-	];
-	const names = nodes.map((node) => node.name);
-	const connections = Object.fromEntries(names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]));
-	return { name: 'Both authentication modes', nodes, connections, settings: { executionOrder: 'v1' } };
+	);
 }
 
 describe('Kling credentials created through the public API', () => {

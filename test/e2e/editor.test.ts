@@ -10,7 +10,7 @@ import { startSimulator, type KlingSimulator } from '../simulator';
 import { launchBrowser, screenshotPaths, signIn, type Browser } from './browser';
 import { useN8n } from './helpers';
 import { waitFor } from './runtime/wait';
-import { adaptWorkflow, CREDENTIAL_NAME, KLING_NODE, readExample } from './runtime/workflows';
+import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, KLING_NODE, readExample } from './runtime/workflows';
 
 const ctx = useN8n('editor');
 let sim: KlingSimulator;
@@ -84,14 +84,9 @@ describe('The Kling node in the n8n editor', () => {
 
 	it('shows the image fields or the video field of Element → Create, by Reference Type', async () => {
 		const { page } = browser;
-		const workflowId = await ctx.instance.api.createWorkflow({
-			name: 'Kling in the editor',
-			nodes: [
-				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{ name: 'Kling', type: KLING_NODE, typeVersion: 1, position: [220, 0], parameters: {}, credentials: { klingApi: credential } },
-			],
-			connections: { Start: { main: [[{ node: 'Kling', type: 'main', index: 0 }]] } },
-		});
+		const workflowId = await ctx.instance.api.createWorkflow(
+			chainWorkflow('Kling in the editor', [{ name: 'Kling', type: KLING_NODE, parameters: {}, credentials: { klingApi: credential } }]),
+		);
 		await openWorkflow(page, workflowId);
 		await page.locator('.vue-flow__node', { hasText: 'Kling' }).last().dblclick();
 		await page.locator('[data-test-id="ndv"]').waitFor();

@@ -14,6 +14,7 @@ import { nodesFolder } from './runtime/pack';
 import { PACKAGE_NAME } from './runtime/runtime';
 import {
 	adaptWorkflow,
+	chainWorkflow,
 	CREDENTIAL_NAME,
 	exampleFiles,
 	executeWorkflow,
@@ -111,28 +112,28 @@ describe('Binary images in a real n8n', () => {
 
 	/** HTTP Request downloads a PNG as a file; Create Element sends it as its frontal image. */
 	function downloadThenCreate(): WorkflowJson {
-		const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>): WorkflowNode => ({ name, type, typeVersion, position: [x, 0], parameters });
-		const workflow: WorkflowJson = {
-			name: 'Create an element from a downloaded image',
-			nodes: [
-				node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {}),
-				node('Download Image', 'n8n-nodes-base.httpRequest', 4.2, 220, {
+		const workflow = chainWorkflow('Create an element from a downloaded image', [
+			{
+				name: 'Download Image',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				parameters: {
 					url: `http://127.0.0.1:${(files.address() as AddressInfo).port}/front.png`,
 					options: { response: { response: { responseFormat: 'file' } } },
-				}),
-				node('Create Element', KLING_NODE, 1, 440, {
+				},
+			},
+			{
+				name: 'Create Element',
+				type: KLING_NODE,
+				parameters: {
 					elementName: 'Uploaded',
 					elementDescription: 'An element from a binary image',
 					frontalImageSource: 'binary',
 					frontalImageBinaryProperty: 'data',
 					additionalImages: { image: [{ url: 'https://cdn.example.com/side.png' }] },
-				}),
-			],
-			connections: {
-				Start: { main: [[{ node: 'Download Image', type: 'main', index: 0 }]] },
-				'Download Image': { main: [[{ node: 'Create Element', type: 'main', index: 0 }]] },
+				},
 			},
-		};
+		]);
 		return adaptWorkflow(workflow, { credential, timeScale: 0.05 });
 	}
 

@@ -52,7 +52,7 @@ export class StreamedJsonBody {
 			}
 			const file = this.files[Number(piece)];
 			const base64 = new Base64Encoder();
-			yield Buffer.from('"');
+			yield QUOTE;
 			let read = 0;
 			let reading: FileReading | undefined;
 			try {
@@ -73,7 +73,7 @@ export class StreamedJsonBody {
 			if (read !== file.size) {
 				throw this.fail(file, `has ${read > file.size ? 'more' : 'fewer'} bytes than n8n's binary data store reported (${file.size})`);
 			}
-			yield Buffer.concat([base64.end(), Buffer.from('"')]);
+			yield Buffer.concat([base64.end(), QUOTE]);
 		}
 	}
 
@@ -96,12 +96,15 @@ export class StreamedJsonBody {
 	}
 }
 
+/** Never written to, so one buffer serves every body. */
+const QUOTE = Buffer.from('"');
 const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
 const PAD = 0x3d; // =
 
 /**
  * Base64 of a file that arrives in chunks of any size, written byte by byte into buffers. Node can only make Base64
- * as a string, and strings would grow V8's young generation by tens of megabytes during a batch.
+ * as a string: encoding through strings grew V8's young generation and raised the peak memory of 20 creates with
+ * 10 MB images from about 3x to 6x the image size.
  */
 class Base64Encoder {
 	/** Bytes of the last chunk that did not fill a group of three, carried into the next one. */

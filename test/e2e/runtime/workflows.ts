@@ -67,6 +67,16 @@ export function adaptWorkflow(workflow: WorkflowJson, options: { credential: { i
 	return { ...workflow, nodes };
 }
 
+/** Manual Trigger ("Start") followed by `nodes` in a line, each connected to the next. */
+export function chainWorkflow(name: string, nodes: Array<Omit<WorkflowNode, 'position' | 'typeVersion'> & Partial<Pick<WorkflowNode, 'typeVersion'>>>): WorkflowJson {
+	const all: WorkflowNode[] = [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		...nodes.map((node, index) => ({ typeVersion: 1, ...node, position: [220 * (index + 1), 0] as [number, number] })),
+	];
+	const connections = Object.fromEntries(all.slice(0, -1).map((node, index) => [node.name, { main: [[{ node: all[index + 1].name, type: 'main', index: 0 }]] }]));
+	return { name, nodes: all, connections, settings: { executionOrder: 'v1' } };
+}
+
 /** Imports workflows (each given an id if it has none) with `n8n import:workflow --separate`; returns their ids. */
 export async function importWorkflows(options: N8nOptions & { workDir: string }, workflows: WorkflowJson[]): Promise<string[]> {
 	const dir = path.join(options.workDir, `import-${Date.now()}`);
