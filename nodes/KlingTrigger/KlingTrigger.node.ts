@@ -6,35 +6,18 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { normaliseCallback, type NormalisedCallback } from '../Kling/contract/callback';
-import type { KlingTask } from '../Kling/contract/task';
-import { createClock, type Clock } from '../Kling/helpers/clock';
+import { normaliseCallback } from '../Kling/contract/callback';
 import { parseJsonLossless } from '../Kling/helpers/losslessJson';
-import { hasSignatureHeaders, verifyStandardWebhook, type WebhookRejection } from '../Kling/helpers/webhookSignature';
-import { PRODUCTS, type ProductKey } from '../Kling/tasks/products';
-import { findTask } from '../Kling/tasks/submit';
-import { klingApiRequest } from '../Kling/transport';
+import { checkSignature, rawBodyOf } from './callbackOrigin';
+import { reReadTask } from './reReadTask';
 
 /** Kling's bodies are a few kilobytes; anything this large is not a callback. */
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
 
 /** How many (task, status) pairs the node remembers to recognise Kling's repeated deliveries. */
 export const SEEN_CALLBACKS_LIMIT = 500;
-
-/**
- * Where a legacy task is looked for when it is re-read. A legacy callback does not say which product made the
- * task and Kling has no "get any task" endpoint (kling-api.md §12), so the products are tried in turn: elements and
- * voices first (their callbacks carry no documented result, §9.1), then the video products, then AI multi-shot.
- */
-export const REREAD_ORDER: ProductKey[] = ['element', 'voice', 'omniVideo', 'imageToVideo', 'motionControl', 'multiShot'];
-
-/**
- * Kling waits for the answer to its callback (for how long is undocumented, §9.3), and n8n answers only once
- * `webhook()` returns, so a re-read gets a time budget instead of the transport's minutes of retries.
- */
-const REREAD_BUDGET_MS = 20_000;
 
 const STATE_KEY = 'seenCallbacks';
 
@@ -45,15 +28,6 @@ interface TriggerOptions {
 	reReadTask?: boolean;
 	requireSignature?: boolean;
 }
-
-/** How the callback's origin was established, output with every item. */
-type SignatureState = 'verified' | 'unsigned' | 'notChecked';
-
-const REJECTIONS: Record<Exclude<WebhookRejection, 'bad-secret'>, string> = {
-	'missing-headers': 'The callback is not signed (webhook-id, webhook-timestamp and webhook-signature are required)',
-	stale: 'The callback signature is older or newer than 5 minutes',
-	'bad-signature': 'The callback signature does not match the Webhook Secret',
-};
 
 /** The Events option a status belongs to: `succeed` (legacy) and `succeeded` (new standard) are one event. */
 function eventOf(status: string): TriggerEvent | undefined {
@@ -71,107 +45,6 @@ function refuse(this: IWebhookFunctions, code: number, message: string): IWebhoo
 /** Answers 200, so Kling stops sending this delivery, without starting an execution. */
 function acknowledge(reason: string): IWebhookResponseData {
 	return { webhookResponse: { received: true, started: false, reason } };
-}
-
-/**
- * The body exactly as it arrived. n8n keeps it for every content type it parses (JSON included). Only if it is
- * missing does the node fall back to the parsed body, re-serialised: that will not match a signature, and int64
- * ids in it may already have been rounded by n8n's own parser.
- */
-function rawBodyOf(this: IWebhookFunctions): Buffer {
-	const { rawBody } = this.getRequestObject() as { rawBody?: unknown };
-	if (Buffer.isBuffer(rawBody)) return rawBody;
-	if (typeof rawBody === 'string') return Buffer.from(rawBody, 'utf8');
-	return Buffer.from(JSON.stringify(this.getBodyData() ?? {}), 'utf8');
-}
-
-/** The credential's Webhook Secret, or '' when the node has no credential or the credential has no secret. */
-async function webhookSecretOf(this: IWebhookFunctions): Promise<string> {
-	if (!this.getNode().credentials?.klingApi) return '';
-	const credentials = await this.getCredentials('klingApi');
-	return String(credentials.webhookSecret ?? '').trim();
-}
-
-/**
- * Checks the request's origin. A secret plus signature headers are always verified; Require Signature also
- * rejects requests without them. Answers with the rejection to send, or how the callback was accepted.
- */
-async function checkSignature(
-	this: IWebhookFunctions,
-	rawBody: Buffer,
-	requireSignature: boolean,
-): Promise<{ accepted: SignatureState } | { rejected: string }> {
-	const secret = await webhookSecretOf.call(this);
-	const headers = this.getHeaderData();
-	const signed = hasSignatureHeaders(headers);
-	if (!secret) {
-		if (requireSignature) {
-			throw new NodeOperationError(this.getNode(), 'Require Signature is on, but there is no Webhook Secret to check signatures with', {
-				description:
-					'Select a Kling credential and fill in its Webhook Secret (Kling console: Basic Settings → Webhook), or turn Require Signature off.',
-			});
-		}
-		return { accepted: signed ? 'notChecked' : 'unsigned' };
-	}
-	if (!signed && !requireSignature) return { accepted: 'unsigned' };
-	const result = verifyStandardWebhook({ secret, headers, rawBody });
-	if (result.ok) return { accepted: 'verified' };
-	if (result.reason === 'bad-secret') {
-		throw new NodeOperationError(this.getNode(), 'The Webhook Secret in the Kling credential is not valid', {
-			description: 'Copy it again from the Kling console (Basic Settings → Webhook): "whsec_" followed by Base64 text.',
-		});
-	}
-	return { rejected: REJECTIONS[result.reason] };
-}
-
-/** A clock whose waits and request timeouts all fit in `budgetMs` from now. */
-function budgetClock(context: IWebhookFunctions, budgetMs: number): Clock {
-	const base = createClock(context);
-	const deadline = Date.now() + budgetMs;
-	const remaining = () => Math.max(0, deadline - Date.now());
-	return {
-		...base,
-		scaled: (ms) => Math.max(1, Math.min(base.scaled(ms), remaining())),
-		async sleep(ms) {
-			if (base.scaled(ms) >= remaining()) {
-				throw new NodeOperationError(context.getNode(), `Kling did not answer within ${budgetMs / 1000} seconds while the task was re-read`);
-			}
-			await base.sleep(ms);
-		},
-	};
-}
-
-/**
- * Reads the task behind a callback through the credential. Legacy tasks are looked for product by product
- * (REREAD_ORDER); new-standard tasks through the batch query `GET /tasks?task_ids=` (kling-api.md §8).
- */
-async function reReadTask(
-	this: IWebhookFunctions,
-	callback: NormalisedCallback,
-): Promise<{ task: NormalisedCallback; product?: ProductKey }> {
-	if (!this.getNode().credentials?.klingApi) {
-		throw new NodeOperationError(this.getNode(), 'Re-Read Task From Kling needs a Kling credential', {
-			description: 'Select the Kling credential that created the tasks, or turn the option off.',
-		});
-	}
-	const clock = budgetClock(this, REREAD_BUDGET_MS);
-	if (callback.shape === 'new') {
-		const { data } = await klingApiRequest.call(this, { method: 'GET', path: '/tasks', qs: { task_ids: callback.taskId }, clock });
-		const task = (Array.isArray(data) ? data : [])
-			.map((entry) => normaliseCallback(entry))
-			.find((entry) => entry?.taskId === callback.taskId);
-		if (task) return { task };
-	} else {
-		for (const product of REREAD_ORDER) {
-			const found: KlingTask | undefined = await findTask.call(this, PRODUCTS[product], callback.taskId, clock);
-			const task = found && normaliseCallback(found);
-			if (task) return { task, product };
-		}
-	}
-	throw new NodeOperationError(this.getNode(), `Kling has no task with ID "${callback.taskId}" for this credential`, {
-		description:
-			'The callback names a task the credential cannot read. Check that the credential belongs to the Kling account and region that created the task, or turn Re-Read Task From Kling off.',
-	});
 }
 
 export class KlingTrigger implements INodeType {

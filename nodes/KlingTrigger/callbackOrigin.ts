@@ -1,0 +1,64 @@
+import type { IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { hasSignatureHeaders, verifyStandardWebhook, type WebhookRejection } from '../Kling/helpers/webhookSignature';
+
+/** How the callback's origin was established, output with every item. */
+export type SignatureState = 'verified' | 'unsigned' | 'notChecked';
+
+const REJECTIONS: Record<Exclude<WebhookRejection, 'bad-secret'>, string> = {
+	'missing-headers': 'The callback is not signed (webhook-id, webhook-timestamp and webhook-signature are required)',
+	stale: 'The callback signature is older or newer than 5 minutes',
+	'bad-signature': 'The callback signature does not match the Webhook Secret',
+};
+
+/**
+ * The body exactly as it arrived. n8n keeps it for every content type it parses (JSON included). Only if it is
+ * missing does the node fall back to the parsed body, re-serialised: that will not match a signature, and int64
+ * ids in it may already have been rounded by n8n's own parser.
+ */
+export function rawBodyOf(this: IWebhookFunctions): Buffer {
+	const { rawBody } = this.getRequestObject() as { rawBody?: unknown };
+	if (Buffer.isBuffer(rawBody)) return rawBody;
+	if (typeof rawBody === 'string') return Buffer.from(rawBody, 'utf8');
+	return Buffer.from(JSON.stringify(this.getBodyData() ?? {}), 'utf8');
+}
+
+/** The credential's Webhook Secret, or '' when the node has no credential or the credential has no secret. */
+async function webhookSecretOf(this: IWebhookFunctions): Promise<string> {
+	if (!this.getNode().credentials?.klingApi) return '';
+	const credentials = await this.getCredentials('klingApi');
+	return String(credentials.webhookSecret ?? '').trim();
+}
+
+/**
+ * Checks the request's origin. A secret plus signature headers are always verified; Require Signature also
+ * rejects requests without them. Answers with the rejection to send, or how the callback was accepted.
+ */
+export async function checkSignature(
+	this: IWebhookFunctions,
+	rawBody: Buffer,
+	requireSignature: boolean,
+): Promise<{ accepted: SignatureState } | { rejected: string }> {
+	const secret = await webhookSecretOf.call(this);
+	const headers = this.getHeaderData();
+	const signed = hasSignatureHeaders(headers);
+	if (!secret) {
+		if (requireSignature) {
+			throw new NodeOperationError(this.getNode(), 'Require Signature is on, but there is no Webhook Secret to check signatures with', {
+				description:
+					'Select a Kling credential and fill in its Webhook Secret (Kling console: Basic Settings → Webhook), or turn Require Signature off.',
+			});
+		}
+		return { accepted: signed ? 'notChecked' : 'unsigned' };
+	}
+	if (!signed && !requireSignature) return { accepted: 'unsigned' };
+	const result = verifyStandardWebhook({ secret, headers, rawBody });
+	if (result.ok) return { accepted: 'verified' };
+	if (result.reason === 'bad-secret') {
+		throw new NodeOperationError(this.getNode(), 'The Webhook Secret in the Kling credential is not valid', {
+			description: 'Copy it again from the Kling console (Basic Settings → Webhook): "whsec_" followed by Base64 text.',
+		});
+	}
+	return { rejected: REJECTIONS[result.reason] };
+}
