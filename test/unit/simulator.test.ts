@@ -49,7 +49,7 @@ describe('authentication', () => {
 	});
 
 	it('accepts a valid HS256 JWT for a known access key', async () => {
-		const res = await call(sim, 'GET', presets, undefined, `Bearer ${jwt('test-access-key', 'test-secret-key')}`);
+		const res = await call(sim, 'GET', presets, undefined, { authorization: `Bearer ${jwt('test-access-key', 'test-secret-key')}` });
 		expect(res.status).toBe(200);
 		expect(res.json.code).toBe(0);
 	});
@@ -64,7 +64,7 @@ describe('authentication', () => {
 		['expired', `Bearer ${jwt('test-access-key', 'test-secret-key', { exp: Math.floor(Date.now() / 1000) - 10 })}`, 1004],
 		['not yet valid', `Bearer ${jwt('test-access-key', 'test-secret-key', { nbf: Math.floor(Date.now() / 1000) + 60 })}`, 1003],
 	])('rejects %s with HTTP 401', async (_label, header, code) => {
-		const res = await call(sim, 'GET', presets, undefined, header);
+		const res = await call(sim, 'GET', presets, undefined, { authorization: header });
 		expect(res.status).toBe(401);
 		expect(res.json.code).toBe(code);
 		expect(res.json.request_id).toEqual(expect.any(String));
@@ -103,7 +103,7 @@ describe('routing and parsing', () => {
 		expect(sim.url).toBe(`${sim.origin}/kling`);
 		const ok = await call(sim, 'GET', '/v1/general/advanced-presets-elements');
 		expect(ok.json.code).toBe(0);
-		const bare = await call(sim, 'GET', '/v1/general/advanced-presets-elements', undefined, `Bearer ${API_KEY}`, sim.origin);
+		const bare = await call(sim, 'GET', '/v1/general/advanced-presets-elements', undefined, { base: sim.origin });
 		expect([bare.status, bare.json.code]).toEqual([404, 1202]);
 		expect(sim.apiRequests()[0].path).toBe('/kling/v1/general/advanced-presets-elements');
 	});
@@ -146,7 +146,7 @@ describe('reset and idle helpers', () => {
 		const sim = await start();
 		sim.options.apiKeys.push('second-key');
 		sim.options.timing = { submittedMs: 0, processingMs: 0 };
-		const res = await call(sim, 'POST', ELEMENTS, imageElement(), 'Bearer second-key');
+		const res = await call(sim, 'POST', ELEMENTS, imageElement(), { authorization: 'Bearer second-key' });
 		expect(res.json.code).toBe(0);
 		await waitFor(() => statusOf(sim, res.json.data.task_id) === 'succeed', 1000);
 	});

@@ -1,4 +1,10 @@
-/** What the simulator's unit tests share: a starter that closes simulators after each test, and raw HTTP calls. */
+/**
+ * What the simulator's unit tests share: a starter that closes simulators after each test, raw HTTP calls, and a
+ * receiver for callbacks.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'http';
+import type { AddressInfo } from 'net';
+
 import { parseLossless, startSimulator, type KlingSimulator, type SimulatorOptions } from '../simulator';
 
 export function simulatorStarter(timing: SimulatorOptions['timing']) {
@@ -26,28 +32,74 @@ export interface Envelope {
 
 export interface CallResult {
 	status: number;
+	headers: Headers;
 	text: string;
-	json: Envelope;
+	/** The body parsed without losing big integers; read lazily, as faults may answer HTML or broken JSON. */
+	readonly json: Envelope;
+}
+
+export interface CallOptions {
+	/** null sends no Authorization header. */
+	authorization?: string | null;
+	/** Another origin or prefix than the simulator's (a relay's path, the bare host). */
+	base?: string;
+	signal?: AbortSignal;
 }
 
 /** body: an object is JSON-encoded, a string is sent verbatim (to test raw big integers and bad JSON). */
-export async function call(
-	sim: KlingSimulator,
-	method: string,
-	path: string,
-	body?: unknown,
-	authorization: string | null = `Bearer ${API_KEY}`,
-	base = sim.url,
-): Promise<CallResult> {
+export async function call(sim: KlingSimulator, method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<CallResult> {
+	const { authorization = `Bearer ${API_KEY}`, base = sim.url, signal } = options;
 	const headers: Record<string, string> = { 'content-type': 'application/json' };
 	if (authorization !== null) headers.authorization = authorization;
 	const response = await fetch(base + path, {
 		method,
 		headers,
 		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+		signal,
 	});
 	const text = await response.text();
-	return { status: response.status, text, json: parseLossless(text) as Envelope };
+	return {
+		status: response.status,
+		headers: response.headers,
+		text,
+		get json() {
+			return parseLossless(text) as Envelope;
+		},
+	};
+}
+
+/** A local server that records the callbacks it receives, started before and closed after each test. */
+export function callbackReceiver(path = '/hook') {
+	const receiver = {
+		url: '',
+		received: [] as Array<{ headers: IncomingHttpHeaders; body: string }>,
+		/** The HTTP status it answers with. */
+		answer: 200,
+		/** The task_status of each callback received, in order. */
+		statuses: () => receiver.received.map((r) => (JSON.parse(r.body) as { task_status: string }).task_status),
+	};
+	let server: Server;
+	beforeEach(async () => {
+		receiver.received = [];
+		receiver.answer = 200;
+		server = createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (c: Buffer) => chunks.push(c));
+			req.on('end', () => {
+				receiver.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+				res.writeHead(receiver.answer).end();
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+	});
+	afterEach(async () => {
+		await new Promise<void>((resolve) => {
+			server.close(() => resolve());
+			server.closeAllConnections();
+		});
+	});
+	return receiver;
 }
 
 export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {

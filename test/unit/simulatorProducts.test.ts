@@ -1,9 +1,7 @@
 /** The simulator's other products: voices, AI multi-shot, videos, and the callbacks they send. */
 import { createHmac } from 'crypto';
-import { createServer, IncomingHttpHeaders, Server } from 'http';
-import type { AddressInfo } from 'net';
 import { parseLossless, signWebhook } from '../simulator';
-import { call, ELEMENTS, FAST, imageElement, simulatorStarter, statusOf } from './simulatorKit';
+import { call, callbackReceiver, ELEMENTS, FAST, imageElement, simulatorStarter, statusOf } from './simulatorKit';
 
 const start = simulatorStarter(FAST);
 
@@ -109,35 +107,7 @@ describe('video products', () => {
 describe('callbacks', () => {
 	const VECTOR_SECRET = 'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXR0ZXN0c2VjcmV0MTI=';
 
-	interface Received {
-		headers: IncomingHttpHeaders;
-		body: string;
-	}
-	let receiver: Server;
-	let received: Received[];
-	let answer: number;
-	let receiverUrl: string;
-
-	beforeEach(async () => {
-		received = [];
-		answer = 200;
-		receiver = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (c: Buffer) => chunks.push(c));
-			req.on('end', () => {
-				received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-				res.writeHead(answer).end();
-			});
-		});
-		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-		receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook?token=abc`;
-	});
-	afterEach(async () => {
-		await new Promise<void>((resolve) => {
-			receiver.close(() => resolve());
-			receiver.closeAllConnections();
-		});
-	});
+	const receiver = callbackReceiver('/hook?token=abc');
 
 	it('signer reproduces the vendor test vector', () => {
 		const body = '{"id":"1234567890","status":"succeeded","message":"","create_time":1781080778802,"update_time":1781080794151}';
@@ -146,14 +116,13 @@ describe('callbacks', () => {
 
 	it('posts signed legacy callbacks for processing and succeed', async () => {
 		const sim = await start({ webhookSecret: VECTOR_SECRET });
-		const created = await call(sim, 'POST', ELEMENTS, imageElement({ callback_url: receiverUrl, external_task_id: 'cb-1' }));
+		const created = await call(sim, 'POST', ELEMENTS, imageElement({ callback_url: receiver.url, external_task_id: 'cb-1' }));
 		await sim.idle();
-		expect(received).toHaveLength(2);
+		expect(receiver.received).toHaveLength(2);
 		expect(sim.callbacks.map((c) => c.status)).toEqual([200, 200]);
-		const statuses = received.map((r) => (parseLossless(r.body) as { task_status: string }).task_status);
-		expect(statuses).toEqual(['processing', 'succeed']);
+		expect(receiver.statuses()).toEqual(['processing', 'succeed']);
 		const key = Buffer.from(VECTOR_SECRET.slice('whsec_'.length), 'base64');
-		for (const { headers, body } of received) {
+		for (const { headers, body } of receiver.received) {
 			expect(headers['content-type']).toBe('application/json; charset=utf-8');
 			const id = String(headers['webhook-id']);
 			const timestamp = String(headers['webhook-timestamp']);
@@ -161,7 +130,7 @@ describe('callbacks', () => {
 			const expected = 'v1,' + createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
 			expect(String(headers['webhook-signature']).split(' ')).toContain(expected);
 		}
-		const final = received[1].body;
+		const final = receiver.received[1].body;
 		expect(final).toMatch(/"element_id":835266081714884677[,}]/);
 		expect(parseLossless(final)).toMatchObject({
 			task_id: created.json.data.task_id,
@@ -169,25 +138,24 @@ describe('callbacks', () => {
 			task_info: { external_task_id: 'cb-1' },
 			task_result: { elements: [{ element_id: '835266081714884677' }] },
 		});
-		expect(sim.callbacks[1]).toMatchObject({ url: receiverUrl, body: final });
+		expect(sim.callbacks[1]).toMatchObject({ url: receiver.url, body: final });
 	});
 
 	it('sends unsigned callbacks without a secret', async () => {
 		const sim = await start();
-		await call(sim, 'POST', '/v1/general/ai-multi-shot', { element_frontal_image: 'https://a/f.png', callback_url: receiverUrl });
+		await call(sim, 'POST', '/v1/general/ai-multi-shot', { element_frontal_image: 'https://a/f.png', callback_url: receiver.url });
 		await sim.idle();
-		expect(received).toHaveLength(2);
-		expect(received[0].headers['webhook-signature']).toBeUndefined();
+		expect(receiver.received).toHaveLength(2);
+		expect(receiver.received[0].headers['webhook-signature']).toBeUndefined();
 	});
 
 	it('retries non-2xx answers callbackRetries times and survives an unreachable receiver', async () => {
-		answer = 500;
+		receiver.answer = 500;
 		const sim = await start({ callbackRetries: 1 });
-		await call(sim, 'POST', ELEMENTS, imageElement({ callback_url: receiverUrl, element_description: 'x [fail]' }));
+		await call(sim, 'POST', ELEMENTS, imageElement({ callback_url: receiver.url, element_description: 'x [fail]' }));
 		await sim.idle();
 		expect(sim.callbacks.map((c) => c.status)).toEqual([500, 500, 500, 500]);
-		const bodies = received.map((r) => (JSON.parse(r.body) as { task_status: string }).task_status);
-		expect(bodies).toEqual(['processing', 'processing', 'failed', 'failed']);
+		expect(receiver.statuses()).toEqual(['processing', 'processing', 'failed', 'failed']);
 
 		sim.reset();
 		await call(sim, 'POST', ELEMENTS, imageElement({ callback_url: 'http://127.0.0.1:1/unreachable' }));
