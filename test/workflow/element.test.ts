@@ -2,21 +2,11 @@ import { createHmac } from 'node:crypto';
 
 import { binaryFile, makeJpeg, makePng } from '../fixtures/images';
 import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow';
-import { apiKeyCredential, imageUrls, keyPairCredential, klingNode, TIME_SCALE, useSimulator } from './helpers';
+import { apiKeyCredential, createMiraElement, keyPairCredential, klingNode, TIME_SCALE, useSimulator } from './helpers';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
 
-const createImageElement = (extra: Record<string, unknown> = {}) =>
-	klingNode('Create Element', {
-		resource: 'element',
-		operation: 'create',
-		elementName: 'Captain Mira',
-		elementDescription: 'A tall woman in a red pilot jacket',
-		referenceType: 'image_refer',
-		...imageUrls,
-		tags: ['o_102'],
-		...extra,
-	});
+const createImageElement = (extra: Record<string, unknown> = {}) => createMiraElement({ tags: ['o_102'], ...extra });
 
 /** Runs Create Element with its frontal image from the binary field "front" of one input item. */
 const createWithBinaryFront = (front: ReturnType<typeof binaryFile>) =>

@@ -1,19 +1,11 @@
 import { binaryFile, GIF_BYTES, makeJpeg, makePng } from '../fixtures/images';
 import { badInputRecorder } from '../harness/report';
 import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow';
-import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers';
+import { apiKeyCredential, createMiraElement, useSimulator } from './helpers';
 
 const ctx = useSimulator({ timing: { submittedMs: 10, processingMs: 10 } });
 const record = badInputRecorder('element-create');
 
-const valid = {
-	resource: 'element',
-	operation: 'create',
-	elementName: 'Captain Mira',
-	elementDescription: 'A tall woman in a red pilot jacket',
-	referenceType: 'image_refer',
-	...imageUrls,
-};
 
 const files = {
 	gif: binaryFile(GIF_BYTES, 'a.gif', 'image/gif'),
@@ -54,7 +46,7 @@ describe('Element → Create refuses bad input before any request', () => {
 		const result = await runWorkflow({
 			...chain(
 				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([files]) } },
-				klingNode('Create Element', { ...valid, ...overrides }),
+				createMiraElement(overrides),
 			),
 			credentials: apiKeyCredential(sim),
 		});
@@ -69,7 +61,7 @@ describe('Element → Create refuses bad input before any request', () => {
 		const result = await runWorkflow({
 			...chain(
 				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ f: files.ok }, { f: files.ok }, { f: files.gif }]) } },
-				klingNode('Create Element', { ...valid, ...binaryFrontal('f') }),
+				createMiraElement(binaryFrontal('f')),
 			),
 			credentials: apiKeyCredential(sim),
 		});
@@ -83,7 +75,7 @@ describe('Element → Create refuses bad input before any request', () => {
 		const result = await runWorkflow({
 			...chain(
 				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ f: files.ok }, { f: files.small }, { f: files.ok }]) } },
-				{ ...klingNode('Create Element', { ...valid, ...binaryFrontal('f') }), continueOnFail: true },
+				{ ...createMiraElement(binaryFrontal('f')), continueOnFail: true },
 			),
 			credentials: apiKeyCredential(sim),
 		});

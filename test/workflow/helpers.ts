@@ -51,3 +51,16 @@ export const imageUrls = {
 		],
 	},
 };
+
+/** Create Element for the tests' character, Captain Mira, from three image URLs; `extra` adds or overrides parameters. */
+export function createMiraElement(extra: Record<string, unknown> = {}) {
+	return klingNode('Create Element', {
+		resource: 'element',
+		operation: 'create',
+		elementName: 'Captain Mira',
+		elementDescription: 'A tall woman in a red pilot jacket',
+		referenceType: 'image_refer',
+		...imageUrls,
+		...extra,
+	});
+}

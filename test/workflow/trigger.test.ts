@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { callNodeWebhook } from '../harness/webhook';
 import { chain, KLING_TRIGGER, loadPackage, runWorkflow } from '../harness/workflow';
 import { signWebhook, type KlingSimulator } from '../simulator';
-import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers';
+import { apiKeyCredential, createMiraElement, useSimulator } from './helpers';
 
 const SECRET = 'whsec_' + Buffer.from('kling-trigger-workflow-secret-32').toString('base64');
 
@@ -107,15 +107,7 @@ async function receiver(sim: KlingSimulator, parameters: IDataObject = {}, secre
 }
 
 function createElementWithCallback(callbackUrl: string, externalTaskId = 'campaign-7-mira') {
-	return klingNode('Create Element', {
-		resource: 'element',
-		operation: 'create',
-		elementName: 'Captain Mira',
-		elementDescription: 'A tall woman in a red pilot jacket',
-		referenceType: 'image_refer',
-		...imageUrls,
-		taskOptions: { callbackUrl, externalTaskId },
-	});
+	return createMiraElement({ taskOptions: { callbackUrl, externalTaskId } });
 }
 
 describe('Kling Trigger receiving the callbacks of a Kling create', () => {

@@ -1,7 +1,7 @@
 import { binaryFile, makeJpeg, makePng } from '../fixtures/images';
 import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow';
 import { fakeMp4 } from '../simulator';
-import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers';
+import { apiKeyCredential, createMiraElement, klingNode, useSimulator } from './helpers';
 import { binaryBytes, elementList, featureVideo, imageList, imageToVideoNode, motionNode, omniNode, seedElements, urlImage, voiceList } from './videoHelpers';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
@@ -14,7 +14,7 @@ describe('Element → Motion Control → Omni Video → Download', () => {
 		const [presetId] = sim.presetElementIds();
 		const result = await runWorkflow({
 			...chain(
-				klingNode('Create Element', { resource: 'element', operation: 'create', elementName: 'Captain Mira', elementDescription: 'A tall woman in a red pilot jacket', referenceType: 'image_refer', ...imageUrls }),
+				createMiraElement(),
 				motionNode({ elements: elementList('={{ $json.elementId }}') }),
 				omniNode({
 					prompt: '@Captain Mira meets <<<element_2>>> on the pier',

@@ -1,6 +1,6 @@
 import { runListSearch } from '../harness/listSearch';
 import { chain, runWorkflow } from '../harness/workflow';
-import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers';
+import { apiKeyCredential, createMiraElement, klingNode, useSimulator } from './helpers';
 import { byId, motionNode } from './videoHelpers';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
@@ -110,13 +110,7 @@ describe('Voice picker', () => {
 		const bound = sim.seedVoice({ name: 'Mira calm' });
 		const result = await runWorkflow({
 			...chain(
-				klingNode('Create Element', {
-					resource: 'element',
-					operation: 'create',
-					elementName: 'Captain Mira',
-					elementDescription: 'A tall woman in a red pilot jacket',
-					referenceType: 'image_refer',
-					...imageUrls,
+				createMiraElement({
 					voiceId: { __rl: true, mode: 'list', value: bound, cachedResultName: 'Mira calm' },
 				}),
 			),

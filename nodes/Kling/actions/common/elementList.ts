@@ -54,3 +54,8 @@ function pickedName({ mode, cachedResultName }: LocatorValue): string | undefine
 	if (mode !== 'list' || !cachedResultName) return undefined;
 	return cachedResultName.endsWith(PRESET_NAME_SUFFIX) ? cachedResultName.slice(0, -PRESET_NAME_SUFFIX.length) : cachedResultName;
 }
+
+/** The request's `element_list`: the picked ids in the user's order, or no field when none were picked. */
+export function toElementList(elements: PickedElement[]): Array<{ element_id: string }> | undefined {
+	return elements.length ? elements.map(({ id }) => ({ element_id: id })) : undefined;
+}

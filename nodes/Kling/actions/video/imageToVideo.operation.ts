@@ -6,7 +6,7 @@ import { imageSourceFields, readImageSource, resolveImage } from '../../helpers/
 import { invalidInput, parseRequestBody } from '../../helpers/validation';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
-import { elementListField, readElementList } from '../common/elementList';
+import { elementListField, readElementList, toElementList } from '../common/elementList';
 import { readTaskOptions } from '../common/taskOptions';
 import { checkVoiceId, voiceLocator } from '../common/voiceLocator';
 import { placeholderProblem } from './promptReferences';
@@ -95,7 +95,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		image_tail: frames === 'first' ? undefined : await frame('endFrame', 'End Frame'),
 		prompt,
 		negative_prompt: readText.call(this, 'negativePrompt', i),
-		element_list: elements.length ? elements.map(({ id }) => ({ element_id: id })) : undefined,
+		element_list: toElementList(elements),
 		voice_list: voices.length ? voices.map((voiceId) => ({ voice_id: voiceId })) : undefined,
 		sound: this.getNodeParameter('sound', i, 'off') as string,
 		mode: this.getNodeParameter('mode', i) as string,

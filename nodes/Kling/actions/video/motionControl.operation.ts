@@ -6,7 +6,7 @@ import { imageSourceFields, readImageSource, resolveImage } from '../../helpers/
 import { parseRequestBody } from '../../helpers/validation';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
-import { elementListField, readElementList } from '../common/elementList';
+import { elementListField, readElementList, toElementList } from '../common/elementList';
 import { readTaskOptions } from '../common/taskOptions';
 import { modeField, MODE_OPTIONS, promptField, readText, readWatermark, videoCreateClosingFields, VIDEO_LABELS } from './videoFields';
 import { presentVideo } from './videoOutput';
@@ -85,7 +85,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		mode: this.getNodeParameter('mode', i) as string,
 		keep_original_sound: this.getNodeParameter('keepOriginalSound', i, true) ? 'yes' : 'no',
 		prompt: readText.call(this, 'prompt', i),
-		element_list: elements.length ? elements.map(({ id }) => ({ element_id: id })) : undefined,
+		element_list: toElementList(elements),
 		watermark_info: readWatermark.call(this, i),
 		...readTaskOptions.call(this, i),
 	};

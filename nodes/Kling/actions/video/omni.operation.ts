@@ -13,7 +13,7 @@ import { imageSourceFields, resolveImage, type ImageSource } from '../../helpers
 import { parseRequestBody } from '../../helpers/validation';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
-import { elementListField, readElementList } from '../common/elementList';
+import { elementListField, readElementList, toElementList } from '../common/elementList';
 import { readTaskOptions } from '../common/taskOptions';
 import { applyOmniRules } from './omniChecks';
 import { durationField, modeField, placeholder, promptField, readText, readWatermark, videoCreateClosingFields, VIDEO_LABELS } from './videoFields';
@@ -199,7 +199,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 					})),
 				)
 			: undefined,
-		element_list: elements.length ? elements.map(({ id }) => ({ element_id: id })) : undefined,
+		element_list: toElementList(elements),
 		video_list: videos.length
 			? videos.map((video) => ({
 					video_url: String(video.url ?? '').trim(),
