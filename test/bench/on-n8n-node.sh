@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N8N_HOME=$(bash test/e2e/install-n8n.sh)
 export PATH="$N8N_HOME/node_modules/node/bin:$PATH"
-exec node node_modules/tsx/dist/cli.mjs test/bench/run.ts "$@"
+exec node node_modules/tsx/dist/cli.mjs test/bench/run.cts "$@"

@@ -104,7 +104,7 @@ STAMP="$CACHE_ROOT/.install-stamp"
 NODE_PKG_DIR="$CACHE_ROOT/node_modules/node"
 NODE_BIN_DIR="$NODE_PKG_DIR/bin"
 if [[ $SYSTEM_NODE == 1 ]]; then
-	# The machine's Node: the runtime's bin folder holds a symlink to it (runtime.ts looks in $CACHE_ROOT/bin).
+	# The machine's Node: the runtime's bin folder holds a symlink to it (runtime.cts looks in $CACHE_ROOT/bin).
 	NODE_BIN_DIR="$CACHE_ROOT/bin"
 fi
 NODE24="$NODE_BIN_DIR/node"

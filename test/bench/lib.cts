@@ -1,0 +1,97 @@
+/** What the benchmarks share: the workflows they run, reading the simulator's request log, and small statistics. */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { RunResult } from '../harness/workflow.cts';
+import type { KlingSimulator, LoggedRequest, TaskSnapshot } from '../simulator/index.cts';
+import { klingNode } from '../workflow/helpers.cts';
+
+export const ELEMENTS_PATH = '/v1/general/advanced-custom-elements';
+
+/** Simulator timing for a task that takes `klingMs` of Kling time, run `scale` times as fast. */
+export function taskTiming(klingMs: number, scale: number) {
+	return { submittedMs: Math.round(klingMs * scale * 0.1), processingMs: Math.round(klingMs * scale * 0.9) };
+}
+
+/** N input items without a Code node: a Get Many over N seeded elements (as the workflow tests do). */
+export function seededItems(sim: KlingSimulator, n: number, timeScale: number) {
+	for (let i = 0; i < n; i++) sim.seedElement({ name: `Item ${i}` });
+	return klingNode('Items', { resource: 'element', operation: 'getAll', returnAll: true, timeScale });
+}
+
+/** Create Element from image URLs, one per input item. */
+export function createElement(parameters: IDataObject) {
+	return klingNode('Create Element', {
+		resource: 'element',
+		operation: 'create',
+		elementName: '={{ "Copy of " + ($json.elementName ?? "one") }}',
+		elementDescription: 'A benchmark element',
+		referenceType: 'image_refer',
+		frontalImageSource: 'url',
+		frontalImageUrl: 'https://cdn.example.com/front.png',
+		additionalImages: { image: [{ source: 'url', url: 'https://cdn.example.com/side.png' }] },
+		...parameters,
+	});
+}
+
+/** How long a node's first run took, as n8n itself records it (ms). */
+export function nodeExecutionMs(result: RunResult, nodeName: string): number {
+	const run = result.run?.data.resultData.runData[nodeName]?.[0];
+	if (!run) throw new Error(`${nodeName} did not run: ${result.error?.message ?? result.status}`);
+	return run.executionTime;
+}
+
+export const failedItems = (items: INodeExecutionData[], expected: number, key = 'elementId') =>
+	expected - items.filter((item) => typeof item.json[key] === 'string' && !item.json.error).length;
+
+/** Status reads of element tasks: a single-task read or a list read, from the first create on. */
+export function statusReads(sim: KlingSimulator): LoggedRequest[] {
+	const firstCreate = sim.apiRequests({ method: 'POST' })[0]?.receivedAt ?? 0;
+	return sim.apiRequests({ method: 'GET', pathIncludes: ELEMENTS_PATH }).filter((r) => r.receivedAt >= firstCreate);
+}
+
+/** The first read that saw `task` final: a read of the task itself or a list read, at or after Kling finished it. */
+export function readThatSawFinal(task: TaskSnapshot, reads: LoggedRequest[]): LoggedRequest | undefined {
+	return reads.find((r) => r.receivedAt >= task.updatedAt && (r.path.endsWith(ELEMENTS_PATH) || r.path.endsWith(task.taskId)));
+}
+
+/** Bursts of requests: a new round starts after a quiet gap of at least `gapMs` (real ms). */
+export function rounds(requests: LoggedRequest[], gapMs: number): LoggedRequest[][] {
+	const out: LoggedRequest[][] = [];
+	let last = -Infinity;
+	for (const request of requests) {
+		if (request.receivedAt - last >= gapMs || !out.length) out.push([]);
+		out[out.length - 1].push(request);
+		last = request.receivedAt;
+	}
+	return out;
+}
+
+export const median = (values: number[]) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Seconds with one decimal, or ms below a second. */
+export function duration(ms: number): string {
+	if (Math.abs(ms) < 1000) return `${Math.round(ms)} ms`;
+	return ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`;
+}
+
+export const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+
+/** One line of the report: what was measured, the result, the target and whether it was met. */
+export interface Row {
+	section: string;
+	scenario: string;
+	result: string;
+	target: string;
+	/** undefined: informational, no target. */
+	pass?: boolean;
+}
+
+export function row(section: string, scenario: string, result: string, target = '', pass?: boolean): Row {
+	return { section, scenario, result, target, pass };
+}

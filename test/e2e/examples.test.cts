@@ -1,0 +1,154 @@
+/**
+ * Every example workflow in examples/, imported and executed with n8n's own CLI in a real n8n that has the
+ * package installed from its tarball, against the Kling simulator. The credential "Kling account" is created
+ * through the public API, and each workflow's credential reference is pointed at it at import time.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import { makePng, startSimulator, type KlingSimulator } from '../simulator/index.cts';
+import { useN8n } from './helpers.cts';
+import { nodesFolder } from './runtime/pack.cts';
+import { PACKAGE_NAME } from './runtime/runtime.cts';
+import {
+	adaptWorkflow,
+	chainWorkflow,
+	CREDENTIAL_NAME,
+	exampleFiles,
+	executeWorkflow,
+	importWorkflows,
+	KLING_NODE,
+	KLING_TRIGGER_NODE,
+	newWorkflowId,
+	nodeItems,
+	readExample,
+	type WorkflowJson,
+	type WorkflowNode,
+} from './runtime/workflows.cts';
+
+const ctx = useN8n('examples');
+let sim: KlingSimulator;
+let credential: { id: string; name: string };
+const imported = new Map<string, string>();
+
+beforeAll(async () => {
+	sim = await startSimulator({ timing: { submittedMs: 100, processingMs: 200 } });
+	const { api, cli } = ctx.instance;
+	const id = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
+	credential = { id, name: CREDENTIAL_NAME };
+	const workflows = exampleFiles().map((file) => adaptWorkflow(readExample(file), { credential, timeScale: 0.05 }));
+	const ids = await importWorkflows(cli, workflows);
+	exampleFiles().forEach((file, index) => imported.set(file, ids[index]));
+});
+
+afterAll(async () => {
+	await sim?.close();
+});
+
+/** What a Kling node of this kind must have output. */
+function expectKlingOutput(node: WorkflowNode, item: { json: Record<string, unknown>; binary?: Record<string, { mimeType?: string }> }) {
+	const { resource = 'element', operation = 'create' } = node.parameters as { resource?: string; operation?: string };
+	expect(item.json.status).toBe('succeed');
+	if (resource === 'element' && operation === 'create') expect(item.json.elementId).toMatch(/^\d+$/);
+	if (resource === 'voice' && operation === 'create') expect(item.json.voiceId).toEqual(expect.any(String));
+	if (resource === 'video') expect(item.json.videoUrl).toMatch(new RegExp(`^${sim.origin}/files/`));
+	if (node.parameters.downloadVideo) expect(item.binary?.data?.mimeType).toBe('video/mp4');
+}
+
+describe('The package installed from its tarball', () => {
+	it('holds only what ships, without dev or peer dependencies, and n8n loads both nodes and the credential', async () => {
+		const installed = path.join(nodesFolder(ctx.instance.cli.userFolder), 'node_modules', PACKAGE_NAME);
+		expect(readdirSync(installed).sort()).toEqual(expect.arrayContaining(['dist', 'package.json']));
+		expect(readdirSync(installed)).not.toContain('node_modules');
+		expect(readdirSync(installed).filter((entry) => !['dist', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(entry))).toEqual([]);
+		const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as Record<string, unknown>;
+		expect(manifest.devDependencies).toBeUndefined();
+		expect(manifest.peerDependencies).toBeUndefined();
+
+		// What the editor loads: the node and credential types n8n knows.
+		const types = async (kind: string) => (await ctx.instance.session.call('GET', `/types/${kind}.json`)) as Array<{ name: string }>;
+		expect((await types('nodes')).map((type) => type.name)).toEqual(expect.arrayContaining([KLING_NODE, KLING_TRIGGER_NODE]));
+		expect((await types('credentials')).map((type) => type.name)).toContain('klingApi');
+	});
+});
+
+describe('Example workflows in a real n8n', () => {
+	it('finds the documented examples', () => {
+		expect(exampleFiles()).toEqual(expect.arrayContaining(['create-element.json', 'element-to-motion-control.json', 'two-elements-omni.json', 'voice-character-speaking.json']));
+	});
+
+	it.each(exampleFiles())('%s runs with `n8n execute`', async (file) => {
+		sim.reset();
+		const result = await executeWorkflow(ctx.instance.cli, imported.get(file)!);
+		expect(result.run.data?.resultData?.error).toBeUndefined();
+		expect(result.run.status).toBe('success');
+		expect(result.code).toBe(0);
+		const klingNodes = readExample(file).nodes.filter((node) => node.type === KLING_NODE);
+		for (const node of klingNodes) {
+			const items = nodeItems(result.run, node.name);
+			expect(items).toHaveLength(1);
+			expectKlingOutput(node, items[0]);
+		}
+		// Each Kling node created exactly one task, and Kling refused nothing.
+		expect(sim.createdTaskCount()).toBe(klingNodes.length);
+		expect(sim.apiRequests().filter((request) => request.code !== 0)).toEqual([]);
+	});
+});
+
+describe('Binary images in a real n8n', () => {
+	const png = makePng(640, 960);
+	let files: Server;
+
+	beforeAll(async () => {
+		files = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(png));
+		await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+	});
+
+	afterAll(async () => {
+		await new Promise((resolve) => files?.close(resolve));
+	});
+
+	/** HTTP Request downloads a PNG as a file; Create Element sends it as its frontal image. */
+	function downloadThenCreate(): WorkflowJson {
+		const workflow = chainWorkflow('Create an element from a downloaded image', [
+			{
+				name: 'Download Image',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				parameters: {
+					url: `http://127.0.0.1:${(files.address() as AddressInfo).port}/front.png`,
+					options: { response: { response: { responseFormat: 'file' } } },
+				},
+			},
+			{
+				name: 'Create Element',
+				type: KLING_NODE,
+				parameters: {
+					elementName: 'Uploaded',
+					elementDescription: 'An element from a binary image',
+					frontalImageSource: 'binary',
+					frontalImageBinaryProperty: 'data',
+					additionalImages: { image: [{ url: 'https://cdn.example.com/side.png' }] },
+				},
+			},
+		]);
+		return adaptWorkflow(workflow, { credential, timeScale: 0.05 });
+	}
+
+	it('streams the file to Kling as raw Base64, with the exact Content-Length', async () => {
+		sim.reset();
+		const [id] = await importWorkflows(ctx.instance.cli, [{ ...downloadThenCreate(), id: newWorkflowId() }]);
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		expect(result.run.data?.resultData?.error).toBeUndefined();
+		expect(nodeItems(result.run, 'Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
+		const creates = sim.apiRequests({ method: 'POST' });
+		expect(creates).toHaveLength(1);
+		const { body, headers, rawBody } = creates[0];
+		expect((body as { element_image_list: { frontal_image: string } }).element_image_list.frontal_image).toBe(png.toString('base64'));
+		expect(headers['content-length']).toBe(String(Buffer.byteLength(rawBody)));
+		expect(headers['transfer-encoding']).toBeUndefined();
+	});
+});

@@ -1,0 +1,17 @@
+/**
+ * jest globalSetup of the e2e project: makes sure the n8n runtime is installed (minutes on a cold machine, instant
+ * afterwards) and packs the built package once; test files read both from the environment.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { packPackage } from './runtime/pack.cts';
+import { ensureRuntime } from './runtime/runtime.cts';
+
+export default async function globalSetup(): Promise<void> {
+	const runtime = await ensureRuntime();
+	const tarball = await packPackage(mkdtempSync(path.join(tmpdir(), 'kling-e2e-pack-')));
+	process.env.KLING_E2E_RUNTIME = JSON.stringify(runtime);
+	process.env.KLING_E2E_TARBALL = tarball;
+}

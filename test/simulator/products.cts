@@ -1,0 +1,11 @@
+import { aiMultiShot, elements, voices } from './general.cts';
+import { image2video, motionControl, omniVideo } from './videos.cts';
+import type { ProductDef } from './state.cts';
+
+export { defaultFailure, ELEMENT_FAILURE_MESSAGE, elements, lookupElement, lookupVoice, validateCommon, voices } from './general.cts';
+
+/** Every asynchronous product; routes (create, query, list) are generated from this table. */
+export const PRODUCTS: ProductDef[] = [elements, voices, aiMultiShot, omniVideo, image2video, motionControl];
+
+/** Product names as used by createdTaskCount / failTaskWhen, with the short aliases tests may prefer. */
+export const PRODUCT_ALIASES: Record<string, string> = { elements: elements.name, voices: voices.name };

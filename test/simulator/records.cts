@@ -1,0 +1,166 @@
+import type { Json } from './json.cts';
+import { fakeMp3, fakeMp4, makePng } from './media.cts';
+import type { ElementRecord, SimState, Task, VoiceRecord } from './state.cts';
+
+/** JSON shapes of the legacy API (§2, §3.2, §4, §9.1) and the read-only official presets. */
+
+export const TAGS: Record<string, string> = {
+	o_101: 'Hottest',
+	o_102: 'Character',
+	o_103: 'Animal',
+	o_104: 'Item',
+	o_105: 'Costume',
+	o_106: 'Scene',
+	o_107: 'Effect',
+	o_108: 'Others',
+};
+
+export function voiceJson(voice: VoiceRecord): Record<string, Json> {
+	return { voice_id: voice.id, voice_name: voice.name, trial_url: voice.trialUrl, owned_by: voice.ownedBy };
+}
+
+export function elementJson(element: ElementRecord): Record<string, Json> {
+	return {
+		// bigint: serialised as bare digits, the int64 hazard clients must survive.
+		element_id: element.id,
+		element_name: element.name,
+		element_description: element.description,
+		reference_type: element.referenceType,
+		element_image_list: element.imageList ?? {},
+		element_video_list: element.videoList ?? {},
+		element_voice_info: element.voice ? voiceJson(element.voice) : {},
+		tag_list: element.tagIds.map((id) => ({ tag_id: id, tag_name: TAGS[id] })),
+		owned_by: element.ownedBy,
+		status: element.status,
+	};
+}
+
+function deductions(task: Task): { final_unit_deduction: string; final_balance_deduction: Record<string, Json> } {
+	const units = task.status === 'succeed' ? task.product.units(task) : '0';
+	return { final_unit_deduction: units, final_balance_deduction: { quota: '0', list_price: '0' } };
+}
+
+/** The legacy task object returned by query and list. */
+export function taskJson(task: Task, sim: SimState): Record<string, Json> {
+	return {
+		task_id: task.taskId,
+		task_status: task.status,
+		task_status_msg: task.statusMsg,
+		task_info: { external_task_id: task.externalTaskId },
+		task_result: task.product.result(task, sim),
+		...deductions(task),
+		created_at: task.createdAt,
+		updated_at: task.updatedAt,
+	};
+}
+
+export function createdJson(task: Task): Record<string, Json> {
+	return {
+		task_id: task.taskId,
+		task_status: task.status,
+		task_info: { external_task_id: task.externalTaskId },
+		created_at: task.createdAt,
+		updated_at: task.updatedAt,
+	};
+}
+
+/**
+ * Legacy callback body (§9.1) in the vendor's key order. For element and voice tasks task_result carries the same
+ * elements[]/voices[] as a query, which the doc leaves UNCERTAIN but clients are told to tolerate.
+ */
+export function callbackJson(task: Task, sim: SimState): Record<string, Json> {
+	return {
+		task_id: task.taskId,
+		task_status: task.status,
+		task_status_msg: task.statusMsg,
+		created_at: task.createdAt,
+		updated_at: task.updatedAt,
+		...deductions(task),
+		task_info: { external_task_id: task.externalTaskId },
+		task_result: task.product.result(task, sim),
+	};
+}
+
+const PRESET_CREATED_AT = 1767225600000;
+const PRESET_ELEMENT_BASE = 835266081700000001n;
+const PRESET_TASK_BASE = 842250903600000001n;
+
+const PRESET_ELEMENTS: Array<[string, string, 'image_refer' | 'video_refer', string]> = [
+	['Astronaut', 'An astronaut in a white space suit with a gold visor', 'image_refer', 'o_102'],
+	['Red Fox', 'A red fox with a bushy white-tipped tail', 'image_refer', 'o_103'],
+	['News Anchor', 'A news anchor in a grey suit, realistic', 'video_refer', 'o_102'],
+	['Vintage Car', 'A red 1960s convertible with chrome trim', 'image_refer', 'o_104'],
+	['Neon Street', 'A rainy street at night lit by neon signs', 'image_refer', 'o_106'],
+];
+
+const PRESET_VOICES: Array<[string, string]> = [
+	['829824295735410001', 'Warm Narrator'],
+	['829824295735410002', 'Bright Girl'],
+	['829824295735410003', 'Deep Baritone'],
+];
+
+export function presetVoices(sim: SimState): VoiceRecord[] {
+	return PRESET_VOICES.map(([id, name]) => ({
+		id,
+		name,
+		trialUrl: sim.addFile(`${id}.mp3`, { contentType: 'audio/mpeg', bytes: fakeMp3 }),
+		ownedBy: 'kling',
+		deleted: false,
+	}));
+}
+
+/** Derived from options.presetElements on every call, so tests may change the count at runtime. */
+export function presetElements(sim: SimState): ElementRecord[] {
+	const png = { contentType: 'image/png', bytes: () => makePng() };
+	const count = Math.max(0, Math.floor(sim.options.presetElements));
+	return Array.from({ length: count }, (_, i) => {
+		const [name, description, referenceType, tag] = PRESET_ELEMENTS[i % PRESET_ELEMENTS.length];
+		const id = PRESET_ELEMENT_BASE + BigInt(i);
+		const suffix = i < PRESET_ELEMENTS.length ? '' : ` ${Math.floor(i / PRESET_ELEMENTS.length) + 1}`;
+		const record: ElementRecord = {
+			id,
+			name: name + suffix,
+			description,
+			referenceType,
+			tagIds: [tag],
+			ownedBy: 'kling',
+			status: 'succeed',
+		};
+		if (referenceType === 'image_refer') {
+			record.imageList = {
+				frontal_image: sim.addFile(`preset-${id}-0.png`, png),
+				refer_images: [{ image_url: sim.addFile(`preset-${id}-1.png`, png) }],
+			};
+		} else {
+			const video = { contentType: 'video/mp4', bytes: () => fakeMp4(sim.options.videoBytes) };
+			record.videoList = { refer_videos: [{ video_url: sim.addFile(`preset-${id}.mp4`, video) }] };
+			record.voice = presetVoices(sim)[0];
+		}
+		return record;
+	});
+}
+
+/** Preset list items: the task shape minus the deduction fields (§3.4). */
+export function presetElementTaskJson(record: ElementRecord, index: number): Record<string, Json> {
+	return {
+		task_id: String(PRESET_TASK_BASE + BigInt(index)),
+		task_status: 'succeed',
+		task_status_msg: '',
+		task_info: { external_task_id: '' },
+		task_result: { elements: [elementJson(record)] },
+		created_at: PRESET_CREATED_AT,
+		updated_at: PRESET_CREATED_AT,
+	};
+}
+
+/** Preset voice list items, which the vendor documents without task_info or deductions. */
+export function presetVoiceTaskJson(voice: VoiceRecord, index: number): Record<string, Json> {
+	return {
+		task_id: String(PRESET_TASK_BASE + 1000n + BigInt(index)),
+		task_status: 'succeed',
+		task_status_msg: '',
+		created_at: PRESET_CREATED_AT,
+		updated_at: PRESET_CREATED_AT,
+		task_result: { voices: [voiceJson(voice)] },
+	};
+}

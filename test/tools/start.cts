@@ -1,0 +1,144 @@
+/**
+ * `npm start`: the package running in a real n8n, ready to click through.
+ *
+ * Builds and packs the package, makes sure the n8n runtime is installed (test/e2e/install-n8n.sh), starts the
+ * Kling simulator on a fixed port and n8n on 5678 with the package installed from its tarball, as a user
+ * installs a community package. Sets up an owner, a "Kling account" credential and the example workflows, then
+ * prints the editor URL and login. Ctrl-C stops n8n and the simulator.
+ *
+ * Real Kling instead of the simulator: set KLING_API_KEY, or KLING_ACCESS_KEY and KLING_SECRET_KEY (and
+ * optionally KLING_BASE_URL for a relay or the China region, KLING_WEBHOOK_SECRET for the Kling Trigger); no
+ * simulator is started then.
+ * Other settings: N8N_PORT (5678), KLING_SIMULATOR_PORT (5679), KLING_START_FOLDER (the user folder, kept between
+ * runs; default ~/.cache/n8n-nodes-kling-elements/start-user).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
+import { launchInstance, type Instance } from '../e2e/runtime/instance.cts';
+import { packPackage } from '../e2e/runtime/pack.cts';
+import { ensureRuntime, REPO_ROOT } from '../e2e/runtime/runtime.cts';
+import { portIsFree } from '../e2e/runtime/wait.cts';
+import { adaptWorkflow, CREDENTIAL_NAME, exampleFiles, readExample, type KlingCredentialData } from '../e2e/runtime/workflows.cts';
+
+const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
+const SIMULATOR_PORT = Number(process.env.KLING_SIMULATOR_PORT ?? 5679);
+const CACHE = path.join(homedir(), '.cache', 'n8n-nodes-kling-elements');
+const USER_FOLDER = path.resolve(process.env.KLING_START_FOLDER ?? path.join(CACHE, 'start-user'));
+const GLOBAL_BASE_URL = 'https://api-singapore.klingai.com';
+/** The simulator signs its callbacks with this secret; the credential carries it so the Kling Trigger verifies them. */
+const SIMULATOR_WEBHOOK_SECRET = 'whsec_' + Buffer.from('n8n-nodes-kling-elements-npm-start').toString('base64');
+
+const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
+
+async function run(command: string, args: string[]): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		const child = spawn(command, args, { cwd: REPO_ROOT, stdio: 'inherit' });
+		child.once('error', reject);
+		child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+	});
+}
+
+/** The credential for real Kling when keys are in the environment, otherwise undefined. */
+function realKlingCredential(): KlingCredentialData | undefined {
+	const { KLING_API_KEY, KLING_ACCESS_KEY, KLING_SECRET_KEY, KLING_BASE_URL, KLING_WEBHOOK_SECRET = '' } = process.env;
+	const region = { ...(KLING_BASE_URL ? { region: 'custom', customBaseUrl: KLING_BASE_URL } : { region: GLOBAL_BASE_URL }), webhookSecret: KLING_WEBHOOK_SECRET };
+	if (KLING_API_KEY) return { authType: 'apiKey', apiKey: KLING_API_KEY, ...region };
+	if (KLING_ACCESS_KEY || KLING_SECRET_KEY) {
+		if (!KLING_ACCESS_KEY || !KLING_SECRET_KEY) throw new Error('Set both KLING_ACCESS_KEY and KLING_SECRET_KEY (or KLING_API_KEY)');
+		return { authType: 'keyPair', accessKey: KLING_ACCESS_KEY, secretKey: KLING_SECRET_KEY, ...region };
+	}
+	return undefined;
+}
+
+/** Imports each example that the instance does not have yet (by name), pointed at the "Kling account" credential. */
+async function importExamples(instance: Instance, credentialId: string): Promise<string[]> {
+	const lines: string[] = [];
+	for (const file of exampleFiles()) {
+		const example = adaptWorkflow(readExample(file), { credential: { id: credentialId, name: CREDENTIAL_NAME } });
+		const [existing] = await instance.api.workflowIdsByName(example.name);
+		const id = existing ?? (await instance.api.createWorkflow(example));
+		lines.push(`${instance.server.url}/workflow/${id}  ${example.name}${existing ? '' : ' (imported)'}`);
+	}
+	return lines;
+}
+
+async function main(): Promise<void> {
+	const real = realKlingCredential();
+	const ports: Array<[number, string]> = [[N8N_PORT, 'n8n (N8N_PORT)']];
+	if (!real) ports.push([SIMULATOR_PORT, 'the Kling simulator (KLING_SIMULATOR_PORT)']);
+	for (const [port, what] of ports) {
+		if (!(await portIsFree(port))) throw new Error(`Port ${port} for ${what} is in use: is another npm start running?`);
+	}
+
+	say('building the package ...');
+	await run('npm', ['run', 'build', '--silent']);
+	const tarball = await packPackage(path.join(CACHE, 'start-pack'));
+	say(`packed ${path.basename(tarball)}`);
+	say('checking the n8n runtime (installs n8n 2.41.1 and Node 24 on first use: several minutes) ...');
+	const runtime = await ensureRuntime();
+
+	let sim: KlingSimulator | undefined;
+	let instance: Instance | undefined;
+	let stopping = false;
+	const stopAll = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		say('stopping n8n and the simulator ...');
+		await instance?.stop();
+		await sim?.close();
+		say('stopped');
+		process.exit(code);
+	};
+	// n8n runs in its own process group (so it finishes its shutdown even when the terminal's Ctrl-C reaches every
+	// process in the foreground group at once): this process stops it, on Ctrl-C, kill, or a closed terminal.
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+
+	try {
+		let credential: KlingCredentialData;
+		if (real) {
+			credential = real;
+		} else {
+			sim = await startSimulator({ port: SIMULATOR_PORT, timing: { submittedMs: 2000, processingMs: 8000 }, webhookSecret: SIMULATOR_WEBHOOK_SECRET });
+			credential = { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url, webhookSecret: SIMULATOR_WEBHOOK_SECRET };
+			say(`Kling simulator on ${sim.url}`);
+		}
+		mkdirSync(USER_FOLDER, { recursive: true });
+		say(`starting n8n on port ${N8N_PORT} (user folder ${USER_FOLDER}) ...`);
+		instance = await launchInstance({ runtime, tarball, userFolder: USER_FOLDER, port: N8N_PORT, ownGroup: true });
+		const credentialId = await instance.api.upsertCredential(CREDENTIAL_NAME, credential);
+		const workflows = await importExamples(instance, credentialId);
+		const target = real ? `real Kling at ${real.customBaseUrl ?? real.region} (${real.authType === 'apiKey' ? 'API key' : 'access key + secret key'})` : `the simulator at ${sim!.url}`;
+		process.stdout.write(
+			[
+				'',
+				`  n8n is running:    ${instance.server.url}`,
+				`  Log in with:       ${instance.owner.email} / ${instance.owner.password}`,
+				`  Credential:        "${CREDENTIAL_NAME}" → ${target}`,
+				'  Example workflows:',
+				...workflows.map((line) => `    ${line}`),
+				`  n8n log:           ${instance.server.logFile}`,
+				'',
+				`  Press Ctrl-C to stop ${sim ? 'n8n and the simulator' : 'n8n'}.`,
+				'',
+			].join('\n') + '\n',
+		);
+		await instance.server.exited;
+		if (!stopping) {
+			say(`n8n exited unexpectedly; see ${instance.server.logFile}`);
+			await stopAll(1);
+		}
+	} catch (error) {
+		await instance?.stop();
+		await sim?.close();
+		throw error;
+	}
+}
+
+main().catch((error: Error) => {
+	process.stderr.write(`[start] ${error.message}\n`);
+	process.exit(1);
+});

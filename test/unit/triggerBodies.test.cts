@@ -1,0 +1,115 @@
+/** The Kling Trigger: how it reads callback bodies, and which callbacks its filters start on. */
+import type { IDataObject } from 'n8n-workflow';
+
+import { MAX_CALLBACK_BYTES } from '../../nodes/KlingTrigger/KlingTrigger.node';
+import { deliver, expectIgnored, expectRefused, legacyBody, newBody, signed, TASK_ID } from './triggerKit.cts';
+
+describe('Kling Trigger webhook(): bodies', () => {
+	it('normalises a new-standard callback: outputs by type, ids as strings', async () => {
+		const body = newBody();
+		const outcome = await deliver({}, { body, headers: signed(body) });
+		expect(outcome.items[0].json).toMatchObject({
+			taskId: '1234567890',
+			externalTaskId: 'campaign-9-hero',
+			status: 'succeeded',
+			succeeded: true,
+			final: true,
+			shape: 'new',
+			videos: [{ id: 'v-1', url: 'https://cdn.test/v.mp4', watermarkUrl: 'https://cdn.test/vw.mp4', duration: '5.1' }],
+			images: [{ url: 'https://cdn.test/i.png', groupId: '7' }],
+			audios: [{ id: 'a-1', mp3Url: 'https://cdn.test/a.mp3', mp3Duration: 5 }],
+			elementIds: ['835266081714884678'],
+			voiceIds: ['829824295735410001'],
+			signature: 'verified',
+		});
+	});
+
+	it('reads a legacy video callback and a failed one', async () => {
+		const video =
+			'{"task_id":"1","task_status":"succeed","task_status_msg":"","task_info":{"external_task_id":"v-1","parent_video":{"id":"p","url":"u","duration":"5"}},' +
+			'"task_result":{"videos":[{"id":"842250903629086999","url":"https://cdn.test/out.mp4","duration":"5.1"}],"images":[{"index":0,"url":"https://cdn.test/0.png"}]}}';
+		const [item] = (await deliver({}, { body: video })).items;
+		expect(item.json).toMatchObject({
+			taskId: '1',
+			videos: [{ id: '842250903629086999', url: 'https://cdn.test/out.mp4', duration: '5.1' }],
+			images: [{ url: 'https://cdn.test/0.png', index: 0 }],
+			elementIds: [],
+		});
+		const [failed] = (await deliver({}, { body: legacyBody({ status: 'failed' }) })).items;
+		expect(failed.json).toMatchObject({ status: 'failed', succeeded: false, final: true, message: 'Face not detected', elementIds: [] });
+	});
+
+	it('keeps every digit of int64 ids in numeric form', async () => {
+		const body = legacyBody({ taskId: '9007199254740993', elementId: '9223372036854775807' });
+		const [item] = (await deliver({}, { body: body.replace('"task_id":"9007199254740993"', '"task_id":9007199254740993') })).items;
+		expect(item.json.taskId).toBe('9007199254740993');
+		expect(item.json.elementIds).toEqual(['9223372036854775807']);
+	});
+
+	it('answers 400 to a body that is not JSON, and starts nothing', async () => {
+		expectRefused(await deliver({}, { body: '{"task_id": "1", "task_status": ' }), 400, /not JSON/);
+		expectRefused(await deliver({}, { body: '<html>hi</html>' }), 400, /not JSON/);
+		expectRefused(await deliver({}, { body: '' }), 400, /not JSON/);
+	});
+
+	it('answers 400 to JSON that is not a Kling callback', async () => {
+		expectRefused(await deliver({}, { body: '{"hello":"world"}' }), 400, /not a Kling callback/);
+		expectRefused(await deliver({}, { body: '[{"task_id":"1","task_status":"succeed"}]' }), 400, /not a Kling callback/);
+		expectRefused(await deliver({}, { body: '{"task_id":"1","task_status":5}' }), 400, /not a Kling callback/);
+		expectRefused(await deliver({}, { body: '{"task_status":"succeed"}' }), 400, /not a Kling callback/);
+	});
+
+	it('verifies the signature before looking at the body', async () => {
+		const body = '{"not":"a callback"}';
+		expectRefused(await deliver({}, { body, headers: signed('{}') }), 401);
+		expectRefused(await deliver({}, { body, headers: signed(body) }), 400);
+	});
+
+	it('answers 413 to a body over 1 MiB, before anything else', async () => {
+		const big = legacyBody().replace('"task_status_msg":""', `"task_status_msg":"${'x'.repeat(MAX_CALLBACK_BYTES)}"`);
+		expectRefused(await deliver({}, { body: big, headers: signed(big) }), 413, /1 MiB/);
+		const justUnder = legacyBody().replace('"task_status_msg":""', `"task_status_msg":"${'x'.repeat(MAX_CALLBACK_BYTES - legacyBody().length)}"`);
+		expect(Buffer.byteLength(justUnder)).toBe(MAX_CALLBACK_BYTES);
+		expect((await deliver({}, { body: justUnder, headers: signed(justUnder) })).items).toHaveLength(1);
+	});
+
+	it('strips a UTF-8 byte order mark before parsing, but signs the bytes as sent', async () => {
+		const body = '\uFEFF' + legacyBody();
+		expect((await deliver({}, { body, headers: signed(body) })).items[0].json.signature).toBe('verified');
+	});
+
+	it('falls back to the parsed body when the raw body is missing', async () => {
+		const outcome = await deliver({}, { body: legacyBody(), withoutRawBody: true });
+		expect(outcome.items[0].json).toMatchObject({ taskId: TASK_ID, signature: 'unsigned' });
+	});
+});
+
+describe('Kling Trigger webhook(): filters', () => {
+	it('acknowledges statuses that are not selected without starting anything', async () => {
+		const staticData: IDataObject = {};
+		for (const status of ['submitted', 'processing']) {
+			const body = legacyBody({ status });
+			expectIgnored(await deliver({ staticData }, { body, headers: signed(body) }), new RegExp(status));
+		}
+		expectIgnored(await deliver({ staticData }, { body: legacyBody({ status: 'queued' }) }), /queued/);
+		expect(staticData).toEqual({});
+	});
+
+	it('starts on exactly the selected statuses; Succeeded covers succeed and succeeded', async () => {
+		const setup = { events: ['processing', 'succeeded'] };
+		expect((await deliver(setup, { body: legacyBody({ status: 'processing' }) })).items).toHaveLength(1);
+		expect((await deliver(setup, { body: legacyBody({ status: 'succeed' }) })).items).toHaveLength(1);
+		expect((await deliver(setup, { body: newBody('succeeded') })).items).toHaveLength(1);
+		expectIgnored(await deliver(setup, { body: legacyBody({ status: 'failed' }) }), /failed/);
+		expectIgnored(await deliver({ events: [] }, { body: legacyBody() }), /succeed/);
+	});
+
+	it('reacts only to tasks whose external task id has the prefix', async () => {
+		const setup = { options: { externalTaskIdPrefix: 'campaign-7-' } };
+		expect((await deliver(setup, { body: legacyBody({ externalTaskId: 'campaign-7-mira' }) })).items).toHaveLength(1);
+		expectIgnored(await deliver(setup, { body: legacyBody({ externalTaskId: 'campaign-8-mira' }) }), /campaign-7-/);
+		expectIgnored(await deliver(setup, { body: legacyBody({ externalTaskId: null }) }), /campaign-7-/);
+		expectIgnored(await deliver(setup, { body: newBody() }), /campaign-7-/);
+		expect((await deliver({ options: { externalTaskIdPrefix: '  ' } }, { body: legacyBody({ externalTaskId: null }) })).items).toHaveLength(1);
+	});
+});

@@ -1,0 +1,123 @@
+/** The Kling Trigger: one execution per task and status, and re-reading the task from Kling. */
+import type { IDataObject } from 'n8n-workflow';
+
+import { SEEN_CALLBACKS_LIMIT } from '../../nodes/KlingTrigger/KlingTrigger.node';
+import { BASE_URL, deliver, ELEMENT_ID, envelope, expectIgnored, expectRefused, fakeContext, legacyBody, newBody, SECRET, signed, TASK_ID, trigger } from './triggerKit.cts';
+
+describe('Kling Trigger webhook(): deduplication', () => {
+	it('starts one execution per task and status, however often Kling delivers it', async () => {
+		const staticData: IDataObject = {};
+		const body = legacyBody();
+		const first = await deliver({ staticData }, { body, headers: signed(body, SECRET, undefined, '7000000001') });
+		expect(first.items).toHaveLength(1);
+		// A retry: same webhook id, fresh timestamp and signature.
+		const retry = await deliver({ staticData }, { body, headers: signed(body, SECRET, undefined, '7000000001') });
+		expectIgnored(retry, /already received/);
+		// Same content, new delivery id: still the same task and status.
+		expectIgnored(await deliver({ staticData }, { body }), /already received/);
+		// Another status of the same task, or another task, is new.
+		expect((await deliver({ staticData }, { body: legacyBody({ status: 'failed' }) })).items).toHaveLength(1);
+		expect((await deliver({ staticData }, { body: legacyBody({ taskId: '842250903629086786' }) })).items).toHaveLength(1);
+		expect(staticData.seenCallbacks).toEqual([`${TASK_ID}:succeed`, `${TASK_ID}:failed`, '842250903629086786:succeed']);
+	});
+
+	it('does not remember refused or ignored deliveries', async () => {
+		const staticData: IDataObject = {};
+		const body = legacyBody();
+		expectRefused(await deliver({ staticData }, { body, headers: signed(body, SECRET, 1) }), 401);
+		expectIgnored(await deliver({ staticData, events: ['failed'] }, { body }), /succeed/);
+		expect((await deliver({ staticData }, { body, headers: signed(body) })).items).toHaveLength(1);
+	});
+
+	it('remembers a bounded number of deliveries, oldest forgotten first', async () => {
+		const seen = Array.from({ length: SEEN_CALLBACKS_LIMIT }, (_, i) => `old-${i}:succeed`);
+		const staticData: IDataObject = { seenCallbacks: [...seen] };
+		expect((await deliver({ staticData }, { body: legacyBody() })).items).toHaveLength(1);
+		const after = staticData.seenCallbacks as string[];
+		expect(after).toHaveLength(SEEN_CALLBACKS_LIMIT);
+		expect(after[0]).toBe('old-1:succeed');
+		expect(after[after.length - 1]).toBe(`${TASK_ID}:succeed`);
+		expectIgnored(await deliver({ staticData }, { body: legacyBody({ taskId: 'old-7' }) }), /already received/);
+	});
+});
+
+describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
+	const elementTask = {
+		task_id: TASK_ID,
+		task_status: 'succeed',
+		task_status_msg: '',
+		task_info: { external_task_id: 'campaign-7-mira' },
+		task_result: { elements: [{ element_id: '__ELEMENT__', element_name: 'Mira', status: 'succeed' }] },
+		final_unit_deduction: '0',
+		created_at: 1781080778802,
+		updated_at: 1781080799999,
+	};
+	const elementTaskText = JSON.stringify(elementTask).replace('"__ELEMENT__"', ELEMENT_ID);
+	const notFound: [number, string] = [404, '{"code":1203,"message":"The requested resource does not exist","request_id":"req-0"}'];
+
+	it('outputs the task read from Kling, found among element tasks first', async () => {
+		const outcome = await deliver(
+			{ options: { reReadTask: true }, kling: () => [200, envelope(elementTaskText)] },
+			{ body: legacyBody(), headers: signed(legacyBody()) },
+		);
+		expect(outcome.requests.map((request) => request.url)).toEqual([`${BASE_URL}/v1/general/advanced-custom-elements/${TASK_ID}`]);
+		expect(outcome.requests[0].method).toBe('GET');
+		expect(outcome.items[0].json).toMatchObject({
+			taskId: TASK_ID,
+			status: 'succeed',
+			elementIds: [ELEMENT_ID],
+			updatedAt: 1781080799999,
+			source: 'kling',
+			product: 'element',
+			callbackStatus: 'succeed',
+			signature: 'verified',
+		});
+	});
+
+	it('tries the products in order until one knows the task', async () => {
+		const voiceTask = `{"task_id":"${TASK_ID}","task_status":"succeed","task_result":{"voices":[{"voice_id":829824295735419999,"voice_name":"Mine"}]}}`;
+		const outcome = await deliver(
+			{ options: { reReadTask: true }, kling: (request) => (String(request.url).includes('/custom-voices/') ? [200, envelope(voiceTask)] : notFound) },
+			{ body: legacyBody({ status: 'succeed' }).replace(/"task_result":.*}$/, '"task_result":{}}') },
+		);
+		expect(outcome.requests.map((request) => String(request.url).replace(BASE_URL, ''))).toEqual([
+			`/v1/general/advanced-custom-elements/${TASK_ID}`,
+			`/v1/general/custom-voices/${TASK_ID}`,
+		]);
+		expect(outcome.items[0].json).toMatchObject({ product: 'voice', voiceIds: ['829824295735419999'], source: 'kling' });
+	});
+
+	it('fails visibly, and remembers nothing, when no product knows the task', async () => {
+		const staticData: IDataObject = {};
+		const { context, requests } = fakeContext({ staticData, options: { reReadTask: true }, kling: () => notFound }, { body: legacyBody() });
+		await expect(trigger.webhook.call(context)).rejects.toThrow(`Kling has no task with ID "${TASK_ID}"`);
+		expect(requests.map((request) => String(request.url).replace(`${BASE_URL}/v1/`, '').replace(`/${TASK_ID}`, ''))).toEqual([
+			'general/advanced-custom-elements',
+			'general/custom-voices',
+			'videos/omni-video',
+			'videos/image2video',
+			'videos/motion-control',
+			'general/ai-multi-shot',
+		]);
+		expect(staticData).toEqual({});
+	});
+
+	it('re-reads only final statuses', async () => {
+		const outcome = await deliver({ events: ['processing'], options: { reReadTask: true }, kling: () => notFound }, { body: legacyBody({ status: 'processing' }) });
+		expect(outcome.requests).toHaveLength(0);
+		expect(outcome.items[0].json).toMatchObject({ source: 'callback', status: 'processing' });
+	});
+
+	it('re-reads a new-standard task through the batch query', async () => {
+		const task = newBody().replace('"status":"succeeded"', '"status":"succeeded","extra":true');
+		const outcome = await deliver({ options: { reReadTask: true }, kling: () => [200, envelope(`[${task}]`)] }, { body: newBody() });
+		expect(outcome.requests).toHaveLength(1);
+		expect(outcome.requests[0].url).toBe(`${BASE_URL}/tasks`);
+		expect(outcome.requests[0].qs).toEqual({ task_ids: '1234567890' });
+		expect(outcome.items[0].json).toMatchObject({ source: 'kling', shape: 'new', elementIds: ['835266081714884678'], raw: { extra: true } });
+	});
+
+	it('needs a credential', async () => {
+		await expect(deliver({ credentials: null, options: { reReadTask: true } }, { body: legacyBody() })).rejects.toThrow(/needs a Kling credential/);
+	});
+});

@@ -1,0 +1,118 @@
+import type { INode } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { callNodeWebhook } from '../harness/webhook.cts';
+import { chain, KLING, loadPackage, runWorkflow } from '../harness/workflow.cts';
+import type { KlingSimulator } from '../simulator/index.cts';
+import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers.cts';
+
+const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 400 } });
+
+const pausingCreate = (extra: Record<string, unknown> = {}) =>
+	klingNode('Create Element', {
+		resource: 'element',
+		operation: 'create',
+		elementName: '={{ "Copy of " + $json.elementName }}',
+		elementDescription: 'A copy for the callback test',
+		referenceType: 'image_refer',
+		...imageUrls,
+		completion: 'callback',
+		waitLimitMinutes: 30,
+		...extra,
+	});
+
+function twoItems(sim: KlingSimulator) {
+	sim.seedElement({ name: 'A' });
+	sim.seedElement({ name: 'B' });
+	return klingNode('Seeds', { resource: 'element', operation: 'getAll', returnAll: true });
+}
+
+/** Delivers a callback to the paused node's resume URL, as Kling would (the body is only a hint). */
+async function deliver(nodes: INode[], callbackUrl: string, body: unknown = { task_status: 'succeed' }) {
+	const { nodeTypes } = await loadPackage();
+	const workflow = new Workflow({ id: 'test-workflow', nodes, connections: {}, nodeTypes, active: false });
+	const query = Object.fromEntries(new URL(callbackUrl).searchParams);
+	return await callNodeWebhook({
+		workflow,
+		node: nodes.find((node) => node.type === KLING && node.name === 'Create Element')!,
+		credentials: apiKeyCredential(ctx.sim),
+		body,
+		query,
+	});
+}
+
+describe('Pause Until Kling Calls Back', () => {
+	it('puts the execution to wait with the resume URL as every task\'s callback URL', async () => {
+		const { sim } = ctx;
+		const workflow = chain(twoItems(sim), pausingCreate());
+		const result = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-42' });
+
+		expect(result.status).toBe('waiting');
+		expect(result.run.waitTill).toBeInstanceOf(Date);
+		const creates = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		expect(creates).toHaveLength(2);
+		const [first, second] = creates;
+		const url = new URL(first.callback_url);
+		expect(`${url.origin}${url.pathname}`).toBe('http://localhost:5678/webhook-waiting/exec-42');
+		expect(url.searchParams.get('klingItems')).toBe('2');
+		expect(second.callback_url).toBe(first.callback_url);
+		const batch = url.searchParams.get('klingBatch');
+		expect([first.external_task_id, second.external_task_id]).toEqual([`n8n-${batch}-0`, `n8n-${batch}-1`]);
+
+		// A callback while a task is unfinished is acknowledged; the execution keeps waiting.
+		const early = await deliver(workflow.nodes, first.callback_url, { task_status: 'processing' });
+		expect(early.status).toBe(200);
+		expect(early.workflowData).toBeUndefined();
+
+		// Once every task is done, the next callback resumes with one item per input item, in order.
+		await sim.idle();
+		const resumed = await deliver(workflow.nodes, first.callback_url);
+		expect(resumed.workflowData?.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		const tasks = sim.tasks('elements').filter((task) => String(task.body.element_name).startsWith('Copy of'));
+		expect(resumed.workflowData?.map((item) => item.json.elementId)).toEqual(
+			[first, second].map((body) => tasks.find((task) => task.externalTaskId === body.external_task_id)?.outputId),
+		);
+		expect(sim.createdTaskCount('elements')).toBe(2);
+	});
+
+	it('trusts Kling, not the callback: a late "processing" callback after the tasks finished still resumes with them', async () => {
+		const { sim } = ctx;
+		const workflow = chain(twoItems(sim), pausingCreate());
+		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-44' });
+		expect(paused.status).toBe('waiting');
+		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		await sim.idle();
+
+		const resumed = await deliver(workflow.nodes, create.callback_url, { task_status: 'processing' });
+		expect(resumed.workflowData).toHaveLength(2);
+		expect(resumed.workflowData?.every((item) => typeof item.json.elementId === 'string')).toBe(true);
+	});
+
+	it('reads the tasks one last time at the wait limit instead of creating them again', async () => {
+		const { sim } = ctx;
+		const workflow = chain(twoItems(sim), pausingCreate());
+		const credentials = apiKeyCredential(sim);
+		const paused = await runWorkflow({ ...workflow, credentials, executionId: 'exec-43' });
+		expect(paused.status).toBe('waiting');
+		await sim.idle();
+
+		const resumed = await runWorkflow({ ...workflow, credentials, executionId: 'exec-43', resumeFrom: paused.run });
+		expect(resumed.status).toBe('success');
+		const out = resumed.output('Create Element');
+		expect(out).toHaveLength(2);
+		expect(out.every((item) => typeof item.json.elementId === 'string')).toBe(true);
+		expect(sim.createdTaskCount('elements')).toBe(2);
+	});
+
+	it('finishes without pausing when Kling is done before the pause', async () => {
+		const { sim } = ctx;
+		sim.options.timing = { submittedMs: 0, processingMs: 0 };
+		try {
+			const result = await runWorkflow({ ...chain(pausingCreate({ elementName: 'Quick' })), credentials: apiKeyCredential(sim) });
+			expect(result.status).toBe('success');
+			expect(result.output('Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
+		} finally {
+			sim.options.timing = { submittedMs: 20, processingMs: 400 };
+		}
+	});
+});

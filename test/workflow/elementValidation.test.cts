@@ -1,0 +1,91 @@
+import { binaryFile, GIF_BYTES, makeJpeg, makePng } from '../fixtures/images.cts';
+import { badInputRecorder } from '../harness/report.cts';
+import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow.cts';
+import { apiKeyCredential, createMiraElement, useSimulator } from './helpers.cts';
+
+const ctx = useSimulator({ timing: { submittedMs: 10, processingMs: 10 } });
+const record = badInputRecorder('element-create');
+
+
+const files = {
+	gif: binaryFile(GIF_BYTES, 'a.gif', 'image/gif'),
+	small: binaryFile(makePng(200, 640), 'small.png', 'image/png'),
+	wide: binaryFile(makeJpeg(1600, 600), 'wide.jpg', 'image/jpeg'),
+	huge: binaryFile(makeJpeg(2000, 2000, 11 * 1024 * 1024), 'huge.jpg', 'image/jpeg'),
+	ok: binaryFile(makePng(640, 640), 'ok.png', 'image/png'),
+};
+
+const binaryFrontal = (property: string) => ({ frontalImageSource: 'binary', frontalImageBinaryProperty: property });
+
+const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+	['a name over 20 characters', { elementName: 'Captain Mira Starfall II' }, /^Name must be at most 20 characters \(it has 24\)/],
+	['an empty name', { elementName: '   ' }, /^Name is required/],
+	['a description over 100 characters', { elementDescription: 'x'.repeat(101) }, /^Description must be at most 100 characters \(it has 101\)/],
+	['an empty description', { elementDescription: '' }, /Description" is required/],
+	['no additional image', { additionalImages: {} }, /^Additional Images needs 1 to 3 images \(it has 0\)/],
+	['four additional images', { additionalImages: { image: [1, 2, 3, 4].map((n) => ({ source: 'url', url: `https://x.example/${n}.png` })) } }, /^Additional Images needs 1 to 3 images \(it has 4\)/],
+	['a frontal URL that is not http(s)', { frontalImageUrl: 'ftp://cdn.example.com/a.png' }, /^Frontal Image must be an http\(s\) URL/],
+	['an empty frontal URL', { frontalImageUrl: '' }, /^Frontal Image: enter an image URL/],
+	['an additional image that is not a URL', { additionalImages: { image: [{ source: 'url', url: 'mira-left.png' }] } }, /^Additional Image #1 must be an http\(s\) URL/],
+	['a GIF as binary', binaryFrontal('gif'), /^Frontal Image \(binary field "gif"\) must be a JPEG or PNG image, but the file is a GIF image/],
+	['an image under 300 px', binaryFrontal('small'), /^Frontal Image \(binary field "small"\) is 200×640 px; each side must be at least 300 px/],
+	['a too-wide image', binaryFrontal('wide'), /aspect ratio of 2\.67:1/],
+	['an image over 10 MB', binaryFrontal('huge'), /is 11\.0 MB; Kling accepts at most 10 MB/],
+	['a missing binary field', binaryFrontal('nope'), /^Frontal Image: the input item has no binary field "nope"/],
+	['a non-image binary as an additional image', { additionalImages: { image: [{ source: 'binary', binaryProperty: 'gif' }] } }, /^Additional Image #1 \(binary field "gif"\) must be a JPEG or PNG/],
+	['a video element without a URL', { referenceType: 'video_refer', videoUrl: '' }, /Video URL" is required/],
+	['a video URL that is not http(s)', { referenceType: 'video_refer', videoUrl: 'file:///tmp/a.mp4' }, /^Video URL must be an http\(s\) URL/],
+	['a video that is not mp4 or mov', { referenceType: 'video_refer', videoUrl: 'https://cdn.example.com/a.avi' }, /^Video URL must point to an MP4 or MOV file, not \.avi/],
+	['a callback URL that is not http(s)', { taskOptions: { callbackUrl: 'my-webhook' } }, /^Callback URL must be an http\(s\) URL/],
+	['an unknown tag', { tags: ['o_999'] }, /^Tags #1 must be one of o_101/],
+];
+
+describe('Element → Create refuses bad input before any request', () => {
+	it.each(cases)('%s', async (_label, overrides, message) => {
+		const { sim } = ctx;
+		const result = await runWorkflow({
+			...chain(
+				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([files]) } },
+				createMiraElement(overrides),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(message);
+		record({ operation: 'Element → Create', input: _label, requests: sim.requests.length, creates: sim.createdTaskCount() });
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	it('checks every item before sending anything, so one bad item costs nothing', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({
+			...chain(
+				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ f: files.ok }, { f: files.ok }, { f: files.gif }]) } },
+				createMiraElement(binaryFrontal('f')),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.itemIndex).toBe(2);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	it('with Continue On Fail, reports the bad item and creates the others', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({
+			...chain(
+				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ f: files.ok }, { f: files.small }, { f: files.ok }]) } },
+				{ ...createMiraElement(binaryFrontal('f')), continueOnFail: true },
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.status).toBe('success');
+		const out = result.output('Create Element');
+		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(out[1].json.error).toMatch(/200×640 px/);
+		expect(out[0].json.elementId).toBeDefined();
+		expect(out[2].json.elementId).toBeDefined();
+		expect(out[0].json.elementId).not.toBe(out[2].json.elementId);
+		expect(sim.createdTaskCount()).toBe(2);
+	});
+});

@@ -1,0 +1,51 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { loadExample } from '../harness/examples.cts';
+import { KLING, MANUAL_TRIGGER, PACKAGE_ROOT, runWorkflow } from '../harness/workflow.cts';
+import { apiKeyCredential, TIME_SCALE, useSimulator } from './helpers.cts';
+
+const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
+
+/** Every example in the folder is run, so a new one is covered the moment it is added. */
+const EXAMPLES = readdirSync(path.join(PACKAGE_ROOT, 'examples')).filter((file) => file.endsWith('.json')).sort();
+
+describe('Example workflows', () => {
+	it('include the documented ones', () => {
+		expect(EXAMPLES).toEqual(expect.arrayContaining(['create-element.json', 'element-to-motion-control.json', 'two-elements-omni.json', 'voice-character-speaking.json']));
+	});
+
+	it.each(EXAMPLES)('%s is an editor export that starts with a Manual Trigger and uses the "Kling account" credential', (file) => {
+		const raw = require(path.join(PACKAGE_ROOT, 'examples', file)) as { nodes: Array<{ type: string; credentials?: Record<string, { name: string }> }> };
+		expect(raw.nodes[0].type).toBe(MANUAL_TRIGGER);
+		for (const node of raw.nodes.slice(1)) {
+			expect(node.type).toBe(KLING);
+			expect(node.credentials?.klingApi.name).toBe('Kling account');
+		}
+	});
+
+	it.each(EXAMPLES)('%s runs against the simulator', async (file) => {
+		const { sim } = ctx;
+		const example = loadExample(file, { timeScale: TIME_SCALE });
+		const result = await runWorkflow({ nodes: example.nodes, connections: example.connections, credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('success');
+		for (const node of example.nodes.filter((n) => n.type === KLING)) {
+			const [item] = result.output(node.name);
+			expect(item?.json.status).toBe('succeed');
+			if (node.parameters.downloadVideo) expect(item.binary?.data.mimeType).toBe('video/mp4');
+		}
+		// Each create reached Kling once; nothing was refused.
+		expect(sim.apiRequests().filter((request) => request.code !== 0)).toEqual([]);
+	});
+
+	it('binds the new voice to the element that speaks in the video', async () => {
+		const { sim } = ctx;
+		const example = loadExample('voice-character-speaking.json', { timeScale: TIME_SCALE });
+		const result = await runWorkflow({ nodes: example.nodes, connections: example.connections, credentials: apiKeyCredential(sim) });
+		const voiceId = result.output('Create Voice')[0].json.voiceId;
+		expect(sim.apiRequests({ method: 'POST', pathIncludes: 'advanced-custom-elements' })[0].body).toMatchObject({ element_voice_id: voiceId });
+		const omni = sim.apiRequests({ method: 'POST', pathIncludes: 'omni-video' })[0].body as Record<string, unknown>;
+		expect(omni).toMatchObject({ sound: 'on', prompt: '<<<element_1>>> looks into the camera and says: "Welcome aboard, everyone."' });
+	});
+});

@@ -1,0 +1,228 @@
+import { binaryFile, makeJpeg, makePng } from '../fixtures/images.cts';
+import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow.cts';
+import { fakeMp4 } from '../simulator/index.cts';
+import { apiKeyCredential, createMiraElement, klingNode, useSimulator } from './helpers.cts';
+import { binaryBytes, elementList, featureVideo, imageList, imageToVideoNode, motionNode, omniNode, seedElements, urlImage, voiceList } from './videoHelpers.cts';
+
+const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
+const externalTaskId = expect.stringMatching(/^n8n-/);
+const elementListReads = () => ctx.sim.apiRequests({ method: 'GET' }).filter((r) => /advanced-(custom|presets)-elements$/.test(r.path));
+
+describe('Element → Motion Control → Omni Video → Download', () => {
+	it('chains a new element through two videos and ends with the video as binary data', async () => {
+		const { sim } = ctx;
+		const [presetId] = sim.presetElementIds();
+		const result = await runWorkflow({
+			...chain(
+				createMiraElement(),
+				motionNode({ elements: elementList('={{ $json.elementId }}') }),
+				omniNode({
+					prompt: '@Captain Mira meets <<<element_2>>> on the pier',
+					elements: elementList("={{ $('Create Element').item.json.elementId }}", presetId),
+				}),
+				klingNode('Download Video', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ $json.taskId }}', downloadVideo: true }),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+
+		expect(result.error).toBeUndefined();
+		const elementId = result.output('Create Element')[0].json.elementId as string;
+		expect(elementId).toBe(sim.tasks('elements')[0].outputId);
+		expect(BigInt(elementId)).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+
+		const [motionCreate] = sim.apiRequests({ method: 'POST', pathIncludes: 'motion-control' });
+		expect(motionCreate.body).toEqual({
+			model_name: 'kling-v3',
+			image_url: 'https://cdn.example.com/mira-front.png',
+			video_url: 'https://cdn.example.com/dance.mp4',
+			character_orientation: 'video',
+			mode: 'std',
+			keep_original_sound: 'yes',
+			element_list: [{ element_id: elementId }],
+			watermark_info: { enabled: false },
+			external_task_id: externalTaskId,
+		});
+		// Sent as a string of digits, never as a (rounded) JSON number.
+		expect(motionCreate.rawBody).toContain(`"element_id":"${elementId}"`);
+
+		const [omniCreate] = sim.apiRequests({ method: 'POST', pathIncludes: 'omni-video' });
+		expect(omniCreate.body).toEqual({
+			model_name: 'kling-v3-omni',
+			prompt: '<<<element_1>>> meets <<<element_2>>> on the pier',
+			element_list: [{ element_id: elementId }, { element_id: presetId }],
+			sound: 'off',
+			mode: 'std',
+			aspect_ratio: '16:9',
+			duration: '5',
+			watermark_info: { enabled: false },
+			external_task_id: externalTaskId,
+		});
+		expect(omniCreate.rawBody).toContain(`[{"element_id":"${elementId}"},{"element_id":"${presetId}"}]`);
+
+		const motion = result.output('Motion Control')[0].json;
+		expect(motion).toMatchObject({ status: 'succeed', videoId: expect.stringMatching(/^\d{18}$/), duration: 5 });
+		const [downloaded] = result.output('Download Video');
+		const omniTask = sim.tasks('omni-video')[0];
+		expect(downloaded.json).toMatchObject({ taskId: omniTask.taskId, status: 'succeed', videoUrl: expect.stringContaining('/files/') });
+		const binary = downloaded.binary!.data;
+		expect(binary).toMatchObject({ mimeType: 'video/mp4', fileName: `kling-${downloaded.json.videoId}.mp4` });
+		expect((await binaryBytes(binary)).equals(fakeMp4(sim.options.videoBytes))).toBe(true);
+	});
+});
+
+describe('Video → Motion Control', () => {
+	it('sends a binary character image as raw Base64, and keep original sound as the string "no"', async () => {
+		const { sim } = ctx;
+		const image = makeJpeg(720, 1280);
+		const result = await runWorkflow({
+			...chain(
+				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ photo: binaryFile(image, 'mira.jpg', 'image/jpeg') }]) } },
+				motionNode({ model: 'kling-v2-6', imageSource: 'binary', imageBinaryProperty: 'photo', characterOrientation: 'image', mode: 'pro', keepOriginalSound: false, prompt: 'On a stage', watermark: true }),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect(create.body).toEqual({
+			model_name: 'kling-v2-6',
+			image_url: image.toString('base64'),
+			video_url: 'https://cdn.example.com/dance.mp4',
+			character_orientation: 'image',
+			mode: 'pro',
+			keep_original_sound: 'no',
+			prompt: 'On a stage',
+			watermark_info: { enabled: true },
+			external_task_id: externalTaskId,
+		});
+		expect(result.output('Motion Control')[0].json).toMatchObject({ watermarkUrl: expect.stringContaining('watermark') });
+	});
+});
+
+describe('Video → Omni Video', () => {
+	it('builds the lists in the order given, with frames, a feature video and custom shots', async () => {
+		const { sim } = ctx;
+		const [a, b] = seedElements(sim, 2);
+		const frame = makePng(640, 360);
+		const result = await runWorkflow({
+			...chain(
+				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ frame: binaryFile(frame, 'start.png', 'image/png') }]) } },
+				omniNode({
+					prompt: '',
+					elements: elementList(b, a),
+					images: imageList({ use: 'first_frame', source: 'binary', binaryProperty: 'frame' }, urlImage('https://cdn.example.com/hat.png')),
+					referenceVideo: featureVideo,
+					aspectRatio: 'auto',
+					duration: '8',
+					multiShot: true,
+					shotType: 'customize',
+					shots: { shot: [{ prompt: '<<<element_1>>> opens the door', duration: 3 }, { prompt: '@Prop 1 wears <<<image_2>>>', duration: 5 }] },
+				}),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect(create.body).toEqual({
+			model_name: 'kling-v3-omni',
+			multi_shot: true,
+			shot_type: 'customize',
+			multi_prompt: [
+				{ index: 1, prompt: '<<<element_1>>> opens the door', duration: '3' },
+				{ index: 2, prompt: '<<<element_2>>> wears <<<image_2>>>', duration: '5' },
+			],
+			image_list: [{ image_url: frame.toString('base64'), type: 'first_frame' }, { image_url: 'https://cdn.example.com/hat.png' }],
+			element_list: [{ element_id: b }, { element_id: a }],
+			video_list: [{ video_url: 'https://cdn.example.com/clip.mp4', refer_type: 'feature', keep_original_sound: 'no' }],
+			sound: 'off',
+			mode: 'std',
+			duration: '8',
+			watermark_info: { enabled: false },
+			external_task_id: externalTaskId,
+		});
+		expect(result.output('Omni Video')[0].json).toMatchObject({ status: 'succeed', duration: 8 });
+	});
+
+	it('reads no element list when no rule depends on the elements, and sends Kling O1 no sound field', async () => {
+		const { sim } = ctx;
+		const ids = seedElements(sim, 2);
+		const v3 = await runWorkflow({ ...chain(omniNode({ elements: elementList(...ids), sound: 'on' })), credentials: apiKeyCredential(sim) });
+		expect(v3.error).toBeUndefined();
+		expect(elementListReads()).toHaveLength(0);
+		expect(sim.apiRequests({ method: 'POST' })[0].body).toMatchObject({ sound: 'on' });
+
+		sim.reset();
+		const o1 = await runWorkflow({ ...chain(omniNode({ model: 'kling-video-o1', duration: '10' })), credentials: apiKeyCredential(sim) });
+		expect(o1.error).toBeUndefined();
+		expect(sim.apiRequests({ method: 'POST' })[0].body).not.toHaveProperty('sound');
+	});
+
+	it('translates @names with the names the pickers remembered, reading no element list', async () => {
+		const { sim } = ctx;
+		const [mira] = seedElements(sim, 1);
+		const [astronaut] = sim.presetElementIds();
+		const picked = (value: string, cachedResultName: string) => ({ element: { __rl: true, mode: 'list', value, cachedResultName } });
+		const result = await runWorkflow({
+			...chain(omniNode({ prompt: '@Astronaut salutes @mira', elements: { element: [picked(mira, 'Mira'), picked(astronaut, 'Astronaut (Kling preset)')] } })),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.apiRequests({ method: 'POST' })[0].body).toMatchObject({ prompt: '<<<element_2>>> salutes <<<element_1>>>' });
+		expect(elementListReads()).toHaveLength(0);
+	});
+
+	it('reads the element lists once per run to check Kling O1 elements for many items', async () => {
+		const { sim } = ctx;
+		const ids = seedElements(sim, 2);
+		const result = await runWorkflow({
+			...chain(
+				{ name: 'Items', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{}, {}, {}]) } },
+				omniNode({ model: 'kling-video-o1', elements: elementList(...ids), completion: 'returnTask' }),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.output('Omni Video')).toHaveLength(3);
+		expect(elementListReads()).toHaveLength(1);
+		expect(sim.createdTaskCount('omni-video')).toBe(3);
+	});
+});
+
+describe('Video → Image to Video', () => {
+	it('sends first and end frames with elements to kling-v3', async () => {
+		const { sim } = ctx;
+		const ids = seedElements(sim, 2);
+		const result = await runWorkflow({
+			...chain(imageToVideoNode({ frames: 'both', endFrameSource: 'url', endFrameUrl: 'https://cdn.example.com/end.png', elements: elementList(...ids), negativePrompt: 'blur', mode: '4k', duration: '12' })),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.apiRequests({ method: 'POST' })[0].body).toEqual({
+			model_name: 'kling-v3',
+			image: 'https://cdn.example.com/start.png',
+			image_tail: 'https://cdn.example.com/end.png',
+			prompt: 'The character turns and smiles',
+			negative_prompt: 'blur',
+			element_list: ids.map((id) => ({ element_id: id })),
+			sound: 'off',
+			mode: '4k',
+			duration: '12',
+			watermark_info: { enabled: false },
+			external_task_id: externalTaskId,
+		});
+		expect(result.output('Image to Video')[0].json).toMatchObject({ duration: 12, status: 'succeed' });
+	});
+
+	it('sends voices with sound on and an end frame only', async () => {
+		const { sim } = ctx;
+		const voiceId = sim.seedVoice({ name: 'Mira' });
+		const [preset] = sim.presetVoiceIds();
+		const result = await runWorkflow({
+			...chain(imageToVideoNode({ frames: 'end', endFrameSource: 'url', endFrameUrl: 'https://cdn.example.com/end.png', prompt: '<<<voice_1>>> says hello to <<<voice_2>>>', voices: voiceList(voiceId, preset), sound: 'on' })),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		const body = sim.apiRequests({ method: 'POST' })[0].body as Record<string, unknown>;
+		expect(body).toMatchObject({ image_tail: 'https://cdn.example.com/end.png', voice_list: [{ voice_id: voiceId }, { voice_id: preset }], sound: 'on' });
+		expect(body).not.toHaveProperty('image');
+	});
+});

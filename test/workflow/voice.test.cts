@@ -1,0 +1,124 @@
+import { runListSearch } from '../harness/listSearch.cts';
+import { chain, runWorkflow } from '../harness/workflow.cts';
+import { apiKeyCredential, createMiraElement, klingNode, useSimulator } from './helpers.cts';
+import { byId, motionNode } from './videoHelpers.cts';
+
+const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
+
+const createVoice = (parameters: Record<string, unknown> = {}) =>
+	klingNode('Create Voice', { resource: 'voice', operation: 'create', voiceName: 'Mira calm', voiceUrl: 'https://cdn.example.com/mira.mp3', ...parameters });
+
+describe('Voice → Create', () => {
+	it('creates a voice from a recording and waits for its id', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(createVoice()), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		const [task] = sim.tasks('voices');
+		expect(result.output('Create Voice')[0].json).toMatchObject({ voiceId: task.outputId, voiceName: 'Mira calm', trialUrl: expect.stringMatching(/\.mp3$/), status: 'succeed', taskId: task.taskId });
+		expect(sim.apiRequests({ method: 'POST' })[0].body).toEqual({
+			voice_name: 'Mira calm',
+			voice_url: 'https://cdn.example.com/mira.mp3',
+			external_task_id: expect.stringMatching(/^n8n-/),
+		});
+	});
+
+	it('creates a voice from the speech in a Kling video, sending only the video id', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({
+			...chain(motionNode({ model: 'kling-v2-6' }), createVoice({ voiceSource: 'video', videoId: '={{ $json.videoId }}' })),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		const videoId = result.output('Motion Control')[0].json.videoId as string;
+		expect(BigInt(videoId)).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+		const [create] = sim.apiRequests({ method: 'POST', pathIncludes: 'custom-voices' });
+		expect(create.body).toEqual({ voice_name: 'Mira calm', video_id: videoId, external_task_id: expect.stringMatching(/^n8n-/) });
+		expect(create.rawBody).toContain(`"video_id":"${videoId}"`);
+	});
+
+	it.each([
+		['a name over 20 characters', { voiceName: 'A voice name far too long' }, /Name must be at most 20 characters \(it has 25\)/],
+		['no recording URL', { voiceUrl: '' }, /"Audio or Video URL" is required/],
+		['a recording that is not an http URL', { voiceUrl: 'file:///tmp/a.mp3' }, /Audio or Video URL must be an http\(s\) URL/],
+		['a video ID that is not a number', { voiceSource: 'video', videoId: 'abc' }, /Video ID must be a Kling video ID/],
+	])('refuses %s before any request', async (_title, parameters, message) => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(createVoice(parameters)), credentials: apiKeyCredential(sim) });
+		expect(result.error?.message).toMatch(message);
+		expect(sim.requests).toHaveLength(0);
+	});
+});
+
+describe('Voice → Get, Get Many, Delete', () => {
+	it('gets a voice by task id and by external task id', async () => {
+		const { sim } = ctx;
+		const created = await runWorkflow({ ...chain(createVoice({ completion: 'returnTask', taskOptions: { externalTaskId: 'voice-7' } })), credentials: apiKeyCredential(sim) });
+		await sim.idle();
+		const taskId = created.output('Create Voice')[0].json.taskId as string;
+		for (const id of [taskId, 'voice-7']) {
+			const result = await runWorkflow({ ...chain(klingNode('Get Voice', { resource: 'voice', operation: 'get', taskId: id })), credentials: apiKeyCredential(sim) });
+			expect(result.output('Get Voice')[0].json).toMatchObject({ taskId, externalTaskId: 'voice-7', voiceId: sim.tasks('voices')[0].outputId });
+		}
+	});
+
+	it('lists custom voices with a limit and a name filter, and the presets', async () => {
+		const { sim } = ctx;
+		const ids = ['Mira', 'Rex', 'Mira loud'].map((name) => sim.seedVoice({ name }));
+		const list = async (parameters: Record<string, unknown>) => {
+			const result = await runWorkflow({ ...chain(klingNode('Voices', { resource: 'voice', operation: 'getAll', ...parameters })), credentials: apiKeyCredential(sim) });
+			expect(result.error).toBeUndefined();
+			return result.output('Voices').map((item) => item.json);
+		};
+		expect((await list({ returnAll: true })).map((voice) => voice.voiceId).sort()).toEqual([...ids].sort());
+		expect(await list({ limit: 2 })).toHaveLength(2);
+		expect((await list({ returnAll: true, filters: { nameContains: 'mira' } })).map((voice) => voice.voiceName).sort()).toEqual(['Mira', 'Mira loud']);
+		const presets = await list({ library: 'preset', returnAll: true });
+		expect(presets.map((voice) => voice.voiceId)).toEqual(sim.presetVoiceIds());
+		expect(presets[0]).toMatchObject({ ownedBy: 'kling' });
+		// Voice lists take pages of up to 1000.
+		expect(sim.apiRequests({ pathIncludes: 'custom-voices' })[0].query.pageSize).toBe('1000');
+	});
+
+	it('deletes a voice picked by id, after which it is no longer listed', async () => {
+		const { sim } = ctx;
+		const voiceId = sim.seedVoice({ name: 'Old' });
+		const result = await runWorkflow({
+			...chain(
+				klingNode('Delete Voice', { resource: 'voice', operation: 'delete', voice: byId(voiceId) }),
+				klingNode('Voices', { resource: 'voice', operation: 'getAll', returnAll: true }),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.output('Delete Voice')[0].json).toEqual({ deleted: true, voiceId });
+		expect(sim.apiRequests({ method: 'POST' })[0].body).toEqual({ voice_id: voiceId });
+		expect(result.output('Voices')).toHaveLength(0);
+	});
+});
+
+describe('Voice picker', () => {
+	it('lists custom voices first, then presets, and binds the picked voice to a new element', async () => {
+		const { sim } = ctx;
+		const voiceId = sim.seedVoice({ name: 'Mira calm' });
+		const custom = await runListSearch('searchVoices', apiKeyCredential(sim));
+		expect(custom.results).toEqual([{ name: 'Mira calm', value: voiceId, url: expect.stringMatching(/\.mp3$/) }]);
+		expect(custom.paginationToken).toBe('preset:1');
+		const presets = await runListSearch('searchVoices', apiKeyCredential(sim), { paginationToken: custom.paginationToken, filter: 'warm' });
+		expect(presets.results).toEqual([expect.objectContaining({ name: 'Warm Narrator (Kling preset)', value: sim.presetVoiceIds()[0] })]);
+		expect(presets.paginationToken).toBeUndefined();
+
+		sim.reset();
+		const bound = sim.seedVoice({ name: 'Mira calm' });
+		const result = await runWorkflow({
+			...chain(
+				createMiraElement({
+					voiceId: { __rl: true, mode: 'list', value: bound, cachedResultName: 'Mira calm' },
+				}),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect(create.rawBody).toContain(`"element_voice_id":"${bound}"`);
+		expect(result.output('Create Element')[0].json).toMatchObject({ voiceId: bound, voiceName: 'Mira calm' });
+	});
+});
