@@ -1,7 +1,8 @@
 /**
  * What n8n's verification sees: the tarball `npm pack` makes, linted the way `@n8n/scan-community-package`
  * lints a published package (its own `analyzePackage`, with the community-node rules including the n8n Cloud
- * ones), plus the source folders the scanner lints from the provenance checkout.
+ * ones), plus the source folders the scanner lints from the provenance checkout, and the node CLI's own verdict on
+ * n8n Cloud eligibility.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -58,5 +59,17 @@ describe('the published tarball', () => {
 		expect(manifest.dependencies ?? {}).toEqual({});
 		expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		expect(manifest.license).toBe('MIT');
+	});
+});
+
+describe('the sources', () => {
+	it('are eligible for n8n Cloud verification by the node CLI: strict mode with the default ESLint config', () => {
+		const output = execFileSync(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/@n8n/node-cli/bin/n8n-node.mjs'), 'cloud-support'], {
+			cwd: PACKAGE_ROOT,
+			encoding: 'utf8',
+			env: { ...process.env, NO_COLOR: '1' },
+		});
+		expect(output).toContain('Cloud support is ENABLED');
+		expect(output).toContain('eligible for n8n Cloud verification');
 	});
 });
