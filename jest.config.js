@@ -1,7 +1,7 @@
 /** Three suites: pure units, workflows run in-process by n8n-core against the simulator, and real n8n. */
 const common = {
 	testEnvironment: 'node',
-	transform: { '^.+\\.c?ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }] },
+	transform: { '^.+\\.c?ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
 	moduleFileExtensions: ['ts', 'cts', 'js', 'json'],
 	setupFiles: ['<rootDir>/test/harness/setup.cts'],
 };
