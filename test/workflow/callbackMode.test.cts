@@ -5,6 +5,7 @@ import { callNodeWebhook } from '../harness/webhook.cts';
 import { chain, KLING, loadPackage, runWorkflow } from '../harness/workflow.cts';
 import type { KlingSimulator } from '../simulator/index.cts';
 import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers.cts';
+import { binaryBytes, imageToVideoNode } from './videoHelpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 400 } });
 
@@ -34,7 +35,7 @@ async function deliver(nodes: INode[], callbackUrl: string, body: unknown = { ta
 	const query = Object.fromEntries(new URL(callbackUrl).searchParams);
 	return await callNodeWebhook({
 		workflow,
-		node: nodes.find((node) => node.type === KLING && node.name === 'Create Element')!,
+		node: nodes.find((node) => node.type === KLING && node.parameters.completion === 'callback')!,
 		credentials: apiKeyCredential(ctx.sim),
 		body,
 		query,
@@ -114,5 +115,20 @@ describe('Pause Until Kling Calls Back', () => {
 		} finally {
 			sim.options.timing = { submittedMs: 20, processingMs: 400 };
 		}
+	});
+
+	it('resumes a video create with the video downloaded as binary data', async () => {
+		const { sim } = ctx;
+		const workflow = chain(imageToVideoNode({ completion: 'callback', waitLimitMinutes: 30, downloadVideo: true }));
+		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-45' });
+		expect(paused.status).toBe('waiting');
+		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		await sim.idle();
+
+		const resumed = await deliver(workflow.nodes, create.callback_url);
+		expect(resumed.status).toBe(200);
+		const [item] = resumed.workflowData ?? [];
+		expect(item?.binary?.data.mimeType).toBe('video/mp4');
+		expect((await binaryBytes(item!.binary!.data)).length).toBeGreaterThan(0);
 	});
 });

@@ -117,7 +117,8 @@ export async function handleCallback(this: IWebhookFunctions, operationOf: (ctx:
 
 /**
  * Presenting a result (and downloading a video) needs only helpers, the node and its parameters, which a
- * webhook context has too; item-specific parameter values are read as for the first item.
+ * webhook context has too; item-specific parameter values are read as for the first item. A webhook call cannot
+ * be cancelled, so it has no cancel signal.
  */
 function asExecuteContext(ctx: IWebhookFunctions): IExecuteFunctions {
 	return new Proxy(ctx, {
@@ -125,6 +126,7 @@ function asExecuteContext(ctx: IWebhookFunctions): IExecuteFunctions {
 			if (property === 'getNodeParameter') {
 				return (name: string, _itemIndex: number, fallback?: unknown) => target.getNodeParameter(name, fallback);
 			}
+			if (property === 'getExecutionCancelSignal') return () => undefined;
 			return Reflect.get(target, property, receiver);
 		},
 	}) as unknown as IExecuteFunctions;
