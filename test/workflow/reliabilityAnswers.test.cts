@@ -48,23 +48,22 @@ describe('server errors (5000, 5001, 5002) on reads are retried', () => {
 });
 
 /**
- * A create whose answer is lost or ambiguous may or may not have made its task (kling-api.md §10). The node must
- * find it by external_task_id instead of creating a second one, and create it (once) if it does not exist.
+ * A create whose answer is lost or ambiguous may or may not have made its task (kling-api.md §10). The node looks
+ * the task up by external_task_id and adopts it. It never sends the create again: what Kling does with a repeated
+ * external_task_id is undocumented (§2), so a second create could be a second paid task. When the task does not
+ * show up, the item fails and says how to look for it later.
  */
-describe('a create whose answer is lost is recovered, never duplicated', () => {
-	const cases: Array<[string, Fault, number]> = [
-		['5000 after the task was made', { kind: 'error', code: 5000, processed: true }, 1],
-		['5000 before the task was made', { kind: 'error', code: 5000 }, 2],
-		['5002 (backlog) after the task was made', { kind: 'error', code: 5002, processed: true }, 1],
-		['connection dropped after the create was accepted', { kind: 'dropAfterAccept' }, 1],
-		['connection reset before the create arrived', { kind: 'dropAfterAccept', processed: false }, 2],
-		['answer slower than the request timeout', { kind: 'delay', ms: SLOW_MS }, 1],
-		['malformed JSON after the task was made', { kind: 'malformedJson' }, 1],
-		["a relay's HTML 502 page, nothing forwarded", { kind: 'html', httpStatus: 502 }, 2],
-		["a relay's HTML 502 page after forwarding", { kind: 'html', httpStatus: 502, processed: true }, 1],
+describe('a create whose answer is lost is recovered or reported, never sent twice', () => {
+	const made: Array<[string, Fault]> = [
+		['5000 after the task was made', { kind: 'error', code: 5000, processed: true }],
+		['5002 (backlog) after the task was made', { kind: 'error', code: 5002, processed: true }],
+		['connection dropped after the create was accepted', { kind: 'dropAfterAccept' }],
+		['answer slower than the request timeout', { kind: 'delay', ms: SLOW_MS }],
+		['malformed JSON after the task was made', { kind: 'malformedJson' }],
+		["a relay's HTML 502 page after forwarding", { kind: 'html', httpStatus: 502, processed: true }],
 	];
 
-	it.each(cases)('%s', async (_label, fault, createsForItem) => {
+	it.each(made)('%s: the task is found and adopted', async (_label, fault) => {
 		const { sim } = ctx;
 		sim.injectFault({ when: itemCreate(1), fault });
 		const result = await runBatch({ items: 3 });
@@ -76,23 +75,59 @@ describe('a create whose answer is lost is recovered, never duplicated', () => {
 			expect(out[1].json.taskId).toBe(taskOf(1)?.taskId);
 			expect(out[1].json.elementName).toBe(nameOf(1));
 			const sent = postsOf(1);
-			expect(sent).toHaveLength(createsForItem);
+			expect(sent).toHaveLength(1);
 			// A slow answer was given up on, not waited for: the run was over before it would have come.
 			if (fault.kind === 'delay') expect(sent[0].fault?.answered === false || sent[0].status === 0).toBe(true);
-			expect(new Set(sent.map(externalIdOf)).size).toBe(1);
 			expect(taskOf(1)?.externalTaskId).toBe(externalIdOf(sent[0]));
 		});
 	});
 
-	it('creates that never get through end in a clear error, and nothing is charged', async () => {
+	const notMade: Array<[string, Fault]> = [
+		['5000 before the task was made', { kind: 'error', code: 5000 }],
+		['connection reset before the create arrived', { kind: 'dropAfterAccept', processed: false }],
+		["a relay's HTML 502 page, nothing forwarded", { kind: 'html', httpStatus: 502 }],
+	];
+
+	it.each(notMade)('%s: the item fails with the external task ID to look for, and the create is not sent again', async (_label, fault) => {
+		const { sim } = ctx;
+		sim.injectFault({ when: itemCreate(1), fault });
+		const result = await runBatch({ items: 3, continueOnFail: true });
+		verify(result, { items: 3, tasks: 2, continueOnFail: true }, () => {
+			const out = result.output(NODE);
+			expect(succeeded([out[0], out[2]])).toBe(true);
+			const sent = postsOf(1);
+			expect(sent).toHaveLength(1);
+			expect(out[1].json.error).toBeDefined();
+			expect(JSON.stringify(out[1].json)).toContain(`does not show one with external task ID ${externalIdOf(sent[0])} yet`);
+			// It was looked for several times before the item failed.
+			const lookups = sim.apiRequests({ method: 'GET' }).filter((r) => r.path.endsWith(`/${externalIdOf(sent[0])}`));
+			expect(lookups.length).toBeGreaterThan(1);
+		});
+	});
+
+	it('a task that shows up only on a later lookup is adopted', async () => {
+		const { sim } = ctx;
+		sim.injectFault({ when: itemCreate(0), fault: { kind: 'dropAfterAccept' } });
+		// Kling's backlog: the task is made, but the first two lookups do not find it yet.
+		sim.injectFault({ when: { operation: 'query' }, times: 2, fault: { kind: 'error', code: 1203, httpStatus: 404 } });
+		const result = await runBatch({ items: 1 });
+		verify(result, { items: 1, tasks: 1 }, () => {
+			expect(result.error).toBeUndefined();
+			expect(postsOf(0)).toHaveLength(1);
+			expect(result.output(NODE)[0].json.taskId).toBe(taskOf(0)?.taskId);
+		});
+	});
+
+	it('a create that never gets an answer ends in a clear error after one send', async () => {
 		const { sim } = ctx;
 		sim.injectFault({ when: { operation: 'create' }, times: Infinity, fault: { kind: 'dropAfterAccept', processed: false } });
 		const result = await runBatch({ items: 1 });
 		verify(result, { items: 1, tasks: 0 }, () => {
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(/No valid answer from Kling/);
-			expect(result.error?.description).toMatch(/No task with external task ID n8n-\S+ exists on Kling, so nothing was charged/);
-			expect(new Set(posts().map(externalIdOf)).size).toBe(1);
+			expect(result.error?.description).toMatch(/Kling may still have created the task: it does not show one with external task ID n8n-\S+ yet/);
+			expect(result.error?.description).toMatch(/Look it up with Get/);
+			expect(posts()).toHaveLength(1);
 		});
 	});
 

@@ -7,7 +7,7 @@ import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
 import { readCompletionSettings } from '../tasks/completion';
 import { pollIntervalMs } from '../tasks/poll';
 import { PRODUCTS } from '../tasks/products';
-import { findTask, submitTask, type Submission } from '../tasks/submit';
+import { findTask, lostCreateError, submitTask, type Submission } from '../tasks/submit';
 import { backoffMs, createClock } from './clock';
 import type { ImageValue } from './imageInput';
 
@@ -24,7 +24,6 @@ export async function generateAdditionalViews(this: IExecuteFunctions, frontalIm
 	const submission: Submission = {
 		body: { element_frontal_image: frontalImage as unknown as IDataObject, external_task_id: externalTaskId },
 		externalTaskId,
-		unanswered: 0,
 	};
 	const startedAt = clock.now();
 	const timedOut = () => clock.now() - startedAt > timeoutMs;
@@ -33,6 +32,7 @@ export async function generateAdditionalViews(this: IExecuteFunctions, frontalIm
 	for (let attempt = 0; !task; attempt++) {
 		const outcome = await submitTask.call(this, PRODUCTS.multiShot, submission, clock);
 		if (outcome.kind === 'created') task = outcome.task;
+		else if (timedOut() && submission.lostAnswer) throw lostCreateError(this, submission);
 		else if (timedOut()) throw failure(this, itemIndex, 'Kling stayed at its concurrency or rate limit; no views were generated');
 		else await clock.sleep(backoffMs(attempt, outcome.retryAfterMs));
 	}

@@ -9,7 +9,7 @@ import { batchCallbackUrl, batchExternalTaskId, callbackBatchKey, pauseForCallba
 import { readCompletionSettings, type CompletionSettings } from './completion';
 import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from './poll';
 import type { TaskProduct } from './products';
-import { submitTask, type Submission } from './submit';
+import { lostCreateError, submitTask, type Submission } from './submit';
 import { taskSummary } from './taskOutput';
 
 /** An operation that creates a Kling task: it builds and checks the request, and presents the finished task. */
@@ -55,7 +55,7 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 			const body = await operation.buildRequest.call(this, itemIndex);
 			if (batch && callbackUrl) Object.assign(body, { callback_url: callbackUrl, external_task_id: batchExternalTaskId(batch, itemIndex) });
 			const externalTaskId = String(body.external_task_id ?? '') || newExternalTaskId(this, itemIndex);
-			jobs.push({ itemIndex, body: { ...body, external_task_id: externalTaskId }, externalTaskId, unanswered: 0, checks: 0, retries: 0, notBefore: 0 });
+			jobs.push({ itemIndex, body: { ...body, external_task_id: externalTaskId }, externalTaskId, checks: 0, retries: 0, notBefore: 0 });
 		} catch (error) {
 			outputs[itemIndex] = [itemError.call(this, error, itemIndex)];
 		}
@@ -126,11 +126,12 @@ class Scheduler {
 				return;
 			}
 			if (outcome.kind === 'retryLater') {
-				// Kling is full (or the answer was lost): hold this and every later item until the back-off passes.
+				// Kling is full (or a lost create's task is not found yet): hold this and every later item until the
+				// back-off passes.
 				job.notBefore = this.clock.now() + backoffMs(job.retries++, outcome.retryAfterMs);
 				if (job.notBefore - job.firstTriedAt > this.settings.timeoutMs) {
 					this.pending.shift();
-					this.fail(job, this.notSubmittedError(job));
+					this.fail(job, job.lostAnswer ? lostCreateError(this.ctx, job) : this.notSubmittedError(job));
 				}
 				return;
 			}
@@ -254,7 +255,7 @@ class Scheduler {
 	}
 }
 
-/** Unique per account, as Kling requires; it lets a lost create be found instead of being sent twice. */
+/** Unique per account, as Kling requires; it lets the task of a create whose answer was lost be found. */
 function newExternalTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
 	return `n8n-${ctx.getExecutionId() ?? 'run'}-${itemIndex}-${randomBytes(6).toString('hex')}`;
 }

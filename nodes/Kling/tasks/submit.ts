@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { NOT_FOUND_CODES, RETRY_SAFE_FOR_CREATE } from '../contract/codes';
 import { taskSchema, type KlingTask } from '../contract/task';
@@ -10,24 +10,29 @@ import type { TaskProduct } from './products';
 
 export type SubmitOutcome =
 	| { kind: 'created'; task: KlingTask }
-	/** Nothing was created: Kling was at its concurrency limit (1303) or rate limit (1302), or the answer was lost. */
-	| { kind: 'retryLater'; reason: 'concurrency' | 'rate' | 'unanswered'; retryAfterMs?: number };
+	/**
+	 * No task yet. Kling was at its concurrency limit (1303) or rate limit (1302), and the create may be sent again;
+	 * or a create got no usable answer and its task was not found yet, and only the lookup is repeated.
+	 */
+	| { kind: 'retryLater'; reason: 'concurrency' | 'rate' | 'lookUp'; retryAfterMs?: number };
 
-/** How often a create whose answer was lost is sent again (with the same external task id) before giving up. */
-const MAX_UNANSWERED_CREATES = 3;
+/** How often the task of a create that got no usable answer is looked for before the item fails. */
+const LOOKUPS_AFTER_LOST_ANSWER = 4;
 
 export interface Submission {
 	body: IDataObject;
 	externalTaskId: string;
-	/** Creates sent so far that got no usable answer. */
-	unanswered: number;
+	/** Set once a create got no usable answer: it is never sent again, only looked for. */
+	lostAnswer?: { error: unknown; lookups: number };
 }
 
 /**
- * Sends one create, never creating a task twice (kling-api.md §10). A create that was refused outright
- * (1302/1303) is safe to send again. A create whose answer was lost may have made a task: the task is looked up
- * by its `external_task_id` and adopted; if it is not there yet, the create goes out again with the same
- * external task id, which Kling refuses to reuse, so at most one task can ever exist for it.
+ * Sends one create, never creating a task twice (kling-api.md §10). A create refused outright (1302/1303) is safe
+ * to send again. A create that got no usable answer, or a 5xx, may have made a task, so it is never sent again:
+ * what Kling does with a repeated `external_task_id` is undocumented (§2), and a create still in Kling's backlog
+ * would not show up yet, so a second create could be a second paid task. Its task is looked for by the external
+ * task id a few times, with pauses, and adopted when found; otherwise the item fails and says how to find the task
+ * later. (A request that never reached a server at all is sent again by the transport, like a read.)
  */
 export async function submitTask(
 	this: IExecuteFunctions,
@@ -35,6 +40,7 @@ export async function submitTask(
 	submission: Submission,
 	clock: Clock,
 ): Promise<SubmitOutcome> {
+	if (submission.lostAnswer) return await lookForLostTask.call(this, product, submission, submission.lostAnswer, clock);
 	try {
 		const { data } = await sendWithImages(this, submission.body, async (body) =>
 			await klingApiRequest.call(this, { method: 'POST', path: product.path, body, retryTransient: false, clock }),
@@ -46,16 +52,49 @@ export async function submitTask(
 			return { kind: 'retryLater', reason: klingCode === 1303 ? 'concurrency' : 'rate', retryAfterMs };
 		}
 		const mayHaveCreated = noAnswer || (klingCode !== undefined && klingCode >= 5000);
-		const refusedAsDuplicate = submission.unanswered > 0 && klingCode === 1201;
-		if (!mayHaveCreated && !refusedAsDuplicate) throw asNodeError(this.getNode(), error);
-		submission.unanswered++;
-		const found = await findTask.call(this, product, submission.externalTaskId, clock);
-		if (found) return { kind: 'created', task: found };
-		if (submission.unanswered < MAX_UNANSWERED_CREATES) return { kind: 'retryLater', reason: 'unanswered' };
-		const failure = asNodeError(this.getNode(), error);
-		failure.description = `${failure.description ?? ''} No task with external task ID ${submission.externalTaskId} exists on Kling, so nothing was charged; run the node again.`.trim();
-		throw failure;
+		if (!mayHaveCreated) throw explained(this, error);
+		submission.lostAnswer = { error, lookups: 0 };
+		return await lookForLostTask.call(this, product, submission, submission.lostAnswer, clock);
 	}
+}
+
+async function lookForLostTask(
+	this: IExecuteFunctions,
+	product: TaskProduct,
+	submission: Submission,
+	lostAnswer: NonNullable<Submission['lostAnswer']>,
+	clock: Clock,
+): Promise<SubmitOutcome> {
+	lostAnswer.lookups++;
+	const found = await findTask.call(this, product, submission.externalTaskId, clock);
+	if (found) return { kind: 'created', task: found };
+	if (lostAnswer.lookups < LOOKUPS_AFTER_LOST_ANSWER) return { kind: 'retryLater', reason: 'lookUp' };
+	throw lostCreateError(this, submission);
+}
+
+/**
+ * The error for a create whose answer was lost and whose task has not shown up. It may still: the user is told
+ * how to look before running the node again.
+ */
+export function lostCreateError(ctx: IExecuteFunctions, submission: Submission): NodeApiError | NodeOperationError {
+	const failure = asNodeError(ctx.getNode(), submission.lostAnswer?.error);
+	failure.description = [
+		failure.description,
+		`Kling may still have created the task: it does not show one with external task ID ${submission.externalTaskId} yet.`,
+		'Look it up with Get (by that external task ID) before running the node again, so it is not paid for twice.',
+	]
+		.filter(Boolean)
+		.join(' ');
+	return failure;
+}
+
+/** Kling's 1201 naming `external_task_id` most likely means the id was used before (kling-api.md §2). */
+function explained(ctx: IExecuteFunctions, error: unknown): NodeApiError | NodeOperationError {
+	const failure = asNodeError(ctx.getNode(), error);
+	if (klingErrorContext(error).klingCode === 1201 && /external_task_id/i.test(failure.message)) {
+		failure.description = `Probably a duplicate: this external task ID was used before, and Kling requires a new one per task. ${failure.description ?? ''}`.trim();
+	}
+	return failure;
 }
 
 /** Looks a task up by task id or external task id; undefined when Kling does not know it. */

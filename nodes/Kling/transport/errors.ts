@@ -10,6 +10,8 @@ export interface KlingErrorContext {
 	httpStatus?: number;
 	/** No usable answer arrived (connection, timeout, unreadable body): a create may or may not have happened. */
 	noAnswer?: boolean;
+	/** The request reached no server (connection refused, host not found): nothing can have happened. */
+	neverSent?: boolean;
 	retryAfterMs?: number;
 }
 
@@ -48,7 +50,8 @@ export function klingApiError(
 }
 
 /** A call that got no Kling answer at all. Built from scratch so no request option (headers!) leaks into it. */
-export function klingNoAnswerError(node: INode, reason: string, httpStatus?: number): NodeApiError {
+export function klingNoAnswerError(node: INode, reason: string, details: { httpStatus?: number; neverSent?: boolean } = {}): NodeApiError {
+	const { httpStatus, neverSent } = details;
 	const error = new NodeApiError(node, { message: reason } as JsonObject, {
 		message: `No valid answer from Kling: ${reason}`,
 		description:
@@ -57,7 +60,7 @@ export function klingNoAnswerError(node: INode, reason: string, httpStatus?: num
 		failure: { cause: 'temporarily-unavailable' },
 	});
 	error.message = `No valid answer from Kling: ${reason}`;
-	error.context.kling = { noAnswer: true, httpStatus } satisfies KlingErrorContext;
+	error.context.kling = { noAnswer: true, httpStatus, neverSent } satisfies KlingErrorContext;
 	return error;
 }
 

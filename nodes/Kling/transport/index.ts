@@ -61,14 +61,15 @@ export async function klingApiRequest(this: KlingContext, request: KlingRequest)
 		try {
 			return await sendOnce.call(this, request, clock);
 		} catch (error) {
-			const { klingCode, noAnswer, retryAfterMs } = klingErrorContext(error);
+			const { klingCode, noAnswer, neverSent, retryAfterMs } = klingErrorContext(error);
 			// A token minted a moment too early or late: one more try with a fresh one (kling-api.md §1.3).
 			if (klingCode !== undefined && TOKEN_TIMING_CODES.has(klingCode) && !tokenRetried) {
 				tokenRetried = true;
 				continue;
 			}
 			const transient = noAnswer || (klingCode !== undefined && KLING_CODES[klingCode]?.retryable);
-			if (!retryTransient || !transient || attempt >= MAX_TRANSIENT_RETRIES) throw asNodeError(this.getNode(), error);
+			// A request that reached no server is safe to send again, even a create.
+			if (!(retryTransient || neverSent) || !transient || attempt >= MAX_TRANSIENT_RETRIES) throw asNodeError(this.getNode(), error);
 			await clock.sleep(backoffMs(attempt, retryAfterMs));
 		}
 	}
@@ -96,7 +97,8 @@ async function sendOnce(this: KlingContext, request: KlingRequest, clock: Clock)
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		clock.throwIfCancelled();
-		throw klingNoAnswerError(this.getNode(), describeTransportFailure(error));
+		const { reason, neverSent } = describeTransportFailure(error);
+		throw klingNoAnswerError(this.getNode(), reason, { neverSent });
 	}
 	return unwrapEnvelope.call(this, response, credentials);
 }
@@ -119,11 +121,11 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, cred
 		parsed = parseJsonLossless(text);
 	} catch {
 		const kind = /^\s*</.test(text) ? 'an HTML page' : text.trim() ? 'a body that is not JSON' : 'an empty body';
-		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with ${kind}`, status);
+		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with ${kind}`, { httpStatus: status });
 	}
 	const envelope = envelopeSchema.safeParse(parsed);
 	if (!envelope.success) {
-		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with JSON that is not a Kling response`, status);
+		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with JSON that is not a Kling response`, { httpStatus: status });
 	}
 	const { code, request_id: requestId, data } = envelope.data;
 	const message = redactSecrets(envelope.data.message, credentials);
@@ -137,7 +139,7 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, cred
 		});
 	}
 	if (status >= 300) {
-		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with code 0`, status);
+		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with code 0`, { httpStatus: status });
 	}
 	return { data, requestId };
 }
@@ -148,14 +150,17 @@ function retryAfterOf(headers: IN8nHttpFullResponse['headers']): number | undefi
 	return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
-/** A short reason with no request details: the underlying error carries the request's headers. */
-function describeTransportFailure(error: unknown): string {
+/** Connection errors raised before a request could reach any server. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** A short reason with no request details (the underlying error carries the request's headers). */
+function describeTransportFailure(error: unknown): { reason: string; neverSent: boolean } {
 	const source = error as { code?: string; cause?: { code?: string }; message?: string };
 	const code = source?.code ?? source?.cause?.code;
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(source?.message ?? '')) {
-		return 'the request timed out';
+		return { reason: 'the request timed out', neverSent: false };
 	}
-	return code ? `the connection failed (${code})` : 'the connection failed';
+	return { reason: code ? `the connection failed (${code})` : 'the connection failed', neverSent: code !== undefined && NEVER_SENT_CODES.has(code) };
 }
 
 /**
