@@ -16,6 +16,7 @@ import type {
 	IRun,
 	IRunExecutionData,
 	IVersionedNodeType,
+	IWorkflowSettings,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -187,6 +188,8 @@ export interface RunOptions {
 	 * runs again with its stored input and node context.
 	 */
 	resumeFrom?: IRun;
+	/** Workflow settings besides the execution order, e.g. `binaryMode`. */
+	settings?: IWorkflowSettings;
 }
 
 export interface RunResult {
@@ -231,7 +234,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		connections: options.connections,
 		nodeTypes,
 		active: false,
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...options.settings },
 	});
 	const executionId = options.executionId ?? `test-${Math.random().toString(36).slice(2, 10)}`;
 	const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', executionId, {

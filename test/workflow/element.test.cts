@@ -86,6 +86,24 @@ describe('Element → Create', () => {
 		expect(sim.createdTaskCount('elements')).toBe(1);
 	});
 
+	it("finds a binary image where the workflow's binary mode keeps it: in the item's JSON when it is combined", async () => {
+		const { sim } = ctx;
+		const front = makePng(640, 640);
+		const result = await runWorkflow({
+			...chain(
+				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ front: binaryFile(front, 'front.png', 'image/png') }]) } },
+				// n8n moves the file to `_files.front` of the item's JSON, and the user names that path.
+				createImageElement({ frontalImageSource: 'binary', frontalImageBinaryProperty: '_files.front' }),
+			),
+			credentials: apiKeyCredential(sim),
+			settings: { binaryMode: 'combined' },
+		});
+
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect((create.body as { element_image_list: { frontal_image: string } }).element_image_list.frontal_image).toBe(front.toString('base64'));
+	});
+
 	it('gives a binary upload time on top of the request timeout, so a slow answer is not taken for a lost one', async () => {
 		const { sim } = ctx;
 		// 5.3 MB of Base64: about 42 s more than the 60 s timeout, at the slowest upload the transport allows for.

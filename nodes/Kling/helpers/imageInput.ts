@@ -92,13 +92,7 @@ export async function resolveImage(
 	if ((input.source ?? 'url') === 'binary') {
 		const property = String(input.binaryProperty ?? '').trim();
 		if (!property) throw new NodeOperationError(this.getNode(), `${label}: enter the name of the input binary field`, { itemIndex });
-		const binary = this.getInputData()[itemIndex]?.binary?.[property];
-		if (!binary) {
-			throw new NodeOperationError(this.getNode(), `${label}: the input item has no binary field "${property}"`, {
-				itemIndex,
-				description: 'Check the binary field name, or switch the source to URL.',
-			});
-		}
+		const binary = inputBinary.call(this, itemIndex, property, label);
 		const { head, size } = await readImageHead.call(this, binary, itemIndex, property);
 		const problem = imageProblem(head, size);
 		if (problem) {
@@ -119,6 +113,21 @@ export async function resolveImage(
 		throw new NodeOperationError(this.getNode(), `${label} must be an http(s) URL (it is "${truncate(url)}")`, { itemIndex });
 	}
 	return url;
+}
+
+/**
+ * The item's binary file named `property`, found where n8n keeps it: under the item's binary data, or, when the
+ * workflow's binary mode is "combined", at that path in the item's JSON.
+ */
+export function inputBinary(this: IExecuteFunctions, itemIndex: number, property: string, label: string): IBinaryData {
+	try {
+		return this.helpers.assertBinaryData(itemIndex, property);
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), `${label}: the input item has no binary field "${property}"`, {
+			itemIndex,
+			description: `Check the binary field name, or switch the source to URL. (n8n: ${(error as Error).message})`,
+		});
+	}
 }
 
 export function isHttpUrl(value: string): boolean {

@@ -49,7 +49,7 @@ export async function sendWithImages<T>(
 /** A binary file's size and its bytes in steps: streamed from n8n's store, or sliced when it is in memory. */
 async function openBinary(this: IExecuteFunctions, ref: BinaryImageRef): Promise<BinaryFile> {
 	const { itemIndex, property } = ref.binaryImage;
-	const id = this.getInputData()[itemIndex]?.binary?.[property]?.id;
+	const { id } = this.helpers.assertBinaryData(itemIndex, property);
 	if (id) {
 		const { fileSize } = await this.helpers.getBinaryMetadata(id);
 		return {
