@@ -50,6 +50,7 @@ function resolveOptions(input: SimulatorOptions): Required<SimulatorOptions> {
 		presetElements: input.presetElements ?? 3,
 		videoBytes: input.videoBytes ?? 4096,
 		port: input.port ?? 0,
+		stringElementIds: input.stringElementIds ?? 'accept',
 	};
 }
 
@@ -114,6 +115,10 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 			} catch (error) {
 				return { status: 400, code: 1200, message: `Invalid request parameters: ${(error as Error).message}` };
 			}
+		}
+		// Checked on the raw text: once parsed, a string id and a big bare integer look the same.
+		if (options.stringElementIds === 'refuse' && /"element_id"\s*:\s*"/.test(entry.rawBody)) {
+			return { status: 400, code: 1201, message: 'element_id is invalid: it must be an integer' };
 		}
 		try {
 			const data = match.route.handle({ params: match.params, query, body, sim });

@@ -22,6 +22,12 @@ export interface SimulatorOptions {
 	videoBytes?: number;
 	/** TCP port on 127.0.0.1; default 0 (an ephemeral port). npm start uses a fixed one. */
 	port?: number;
+	/**
+	 * Whether an `element_id` may be a JSON string. The vendor's own example sends one, but whether every legacy
+	 * endpoint takes it is UNCERTAIN (kling-api.md §2): 'refuse' plays an endpoint that answers 1201 naming the
+	 * field. Default 'accept'.
+	 */
+	stringElementIds?: 'accept' | 'refuse';
 }
 
 export interface LoggedRequest {

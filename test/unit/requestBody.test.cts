@@ -44,6 +44,7 @@ function contextWith(files: Record<string, StoredFile>) {
 				return { [Symbol.asyncIterator]: chunks, destroy: () => streams.opened-- };
 			},
 			getBinaryDataBuffer: async (_itemIndex: number, property: string) => files[property].bytes,
+			assertBinaryData: (_itemIndex: number, property: string) => binary[property],
 		},
 	} as unknown as IExecuteFunctions;
 	return Object.assign(ctx, { streams });
@@ -59,9 +60,12 @@ async function chunksOf(body: StreamedJsonBody): Promise<Buffer[]> {
 }
 
 /** Sends a body through `sendWithImages` with a client that reads it whole, and returns what it read. */
-async function sent(ctx: IExecuteFunctions, body: IDataObject): Promise<IDataObject | Buffer> {
-	return await sendWithImages(ctx, body, async (encoded) =>
-		encoded instanceof StreamedJsonBody ? Buffer.concat(await chunksOf(encoded)) : encoded,
+async function sent(ctx: IExecuteFunctions, body: IDataObject, options: { bareElementIds?: boolean } = {}): Promise<string | Buffer> {
+	return await sendWithImages(
+		ctx,
+		body,
+		async (encoded) => (encoded instanceof StreamedJsonBody ? Buffer.concat(await chunksOf(encoded)) : encoded),
+		options,
 	);
 }
 
@@ -71,9 +75,21 @@ async function streamedBody(ctx: IExecuteFunctions, body: IDataObject): Promise<
 }
 
 describe('request bodies with binary images', () => {
-	it('passes a body without binary images through untouched', async () => {
+	it('sends a body without binary images as its JSON text', async () => {
 		const body = { name: 'Kara', image: 'https://cdn.example.com/a.png' };
-		expect(await sent(contextWith({}), body)).toBe(body);
+		expect(await sent(contextWith({}), body)).toBe(JSON.stringify(body));
+	});
+
+	it('can write element ids as bare integers, with or without binary images, and nothing else', async () => {
+		const id = '835266081714884677';
+		const prompt = 'keep "element_id":"1" and {"element_id":"2"} as written';
+		const body = { prompt, element_list: [{ element_id: id }, { element_id: '160' }], voice_id: '42' };
+		expect(await sent(contextWith({}), body, { bareElementIds: true })).toBe(
+			`{"prompt":${JSON.stringify(prompt)},"element_list":[{"element_id":${id}},{"element_id":160}],"voice_id":"42"}`,
+		);
+		const front = randomBytes(10);
+		const streamed = await sent(contextWith({ front: { bytes: front } }), { image: ref('front'), element_list: [{ element_id: id }] }, { bareElementIds: true });
+		expect(streamed.toString()).toBe(`{"image":"${front.toString('base64')}","element_list":[{"element_id":${id}}]}`);
 	});
 
 	it.each([

@@ -102,6 +102,18 @@ describe('video products', () => {
 		await sim.idle();
 		expect(statusOf(sim, again.json.data.task_id)).toBe('succeed');
 	});
+
+	it("can play an endpoint that refuses string element ids: 1201 naming the field, bare integers accepted", async () => {
+		const sim = await start({ stringElementIds: 'refuse' });
+		const id = sim.seedElement({ name: 'Prop' });
+		const body = (elementId: string) =>
+			`{"model_name":"kling-v3","image_url":"https://a/i.png","video_url":"https://a/v.mp4","character_orientation":"video","mode":"std","element_list":[{"element_id":${elementId}}]}`;
+		const refused = await call(sim, 'POST', '/v1/videos/motion-control', body(`"${id}"`));
+		expect([refused.status, refused.json.code]).toEqual([400, 1201]);
+		expect(refused.json.message).toMatch(/element_id/);
+		expect(sim.createdTaskCount()).toBe(0);
+		expect((await call(sim, 'POST', '/v1/videos/motion-control', body(id))).json.code).toBe(0);
+	});
 });
 
 describe('callbacks', () => {

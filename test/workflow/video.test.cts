@@ -96,6 +96,22 @@ describe('Video → Motion Control', () => {
 		});
 		expect(result.output('Motion Control')[0].json).toMatchObject({ watermarkUrl: expect.stringContaining('watermark') });
 	});
+
+	it('sends the element ids again as bare integers to an endpoint that refuses them as strings, and makes one task', async () => {
+		const { sim } = ctx;
+		sim.options.stringElementIds = 'refuse';
+		const [elementId] = seedElements(sim, 1);
+		const result = await runWorkflow({ ...chain(motionNode({ elements: elementList(elementId) })), credentials: apiKeyCredential(sim) });
+
+		expect(result.error).toBeUndefined();
+		const creates = sim.apiRequests({ method: 'POST' });
+		expect(creates.map((create) => create.code)).toEqual([1201, 0]);
+		expect(creates[0].rawBody).toContain(`"element_list":[{"element_id":"${elementId}"}]`);
+		expect(creates[1].rawBody).toContain(`"element_list":[{"element_id":${elementId}}]`);
+		expect(sim.createdTaskCount()).toBe(1);
+		const { external_task_id: sentId } = creates[1].body as { external_task_id: string };
+		expect(result.output('Motion Control')[0].json.taskId).toBe(sim.tasks().find((task) => task.externalTaskId === sentId)?.taskId);
+	});
 });
 
 describe('Video → Omni Video', () => {

@@ -19,6 +19,15 @@ export const httpUrlSchema = z
 /** Element ids are int64 digits and travel as strings (kling-api.md §2). */
 export const elementIdSchema = z.string().regex(/^\d{1,20}$/, 'must be an element ID such as 835266081714884677');
 
+/**
+ * The same JSON text with every string `element_id` written as a bare integer, which `JSON.stringify` cannot do.
+ * For an endpoint that refuses string ids (kling-api.md §2). A key is only ever preceded by `{` or `,` in
+ * `JSON.stringify` output, and never inside a string value, where its quotes would be escaped.
+ */
+export function withBareElementIds(json: string): string {
+	return json.replace(/([{,])"element_id":"(\d{1,20})"/g, '$1"element_id":$2');
+}
+
 export const elementListSchema = (max: number) => z.array(z.object({ element_id: elementIdSchema })).max(max);
 
 export const watermarkSchema = z.object({ enabled: z.boolean() });

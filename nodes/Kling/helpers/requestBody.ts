@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withBareElementIds } from '../contract/request';
 import { asNodeError } from '../transport/errors';
 import { StreamedJsonBody, type BinaryFile } from '../transport/streamedBody';
 import { isBinaryRef, type BinaryImageRef } from './imageInput';
@@ -21,12 +22,14 @@ const READ_STEP = 64 * 1024;
 export async function sendWithImages<T>(
 	ctx: IExecuteFunctions,
 	body: IDataObject,
-	send: (body: IDataObject | StreamedJsonBody) => Promise<T>,
+	send: (body: string | StreamedJsonBody) => Promise<T>,
+	options: { bareElementIds?: boolean } = {},
 ): Promise<T> {
 	const refs: BinaryImageRef[] = [];
 	const tag = `kling-binary-${randomBytes(8).toString('hex')}`;
-	const json = JSON.stringify(body, (_key, value: unknown) => (isBinaryRef(value) ? `${tag}:${refs.push(value) - 1}` : value));
-	if (!refs.length) return await send(body);
+	let json = JSON.stringify(body, (_key, value: unknown) => (isBinaryRef(value) ? `${tag}:${refs.push(value) - 1}` : value));
+	if (options.bareElementIds) json = withBareElementIds(json);
+	if (!refs.length) return await send(json);
 
 	const pieces = json.split(new RegExp(`"${tag}:(\\d+)"`));
 	const files = await Promise.all(refs.map(async (ref) => await openBinary.call(ctx, ref)));

@@ -42,9 +42,7 @@ export async function submitTask(
 ): Promise<SubmitOutcome> {
 	if (submission.lostAnswer) return await lookForLostTask.call(this, product, submission, submission.lostAnswer, clock);
 	try {
-		const { data } = await sendWithImages(this, submission.body, async (body) =>
-			await klingApiRequest.call(this, { method: 'POST', path: product.path, body, retryTransient: false, clock }),
-		);
+		const { data } = await sendCreate.call(this, product, submission.body, clock);
 		return { kind: 'created', task: taskSchema.parse(data) };
 	} catch (error) {
 		const { klingCode, noAnswer, retryAfterMs } = klingErrorContext(error);
@@ -55,6 +53,29 @@ export async function submitTask(
 		if (!mayHaveCreated) throw explained(this, error);
 		submission.lostAnswer = { error, lookups: 0 };
 		return await lookForLostTask.call(this, product, submission, submission.lostAnswer, clock);
+	}
+}
+
+/**
+ * Sends a create. Element ids go as strings, as Kling's own examples write them, but whether every endpoint takes
+ * them is not known (kling-api.md §2): a 1201 that names `element_id` is answered by sending the create once more
+ * with the ids as bare integers. Kling made no task for a 1201, so sending again cannot make a second one.
+ */
+async function sendCreate(this: IExecuteFunctions, product: TaskProduct, body: IDataObject, clock: Clock) {
+	const send = async (bareElementIds: boolean) =>
+		await sendWithImages(
+			this,
+			body,
+			async (prepared) => await klingApiRequest.call(this, { method: 'POST', path: product.path, body: prepared, retryTransient: false, clock }),
+			{ bareElementIds },
+		);
+	try {
+		return await send(false);
+	} catch (error) {
+		const { klingCode } = klingErrorContext(error);
+		const refusedStringIds = klingCode === 1201 && /element_id/i.test((error as Error).message) && /"element_id":"/.test(JSON.stringify(body));
+		if (!refusedStringIds) throw error;
+		return await send(true);
 	}
 }
 

@@ -22,8 +22,11 @@ export interface KlingRequest {
 	method: IHttpRequestMethods;
 	/** A path from the contract, e.g. `/v1/general/advanced-custom-elements`; appended to the base URL as is. */
 	path: string;
-	/** JSON to send, or a create with binary images written in while it is sent (see sendWithImages). */
-	body?: IDataObject | StreamedJsonBody;
+	/**
+	 * JSON to send: an object, its text already serialised, or a create with binary images written in while it is
+	 * sent (see sendWithImages).
+	 */
+	body?: IDataObject | string | StreamedJsonBody;
 	qs?: IDataObject;
 	/**
 	 * Reads may be sent again after a transient failure. A create may not (kling-api.md §10): its callers
@@ -85,7 +88,7 @@ async function sendOnce(this: KlingContext, request: KlingRequest, clock: Clock)
 			url: `${resolveKlingBaseUrl(credentials)}${request.path}`,
 			qs: request.qs,
 			// Serialised here, not by the HTTP client, so the exact bytes are ours (ids stay strings).
-			body: request.body === undefined || streamed ? request.body : JSON.stringify(request.body),
+			body: request.body === undefined || streamed || typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
 			// A client that follows redirects keeps every chunk of a streamed body, in case it must send it again.
 			...(streamed ? { disableFollowRedirect: true } : {}),
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
