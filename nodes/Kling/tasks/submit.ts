@@ -74,7 +74,7 @@ async function sendCreate(this: IExecuteFunctions, product: TaskProduct, body: I
 	} catch (error) {
 		const { klingCode } = klingErrorContext(error);
 		const refusedStringIds = klingCode === 1201 && /element_id/i.test((error as Error).message) && /"element_id":"/.test(JSON.stringify(body));
-		if (!refusedStringIds) throw error;
+		if (!refusedStringIds) throw asNodeError(this.getNode(), error);
 		return await send(true);
 	}
 }
