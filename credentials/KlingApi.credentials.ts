@@ -1,5 +1,7 @@
 import { createHmac } from 'crypto';
 import type {
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -151,6 +153,7 @@ export class KlingApi implements ICredentialType {
 			url: '/v1/general/advanced-presets-elements',
 			qs: { pageNum: 1, pageSize: 1 },
 		},
+		// n8n checks each rule by its type, so the two kinds mix (the type allows only one kind per list).
 		rules: [
 			{
 				type: 'responseCode',
@@ -167,6 +170,23 @@ export class KlingApi implements ICredentialType {
 					message: 'The base URL does not serve the Kling API. Check the region or the custom base URL.',
 				},
 			},
-		],
+			// Some relays answer HTTP 200 with Kling's error code in the body (kling-api.md §2).
+			...[1000, 1001, 1002].map((code) => ({
+				type: 'responseSuccessBody' as const,
+				properties: {
+					key: 'code',
+					value: code,
+					message: `Kling rejected the credential (code ${code}). Check the key (or access key and secret key) and that the region matches the one the key was created in.`,
+				},
+			})),
+			...[1003, 1004].map((code) => ({
+				type: 'responseSuccessBody' as const,
+				properties: {
+					key: 'code',
+					value: code,
+					message: `Kling rejected the signed token (code ${code}): check this machine's clock.`,
+				},
+			})),
+		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as IAuthenticateRuleResponseCode[],
 	};
 }

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { normaliseCallback } from '../Kling/contract/callback';
+import { normaliseCallback, type NormalisedCallback } from '../Kling/contract/callback';
 import { parseJsonLossless } from '../Kling/helpers/losslessJson';
 import { checkSignature, rawBodyOf } from './callbackOrigin';
 import { reReadTask } from './reReadTask';
@@ -34,6 +34,15 @@ function eventOf(status: string): TriggerEvent | undefined {
 	if (status === 'succeed' || status === 'succeeded') return 'succeeded';
 	if (status === 'submitted' || status === 'processing' || status === 'failed') return status;
 	return undefined;
+}
+
+/**
+ * Whether a callback carries a result. Kling documents only images and videos in callbacks (kling-api.md §9.1), so
+ * the success of an element or voice task may arrive without its element or voice ID.
+ */
+function hasResult(callback: NormalisedCallback): boolean {
+	const { videos, images, audios, elementIds, voiceIds } = callback;
+	return [videos, images, audios, elementIds, voiceIds].some((list) => list.length > 0);
 }
 
 /** Answers the request directly with a JSON error; no execution starts. */
@@ -109,7 +118,7 @@ export class KlingTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to read the task from Kling with the credential when a callback reports a final status, and output that instead of the callback. The safest choice when callbacks are unsigned.',
+							'Whether to read the task from Kling with the credential when a callback reports a final status, and output that instead of the callback. The safest choice when callbacks are unsigned. A success that carries no result (Kling documents none for elements and voices) is always read when the node has a credential.',
 					},
 					{
 						displayName: 'Require Signature',
@@ -175,8 +184,10 @@ export class KlingTrigger implements INodeType {
 		const key = `${callback.taskId}:${callback.status}`;
 		if (seen.includes(key)) return acknowledge('This status of this task was already received');
 
+		// A success without its result is read from Kling whenever the node has a credential to read it with.
+		const resultMissing = callback.succeeded && !hasResult(callback) && Boolean(this.getNode().credentials?.klingApi);
 		let json: IDataObject;
-		if (options.reReadTask && callback.final) {
+		if (callback.final && (options.reReadTask || resultMissing)) {
 			const { task, product } = await reReadTask.call(this, callback);
 			json = { ...task, product, callbackStatus: callback.status, source: 'kling', signature: signature.accepted } as IDataObject;
 		} else {

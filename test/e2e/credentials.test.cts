@@ -75,6 +75,9 @@ describe('Kling credentials created through the public API', () => {
 		await expect(api.testCredential(wrong)).resolves.toMatchObject({ status: 'Error', message: wrongKeyMessage });
 		expect(bearer(0)).toBe('test-api-key');
 		expectValidJwt(bearer(1));
+		// A relay that answers HTTP 200 with Kling's error code in the body does not pass either.
+		sim.injectFault({ when: { method: 'GET' }, fault: { kind: 'okWithCode', code: 1000 } });
+		await expect(api.testCredential(apiKey)).resolves.toMatchObject({ status: 'Error', message: expect.stringContaining('Kling rejected the credential (code 1000)') });
 	});
 
 	it('sign the requests of a workflow run by `n8n execute`: bearer API key, and a JWT with a valid signature', async () => {

@@ -51,6 +51,7 @@ function resolveOptions(input: SimulatorOptions): Required<SimulatorOptions> {
 		videoBytes: input.videoBytes ?? 4096,
 		port: input.port ?? 0,
 		stringElementIds: input.stringElementIds ?? 'accept',
+		callbackResults: input.callbackResults ?? 'all',
 	};
 }
 
@@ -86,7 +87,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 	const onStatusChange = (task: Task): void => {
 		if (closed || !task.callbackUrl) return;
 		const url = task.callbackUrl;
-		faults.callback(task, stringifyJson(callbackJson(task, sim)), (body) => sender.send(task.taskId, url, body));
+		faults.callback(task, stringifyJson(callbackJson(task, sim, options.callbackResults)), (body) => sender.send(task.taskId, url, body));
 	};
 	const sim = new SimState(options, () => origin, onStatusChange, defaultFailure);
 

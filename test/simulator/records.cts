@@ -65,10 +65,13 @@ export function createdJson(task: Task): Record<string, Json> {
 }
 
 /**
- * Legacy callback body (§9.1) in the vendor's key order. For element and voice tasks task_result carries the same
- * elements[]/voices[] as a query, which the doc leaves UNCERTAIN but clients are told to tolerate.
+ * Legacy callback body (§9.1) in the vendor's key order. With `results` 'all', task_result is what a query shows
+ * (element and voice tasks' elements[]/voices[] included, which the doc leaves UNCERTAIN); with 'documented', only
+ * its images[] and videos[].
  */
-export function callbackJson(task: Task, sim: SimState): Record<string, Json> {
+export function callbackJson(task: Task, sim: SimState, results: 'all' | 'documented' = 'all'): Record<string, Json> {
+	const result = task.product.result(task, sim);
+	const documented = Object.fromEntries(Object.entries(result).filter(([key]) => key === 'images' || key === 'videos'));
 	return {
 		task_id: task.taskId,
 		task_status: task.status,
@@ -77,7 +80,7 @@ export function callbackJson(task: Task, sim: SimState): Record<string, Json> {
 		updated_at: task.updatedAt,
 		...deductions(task),
 		task_info: { external_task_id: task.externalTaskId },
-		task_result: task.product.result(task, sim),
+		task_result: results === 'all' ? result : documented,
 	};
 }
 

@@ -28,6 +28,12 @@ export interface SimulatorOptions {
 	 * field. Default 'accept'.
 	 */
 	stringElementIds?: 'accept' | 'refuse';
+	/**
+	 * What a legacy callback's task_result holds. Only images[] and videos[] are documented (kling-api.md §9.1);
+	 * whether element and voice tasks' elements[]/voices[] come too is UNCERTAIN. 'all' sends them as a query would
+	 * show them, 'documented' only images[] and videos[]. Default 'all'.
+	 */
+	callbackResults?: 'all' | 'documented';
 }
 
 export interface LoggedRequest {

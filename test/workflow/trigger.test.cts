@@ -141,6 +141,19 @@ describe('Kling Trigger receiving the callbacks of a Kling create', () => {
 		expect(run.output('Create Element')[0].json.elementId).toBe(task.outputId);
 	});
 
+	it("reads the element ID from Kling when the callback carries only the documented results (images and videos)", async () => {
+		const { sim } = ctx;
+		sim.options.callbackResults = 'documented';
+		const hook = await receiver(sim);
+		await runWorkflow({ ...chain(createElementWithCallback(hook.url)), credentials: apiKeyCredential(sim) });
+		await sim.idle();
+
+		const [task] = sim.tasks('elements');
+		expect(sim.callbacks[sim.callbacks.length - 1].body).not.toContain(task.outputId);
+		expect(hook.executions).toHaveLength(1);
+		expect(hook.executions[0][0].json).toMatchObject({ taskId: task.taskId, status: 'succeed', elementIds: [task.outputId], source: 'kling', product: 'element' });
+	});
+
 	it('starts nothing more when Kling delivers the same status again', async () => {
 		const { sim } = ctx;
 		const hook = await receiver(sim);

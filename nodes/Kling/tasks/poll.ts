@@ -4,8 +4,11 @@ import { klingApiRequest, type KlingContext } from '../transport';
 import type { TaskProduct } from './products';
 import { findTask } from './submit';
 
-/** Polling cadence (kling-api.md §12): start near 3 s, grow by half each check, never beyond 30 s. */
-export const POLL_INTERVAL = { initialMs: 3_000, growth: 1.5, maxMs: 30_000 } as const;
+/**
+ * Polling cadence (kling-api.md §12): start near 3 s, grow by half each check, never beyond 30 s, and never two
+ * rounds of status requests less than 2 s apart.
+ */
+export const POLL_INTERVAL = { initialMs: 3_000, growth: 1.5, maxMs: 30_000, floorMs: 2_000 } as const;
 
 export function pollIntervalMs(checksSoFar: number): number {
 	return Math.min(POLL_INTERVAL.maxMs, POLL_INTERVAL.initialMs * POLL_INTERVAL.growth ** checksSoFar);

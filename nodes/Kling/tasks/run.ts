@@ -143,6 +143,9 @@ class Scheduler {
 		}
 	}
 
+	/** When the last round of status requests went out. */
+	private lastRoundAt = -Infinity;
+
 	private nextCheckAt(): number {
 		let next = Infinity;
 		const expected = this.durations.expectedMs;
@@ -154,7 +157,7 @@ class Scheduler {
 			const due = lastSeen < likelyDone ? Math.min(likelyDone, lastSeen + POLL_INTERVAL.maxMs) : lastSeen + pollIntervalMs(job.checks);
 			next = Math.min(next, due);
 		}
-		return next;
+		return Math.max(next, this.lastRoundAt + POLL_INTERVAL.floorMs);
 	}
 
 	private nextSubmitAt(): number {
@@ -162,6 +165,7 @@ class Scheduler {
 	}
 
 	private async checkInFlight() {
+		this.lastRoundAt = this.clock.now();
 		const jobs = [...this.inFlight];
 		let tasks: Map<string, KlingTask>;
 		try {
