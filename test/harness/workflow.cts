@@ -188,6 +188,11 @@ export interface RunOptions {
 	 * runs again with its stored input and node context.
 	 */
 	resumeFrom?: IRun;
+	/**
+	 * With resumeFrom: keep the waiting node's earlier run, so it runs again under the next run index with its node
+	 * context, as when a loop in the workflow reaches it again after a callback resumed it.
+	 */
+	asNextRun?: boolean;
 	/** Workflow settings besides the execution order, e.g. `binaryMode`. */
 	settings?: IWorkflowSettings;
 }
@@ -217,12 +222,12 @@ function freshExecutionData(workflow: Workflow): IRunExecutionData {
 	} as unknown as IRunExecutionData;
 }
 
-function resumedExecutionData(waiting: IRun): IRunExecutionData {
+function resumedExecutionData(waiting: IRun, asNextRun = false): IRunExecutionData {
 	const data = structuredClone(waiting.data) as IRunExecutionData & { waitTill?: Date };
 	delete data.waitTill;
 	// n8n drops the waiting node's pre-wait run before running it again.
 	const waitingNode = data.executionData?.nodeExecutionStack[0]?.node.name;
-	if (waitingNode) data.resultData.runData[waitingNode]?.pop();
+	if (waitingNode && !asNextRun) data.resultData.runData[waitingNode]?.pop();
 	return data;
 }
 
@@ -263,7 +268,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		sendDataToUI() {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const runExecutionData = options.resumeFrom ? resumedExecutionData(options.resumeFrom) : freshExecutionData(workflow);
+	const runExecutionData = options.resumeFrom ? resumedExecutionData(options.resumeFrom, options.asNextRun) : freshExecutionData(workflow);
 	const execution = new WorkflowExecute(additionalData, options.mode ?? 'manual', runExecutionData);
 	let running: ReturnType<WorkflowExecute['processRunExecutionData']>;
 	try {

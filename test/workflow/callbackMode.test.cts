@@ -105,6 +105,30 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(sim.createdTaskCount('elements')).toBe(2);
 	});
 
+	it('gives each run of the node its own external task ids, also within one execution', async () => {
+		const { sim } = ctx;
+		const workflow = chain(twoItems(sim), pausingCreate());
+		for (let run = 0; run < 2; run++) {
+			expect((await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-46' })).status).toBe('waiting');
+		}
+		const ids = sim.apiRequests({ method: 'POST' }).map((request) => (request.body as Record<string, string>).external_task_id);
+		expect(new Set(ids).size).toBe(4);
+	});
+
+	it('creates new tasks when a loop runs the node again after a callback resumed it', async () => {
+		const { sim } = ctx;
+		const workflow = chain(twoItems(sim), pausingCreate());
+		const credentials = apiKeyCredential(sim);
+		const paused = await runWorkflow({ ...workflow, credentials, executionId: 'exec-47' });
+		expect(paused.status).toBe('waiting');
+		expect(sim.createdTaskCount('elements')).toBe(2);
+
+		// The node's context still names the first batch; its next run must not answer with that batch's tasks.
+		const again = await runWorkflow({ ...workflow, credentials, executionId: 'exec-47', resumeFrom: paused.run, asNextRun: true });
+		expect(again.status).toBe('waiting');
+		expect(sim.createdTaskCount('elements')).toBe(4);
+	});
+
 	it('finishes without pausing when Kling is done before the pause', async () => {
 		const { sim } = ctx;
 		sim.options.timing = { submittedMs: 0, processingMs: 0 };

@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { randomBytes } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -22,12 +22,13 @@ import { taskSummary } from './taskOutput';
 const BATCH_PARAM = 'klingBatch';
 const COUNT_PARAM = 'klingItems';
 
-/** Same value in the execution that creates the tasks and in the callbacks that resume it. */
-export function callbackBatchKey(ctx: IExecuteFunctions): string {
-	return createHash('sha256')
-		.update(`${ctx.getInstanceId()}:${ctx.getExecutionId()}:${ctx.getNode().id}`)
-		.digest('hex')
-		.slice(0, 16);
+/**
+ * A new key for each run of the node: the callbacks carry it in their URL, and the wait-limit run finds it in the
+ * node's context. Random, because external task ids derive from it and must be unique per account (kling-api.md
+ * §2), also when the node runs again in the same execution, in a loop.
+ */
+export function newCallbackBatchKey(): string {
+	return randomBytes(8).toString('hex');
 }
 
 export const batchExternalTaskId = (batch: string, itemIndex: number) => `n8n-${batch}-${itemIndex}`;
@@ -84,17 +85,27 @@ export async function pauseForCallbacks(
 	if (latest.every((task) => !task || isFinal(task.task_status))) {
 		return await presentBatch(this, operation, latest);
 	}
-	(this.getContext('node') as IDataObject).klingCallbackBatch = { batch, count: submitted.length };
+	const pending: PendingBatch = { batch, count: submitted.length, runIndex: this.getWorkflowDataProxy(0).$thisRunIndex };
+	(this.getContext('node') as IDataObject).klingCallbackBatch = pending as unknown as IDataObject;
 	await this.putExecutionToWait(new Date(Date.now() + waitLimitMs));
 	return preWaitOutput;
+}
+
+/** The batch a paused run waits for, kept in the node's context for the run after the wait limit. */
+interface PendingBatch {
+	batch: string;
+	count: number;
+	/** The run that paused. n8n's run after the wait limit has the same index; a later run in a loop does not. */
+	runIndex: number;
 }
 
 /** n8n ran the node again: the wait limit passed without a resuming callback. Read the tasks one last time. */
 export async function resumeAfterWaitLimit(this: IExecuteFunctions, operation: TaskOperation): Promise<INodeExecutionData[] | undefined> {
 	const context = this.getContext('node') as IDataObject;
-	const pending = context.klingCallbackBatch as { batch: string; count: number } | undefined;
-	if (!pending) return undefined;
+	const pending = context.klingCallbackBatch as PendingBatch | undefined;
 	delete context.klingCallbackBatch;
+	// A callback resumed that batch, and this is a new run of the node (a loop): it makes tasks of its own.
+	if (!pending || pending.runIndex !== this.getWorkflowDataProxy(0).$thisRunIndex) return undefined;
 	return await presentBatch(this, operation, await readBatch(this, operation, pending.batch, pending.count));
 }
 

@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
 import { backoffMs, nodeClock, type Clock } from '../helpers/clock';
 import { itemError } from '../helpers/itemError';
-import { batchCallbackUrl, batchExternalTaskId, callbackBatchKey, pauseForCallbacks, resumeAfterWaitLimit } from './callback';
+import { batchCallbackUrl, batchExternalTaskId, newCallbackBatchKey, pauseForCallbacks, resumeAfterWaitLimit } from './callback';
 import { readCompletionSettings, type CompletionSettings } from './completion';
 import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from './poll';
 import type { TaskProduct } from './products';
@@ -46,7 +46,7 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	}
 	const clock = nodeClock(this);
 	const outputs: INodeExecutionData[][] = items.map(() => []);
-	const batch = settings.mode === 'callback' ? callbackBatchKey(this) : undefined;
+	const batch = settings.mode === 'callback' ? newCallbackBatchKey() : undefined;
 	const callbackUrl = batch && batchCallbackUrl(this.getWorkflowDataProxy(0).$execution.resumeUrl, batch, items.length);
 
 	const jobs: Job[] = [];
