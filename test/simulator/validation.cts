@@ -100,9 +100,10 @@ const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
 
 /**
  * An image given as a URL (accepted unseen, as Kling cannot be asked to fetch here) or as raw Base64, whose header
- * is checked the way the API would: jpg/png, ≤ 10 MB, each side ≥ 300 px, aspect ratio 1:2.5 to 2.5:1.
+ * is checked the way the API would: jpg/png, ≤ 10 MB, each side ≥ 300 px, aspect ratio 1:2.5 to 2.5:1 (not for
+ * image-to-video's frames, for which §7 gives no limit).
  */
-export function reqImage(value: unknown, field: string): string {
+export function reqImage(value: unknown, field: string, { anyAspectRatio = false } = {}): string {
 	const text = reqString(value, field);
 	if (HTTP_URL.test(text)) return text;
 	if (/^data:/i.test(text)) {
@@ -117,7 +118,7 @@ export function reqImage(value: unknown, field: string): string {
 		throw paramError(`${field} image must be at least 300px on each side (got ${info.width}x${info.height})`);
 	}
 	const ratio = info.width / info.height;
-	if (ratio > 2.5 || ratio < 1 / 2.5) {
+	if (!anyAspectRatio && (ratio > 2.5 || ratio < 1 / 2.5)) {
 		throw paramError(`${field} image aspect ratio must be between 1:2.5 and 2.5:1 (got ${info.width}x${info.height})`);
 	}
 	return text;

@@ -258,8 +258,8 @@ function validateImage2Video(body: Body, sim: SimState): void {
 	const image = optString(body.image, 'image');
 	const tail = optString(body.image_tail, 'image_tail');
 	if (image === undefined && tail === undefined) throw paramError('image or image_tail is required');
-	if (image !== undefined) reqImage(image, 'image');
-	if (tail !== undefined) reqImage(tail, 'image_tail');
+	if (image !== undefined) reqImage(image, 'image', { anyAspectRatio: true });
+	if (tail !== undefined) reqImage(tail, 'image_tail', { anyAspectRatio: true });
 	optString(body.prompt, 'prompt', 2500);
 	optString(body.negative_prompt, 'negative_prompt', 2500);
 	const sound = optEnum(body.sound, 'sound', ['on', 'off'] as const);

@@ -13,6 +13,11 @@ describe('image inspection from the header', () => {
 		expect(imageProblem(makePng(750, 300))).toBeUndefined();
 	});
 
+	it("leaves the aspect ratio alone where Kling sets no limit (image-to-video's frames), and nothing else", () => {
+		expect(imageProblem(makeJpeg(1200, 300), undefined, { anyAspectRatio: true })).toBeUndefined();
+		expect(imageProblem(makeJpeg(1200, 299), undefined, { anyAspectRatio: true })).toMatch(/at least 300/);
+	});
+
 	it.each([
 		['a GIF', GIF_BYTES, /JPEG or PNG.*GIF/],
 		['random bytes', Buffer.from('hello world, not an image'), /JPEG or PNG/],

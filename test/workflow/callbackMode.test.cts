@@ -89,6 +89,25 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(resumed.workflowData?.every((item) => typeof item.json.elementId === 'string')).toBe(true);
 	});
 
+	it('keeps waiting when Kling cannot be read at a callback, and resumes at the next one', async () => {
+		const { sim } = ctx;
+		const workflow = chain(twoItems(sim), pausingCreate());
+		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-48' });
+		expect(paused.status).toBe('waiting');
+		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		await sim.idle();
+
+		const removeFault = sim.injectFault({ when: { method: 'GET' }, times: Infinity, fault: { kind: 'error', code: 1100 } });
+		const refused = await deliver(workflow.nodes, create.callback_url);
+		expect(refused.status).toBe(503);
+		expect(refused.body).toMatchObject({ waiting: true, reason: expect.stringContaining('Could not read the tasks from Kling') });
+		expect(refused.workflowData).toBeUndefined();
+
+		removeFault();
+		const resumed = await deliver(workflow.nodes, create.callback_url);
+		expect(resumed.workflowData).toHaveLength(2);
+	});
+
 	it('reads the tasks one last time at the wait limit instead of creating them again', async () => {
 		const { sim } = ctx;
 		const workflow = chain(twoItems(sim), pausingCreate());

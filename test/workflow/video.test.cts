@@ -204,6 +204,20 @@ describe('Video → Omni Video', () => {
 });
 
 describe('Video → Image to Video', () => {
+	it('takes a binary first frame of any aspect ratio (Kling sets no limit for frames)', async () => {
+		const { sim } = ctx;
+		const frame = makeJpeg(1500, 400);
+		const result = await runWorkflow({
+			...chain(
+				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ frame: binaryFile(frame, 'wide.jpg', 'image/jpeg') }]) } },
+				imageToVideoNode({ firstFrameSource: 'binary', firstFrameBinaryProperty: 'frame' }),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		expect((sim.apiRequests({ method: 'POST' })[0].body as { image: string }).image).toBe(frame.toString('base64'));
+	});
+
 	it('sends first and end frames with elements to kling-v3', async () => {
 		const { sim } = ctx;
 		const ids = seedElements(sim, 2);

@@ -28,7 +28,11 @@ const DATA_URI_PREFIX = /^data:image\/[a-z0-9.+-]+;base64,/i;
  */
 export function imageSourceFields(
 	what: string,
-	{ prefix = '', displayOptions }: { prefix?: string; displayOptions?: INodeProperties['displayOptions'] } = {},
+	{
+		prefix = '',
+		displayOptions,
+		anyAspectRatio = false,
+	}: { prefix?: string; displayOptions?: INodeProperties['displayOptions']; anyAspectRatio?: boolean } = {},
 ): INodeProperties[] {
 	const capitalise = (word: string) => `${word[0].toUpperCase()}${word.slice(1)}`;
 	const name = (field: string) => (prefix ? `${prefix}${capitalise(field)}` : field);
@@ -63,7 +67,7 @@ export function imageSourceFields(
 			name: name('binaryProperty'),
 			type: 'string',
 			default: 'data',
-			hint: 'JPEG or PNG, at most 10 MB, each side at least 300 px, aspect ratio between 1:2.5 and 2.5:1',
+			hint: `JPEG or PNG, at most 10 MB, each side at least 300 px${anyAspectRatio ? '' : ', aspect ratio between 1:2.5 and 2.5:1'}`,
 			description: `Name of the binary field of the input item that holds the ${what}`,
 			displayOptions: shownFor('binary'),
 		},
@@ -88,13 +92,14 @@ export async function resolveImage(
 	input: ImageSource,
 	label: string,
 	itemIndex: number,
+	rules: { anyAspectRatio?: boolean } = {},
 ): Promise<ImageValue> {
 	if ((input.source ?? 'url') === 'binary') {
 		const property = String(input.binaryProperty ?? '').trim();
 		if (!property) throw new NodeOperationError(this.getNode(), `${label}: enter the name of the input binary field`, { itemIndex });
 		const binary = inputBinary.call(this, itemIndex, property, label);
 		const { head, size } = await readImageHead.call(this, binary, itemIndex, property);
-		const problem = imageProblem(head, size);
+		const problem = imageProblem(head, size, rules);
 		if (problem) {
 			throw new NodeOperationError(this.getNode(), `${label} (binary field "${property}") ${problem}`, { itemIndex });
 		}
@@ -105,7 +110,7 @@ export async function resolveImage(
 	if (DATA_URI_PREFIX.test(url)) {
 		// A data URI from an expression: Kling wants the raw Base64 without its prefix.
 		const base64 = url.replace(DATA_URI_PREFIX, '');
-		const problem = imageProblem(Buffer.from(base64, 'base64'));
+		const problem = imageProblem(Buffer.from(base64, 'base64'), undefined, rules);
 		if (problem) throw new NodeOperationError(this.getNode(), `${label} (data URI) ${problem}`, { itemIndex });
 		return base64;
 	}

@@ -1,7 +1,7 @@
 /**
  * Image facts read from the file header alone, so a 10 MB picture is never decoded just to learn its size.
- * Kling's rules for every reference image (kling-api.md §3.1, §5, §6.1, §7): JPEG or PNG, at most 10 MB,
- * each side at least 300 px, aspect ratio between 1:2.5 and 2.5:1.
+ * Kling's rules for every image (kling-api.md §3.1, §5, §6.1, §7): JPEG or PNG, at most 10 MB, each side at least
+ * 300 px; and for all but image-to-video's frames (§7 gives them no limit), an aspect ratio between 1:2.5 and 2.5:1.
  */
 export const IMAGE_RULES = {
 	maxBytes: 10 * 1024 * 1024,
@@ -68,7 +68,7 @@ function describeOtherFormat(bytes: Buffer): string {
  * The reason an image breaks Kling's rules, or undefined when it is fine. `bytes` may be only the start of the
  * file (its header), with the whole file's `size` given separately.
  */
-export function imageProblem(bytes: Buffer, size = bytes.length): string | undefined {
+export function imageProblem(bytes: Buffer, size = bytes.length, { anyAspectRatio = false } = {}): string | undefined {
 	if (size > IMAGE_RULES.maxBytes) {
 		return `is ${(size / 1024 / 1024).toFixed(1)} MB; Kling accepts at most 10 MB`;
 	}
@@ -79,7 +79,7 @@ export function imageProblem(bytes: Buffer, size = bytes.length): string | undef
 		return `is ${width}×${height} px; each side must be at least ${IMAGE_RULES.minSide} px`;
 	}
 	const ratio = Math.max(width / height, height / width);
-	if (ratio > IMAGE_RULES.maxAspectRatio) {
+	if (!anyAspectRatio && ratio > IMAGE_RULES.maxAspectRatio) {
 		return `is ${width}×${height} px, an aspect ratio of ${ratio.toFixed(2)}:1; Kling accepts between 1:2.5 and 2.5:1`;
 	}
 	return undefined;

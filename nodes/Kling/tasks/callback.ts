@@ -118,7 +118,16 @@ export async function handleCallback(this: IWebhookFunctions, operationOf: (ctx:
 		throw new NodeOperationError(this.getNode(), 'This resume URL is missing its Kling batch parameters');
 	}
 	const operation = operationOf(this);
-	const tasks = await readBatch(this, operation, batch, count);
+	let tasks: Array<KlingTask | undefined>;
+	try {
+		tasks = await readBatch(this, operation, batch, count);
+	} catch (error) {
+		// An error here would end the waiting execution as failed. Kling could not be read just now: the execution
+		// keeps waiting, and the next callback (Kling retries a non-2xx answer) or the read at the wait limit tries again.
+		const reason = error instanceof Error ? error.message : String(error);
+		this.getResponseObject().status(503).json({ received: true, waiting: true, reason: `Could not read the tasks from Kling: ${reason}` });
+		return { noWebhookResponse: true };
+	}
 	// Re-reading every task (never trusting the body) also makes repeated, out-of-order and unsigned callbacks harmless.
 	if (!tasks.every((task) => !task || isFinal(task.task_status))) {
 		return { webhookResponse: { received: true, waiting: true } };

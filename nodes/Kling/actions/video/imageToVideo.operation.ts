@@ -25,8 +25,8 @@ const properties: INodeProperties[] = [
 			{ name: 'First and End Frames', value: 'both', description: 'The video goes from one image to the other' },
 		],
 	},
-	...imageSourceFields('first frame', { prefix: 'firstFrame', displayOptions: { show: { frames: ['first', 'both'] } } }),
-	...imageSourceFields('end frame', { prefix: 'endFrame', displayOptions: { show: { frames: ['end', 'both'] } } }),
+	...imageSourceFields('first frame', { prefix: 'firstFrame', displayOptions: { show: { frames: ['first', 'both'] } }, anyAspectRatio: true }),
+	...imageSourceFields('end frame', { prefix: 'endFrame', displayOptions: { show: { frames: ['end', 'both'] } }, anyAspectRatio: true }),
 	promptField({
 		description: `What happens in the video, up to 2500 characters. Refer to elements as ${placeholder('element_1')}, ${placeholder('element_2')}, ... and to voices as ${placeholder('voice_1')}, ${placeholder('voice_2')}, in the order of their lists.`,
 	}),
@@ -79,8 +79,9 @@ const FIELD_LABELS = {
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const frames = this.getNodeParameter('frames', i, 'first') as 'first' | 'end' | 'both';
+	// Kling sets no aspect ratio limit for the frames (kling-api.md §7).
 	const frame = async (prefix: string, label: string) =>
-		(await resolveImage.call(this, readImageSource.call(this, prefix, i), label, i)) as IDataObject | string;
+		(await resolveImage.call(this, readImageSource.call(this, prefix, i), label, i, { anyAspectRatio: true })) as IDataObject | string;
 	const elements = readElementList.call(this, i);
 	const voiceEntries = this.getNodeParameter('voices.voice', i, []) as Array<{ voice?: unknown }>;
 	const voices = voiceEntries.map((entry, n) => {
