@@ -42,6 +42,17 @@ async function deliver(nodes: INode[], callbackUrl: string, body: unknown = { ta
 	});
 }
 
+/** Two items through a pausing Create Element: the run ends waiting; `callbackUrl` is the one every task got. */
+async function pauseTwoItems(executionId: string) {
+	const { sim } = ctx;
+	const workflow = chain(twoItems(sim), pausingCreate());
+	const credentials = apiKeyCredential(sim);
+	const paused = await runWorkflow({ ...workflow, credentials, executionId });
+	expect(paused.status).toBe('waiting');
+	const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+	return { workflow, credentials, paused, callbackUrl: create.callback_url };
+}
+
 describe('Pause Until Kling Calls Back', () => {
 	it('puts the execution to wait with the resume URL as every task\'s callback URL', async () => {
 		const { sim } = ctx;
@@ -78,42 +89,33 @@ describe('Pause Until Kling Calls Back', () => {
 
 	it('trusts Kling, not the callback: a late "processing" callback after the tasks finished still resumes with them', async () => {
 		const { sim } = ctx;
-		const workflow = chain(twoItems(sim), pausingCreate());
-		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-44' });
-		expect(paused.status).toBe('waiting');
-		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		const { workflow, callbackUrl } = await pauseTwoItems('exec-44');
 		await sim.idle();
 
-		const resumed = await deliver(workflow.nodes, create.callback_url, { task_status: 'processing' });
+		const resumed = await deliver(workflow.nodes, callbackUrl, { task_status: 'processing' });
 		expect(resumed.workflowData).toHaveLength(2);
 		expect(resumed.workflowData?.every((item) => typeof item.json.elementId === 'string')).toBe(true);
 	});
 
 	it('keeps waiting when Kling cannot be read at a callback, and resumes at the next one', async () => {
 		const { sim } = ctx;
-		const workflow = chain(twoItems(sim), pausingCreate());
-		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-48' });
-		expect(paused.status).toBe('waiting');
-		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		const { workflow, callbackUrl } = await pauseTwoItems('exec-48');
 		await sim.idle();
 
 		const removeFault = sim.injectFault({ when: { method: 'GET' }, times: Infinity, fault: { kind: 'error', code: 1100 } });
-		const refused = await deliver(workflow.nodes, create.callback_url);
+		const refused = await deliver(workflow.nodes, callbackUrl);
 		expect(refused.status).toBe(503);
 		expect(refused.body).toMatchObject({ waiting: true, reason: expect.stringContaining('Could not read the tasks from Kling') });
 		expect(refused.workflowData).toBeUndefined();
 
 		removeFault();
-		const resumed = await deliver(workflow.nodes, create.callback_url);
+		const resumed = await deliver(workflow.nodes, callbackUrl);
 		expect(resumed.workflowData).toHaveLength(2);
 	});
 
 	it('reads the tasks one last time at the wait limit instead of creating them again', async () => {
 		const { sim } = ctx;
-		const workflow = chain(twoItems(sim), pausingCreate());
-		const credentials = apiKeyCredential(sim);
-		const paused = await runWorkflow({ ...workflow, credentials, executionId: 'exec-43' });
-		expect(paused.status).toBe('waiting');
+		const { workflow, credentials, paused } = await pauseTwoItems('exec-43');
 		await sim.idle();
 
 		const resumed = await runWorkflow({ ...workflow, credentials, executionId: 'exec-43', resumeFrom: paused.run });
@@ -126,20 +128,17 @@ describe('Pause Until Kling Calls Back', () => {
 
 	it('gives each run of the node its own external task ids, also within one execution', async () => {
 		const { sim } = ctx;
-		const workflow = chain(twoItems(sim), pausingCreate());
-		for (let run = 0; run < 2; run++) {
-			expect((await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-46' })).status).toBe('waiting');
-		}
+		await pauseTwoItems('exec-46');
+		await pauseTwoItems('exec-46');
 		const ids = sim.apiRequests({ method: 'POST' }).map((request) => (request.body as Record<string, string>).external_task_id);
-		expect(new Set(ids).size).toBe(4);
+		// The second run reads the two elements seeded for it as well: 2 + 4 creates.
+		expect(ids).toHaveLength(6);
+		expect(new Set(ids).size).toBe(6);
 	});
 
 	it('creates new tasks when a loop runs the node again after a callback resumed it', async () => {
 		const { sim } = ctx;
-		const workflow = chain(twoItems(sim), pausingCreate());
-		const credentials = apiKeyCredential(sim);
-		const paused = await runWorkflow({ ...workflow, credentials, executionId: 'exec-47' });
-		expect(paused.status).toBe('waiting');
+		const { workflow, credentials, paused } = await pauseTwoItems('exec-47');
 		expect(sim.createdTaskCount('elements')).toBe(2);
 
 		// The node's context still names the first batch; its next run must not answer with that batch's tasks.
