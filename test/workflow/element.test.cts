@@ -225,4 +225,17 @@ describe('Element → Create', () => {
 			await relay.close();
 		}
 	});
+
+	it('reports a 1201 naming external_task_id as a probable duplicate', async () => {
+		const { sim } = ctx;
+		const twice = { ...createImageElement({ taskOptions: { externalTaskId: 'campaign-7' } }), continueOnFail: true };
+		const result = await runWorkflow({
+			...chain({ name: 'Items', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{}, {}]) } }, twice),
+			credentials: apiKeyCredential(sim),
+		});
+		const [first, second] = result.output('Create Element');
+		expect(first.json.elementId).toBe(sim.tasks('elements')[0].outputId);
+		expect(JSON.stringify(second.json)).toContain('Probably a duplicate: this external task ID was used before');
+		expect(sim.createdTaskCount('elements')).toBe(1);
+	});
 });
