@@ -42,6 +42,13 @@ export function resolveKlingBaseUrl(credentials: ICredentialDataDecryptedObject)
 		.replace(/\/+$/, '');
 }
 
+const CHECK_THE_KEY = 'Check the key (or access key and secret key) and that the region matches the one the key was created in.';
+
+/** A credential-test rule for a successful HTTP answer that carries Kling's error `code`. */
+function codeInBody(code: number, message: string): IAuthenticateRuleResponseSuccessBody {
+	return { type: 'responseSuccessBody', properties: { key: 'code', value: code, message } };
+}
+
 export class KlingApi implements ICredentialType {
 	name = 'klingApi';
 
@@ -155,14 +162,7 @@ export class KlingApi implements ICredentialType {
 		},
 		// n8n checks each rule by its type, so the two kinds mix (the type allows only one kind per list).
 		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'Kling rejected the credential. Check the key (or access key and secret key) and that the region matches the one the key was created in.',
-				},
-			},
+			{ type: 'responseCode', properties: { value: 401, message: `Kling rejected the credential. ${CHECK_THE_KEY}` } },
 			{
 				type: 'responseCode',
 				properties: {
@@ -171,22 +171,8 @@ export class KlingApi implements ICredentialType {
 				},
 			},
 			// Some relays answer HTTP 200 with Kling's error code in the body (kling-api.md §2).
-			...[1000, 1001, 1002].map((code) => ({
-				type: 'responseSuccessBody' as const,
-				properties: {
-					key: 'code',
-					value: code,
-					message: `Kling rejected the credential (code ${code}). Check the key (or access key and secret key) and that the region matches the one the key was created in.`,
-				},
-			})),
-			...[1003, 1004].map((code) => ({
-				type: 'responseSuccessBody' as const,
-				properties: {
-					key: 'code',
-					value: code,
-					message: `Kling rejected the signed token (code ${code}): check this machine's clock.`,
-				},
-			})),
+			...[1000, 1001, 1002].map((code) => codeInBody(code, `Kling rejected the credential (code ${code}). ${CHECK_THE_KEY}`)),
+			...[1003, 1004].map((code) => codeInBody(code, `Kling rejected the signed token (code ${code}): check this machine's clock.`)),
 		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as IAuthenticateRuleResponseCode[],
 	};
 }

@@ -80,9 +80,7 @@ const binarySource: INodeType = {
 		properties: [{ displayName: 'Files', name: 'files', type: 'json', default: '[]' }],
 	},
 	async execute(this: IExecuteFunctions) {
-		const items = JSON.parse(this.getNodeParameter('files', 0) as string) as Array<
-			Record<string, { base64: string; fileName: string; mimeType: string }>
-		>;
+		const items = JSON.parse(this.getNodeParameter('files', 0) as string) as Array<Record<string, SourceFile>>;
 		const out: INodeExecutionData[] = [];
 		for (const [index, files] of items.entries()) {
 			const binary: INodeExecutionData['binary'] = {};
@@ -94,6 +92,24 @@ const binarySource: INodeType = {
 		return [out];
 	},
 };
+
+/** A file for the Binary Source node, as `binaryFile` (test/fixtures/images.cts) makes it. */
+export interface SourceFile {
+	base64: string;
+	fileName: string;
+	mimeType: string;
+}
+
+/**
+ * A Binary Source node: one output item per entry, each entry's files under their binary field names (`{}` is an
+ * item without files); item i's JSON is { index: i }.
+ */
+export function sourceItems(items: Array<Record<string, SourceFile>>, name = 'Files') {
+	return { name, type: BINARY_SOURCE, parameters: { files: JSON.stringify(items) } };
+}
+
+/** n input items without files, made without touching the simulator. */
+export const emptyItems = (n: number) => sourceItems(Array.from({ length: n }, () => ({})), 'Items');
 
 interface Loaded {
 	nodeTypes: INodeTypes;

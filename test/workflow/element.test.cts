@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 import { binaryFile, makeJpeg, makePng } from '../fixtures/images.cts';
-import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow.cts';
+import { chain, emptyItems, runWorkflow, sourceItems } from '../harness/workflow.cts';
 import { apiKeyCredential, createMiraElement, keyPairCredential, klingNode, TIME_SCALE, useSimulator } from './helpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
@@ -12,7 +12,7 @@ const createImageElement = (extra: Record<string, unknown> = {}) => createMiraEl
 const createWithBinaryFront = (front: ReturnType<typeof binaryFile>) =>
 	runWorkflow({
 		...chain(
-			{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ front }]) } },
+			sourceItems([{ front }]),
 			createImageElement({ frontalImageSource: 'binary', frontalImageBinaryProperty: 'front' }),
 		),
 		credentials: apiKeyCredential(ctx.sim),
@@ -53,7 +53,7 @@ describe('Element → Create', () => {
 		const side = makePng(600, 800);
 		const result = await runWorkflow({
 			...chain(
-				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ front: binaryFile(front, 'front.jpg', 'image/jpeg'), side: binaryFile(side, 'side.png', 'image/png') }]) } },
+				sourceItems([{ front: binaryFile(front, 'front.jpg', 'image/jpeg'), side: binaryFile(side, 'side.png', 'image/png') }]),
 				createImageElement({
 					frontalImageSource: 'binary',
 					frontalImageBinaryProperty: 'front',
@@ -91,7 +91,7 @@ describe('Element → Create', () => {
 		const front = makePng(640, 640);
 		const result = await runWorkflow({
 			...chain(
-				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ front: binaryFile(front, 'front.png', 'image/png') }]) } },
+				sourceItems([{ front: binaryFile(front, 'front.png', 'image/png') }]),
 				// n8n moves the file to `_files.front` of the item's JSON, and the user names that path.
 				createImageElement({ frontalImageSource: 'binary', frontalImageBinaryProperty: '_files.front' }),
 			),
@@ -230,7 +230,7 @@ describe('Element → Create', () => {
 		const { sim } = ctx;
 		const twice = { ...createImageElement({ taskOptions: { externalTaskId: 'campaign-7' } }), continueOnFail: true };
 		const result = await runWorkflow({
-			...chain({ name: 'Items', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{}, {}]) } }, twice),
+			...chain(emptyItems(2), twice),
 			credentials: apiKeyCredential(sim),
 		});
 		const [first, second] = result.output('Create Element');

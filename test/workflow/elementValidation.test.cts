@@ -1,6 +1,6 @@
 import { binaryFile, GIF_BYTES, makeJpeg, makePng } from '../fixtures/images.cts';
 import { badInputRecorder } from '../harness/report.cts';
-import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow.cts';
+import { chain, runWorkflow, sourceItems } from '../harness/workflow.cts';
 import { apiKeyCredential, createMiraElement, useSimulator } from './helpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 10, processingMs: 10 } });
@@ -45,7 +45,7 @@ describe('Element → Create refuses bad input before any request', () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({
 			...chain(
-				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([files]) } },
+				sourceItems([files]),
 				createMiraElement(overrides),
 			),
 			credentials: apiKeyCredential(sim),
@@ -60,7 +60,7 @@ describe('Element → Create refuses bad input before any request', () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({
 			...chain(
-				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ f: files.ok }, { f: files.ok }, { f: files.gif }]) } },
+				sourceItems([{ f: files.ok }, { f: files.ok }, { f: files.gif }]),
 				createMiraElement(binaryFrontal('f')),
 			),
 			credentials: apiKeyCredential(sim),
@@ -74,7 +74,7 @@ describe('Element → Create refuses bad input before any request', () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({
 			...chain(
-				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ f: files.ok }, { f: files.small }, { f: files.ok }]) } },
+				sourceItems([{ f: files.ok }, { f: files.small }, { f: files.ok }]),
 				{ ...createMiraElement(binaryFrontal('f')), continueOnFail: true },
 			),
 			credentials: apiKeyCredential(sim),

@@ -1,5 +1,5 @@
 import { binaryFile, makeJpeg } from '../fixtures/images.cts';
-import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow.cts';
+import { chain, runWorkflow, sourceItems } from '../harness/workflow.cts';
 import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
@@ -39,7 +39,7 @@ describe('Element → Generate Views', () => {
 		const front = makeJpeg(600, 900);
 		const result = await runWorkflow({
 			...chain(
-				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ data: binaryFile(front, 'front.jpg', 'image/jpeg') }]) } },
+				sourceItems([{ data: binaryFile(front, 'front.jpg', 'image/jpeg') }]),
 				klingNode('Views', { resource: 'element', operation: 'generateViews', frontalImageSource: 'binary' }),
 			),
 			credentials: apiKeyCredential(sim),

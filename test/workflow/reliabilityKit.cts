@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { BINARY_SOURCE, chain, PACKAGE_ROOT, runWorkflow, type RunResult } from '../harness/workflow.cts';
+import { chain, emptyItems, PACKAGE_ROOT, runWorkflow, type RunResult } from '../harness/workflow.cts';
 import type { Fault, FaultRule, LoggedRequest } from '../simulator/index.cts';
 import { apiKeyCredential, imageUrls, keyPairCredential, klingNode, TIME_SCALE, useSimulator } from './helpers.cts';
 
@@ -22,11 +22,6 @@ export const NODE = 'Create Element';
 const REQUEST_TIMEOUT_REAL_MS = 60_000 * TIME_SCALE;
 /** A delay well past that timeout. */
 export const SLOW_MS = REQUEST_TIMEOUT_REAL_MS * 2.5;
-
-/** n items without touching the simulator: item i is { index: i }. */
-function inputItems(n: number) {
-	return { name: 'Items', type: BINARY_SOURCE, parameters: { files: JSON.stringify(Array.from({ length: n }, () => ({}))) } };
-}
 
 export const nameOf = (index: number) => `Item ${index}`;
 
@@ -120,7 +115,7 @@ export function reliabilitySuite(part: string) {
 	async function runBatch({ items, continueOnFail = false, node = {}, keyPair = false }: Batch): Promise<RunResult> {
 		const { sim } = ctx;
 		return await runWorkflow({
-			...chain(inputItems(items), createElement(node, continueOnFail)),
+			...chain(emptyItems(items), createElement(node, continueOnFail)),
 			credentials: keyPair ? keyPairCredential(sim) : apiKeyCredential(sim),
 		});
 	}

@@ -13,7 +13,7 @@ import path from 'node:path';
 
 import { RESULTS_DIR } from '../harness/report.cts';
 
-import { BINARY_SOURCE, chain, runWorkflow, type RunResult } from '../harness/workflow.cts';
+import { chain, emptyItems, runWorkflow, type RunResult } from '../harness/workflow.cts';
 import type { Fault, FaultRule } from '../simulator/index.cts';
 import { imageUrls, klingNode, useSimulator } from './helpers.cts';
 
@@ -165,10 +165,6 @@ function findLeaks(result: RunResult): Leak[] {
 
 // ---- workflows --------------------------------------------------------------------------------------------------
 
-function items(n: number) {
-	return { name: 'Items', type: BINARY_SOURCE, parameters: { files: JSON.stringify(Array.from({ length: n }, () => ({}))) } };
-}
-
 const createElement = (extra: IDataObject = {}, continueOnFail = false) => ({
 	...klingNode('Create Element', {
 		resource: 'element',
@@ -184,7 +180,7 @@ const createElement = (extra: IDataObject = {}, continueOnFail = false) => ({
 });
 
 async function run(auth: Auth, ...nodes: Array<ReturnType<typeof createElement>>): Promise<RunResult> {
-	return await runWorkflow({ ...chain(items(2), ...nodes), credentials: credentials(auth) });
+	return await runWorkflow({ ...chain(emptyItems(2), ...nodes), credentials: credentials(auth) });
 }
 
 const scanned = { runs: 0, leaks: 0 };

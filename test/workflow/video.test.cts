@@ -1,5 +1,5 @@
 import { binaryFile, makeJpeg, makePng } from '../fixtures/images.cts';
-import { BINARY_SOURCE, chain, runWorkflow } from '../harness/workflow.cts';
+import { chain, emptyItems, runWorkflow, sourceItems } from '../harness/workflow.cts';
 import { fakeMp4 } from '../simulator/index.cts';
 import { apiKeyCredential, createMiraElement, klingNode, useSimulator } from './helpers.cts';
 import { binaryBytes, elementList, featureVideo, imageList, imageToVideoNode, motionNode, omniNode, seedElements, urlImage, voiceList } from './videoHelpers.cts';
@@ -76,7 +76,7 @@ describe('Video → Motion Control', () => {
 		const image = makeJpeg(720, 1280);
 		const result = await runWorkflow({
 			...chain(
-				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ photo: binaryFile(image, 'mira.jpg', 'image/jpeg') }]) } },
+				sourceItems([{ photo: binaryFile(image, 'mira.jpg', 'image/jpeg') }]),
 				motionNode({ model: 'kling-v2-6', imageSource: 'binary', imageBinaryProperty: 'photo', characterOrientation: 'image', mode: 'pro', keepOriginalSound: false, prompt: 'On a stage', watermark: true }),
 			),
 			credentials: apiKeyCredential(sim),
@@ -121,7 +121,7 @@ describe('Video → Omni Video', () => {
 		const frame = makePng(640, 360);
 		const result = await runWorkflow({
 			...chain(
-				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ frame: binaryFile(frame, 'start.png', 'image/png') }]) } },
+				sourceItems([{ frame: binaryFile(frame, 'start.png', 'image/png') }]),
 				omniNode({
 					prompt: '',
 					elements: elementList(b, a),
@@ -191,7 +191,7 @@ describe('Video → Omni Video', () => {
 		const ids = seedElements(sim, 2);
 		const result = await runWorkflow({
 			...chain(
-				{ name: 'Items', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{}, {}, {}]) } },
+				emptyItems(3),
 				omniNode({ model: 'kling-video-o1', elements: elementList(...ids), completion: 'returnTask' }),
 			),
 			credentials: apiKeyCredential(sim),
@@ -209,7 +209,7 @@ describe('Video → Image to Video', () => {
 		const frame = makeJpeg(1500, 400);
 		const result = await runWorkflow({
 			...chain(
-				{ name: 'Files', type: BINARY_SOURCE, parameters: { files: JSON.stringify([{ frame: binaryFile(frame, 'wide.jpg', 'image/jpeg') }]) } },
+				sourceItems([{ frame: binaryFile(frame, 'wide.jpg', 'image/jpeg') }]),
 				imageToVideoNode({ firstFrameSource: 'binary', firstFrameBinaryProperty: 'frame' }),
 			),
 			credentials: apiKeyCredential(sim),

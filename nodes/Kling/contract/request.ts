@@ -20,12 +20,19 @@ export const httpUrlSchema = z
 export const elementIdSchema = z.string().regex(/^\d{1,20}$/, 'must be an element ID such as 835266081714884677');
 
 /**
+ * A string `element_id` in `JSON.stringify` output. A key there is only ever preceded by `{` or `,`, never inside a
+ * string value, where its quotes would be escaped.
+ */
+const STRING_ELEMENT_ID = /([{,])"element_id":"(\d{1,20})"/g;
+
+export const hasStringElementIds = (json: string): boolean => json.search(STRING_ELEMENT_ID) >= 0;
+
+/**
  * The same JSON text with every string `element_id` written as a bare integer, which `JSON.stringify` cannot do.
- * For an endpoint that refuses string ids (kling-api.md §2). A key is only ever preceded by `{` or `,` in
- * `JSON.stringify` output, and never inside a string value, where its quotes would be escaped.
+ * For an endpoint that refuses string ids (kling-api.md §2).
  */
 export function withBareElementIds(json: string): string {
-	return json.replace(/([{,])"element_id":"(\d{1,20})"/g, '$1"element_id":$2');
+	return json.replace(STRING_ELEMENT_ID, '$1"element_id":$2');
 }
 
 export const elementListSchema = (max: number) => z.array(z.object({ element_id: elementIdSchema })).max(max);

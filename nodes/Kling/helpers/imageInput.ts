@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { imageProblem, inspectImage } from './media';
+import { imageProblem, inspectImage, type ImageRuleOptions } from './media';
 
 /** One image parameter as the user filled it in: a URL, or a binary property of the input item. */
 export interface ImageSource {
@@ -32,7 +32,7 @@ export function imageSourceFields(
 		prefix = '',
 		displayOptions,
 		anyAspectRatio = false,
-	}: { prefix?: string; displayOptions?: INodeProperties['displayOptions']; anyAspectRatio?: boolean } = {},
+	}: { prefix?: string; displayOptions?: INodeProperties['displayOptions'] } & ImageRuleOptions = {},
 ): INodeProperties[] {
 	const capitalise = (word: string) => `${word[0].toUpperCase()}${word.slice(1)}`;
 	const name = (field: string) => (prefix ? `${prefix}${capitalise(field)}` : field);
@@ -92,7 +92,7 @@ export async function resolveImage(
 	input: ImageSource,
 	label: string,
 	itemIndex: number,
-	rules: { anyAspectRatio?: boolean } = {},
+	rules: ImageRuleOptions = {},
 ): Promise<ImageValue> {
 	if ((input.source ?? 'url') === 'binary') {
 		const property = String(input.binaryProperty ?? '').trim();
@@ -124,7 +124,7 @@ export async function resolveImage(
  * The item's binary file named `property`, found where n8n keeps it: under the item's binary data, or, when the
  * workflow's binary mode is "combined", at that path in the item's JSON.
  */
-export function inputBinary(this: IExecuteFunctions, itemIndex: number, property: string, label: string): IBinaryData {
+function inputBinary(this: IExecuteFunctions, itemIndex: number, property: string, label: string): IBinaryData {
 	try {
 		return this.helpers.assertBinaryData(itemIndex, property);
 	} catch (error) {

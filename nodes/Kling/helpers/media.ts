@@ -64,11 +64,16 @@ function describeOtherFormat(bytes: Buffer): string {
 	return bytes.length ? 'not an image Kling accepts' : 'empty';
 }
 
+/** Where Kling relaxes its image rules: image-to-video's frames may have any aspect ratio (kling-api.md §7). */
+export interface ImageRuleOptions {
+	anyAspectRatio?: boolean;
+}
+
 /**
  * The reason an image breaks Kling's rules, or undefined when it is fine. `bytes` may be only the start of the
  * file (its header), with the whole file's `size` given separately.
  */
-export function imageProblem(bytes: Buffer, size = bytes.length, { anyAspectRatio = false } = {}): string | undefined {
+export function imageProblem(bytes: Buffer, size = bytes.length, { anyAspectRatio = false }: ImageRuleOptions = {}): string | undefined {
 	if (size > IMAGE_RULES.maxBytes) {
 		return `is ${(size / 1024 / 1024).toFixed(1)} MB; Kling accepts at most 10 MB`;
 	}

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { NOT_FOUND_CODES, RETRY_SAFE_FOR_CREATE } from '../contract/codes';
+import { hasStringElementIds } from '../contract/request';
 import { taskSchema, type KlingTask } from '../contract/task';
 import type { Clock } from '../helpers/clock';
 import { sendWithImages } from '../helpers/requestBody';
@@ -73,7 +74,7 @@ async function sendCreate(this: IExecuteFunctions, product: TaskProduct, body: I
 		return await send(false);
 	} catch (error) {
 		const { klingCode } = klingErrorContext(error);
-		const refusedStringIds = klingCode === 1201 && /element_id/i.test((error as Error).message) && /"element_id":"/.test(JSON.stringify(body));
+		const refusedStringIds = klingCode === 1201 && /element_id/i.test((error as Error).message) && hasStringElementIds(JSON.stringify(body));
 		if (!refusedStringIds) throw asNodeError(this.getNode(), error);
 		return await send(true);
 	}
