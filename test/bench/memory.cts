@@ -4,11 +4,9 @@
  * element run is repeated, and run once more with frequent full garbage collections to show what is still in use.
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 
 import { makePng, startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import { API_KEY } from '../workflow/helpers.cts';
@@ -24,41 +22,8 @@ const RUNS = 5;
 const VIDEO_BYTES = 100 * 1024 ** 2;
 const S = '3. Memory (peak RSS growth of the n8n process while the Kling node runs, after a warm-up run)';
 
-/** A real PNG of about 10 MB: 2000 x 1700 RGB noise, which deflate cannot shrink; at most Kling's 10 MB. */
-function noisePng(width = 2000, height = 1700): Buffer {
-	const crcTable = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc32 = (data: Buffer) => {
-		let c = 0xffffffff;
-		for (const byte of data) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
-		return (c ^ 0xffffffff) >>> 0;
-	};
-	const chunk = (type: string, data: Buffer) => {
-		const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-		const out = Buffer.alloc(data.length + 12);
-		out.writeUInt32BE(data.length, 0);
-		typed.copy(out, 4);
-		out.writeUInt32BE(crc32(typed), data.length + 8);
-		return out;
-	};
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header[8] = 8; // bit depth
-	header[9] = 2; // RGB
-	const rowBytes = width * 3 + 1;
-	const raw = randomBytes(rowBytes * height);
-	for (let y = 0; y < height; y++) raw[y * rowBytes] = 0; // filter "none"
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(raw, { level: 1 })),
-		chunk('IEND', Buffer.alloc(0)),
-	]);
-}
+/** A real PNG of about 10 MB (2000 x 1700 RGB noise), at most Kling's 10 MB. */
+const noisePng = () => makePng(2000, 1700, { noise: true });
 
 function runChild(args: ElementsArgs | DownloadArgs): Promise<MemoryResult> {
 	return new Promise((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import { deflateSync } from 'zlib';
 
 /**
@@ -47,19 +48,23 @@ function pngChunk(type: string, data: Buffer): Buffer {
 	return Buffer.concat([head, data, crc]);
 }
 
-/** A valid grey PNG of the given size (default satisfies Kling's ≥300 px rule). */
-export function makePng(width = 320, height = 320): Buffer {
+/**
+ * A valid PNG of the given size (the default satisfies Kling's 300 px rule): flat grey, a few hundred bytes; or, with
+ * `noise`, RGB noise that deflate cannot shrink (3 bytes a pixel), for uploads of a real size.
+ */
+export function makePng(width = 320, height = 320, { noise = false } = {}): Buffer {
 	const ihdr = Buffer.alloc(13);
 	ihdr.writeUInt32BE(width, 0);
 	ihdr.writeUInt32BE(height, 4);
 	ihdr[8] = 8; // bit depth
-	ihdr[9] = 0; // greyscale
-	const raw = Buffer.alloc((width + 1) * height, 0x80);
-	for (let y = 0; y < height; y++) raw[y * (width + 1)] = 0; // filter type "none" per row
+	ihdr[9] = noise ? 2 : 0; // RGB or greyscale
+	const rowBytes = width * (noise ? 3 : 1) + 1;
+	const raw = noise ? randomBytes(rowBytes * height) : Buffer.alloc(rowBytes * height, 0x80);
+	for (let y = 0; y < height; y++) raw[y * rowBytes] = 0; // filter type "none" per row
 	return Buffer.concat([
 		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
 		pngChunk('IHDR', ihdr),
-		pngChunk('IDAT', deflateSync(raw)),
+		pngChunk('IDAT', deflateSync(raw, { level: noise ? 1 : 6 })),
 		pngChunk('IEND', Buffer.alloc(0)),
 	]);
 }

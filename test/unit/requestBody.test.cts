@@ -14,6 +14,11 @@ interface StoredFile {
 	inMemory?: boolean;
 	/** The store's stream fails after handing out its chunks. */
 	failsWith?: string;
+	/**
+	 * The stream hands out views of the stored bytes, as an HTTP response's chunks are views of what the socket read.
+	 * Otherwise each chunk is a copy that owns its memory, as a file stream's are.
+	 */
+	viewChunks?: boolean;
 }
 
 /** An execute context with one input item whose binary fields are the given files; `opened` counts open store streams. */
@@ -30,14 +35,16 @@ function contextWith(files: Record<string, StoredFile>) {
 			getBinaryMetadata: async (id: string) => ({ fileSize: byId(id).reportedSize ?? byId(id).bytes.length }),
 			getBinaryStream: async (id: string) => {
 				streams.opened++;
-				const { bytes, chunkSizes = [] } = byId(id);
+				const { bytes, chunkSizes = [], viewChunks } = byId(id);
+				const chunk = (from: number, to: number) =>
+					viewChunks ? bytes.subarray(from, to) : Buffer.from(bytes.buffer.slice(bytes.byteOffset + from, bytes.byteOffset + to));
 				const chunks = async function* () {
 					let at = 0;
 					for (const size of chunkSizes) {
-						yield bytes.subarray(at, at + size);
+						yield chunk(at, at + size);
 						at += size;
 					}
-					if (at < bytes.length) yield bytes.subarray(at);
+					if (at < bytes.length) yield chunk(at, bytes.length);
 					if (byId(id).failsWith) throw new Error(byId(id).failsWith);
 				};
 				// Like a file stream: iterable, and destroyed when the reader is done with it.
@@ -114,6 +121,19 @@ describe('request bodies with binary images', () => {
 			refer_images: [{ image: side.toString('base64') }, { image: 'https://cdn.example.com/b.png' }],
 		});
 		expect(ctx.streams.opened).toBe(0);
+	});
+
+	it("writes the Base64 over a store's chunks only when they are its own: never over a binary n8n holds in memory, nor over views of shared bytes", async () => {
+		const front = randomBytes(3001);
+		const side = randomBytes(3001);
+		const ctx = contextWith({ front: { bytes: front, chunkSizes: [1000, 1000], viewChunks: true }, side: { bytes: side, inMemory: true } });
+		const [frontBefore, sideBefore] = [Buffer.from(front), Buffer.from(side)];
+
+		const bytes = await sent(ctx, { front: ref('front'), side: ref('side') });
+
+		expect(JSON.parse(bytes.toString())).toEqual({ front: frontBefore.toString('base64'), side: sideBefore.toString('base64') });
+		expect(front.equals(frontBefore)).toBe(true);
+		expect(side.equals(sideBefore)).toBe(true);
 	});
 
 	it('never holds an image whole: each chunk is the Base64 of one chunk of the file', async () => {
