@@ -22,9 +22,6 @@ const RUNS = 5;
 const VIDEO_BYTES = 100 * 1024 ** 2;
 const S = '3. Memory (peak RSS growth of the n8n process while the Kling node runs, after a warm-up run)';
 
-/** A real PNG of about 10 MB (2000 x 1700 RGB noise), at most Kling's 10 MB. */
-const noisePng = () => makePng(2000, 1700, { noise: true });
-
 function runChild(args: ElementsArgs | DownloadArgs): Promise<MemoryResult> {
 	return new Promise((resolve, reject) => {
 		const child = fork(path.join(__dirname, 'memoryChild.cts'), [JSON.stringify(args)], {
@@ -78,7 +75,8 @@ export async function memoryBench(): Promise<Row[]> {
 	try {
 		const files = Array.from({ length: ITEMS }, (_, i) => {
 			const file = path.join(dir, `upload-${i}.png`);
-			const png = noisePng();
+			// A real PNG of about 10 MB (2000 x 1700 RGB noise), at most Kling's 10 MB.
+			const png = makePng(2000, 1700, { noise: true });
 			if (png.length > 10 * 1024 ** 2) throw new Error(`the test PNG is ${png.length} bytes, above Kling's 10 MB`);
 			writeFileSync(file, png);
 			return { file, size: png.length };

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { I2V_DURATION, I2V_ELEMENTS_MAX, I2V_VOICES_MAX, IMAGE_TO_VIDEO_MODEL, imageToVideoBodySchema } from '../../contract/video';
 import { imageSourceFields, readImageSource, resolveImage } from '../../helpers/imageInput';
+import type { ImageRuleOptions } from '../../helpers/media';
 import { invalidInput, parseRequestBody } from '../../helpers/validation';
 import { PRODUCTS } from '../../tasks/products';
 import type { TaskOperation } from '../../tasks/run';
@@ -12,6 +13,9 @@ import { checkVoiceId, voiceLocator } from '../common/voiceLocator';
 import { placeholderProblem } from './promptReferences';
 import { durationField, modeField, placeholder, promptField, readText, readWatermark, videoCreateClosingFields, VIDEO_LABELS } from './videoFields';
 import { presentVideo } from './videoOutput';
+
+/** Kling sets no aspect ratio limit for the frames (kling-api.md §7), unlike for every other image. */
+const FRAME_RULES: ImageRuleOptions = { anyAspectRatio: true };
 
 const properties: INodeProperties[] = [
 	{
@@ -25,8 +29,8 @@ const properties: INodeProperties[] = [
 			{ name: 'First and End Frames', value: 'both', description: 'The video goes from one image to the other' },
 		],
 	},
-	...imageSourceFields('first frame', { prefix: 'firstFrame', displayOptions: { show: { frames: ['first', 'both'] } }, anyAspectRatio: true }),
-	...imageSourceFields('end frame', { prefix: 'endFrame', displayOptions: { show: { frames: ['end', 'both'] } }, anyAspectRatio: true }),
+	...imageSourceFields('first frame', { prefix: 'firstFrame', displayOptions: { show: { frames: ['first', 'both'] } }, ...FRAME_RULES }),
+	...imageSourceFields('end frame', { prefix: 'endFrame', displayOptions: { show: { frames: ['end', 'both'] } }, ...FRAME_RULES }),
 	promptField({
 		description: `What happens in the video, up to 2500 characters. Refer to elements as ${placeholder('element_1')}, ${placeholder('element_2')}, ... and to voices as ${placeholder('voice_1')}, ${placeholder('voice_2')}, in the order of their lists.`,
 	}),
@@ -79,9 +83,8 @@ const FIELD_LABELS = {
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const frames = this.getNodeParameter('frames', i, 'first') as 'first' | 'end' | 'both';
-	// Kling sets no aspect ratio limit for the frames (kling-api.md §7).
 	const frame = async (prefix: string, label: string) =>
-		(await resolveImage.call(this, readImageSource.call(this, prefix, i), label, i, { anyAspectRatio: true })) as IDataObject | string;
+		(await resolveImage.call(this, readImageSource.call(this, prefix, i), label, i, FRAME_RULES)) as IDataObject | string;
 	const elements = readElementList.call(this, i);
 	const voiceEntries = this.getNodeParameter('voices.voice', i, []) as Array<{ voice?: unknown }>;
 	const voices = voiceEntries.map((entry, n) => {
