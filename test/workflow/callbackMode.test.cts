@@ -97,6 +97,31 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(resumed.workflowData?.every((item) => typeof item.json.elementId === 'string')).toBe(true);
 	});
 
+	it('never takes a forged unsigned callback\'s word: its fake video URL neither resumes the run nor reaches the output', async () => {
+		const { sim } = ctx;
+		const workflow = chain(imageToVideoNode({ completion: 'callback' }));
+		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-49' });
+		expect(paused.status).toBe('waiting');
+		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		const [task] = sim.tasks('image2video');
+		const forged = {
+			task_id: task.taskId,
+			task_status: 'succeed',
+			task_info: { external_task_id: create.external_task_id },
+			task_result: { videos: [{ id: '1', url: 'https://attacker.example/fake.mp4', duration: '5' }] },
+		};
+
+		const early = await deliver(workflow.nodes, create.callback_url, forged);
+		expect(early.status).toBe(200);
+		expect(early.workflowData).toBeUndefined();
+
+		await sim.idle();
+		const resumed = await deliver(workflow.nodes, create.callback_url, forged);
+		const [item] = resumed.workflowData ?? [];
+		expect(item?.json.videoUrl).toEqual(expect.stringContaining(sim.origin));
+		expect(JSON.stringify(resumed.workflowData)).not.toContain('attacker.example');
+	});
+
 	it('keeps waiting when Kling cannot be read at a callback, and resumes at the next one', async () => {
 		const { sim } = ctx;
 		const { workflow, callbackUrl } = await pauseTwoItems('exec-48');
