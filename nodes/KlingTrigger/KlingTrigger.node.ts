@@ -212,6 +212,10 @@ export class KlingTrigger implements INodeType {
 
 		// Recorded only now: if the re-read failed, Kling's next delivery of this status gets another chance.
 		state[STATE_KEY] = [...seen, key].slice(-SEEN_CALLBACKS_LIMIT);
-		return { workflowData: [this.helpers.returnJsonArray([json as IDataObject])] };
+		// Answered here, not by n8n: n8n saves a production workflow's static data when the request is answered, and
+		// when it answers itself that comes after it has started the execution, which discards the change (n8n 2.41,
+		// live-webhooks.js). Answering first gets the record above saved, so a repeat starts nothing.
+		this.getResponseObject().status(200).json({ received: true, started: true });
+		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([json as IDataObject])] };
 	}
 }

@@ -31,7 +31,7 @@ function pauseWorkflow(credentialId: string, webhookId: string): WorkflowJson {
 			},
 			{
 				...create,
-				parameters: { ...create.parameters, completion: 'callback', waitLimitMinutes: 5 },
+				parameters: { ...create.parameters, completion: 'callback' },
 				credentials: { klingApi: { id: credentialId, name: 'Kling account' } },
 			},
 		],
