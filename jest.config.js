@@ -9,7 +9,13 @@ const common = {
 module.exports = {
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.cts'] },
-		{ ...common, displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.cts'] },
+		{
+			...common,
+			displayName: 'workflow',
+			testMatch: ['<rootDir>/test/workflow/**/*.test.cts'],
+			// Kling's minutes pass at once: jest's fake timers with a pump (harness/virtualTime.cts).
+			setupFilesAfterEnv: ['<rootDir>/test/harness/virtualTimeSetup.cts'],
+		},
 		// What ships: the packed tarball, checked like n8n's verification scanner does.
 		{ ...common, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.test.cts'] },
 		{

@@ -10,8 +10,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-export const GLOBAL_BASE_URL = 'https://api-singapore.klingai.com';
-export const CHINA_BASE_URL = 'https://api-beijing.klingai.com';
+import { CHINA_BASE_URL, GLOBAL_BASE_URL } from '../nodes/Kling/contract/hosts';
+
 
 /** Seconds a signed token stays valid; the vendor's example value. A fresh token is minted per request anyway. */
 const JWT_LIFETIME_SECONDS = 1800;
@@ -32,14 +32,6 @@ export function signKlingJwt(accessKey: string, secretKey: string, nowSeconds = 
 	);
 	const signature = createHmac('sha256', secretKey).update(`${header}.${payload}`).digest('base64url');
 	return `${header}.${payload}.${signature}`;
-}
-
-/** The base URL the credential points at, without a trailing slash, so `/v1/...` paths append cleanly. */
-export function resolveKlingBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const chosen = credentials.region === 'custom' ? credentials.customBaseUrl : credentials.region;
-	return String(chosen || GLOBAL_BASE_URL)
-		.trim()
-		.replace(/\/+$/, '');
 }
 
 const CHECK_THE_KEY = 'Check the key (or access key and secret key) and that the region matches the one the key was created in.';

@@ -1,20 +1,13 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import * as account from './actions/account/Account.resource';
 import * as element from './actions/element/Element.resource';
-import { router, taskOperationOf } from './actions/router';
+import { operationOf, router } from './actions/router';
 import * as video from './actions/video/Video.resource';
 import * as voice from './actions/voice/Voice.resource';
 import { listSearch } from './methods';
-import { handleCallback } from './tasks/callback';
+import { handleCallback } from './tasks/pause';
 
 export class Kling implements INodeType {
 	description: INodeTypeDescription = {
@@ -50,22 +43,13 @@ export class Kling implements INodeType {
 			...element.description,
 			...video.description,
 			...voice.description,
-			{
-				// Not shown in the editor. The test suite and the benchmarks set it below 1 to run Kling's minutes
-				// of polling and back-off in milliseconds; real workflows always run at 1.
-				displayName: 'Time Scale',
-				name: 'timeScale',
-				type: 'hidden',
-				default: 1,
-			},
 		],
 	};
 
 	methods = { listSearch };
 
-	// Lint requires lifecycle methods for any webhook, but n8n never calls them for a restart webhook: the resume
-	// URL exists only while an execution waits, and there is nothing to register with Kling (the URL goes with
-	// each task).
+	// Lint requires lifecycle methods for any webhook, but n8n never calls them for a restart webhook: the resume URL
+	// exists only while an execution waits, and there is nothing to register with Kling (the URL goes with each task).
 	webhookMethods = {
 		default: {
 			async checkExists(): Promise<boolean> {
@@ -81,7 +65,9 @@ export class Kling implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleCallback.call(this, taskOperationOf);
+		const { task } = operationOf(this.getNode(), this.getNodeParameter('resource') as string, this.getNodeParameter('operation') as string);
+		if (!task) throw new NodeOperationError(this.getNode(), 'This operation does not wait for Kling callbacks');
+		return await handleCallback.call(this, task);
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -8,8 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { normaliseCallback, type NormalisedCallback } from '../Kling/contract/callback';
-import { parseJsonLossless } from '../Kling/helpers/losslessJson';
+import { parseJsonLossless } from '../Kling/transport/json';
+import { normaliseCallback, type NormalisedCallback } from './callback';
 import { checkSignature, rawBodyOf } from './callbackOrigin';
 import { noSuchTaskError, reReadTask, type ReadTask } from './reReadTask';
 

@@ -1,7 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { hasSignatureHeaders, verifyStandardWebhook, type WebhookRejection } from '../Kling/helpers/webhookSignature';
+import { hasSignatureHeaders, verifyStandardWebhook, type WebhookRejection } from './signature';
 
 /** How the callback's origin was established, output with every item. */
 export type SignatureState = 'verified' | 'unsigned' | 'notChecked';

@@ -1,42 +1,17 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { normaliseCallback, type NormalisedCallback } from '../Kling/contract/callback';
-import type { KlingTask } from '../Kling/contract/task';
-import { createClock, type Clock } from '../Kling/helpers/clock';
-import { PRODUCTS, type ProductKey } from '../Kling/tasks/products';
+import { PRODUCTS, type ProductKey } from '../Kling/contract/task';
 import { findTask } from '../Kling/tasks/submit';
 import { klingApiRequest } from '../Kling/transport';
+import { normaliseCallback, type NormalisedCallback } from './callback';
 
 /**
- * Where a legacy task is looked for when it is re-read. A legacy callback does not say which product made the
- * task and Kling has no "get any task" endpoint (kling-api.md §12), so the products are tried in turn: elements and
- * voices first (their callbacks carry no documented result, §9.1), then the video products, then AI multi-shot.
+ * Where a legacy task is looked for when it is re-read. A legacy callback does not say which product made the task
+ * and Kling has no "get any task" endpoint (§12), so the products are tried in turn: elements and voices first (their
+ * callbacks carry no documented result, §9.1), then the video products, then AI multi-shot.
  */
 export const REREAD_ORDER: ProductKey[] = ['element', 'voice', 'omniVideo', 'imageToVideo', 'motionControl', 'multiShot'];
-
-/**
- * Kling waits for the answer to its callback (for how long is undocumented, §9.3), and n8n answers only once
- * `webhook()` returns, so a re-read gets a time budget instead of the transport's minutes of retries.
- */
-const REREAD_BUDGET_MS = 20_000;
-
-/** A clock whose waits and request timeouts all fit in `budgetMs` from now. */
-function budgetClock(context: IWebhookFunctions, budgetMs: number): Clock {
-	const base = createClock(context);
-	const deadline = Date.now() + budgetMs;
-	const remaining = () => Math.max(0, deadline - Date.now());
-	return {
-		...base,
-		scaled: (ms) => Math.max(1, Math.min(base.scaled(ms), remaining())),
-		async sleep(ms) {
-			if (base.scaled(ms) >= remaining()) {
-				throw new NodeOperationError(context.getNode(), `Kling did not answer within ${budgetMs / 1000} seconds while the task was re-read`);
-			}
-			await base.sleep(ms);
-		},
-	};
-}
 
 /** A task as Kling answered it, in the callback's shape, and the product it was found under (legacy tasks). */
 export interface ReadTask {
@@ -45,9 +20,10 @@ export interface ReadTask {
 }
 
 /**
- * Reads the task behind a callback through the credential. Legacy tasks are looked for product by product
- * (REREAD_ORDER); new-standard tasks through the batch query `GET /tasks?task_ids=` (kling-api.md §8).
- * Undefined when Kling has no such task for this credential.
+ * Reads the task behind a callback through the credential: legacy tasks product by product (REREAD_ORDER),
+ * new-standard ones through the batch query `GET /tasks?task_ids=` (§8). Undefined when Kling has no such task for
+ * this credential. Each read is tried once: Kling waits for the answer to its callback, and delivers it again after
+ * an error answer.
  */
 export async function reReadTask(this: IWebhookFunctions, callback: NormalisedCallback): Promise<ReadTask | undefined> {
 	if (!this.getNode().credentials?.klingApi) {
@@ -55,16 +31,13 @@ export async function reReadTask(this: IWebhookFunctions, callback: NormalisedCa
 			description: 'Select the Kling credential that created the tasks, or turn the option off.',
 		});
 	}
-	const clock = budgetClock(this, REREAD_BUDGET_MS);
 	if (callback.shape === 'new') {
-		const { data } = await klingApiRequest.call(this, { method: 'GET', path: '/tasks', qs: { task_ids: callback.taskId }, clock });
-		const task = (Array.isArray(data) ? data : [])
-			.map((entry) => normaliseCallback(entry))
-			.find((entry) => entry?.taskId === callback.taskId);
+		const { data } = await klingApiRequest.call(this, { method: 'GET', path: '/tasks', qs: { task_ids: callback.taskId }, retries: 0 });
+		const task = (Array.isArray(data) ? data : []).map((entry) => normaliseCallback(entry)).find((entry) => entry?.taskId === callback.taskId);
 		return task && { task };
 	}
 	for (const product of REREAD_ORDER) {
-		const found: KlingTask | undefined = await findTask.call(this, PRODUCTS[product], callback.taskId, clock);
+		const found = await findTask.call(this, PRODUCTS[product], callback.taskId, 0);
 		const task = found && normaliseCallback(found);
 		if (task) return { task, product };
 	}

@@ -303,9 +303,10 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 			return sim.tasks.filter((t) => product === undefined || t.product.name === canonical(product)).map(snapshot);
 		},
 		async idle(timeoutMs = 10000) {
-			const deadline = Date.now() + timeoutMs;
+			// Real time (performance is never faked): under the in-process suite's virtual clock Date runs ahead.
+			const deadline = performance.now() + timeoutMs;
 			while (sim.inFlight() > 0 || sender.busy) {
-				if (Date.now() > deadline) throw new Error(`simulator not idle after ${timeoutMs} ms`);
+				if (performance.now() > deadline) throw new Error(`simulator not idle after ${timeoutMs} ms`);
 				await new Promise((resolve) => setTimeout(resolve, 5));
 			}
 		},

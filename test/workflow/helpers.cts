@@ -7,9 +7,6 @@ export const API_KEY = 'test-api-key';
 export const ACCESS_KEY = 'test-access-key';
 export const SECRET_KEY = 'test-secret-key';
 
-/** Runs Kling's seconds-to-minutes in milliseconds: 3 s first poll becomes 30 ms. */
-export const TIME_SCALE = 0.01;
-
 export function apiKeyCredential(sim: KlingSimulator, apiKey = API_KEY) {
 	return { klingApi: { authType: 'apiKey', apiKey, region: 'custom', customBaseUrl: sim.url } };
 }
@@ -18,12 +15,12 @@ export function keyPairCredential(sim: KlingSimulator, accessKey = ACCESS_KEY, s
 	return { klingApi: { authType: 'keyPair', accessKey, secretKey, region: 'custom', customBaseUrl: `${sim.url}/` } };
 }
 
-/** A Kling node with the given parameters, running at test speed. */
+/** A Kling node with the given parameters. (Time passes at once: the suite runs on a virtual clock, harness/virtualTime.cts.) */
 export function klingNode(name: string, parameters: IDataObject): Omit<INode, 'id' | 'typeVersion' | 'position'> & Partial<INode> {
 	return {
 		name,
 		type: KLING,
-		parameters: { timeScale: TIME_SCALE, ...parameters },
+		parameters,
 		credentials: { klingApi: { id: '1', name: 'Kling test' } },
 	};
 }

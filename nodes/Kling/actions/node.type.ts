@@ -2,9 +2,9 @@ import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
 	account: 'getResourcePacks';
-	element: 'create' | 'get' | 'getAll' | 'delete' | 'generateViews';
+	element: 'create' | 'delete' | 'generateViews' | 'get' | 'getAll' | 'getTask';
 	video: 'omni' | 'imageToVideo' | 'motionControl' | 'get';
-	voice: 'create' | 'get' | 'getAll' | 'delete';
+	voice: 'create' | 'delete' | 'get' | 'getAll' | 'getTask';
 };
 
 export type KlingType = AllEntities<NodeMap>;

@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 import { idSchema } from './envelope';
 import { mediaSchema as mediaValue } from './media';
+import { taskListSchema } from './task';
+
+/** The account's elements (listed as their creation tasks) and Kling's official presets (§3.3, §3.4). */
+export const ELEMENT_LIBRARIES = {
+	custom: '/v1/general/advanced-custom-elements',
+	preset: '/v1/general/advanced-presets-elements',
+} as const;
 
 export const ELEMENT_NAME_MAX = 20;
 export const ELEMENT_DESCRIPTION_MAX = 100;
@@ -105,3 +112,7 @@ export function elementsOfTaskResult(taskResult: Record<string, unknown> | null 
 	const flat = elementSchema.safeParse(taskResult);
 	return flat.success ? [flat.data] : [];
 }
+
+/** The elements on one page of a library: each listed task holds its element. */
+export const elementsOfPage = (page: unknown): KlingElement[] =>
+	(taskListSchema.safeParse(page).data ?? []).flatMap((task) => elementsOfTaskResult(task.task_result));

@@ -2,9 +2,8 @@ import type { ElementKind } from './element';
 import type { OmniModel } from './video';
 
 /**
- * The count limits of omni video (kling-api.md §6.1). Several depend on each element's kind, which the node
- * only learns by reading the element lists; `checkOmniCounts` therefore says whether the verdict is certain
- * without knowing the kinds, so the caller reads the lists only when a rule actually depends on them.
+ * The count limits of omni video (§6.1). Several depend on each element's kind (image element or video character),
+ * which the node often does not know: `checkOmniCounts` decides for every kind the unknown elements could be.
  */
 
 export type { ElementKind };
@@ -24,10 +23,7 @@ export interface OmniInputs {
 export type OmniVerdict =
 	| { verdict: 'ok' }
 	| { verdict: 'invalid'; message: string }
-	/**
-	 * The answer depends on the kinds of elements not known yet. That includes a request that fails whatever
-	 * the kinds, but for different reasons: the kinds are then read so the message names the right one.
-	 */
+	/** Fine for some kinds the unknown elements could be, wrong for others: Kling judges it, at no cost. */
 	| { verdict: 'dependsOnKinds' };
 
 export function checkOmniCounts(inputs: OmniInputs): OmniVerdict {
@@ -39,11 +35,10 @@ export function checkOmniCounts(inputs: OmniInputs): OmniVerdict {
 	for (let characters = 0; characters <= unknown; characters++) {
 		outcomes.add(countProblem(inputs, knownImage + unknown - characters, knownCharacter + characters));
 	}
-	if (outcomes.size === 1) {
-		const [message] = [...outcomes];
-		return message === undefined ? { verdict: 'ok' } : { verdict: 'invalid', message };
-	}
-	return { verdict: 'dependsOnKinds' };
+	if (outcomes.size === 1 && outcomes.has(undefined)) return { verdict: 'ok' };
+	if (outcomes.has(undefined)) return { verdict: 'dependsOnKinds' };
+	const messages = [...outcomes] as string[];
+	return { verdict: 'invalid', message: messages.length === 1 ? messages[0] : `Whatever kind the elements are, Kling refuses this: ${messages.join(' Or: ')}` };
 }
 
 /** The first broken limit for exact counts; rules that do not depend on kinds come first, so their message is stable. */

@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 import { idSchema } from './envelope';
 import { httpUrlSchema, taskOptionsShape } from './request';
+import { taskListSchema } from './task';
+
+/** The account's voices (listed as their creation tasks) and Kling's official voices (§4). */
+export const VOICE_LIBRARIES = {
+	custom: '/v1/general/custom-voices',
+	preset: '/v1/general/presets-voices',
+} as const;
 
 export const VOICE_NAME_MAX = 20;
 /** Voice lists allow larger pages than other lists (kling-api.md §2, §4). */
@@ -41,3 +48,7 @@ export function voicesOfTaskResult(taskResult: Record<string, unknown> | null | 
 	const list = z.array(voiceSchema).safeParse(taskResult?.voices);
 	return list.success ? list.data : [];
 }
+
+/** The voices on one page of a library: each listed task holds its voice. */
+export const voicesOfPage = (page: unknown): KlingVoice[] =>
+	(taskListSchema.safeParse(page).data ?? []).flatMap((task) => voicesOfTaskResult(task.task_result));

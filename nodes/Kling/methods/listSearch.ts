@@ -1,74 +1,50 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { elementsOfTaskResult } from '../contract/element';
-import { taskListSchema } from '../contract/task';
-import { voicesOfTaskResult } from '../contract/voice';
-import { PRESET_NAME_SUFFIX } from '../actions/common/elementList';
-import { ELEMENT_LIBRARIES } from '../actions/element/getAll.operation';
-import { VOICE_LIBRARIES } from '../actions/voice/getAll.operation';
+import { ELEMENT_LIBRARIES, elementsOfPage } from '../contract/element';
+import { VOICE_LIBRARIES, voicesOfPage } from '../contract/voice';
+import { PRESET_NAME_SUFFIX } from '../actions/shared/pickers';
 import { klingApiRequest } from '../transport';
 
 const PAGE_SIZE = 100;
 
 /**
- * The element picker's list: the account's active elements first, then Kling's presets, filtered by name.
- * The pagination token is `<library>:<page>` so the editor can page through both libraries in turn.
+ * One page of a picker's list: the account's own first, then Kling's presets, filtered by name. The pagination token
+ * is `<library>:<page>` so the editor pages through both libraries in turn.
  */
-export async function searchElements(
-	this: ILoadOptionsFunctions,
+async function searchLibrary(
+	ctx: ILoadOptionsFunctions,
+	paths: { custom: string; preset: string },
+	toItems: (page: unknown) => Array<INodeListSearchItems & { search: string }>,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const [library, pageText] = (paginationToken ?? 'custom:1').split(':') as [keyof typeof ELEMENT_LIBRARIES, string];
+	const [library, pageText] = (paginationToken ?? 'custom:1').split(':') as ['custom' | 'preset', string];
 	const pageNum = Number(pageText) || 1;
-	const { data } = await klingApiRequest.call(this, {
-		method: 'GET',
-		path: ELEMENT_LIBRARIES[library],
-		qs: { pageNum, pageSize: PAGE_SIZE },
-	});
-	const tasks = taskListSchema.safeParse(data);
-	const page = tasks.success ? tasks.data : [];
-	const needle = filter?.trim().toLowerCase();
-	const results: INodeListSearchItems[] = page
-		.flatMap((task) => elementsOfTaskResult(task.task_result))
-		.filter((element) => element.status !== 'deleted')
-		.filter((element) => !needle || (element.element_name ?? '').toLowerCase().includes(needle))
-		.map((element) => ({
-			name: `${element.element_name ?? element.element_id}${library === 'preset' ? PRESET_NAME_SUFFIX : ''}`,
-			value: element.element_id,
-			description: element.element_description ?? undefined,
-		}));
-	const next = page.length === PAGE_SIZE ? `${library}:${pageNum + 1}` : library === 'custom' ? 'preset:1' : undefined;
-	return { results, paginationToken: next };
+	const { data } = await klingApiRequest.call(ctx, { method: 'GET', path: paths[library], qs: { pageNum, pageSize: PAGE_SIZE } });
+	const needle = filter?.trim().toLowerCase() ?? '';
+	const suffix = library === 'preset' ? PRESET_NAME_SUFFIX : '';
+	const results = toItems(data)
+		.filter((item) => item.search.toLowerCase().includes(needle))
+		.map(({ name, value, description, url }) => ({ name: `${name}${suffix}`, value, description, url }));
+	const full = Array.isArray(data) && data.length === PAGE_SIZE;
+	return { results, paginationToken: full ? `${library}:${pageNum + 1}` : library === 'custom' ? 'preset:1' : undefined };
 }
 
-/**
- * The voice picker's list: the account's custom voices first, then Kling's presets, filtered by name. The
- * pagination token is `<library>:<page>`, as for elements.
- */
-export async function searchVoices(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const [library, pageText] = (paginationToken ?? 'custom:1').split(':') as [keyof typeof VOICE_LIBRARIES, string];
-	const pageNum = Number(pageText) || 1;
-	const { data } = await klingApiRequest.call(this, {
-		method: 'GET',
-		path: VOICE_LIBRARIES[library],
-		qs: { pageNum, pageSize: PAGE_SIZE },
-	});
-	const tasks = taskListSchema.safeParse(data);
-	const page = tasks.success ? tasks.data : [];
-	const needle = filter?.trim().toLowerCase();
-	const results: INodeListSearchItems[] = page
-		.flatMap((task) => voicesOfTaskResult(task.task_result))
-		.filter((voice) => !needle || (voice.voice_name ?? '').toLowerCase().includes(needle))
-		.map((voice) => ({
-			name: `${voice.voice_name ?? voice.voice_id}${library === 'preset' ? PRESET_NAME_SUFFIX : ''}`,
-			value: voice.voice_id,
-			url: voice.trial_url ?? undefined,
-		}));
-	const next = page.length === PAGE_SIZE ? `${library}:${pageNum + 1}` : library === 'custom' ? 'preset:1' : undefined;
-	return { results, paginationToken: next };
+export async function searchElements(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const toItems = (page: unknown) =>
+		elementsOfPage(page)
+			.filter((element) => element.status !== 'deleted')
+			.map((element) => ({
+				name: element.element_name ?? element.element_id,
+				value: element.element_id,
+				description: element.element_description ?? undefined,
+				search: element.element_name ?? '',
+			}));
+	return await searchLibrary(this, ELEMENT_LIBRARIES, toItems, filter, paginationToken);
+}
+
+export async function searchVoices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const toItems = (page: unknown) =>
+		voicesOfPage(page).map((voice) => ({ name: voice.voice_name ?? voice.voice_id, value: voice.voice_id, url: voice.trial_url ?? undefined, search: voice.voice_name ?? '' }));
+	return await searchLibrary(this, VOICE_LIBRARIES, toItems, filter, paginationToken);
 }

@@ -1,12 +1,10 @@
-import { taskListSchema, type KlingTask } from '../contract/task';
-import type { Clock } from '../helpers/clock';
+import { taskListSchema, type KlingTask, type TaskProduct } from '../contract/task';
 import { klingApiRequest, type KlingContext } from '../transport';
-import type { TaskProduct } from './products';
 import { findTask } from './submit';
 
 /**
- * Polling cadence (kling-api.md §12): start near 3 s, grow by half each check, never beyond 30 s, and never two
- * rounds of status requests less than 2 s apart.
+ * Polling cadence (§12): the first check 3 s after submit, each next one half as long again, never more than 30 s
+ * apart, and never two rounds of status requests less than 2 s apart.
  */
 export const POLL_INTERVAL = { initialMs: 3_000, growth: 1.5, maxMs: 30_000, floorMs: 2_000 } as const;
 
@@ -16,16 +14,15 @@ export function pollIntervalMs(checksSoFar: number): number {
 
 /**
  * How long this run's tasks take on Kling, learnt from the ones already finished (Kling's own `created_at` and
- * `updated_at`, so polling delays do not inflate it). A batch of similar tasks is then checked right when the next
- * one is likely done, instead of up to one growing interval later: that keeps a queue of items waiting for a
- * concurrency slot moving.
+ * `updated_at`, so polling delays do not inflate it). A batch of similar tasks is then checked when the next one is
+ * likely done instead of up to one growing interval later, which keeps items waiting for a free slot moving.
  */
 export class DurationEstimate {
 	private readonly samples: number[] = [];
 
-	record(task: KlingTask, clock: Clock) {
+	record(task: KlingTask) {
 		if (typeof task.created_at === 'number' && typeof task.updated_at === 'number' && task.updated_at >= task.created_at) {
-			this.samples.push(clock.fromReal(task.updated_at - task.created_at));
+			this.samples.push(task.updated_at - task.created_at);
 		}
 	}
 
@@ -38,38 +35,30 @@ export class DurationEstimate {
 }
 
 /**
- * Reads the current state of several tasks of one product, by task id or by external task id (Kling's query
- * takes either). One task is read directly; several are read with one list request (newest first), so the cost
- * of a round does not grow with the number of items. A task the page does not show (an account busy with other
- * work) falls back to a direct read. Tasks Kling does not know are missing from the result.
+ * The current state of several tasks of one product, by task id or by external task id (the query takes either).
+ * One task is read directly; several with one list request (newest first), so a round costs the same however many
+ * items wait. A task the page does not show (an account busy with other work) is then read directly. Tasks Kling
+ * does not know are missing from the result.
  */
 export async function readTasks(
 	this: KlingContext,
 	product: TaskProduct,
 	ids: string[],
-	clock?: Clock,
 	by: 'taskId' | 'externalTaskId' = 'taskId',
 ): Promise<Map<string, KlingTask>> {
-	const keyOf = (task: KlingTask) => (by === 'taskId' ? task.task_id : (task.task_info?.external_task_id ?? undefined));
 	const found = new Map<string, KlingTask>();
 	if (ids.length > 1) {
 		const pageSize = Math.min(500, Math.max(30, ids.length * 2));
-		const { data } = await klingApiRequest.call(this, {
-			method: 'GET',
-			path: product.path,
-			qs: { pageNum: 1, pageSize },
-			clock,
-		});
-		const listed = taskListSchema.safeParse(data);
+		const { data } = await klingApiRequest.call(this, { method: 'GET', path: product.path, qs: { pageNum: 1, pageSize } });
 		const wanted = new Set(ids);
-		for (const task of listed.success ? listed.data : []) {
-			const key = keyOf(task);
+		for (const task of taskListSchema.safeParse(data).data ?? []) {
+			const key = by === 'taskId' ? task.task_id : task.task_info?.external_task_id;
 			if (key && wanted.has(key)) found.set(key, task);
 		}
 	}
 	for (const id of ids) {
 		if (found.has(id)) continue;
-		const task = await findTask.call(this, product, id, clock);
+		const task = await findTask.call(this, product, id);
 		if (task) found.set(id, task);
 	}
 	return found;

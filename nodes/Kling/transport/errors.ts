@@ -22,7 +22,7 @@ export function klingErrorContext(error: unknown): KlingErrorContext {
 
 /**
  * Kling does not know the id it was given: a query for an unknown task id or external id answers HTTP 400 with
- * code 1201 (observed live, kling-api.md §10), a path a relay lacks answers 404, 1202 or 1203.
+ * code 1201 (observed live, docs/kling-api.md §10), a path a relay lacks answers 404, 1202 or 1203.
  */
 export function isNotFound(error: unknown): boolean {
 	const { klingCode, httpStatus } = klingErrorContext(error);

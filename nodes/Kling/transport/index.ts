@@ -8,13 +8,12 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { resolveKlingBaseUrl } from '../../../credentials/KlingApi.credentials';
 import { KLING_CODES, TOKEN_TIMING_CODES } from '../contract/codes';
 import { envelopeSchema } from '../contract/envelope';
-import { backoffMs, nodeClock, type Clock } from '../helpers/clock';
-import { parseJsonLossless } from '../helpers/losslessJson';
+import { baseUrlOf } from '../contract/hosts';
 import { asNodeError, klingApiError, klingErrorContext, klingNoAnswerError } from './errors';
-import { StreamedJsonBody } from './streamedBody';
+import { parseJsonLossless } from './json';
+import { backoffMs, pause, throwIfCancelled } from './wait';
 
 export type KlingContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
@@ -22,20 +21,14 @@ export interface KlingRequest {
 	method: IHttpRequestMethods;
 	/** A path from the contract, e.g. `/v1/general/advanced-custom-elements`; appended to the base URL as is. */
 	path: string;
-	/**
-	 * JSON to send: an object, its text already serialised, or a create with binary images written in while it is
-	 * sent (see sendWithImages).
-	 */
-	body?: IDataObject | string | StreamedJsonBody;
+	/** JSON to send: an object, or its text already serialised (a create's, see body.ts). */
+	body?: IDataObject | string | Buffer;
 	qs?: IDataObject;
 	/**
-	 * Reads may be sent again after a transient failure. A create may not (kling-api.md §10): its callers
-	 * decide, using `external_task_id`, whether a task came into being.
+	 * How often a transient failure (§10) is tried again; reads default to 5. A create is never sent again once it may
+	 * have reached Kling (its callers look for its task instead), only when it reached no server at all.
 	 */
-	retryTransient?: boolean;
-	clock?: Clock;
-	/** Per-attempt timeout in node milliseconds (scaled by the clock). */
-	timeoutMs?: number;
+	retries?: number;
 }
 
 export interface KlingResponse {
@@ -43,63 +36,56 @@ export interface KlingResponse {
 	requestId?: string;
 }
 
-const MAX_TRANSIENT_RETRIES = 5;
-const DEFAULT_TIMEOUT_MS = 60_000;
-/**
- * The slowest upload a streamed body is given time for, on top of the timeout: a create with four 10 MB images
- * (53 MB of Base64) gets 7 more minutes, so a slow uplink is not mistaken for a lost answer.
- */
-const SLOWEST_UPLOAD_BYTES_PER_MS = 128; // 128 kB/s
+const TIMEOUT_MS = 60_000;
+/** The slowest upload a body with images gets time for, on top of the timeout: 53 MB of Base64 gets 7 more minutes. */
+const SLOWEST_UPLOAD_BYTES_PER_MS = 128;
 
 /**
- * The one way the package talks to Kling: authenticated by the credential (a fresh JWT per call in key-pair
- * mode), read as text and parsed so int64 ids survive, unwrapped from the `{ code, message, request_id, data }`
+ * The one way the package talks to Kling: authenticated by the credential (a fresh JWT per call in key-pair mode),
+ * read as text and parsed so int64 ids survive (§2), unwrapped from the `{ code, message, request_id, data }`
  * envelope, and turned into a clear error whenever `code` is not 0, whatever the HTTP status.
  */
 export async function klingApiRequest(this: KlingContext, request: KlingRequest): Promise<KlingResponse> {
-	const clock = request.clock ?? nodeClock(this);
-	const retryTransient = request.retryTransient ?? request.method === 'GET';
+	const retries = request.retries ?? (request.method === 'GET' ? 5 : 0);
 	let tokenRetried = false;
 	for (let attempt = 0; ; attempt++) {
 		try {
-			return await sendOnce.call(this, request, clock);
+			return await sendOnce.call(this, request);
 		} catch (error) {
 			const { klingCode, noAnswer, neverSent, retryAfterMs } = klingErrorContext(error);
-			// A token minted a moment too early or late: one more try with a fresh one (kling-api.md §1.3).
+			// A token minted a moment too early or too late: one more try with a fresh one (§1.3).
 			if (klingCode !== undefined && TOKEN_TIMING_CODES.has(klingCode) && !tokenRetried) {
 				tokenRetried = true;
 				continue;
 			}
 			const transient = noAnswer || (klingCode !== undefined && KLING_CODES[klingCode]?.retryable);
-			// A request that reached no server is safe to send again, even a create.
-			if (!(retryTransient || neverSent) || !transient || attempt >= MAX_TRANSIENT_RETRIES) throw asNodeError(this.getNode(), error);
-			await clock.sleep(backoffMs(attempt, retryAfterMs));
+			const mayRetry = neverSent ? attempt < 5 : attempt < retries;
+			if (!transient || !mayRetry) throw asNodeError(this.getNode(), error);
+			await pause(this, backoffMs(attempt, retryAfterMs));
 		}
 	}
 }
 
-async function sendOnce(this: KlingContext, request: KlingRequest, clock: Clock): Promise<KlingResponse> {
+async function sendOnce(this: KlingContext, request: KlingRequest): Promise<KlingResponse> {
 	const credentials = await this.getCredentials('klingApi');
-	const streamed = request.body instanceof StreamedJsonBody ? request.body : undefined;
+	const { body } = request;
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(this, 'klingApi', {
 			method: request.method,
-			url: `${resolveKlingBaseUrl(credentials)}${request.path}`,
+			url: `${baseUrlOf(credentials)}${request.path}`,
 			qs: request.qs,
-			// Serialised here, not by the HTTP client, so the exact bytes are ours (ids stay strings).
-			body: request.body === undefined || streamed || typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
-			// A client that follows redirects keeps every chunk of a streamed body, in case it must send it again.
-			...(streamed ? { disableFollowRedirect: true } : {}),
+			// Serialised here, not by the HTTP client, so the exact bytes are ours (int64 ids, Base64 images).
+			body: body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 			json: false,
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: clock.scaled((request.timeoutMs ?? DEFAULT_TIMEOUT_MS) + (streamed ? streamed.size / SLOWEST_UPLOAD_BYTES_PER_MS : 0)),
+			timeout: TIMEOUT_MS + (Buffer.isBuffer(body) ? body.length / SLOWEST_UPLOAD_BYTES_PER_MS : 0),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
-		clock.throwIfCancelled();
+		throwIfCancelled(this);
 		const { reason, neverSent } = describeTransportFailure(error);
 		throw klingNoAnswerError(this.getNode(), reason, { neverSent });
 	}
@@ -109,7 +95,7 @@ async function sendOnce(this: KlingContext, request: KlingRequest, clock: Clock)
 /** Strips bearer tokens, JWTs and the credential's own secrets from text a server sent back. */
 function redactSecrets(text: string, credentials: IDataObject): string {
 	let out = text.replace(/Bearer\s+\S+/gi, 'Bearer [redacted]').replace(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/g, '[redacted]');
-	for (const key of ['apiKey', 'secretKey', 'accessKey']) {
+	for (const key of ['apiKey', 'secretKey', 'accessKey', 'webhookSecret']) {
 		const secret = credentials[key];
 		if (typeof secret === 'string' && secret.length >= 4) out = out.split(secret).join('[redacted]');
 	}
@@ -131,19 +117,11 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, cred
 		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with JSON that is not a Kling response`, { httpStatus: status });
 	}
 	const { code, request_id: requestId, data } = envelope.data;
-	const message = redactSecrets(envelope.data.message, credentials);
 	if (code !== 0) {
-		throw klingApiError(this.getNode(), {
-			code,
-			message,
-			requestId,
-			httpStatus: status,
-			retryAfterMs: retryAfterOf(response.headers),
-		});
+		const message = redactSecrets(envelope.data.message, credentials);
+		throw klingApiError(this.getNode(), { code, message, requestId, httpStatus: status, retryAfterMs: retryAfterOf(response.headers) });
 	}
-	if (status >= 300) {
-		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with code 0`, { httpStatus: status });
-	}
+	if (status >= 300) throw klingNoAnswerError(this.getNode(), `HTTP ${status} with code 0`, { httpStatus: status });
 	return { data, requestId };
 }
 
@@ -167,22 +145,12 @@ function describeTransportFailure(error: unknown): { reason: string; neverSent: 
 }
 
 /**
- * Yields the pages of a list endpoint in order. Kling's lists carry no total: a page shorter than `pageSize`
- * is the last one (kling-api.md §2). Stop iterating to stop reading.
+ * Yields the pages of a list endpoint in order. Kling's lists carry no total: a page shorter than `pageSize` is the
+ * last one (§2). Stop iterating to stop reading.
  */
-export async function* klingPages(
-	this: KlingContext,
-	path: string,
-	options: { pageSize?: number; firstPage?: number; qs?: IDataObject; clock?: Clock } = {},
-): AsyncGenerator<unknown[]> {
-	const pageSize = options.pageSize ?? 500;
-	for (let pageNum = options.firstPage ?? 1; pageNum <= 1000; pageNum++) {
-		const { data } = await klingApiRequest.call(this, {
-			method: 'GET',
-			path,
-			qs: { ...options.qs, pageNum, pageSize },
-			clock: options.clock,
-		});
+export async function* klingPages(this: KlingContext, path: string, pageSize = 500): AsyncGenerator<unknown[]> {
+	for (let pageNum = 1; pageNum <= 1000; pageNum++) {
+		const { data } = await klingApiRequest.call(this, { method: 'GET', path, qs: { pageNum, pageSize } });
 		const page = Array.isArray(data) ? data : [];
 		yield page;
 		if (page.length < pageSize) return;

@@ -1,8 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ACCOUNT_COSTS_MIN_GAP_MS, ACCOUNT_COSTS_PATH, accountCostsSchema, type ResourcePack } from '../../contract/account';
 import { klingApiRequest } from '../../transport';
+import { pause } from '../../transport/wait';
+import { eachItem } from '../shared/items';
 
 const DAY_MS = 86_400_000;
 
@@ -63,23 +65,24 @@ function packOutput(pack: ResourcePack): IDataObject {
 }
 
 /**
- * One item per pack. Kling takes at most one query a second here (kling-api.md §12a), so a node run with several
- * items spaces its queries.
+ * One item per pack. Kling takes at most one query a second here (§12a), so a node run with several items spaces
+ * its queries.
  */
-export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
-	if (i > 0) await sleep(ACCOUNT_COSTS_MIN_GAP_MS);
-	const options = this.getNodeParameter('options', i, {}) as { packName?: string; days?: number };
-	const days = Number(options.days ?? 365);
-	if (!Number.isFinite(days) || days < 1) {
-		throw new NodeOperationError(this.getNode(), `Valid Within the Last (Days) must be at least 1 (it is ${options.days})`, { itemIndex: i });
-	}
-	const now = Date.now();
-	const packName = options.packName?.trim();
-	const { data } = await klingApiRequest.call(this, {
-		method: 'GET',
-		path: ACCOUNT_COSTS_PATH,
-		qs: { start_time: now - Math.round(days * DAY_MS), end_time: now, ...(packName ? { resource_pack_name: packName } : {}) },
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await eachItem.call(this, async (i) => {
+		if (i > 0) await pause(this, ACCOUNT_COSTS_MIN_GAP_MS);
+		const options = this.getNodeParameter('options', i, {}) as { packName?: string; days?: number };
+		const days = Number(options.days ?? 365);
+		if (!Number.isFinite(days) || days < 1) {
+			throw new NodeOperationError(this.getNode(), `Valid Within the Last (Days) must be at least 1 (it is ${options.days})`, { itemIndex: i });
+		}
+		const now = Date.now();
+		const packName = options.packName?.trim();
+		const { data } = await klingApiRequest.call(this, {
+			method: 'GET',
+			path: ACCOUNT_COSTS_PATH,
+			qs: { start_time: now - Math.round(days * DAY_MS), end_time: now, ...(packName ? { resource_pack_name: packName } : {}) },
+		});
+		return (accountCostsSchema.parse(data ?? {}).resource_pack_subscribe_infos ?? []).map((pack) => ({ json: packOutput(pack) }));
 	});
-	const answer = accountCostsSchema.parse(data ?? {});
-	return (answer.resource_pack_subscribe_infos ?? []).map(packOutput);
 }

@@ -5,8 +5,9 @@ import * as del from './delete.operation';
 import * as generateViews from './generateViews.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
+import * as getTask from './getTask.operation';
 
-export { create, del as delete, generateViews, get, getAll };
+export { create, del as delete, generateViews, get, getAll, getTask };
 
 export const description: INodeProperties[] = [
 	{
@@ -16,26 +17,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['element'] } },
 		options: [
-			{
-				name: 'Create',
-				value: 'create',
-				action: 'Create an element',
-				description: 'Define a reusable character, animal, prop, costume or scene from images or a video',
-			},
+			{ name: 'Create', value: 'create', action: 'Create an element', description: 'Define a reusable character, animal, prop, costume or scene from images or a video' },
 			{ name: 'Delete', value: 'delete', action: 'Delete an element', description: 'Delete a custom element' },
-			{
-				name: 'Generate Views',
-				value: 'generateViews',
-				action: 'Generate views for an element',
-				description: 'Have Kling draw extra views of a subject from its frontal image, for an image element',
-			},
-			{ name: 'Get', value: 'get', action: 'Get an element', description: 'Get an element by its creation task ID' },
+			{ name: 'Generate Views', value: 'generateViews', action: 'Generate views for an element', description: 'Have Kling draw extra views of a subject from its frontal image, for an image element' },
+			{ name: 'Get', value: 'get', action: 'Get an element', description: 'Get one of your elements or a preset by picking it or by its ID' },
+			{ name: 'Get Creation Task', value: 'getTask', action: 'Get an element creation task', description: 'Read the task that creates an element, by task ID or external task ID' },
 			{ name: 'Get Many', value: 'getAll', action: 'Get many elements', description: 'List your elements or Kling presets' },
 		],
 		default: 'create',
 	},
 	...create.description,
 	...get.description,
+	...getTask.description,
 	...getAll.description,
 	...del.description,
 	...generateViews.description,

@@ -1,14 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { multiShotBodySchema, viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
-import { imageSourceFields, readImageSource, resolveImage } from '../../helpers/imageInput';
-import { parseRequestBody } from '../../helpers/validation';
-import { completionFields } from '../../tasks/completion';
-import { PRODUCTS } from '../../tasks/products';
-import type { TaskOperation } from '../../tasks/run';
-import { taskSummary } from '../../tasks/taskOutput';
-import { readTaskOptions, taskOptionsField, TASK_OPTION_LABELS } from '../common/taskOptions';
+import { PRODUCTS } from '../../contract/task';
+import { taskSummary } from '../../tasks/output';
+import { runTaskOperation } from '../../tasks/run';
+import type { TaskOperation } from '../../tasks/taskOperation';
+import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
+import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
+import { parseRequestBody } from '../shared/validate';
+
+const OPTIONS: OptionsKind = { timeoutMinutes: 10 };
 
 const properties: INodeProperties[] = [
 	{
@@ -18,31 +20,27 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	...imageSourceFields('frontal image', { prefix: 'frontalImage' }),
-	...completionFields(10),
-	taskOptionsField,
+	createOptions(OPTIONS),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['element'], operation: ['generateViews'] } }, properties);
 
-const FIELD_LABELS = {
-	element_frontal_image: 'Frontal Image',
-	...TASK_OPTION_LABELS,
-};
-
-async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const body: IDataObject = {
-		element_frontal_image: (await resolveImage.call(this, readImageSource.call(this, 'frontalImage', i), 'Frontal Image', i)) as IDataObject | string,
-		...readTaskOptions.call(this, i),
-	};
-	return parseRequestBody.call(this, multiShotBodySchema, body, FIELD_LABELS, i) as IDataObject;
-}
-
-export const generateElementViews: TaskOperation = {
+export const task: TaskOperation = {
 	product: PRODUCTS.multiShot,
-	buildRequest,
-	async present(task) {
+	async buildRequest(i) {
+		const body: IDataObject = {
+			element_frontal_image: (await resolveImage.call(this, readImageSource.call(this, 'frontalImage', i), 'Frontal Image', i)) as IDataObject | string,
+			...readCreateOptions.call(this, i, OPTIONS).body,
+		};
+		return parseRequestBody.call(this, multiShotBodySchema, body, { element_frontal_image: 'Frontal Image', ...OPTION_LABELS }, i) as IDataObject;
+	},
+	async present(kling) {
 		// `images` keeps Kling's shape (index, url_1..url_3); `views` is the same as plain URL lists for expressions.
-		const sets = viewSetsOfTaskResult(task.task_result);
-		return { json: { images: sets as IDataObject[], views: sets.map(viewUrls), ...taskSummary(task) } };
+		const sets = viewSetsOfTaskResult(kling.task_result);
+		return { json: { images: sets as IDataObject[], views: sets.map(viewUrls), ...taskSummary(kling) } };
 	},
 };
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
+}

@@ -1,18 +1,26 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { PRODUCTS } from '../../tasks/products';
-import { getTaskOrFail, taskIdField } from '../common/taskLookup';
-import { elementTaskOutput } from './elementOutput';
+import { eachItem } from '../shared/items';
+import { findInLibraries } from '../shared/library';
+import { picker, readPicked } from '../shared/pickers';
+import { elementOutput } from './output';
 
-const properties: INodeProperties[] = [taskIdField('element creation')];
+const properties: INodeProperties[] = [picker('element', { description: 'One of your elements or a Kling preset' })];
 
 export const description = updateDisplayOptions({ show: { resource: ['element'], operation: ['get'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const task = await getTaskOrFail.call(this, PRODUCTS.element, i, {
-		what: 'element creation',
-		hint: 'Use the task ID (or external task ID) that Create returned. Elements made with the old custom-elements API are not visible here.',
+/** Kling has no "get element" endpoint: the element is looked for in the account's library, then the presets (§3.3). */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await eachItem.call(this, async (i) => {
+		const { id } = readPicked.call(this, 'element', 'element', i);
+		const element = (await findInLibraries(this, 'element', [id])).get(id);
+		if (!element) {
+			throw new NodeOperationError(this.getNode(), `Kling has no element with ID ${id}`, {
+				itemIndex: i,
+				description: 'Neither your elements nor the presets have it; an element still being created shows up once its task succeeds (Get Creation Task).',
+			});
+		}
+		return { json: elementOutput(element) };
 	});
-	return elementTaskOutput(task);
 }

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { isSucceeded } from '../../contract/task';
-import { PRODUCTS } from '../../tasks/products';
-import { getTaskOrFail, taskIdField } from '../common/taskLookup';
-import { downloadFields, presentVideo, videoTaskOutput } from './videoOutput';
+import { isSucceeded, PRODUCTS } from '../../contract/task';
+import { eachItem } from '../shared/items';
+import { readTaskOrFail, taskIdField } from '../shared/tasks';
+import { presentVideo, videoTaskOutput } from './output';
 
-/** Kling has no "get any task" endpoint (kling-api.md §12): the kind says where the task lives. */
+/** Kling has no "get any task" endpoint (§12): the kind says where the task lives. */
 const KINDS = {
 	omni: { product: PRODUCTS.omniVideo, what: 'omni video' },
 	imageToVideo: { product: PRODUCTS.imageToVideo, what: 'image-to-video' },
@@ -27,15 +27,28 @@ const properties: INodeProperties[] = [
 		],
 	},
 	taskIdField('video'),
-	...downloadFields(),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Download Video', name: 'download', type: 'boolean', default: false, description: 'Whether to add the finished video to the output as binary data, besides its URL (it expires after 30 days)' },
+			{ displayName: 'Binary Field Name', name: 'binaryPropertyName', type: 'string', default: 'data', description: 'Name of the output binary field that receives the video' },
+		],
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, properties);
 
 /** The task as it is now; a finished video comes with its URL, and as binary data when asked for. */
-export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData> {
-	const { product, what } = KINDS[this.getNodeParameter('kind', i) as keyof typeof KINDS];
-	const task = await getTaskOrFail.call(this, product, i, { what, hint: 'Check the Kind: each kind of video is looked up in its own list.' });
-	if (!isSucceeded(task.task_status)) return { json: videoTaskOutput(task) };
-	return await presentVideo.call(this, task, i);
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await eachItem.call(this, async (i) => {
+		const { product, what } = KINDS[this.getNodeParameter('kind', i) as keyof typeof KINDS];
+		const task = await readTaskOrFail.call(this, product, i, { what, hint: 'Check the Kind: each kind of video is looked up in its own list.' });
+		if (!isSucceeded(task.task_status)) return { json: videoTaskOutput(task) };
+		const options = this.getNodeParameter('options', i, {}) as { download?: boolean; binaryPropertyName?: string };
+		return await presentVideo.call(this, task, i, { download: options.download === true, binaryPropertyName: options.binaryPropertyName?.trim() || 'data' });
+	});
 }

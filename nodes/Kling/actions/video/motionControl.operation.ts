@@ -1,15 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { PRODUCTS } from '../../contract/task';
 import { MOTION_ELEMENTS_MAX, motionControlBodySchema } from '../../contract/video';
-import { imageSourceFields, readImageSource, resolveImage } from '../../helpers/imageInput';
-import { parseRequestBody } from '../../helpers/validation';
-import { PRODUCTS } from '../../tasks/products';
-import type { TaskOperation } from '../../tasks/run';
-import { elementListField, readElementList, toElementList } from '../common/elementList';
-import { readTaskOptions } from '../common/taskOptions';
-import { modeField, MODE_OPTIONS, promptField, readText, readWatermark, videoCreateClosingFields, VIDEO_LABELS } from './videoFields';
-import { presentVideo } from './videoOutput';
+import { runTaskOperation } from '../../tasks/run';
+import type { TaskOperation } from '../../tasks/taskOperation';
+import { modeField, promptField, readText } from '../shared/fields';
+import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
+import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
+import { pickerList, readPickerList, toElementList } from '../shared/pickers';
+import { parseRequestBody } from '../shared/validate';
+import { presentVideo, VIDEO_LABELS } from './output';
+
+const OPTIONS: OptionsKind = { timeoutMinutes: 30, media: 'video' };
+/** Elements work with Kling 3.0 only (§5), so they are offered only there. */
+const WITH_ELEMENTS = { show: { model: ['kling-v3'] } };
 
 const properties: INodeProperties[] = [
 	{
@@ -19,7 +24,7 @@ const properties: INodeProperties[] = [
 		default: 'kling-v3',
 		options: [
 			{ name: 'Kling 2.6', value: 'kling-v2-6' },
-			{ name: 'Kling 3.0', value: 'kling-v3', description: 'Needed to use an element' },
+			{ name: 'Kling 3.0', value: 'kling-v3', description: 'Also takes an element' },
 		],
 	},
 	...imageSourceFields('character image', { prefix: 'image' }),
@@ -43,57 +48,45 @@ const properties: INodeProperties[] = [
 			{ name: 'Video', value: 'video', description: 'Face the way the person faces in the motion video (up to 30 s)' },
 		],
 	},
-	modeField(MODE_OPTIONS.filter((option) => option.value !== '4k')),
-	{
-		displayName: 'Keep Original Sound',
-		name: 'keepOriginalSound',
-		type: 'boolean',
-		default: true,
-		description: 'Whether the output keeps the sound of the motion video',
-	},
+	modeField(false),
+	{ displayName: 'Keep Original Sound', name: 'keepOriginalSound', type: 'boolean', default: true, description: 'Whether the output keeps the sound of the motion video' },
 	promptField({ description: 'Optional details about the scene or the character, up to 2500 characters' }),
-	elementListField({
-		max: MOTION_ELEMENTS_MAX,
-		description: 'At most one element, with Kling 3.0 only: Kling keeps the character consistent with it',
-	}),
+	pickerList('element', MOTION_ELEMENTS_MAX, 'At most one element: Kling keeps the character consistent with it', { displayOptions: WITH_ELEMENTS }),
 	{
 		displayName: 'With an element, the video always follows the orientation of the person in the motion video, whatever Character Orientation says',
 		name: 'elementOrientationNotice',
 		type: 'notice',
 		default: '',
+		displayOptions: WITH_ELEMENTS,
 	},
-	...videoCreateClosingFields(),
+	createOptions(OPTIONS),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['motionControl'] } }, properties);
 
-const FIELD_LABELS = {
-	image_url: 'Character Image',
-	video_url: 'Motion Video URL',
-	character_orientation: 'Character Orientation',
-	keep_original_sound: 'Keep Original Sound',
-	...VIDEO_LABELS,
-};
+const LABELS = { image_url: 'Character Image', video_url: 'Motion Video URL', character_orientation: 'Character Orientation', ...VIDEO_LABELS, ...OPTION_LABELS };
 
-async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const elements = readElementList.call(this, i);
-	const body: IDataObject = {
-		model_name: this.getNodeParameter('model', i) as string,
-		image_url: (await resolveImage.call(this, readImageSource.call(this, 'image', i), 'Character Image', i)) as IDataObject | string,
-		video_url: String(this.getNodeParameter('motionVideoUrl', i, '')).trim(),
-		character_orientation: this.getNodeParameter('characterOrientation', i) as string,
-		mode: this.getNodeParameter('mode', i) as string,
-		keep_original_sound: this.getNodeParameter('keepOriginalSound', i, true) ? 'yes' : 'no',
-		prompt: readText.call(this, 'prompt', i),
-		element_list: toElementList(elements),
-		watermark_info: readWatermark.call(this, i),
-		...readTaskOptions.call(this, i),
-	};
-	return parseRequestBody.call(this, motionControlBodySchema, body, FIELD_LABELS, i) as IDataObject;
-}
-
-export const motionControl: TaskOperation = {
+export const task: TaskOperation = {
 	product: PRODUCTS.motionControl,
-	buildRequest,
-	present: presentVideo,
+	async buildRequest(i) {
+		const body: IDataObject = {
+			model_name: this.getNodeParameter('model', i) as string,
+			image_url: (await resolveImage.call(this, readImageSource.call(this, 'image', i), 'Character Image', i)) as IDataObject | string,
+			video_url: String(this.getNodeParameter('motionVideoUrl', i, '')).trim(),
+			character_orientation: this.getNodeParameter('characterOrientation', i) as string,
+			mode: this.getNodeParameter('mode', i) as string,
+			keep_original_sound: this.getNodeParameter('keepOriginalSound', i, true) ? 'yes' : 'no',
+			prompt: readText.call(this, 'prompt', i),
+			element_list: toElementList(readPickerList.call(this, 'element', i)),
+			...readCreateOptions.call(this, i, OPTIONS).body,
+		};
+		return parseRequestBody.call(this, motionControlBodySchema, body, LABELS, i) as IDataObject;
+	},
+	async present(kling, i) {
+		return await presentVideo.call(this, kling, i, readCreateOptions.call(this, i, OPTIONS));
+	},
 };
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
+}

@@ -1,23 +1,21 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	OMNI_ELEMENTS_MAX,
-	OMNI_IMAGES_MAX,
-	omniVideoBodySchema,
-	SHOTS_MAX,
-	type OmniModel,
-	type OmniVideoBody,
-} from '../../contract/video';
-import { imageSourceFields, resolveImage, type ImageSource } from '../../helpers/imageInput';
-import { parseRequestBody } from '../../helpers/validation';
-import { PRODUCTS } from '../../tasks/products';
-import type { TaskOperation } from '../../tasks/run';
-import { elementListField, readElementList, toElementList } from '../common/elementList';
-import { readTaskOptions } from '../common/taskOptions';
+import { PRODUCTS } from '../../contract/task';
+import { OMNI_DURATION, OMNI_ELEMENTS_MAX, OMNI_IMAGES_MAX, omniVideoBodySchema, SHOTS_MAX, type OmniModel, type OmniVideoBody } from '../../contract/video';
+import { runTaskOperation } from '../../tasks/run';
+import type { TaskOperation } from '../../tasks/taskOperation';
+import { durationField, modeField, placeholder, promptField, readText } from '../shared/fields';
+import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
+import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
+import { pickerList, readPickerList, toElementList } from '../shared/pickers';
+import { parseRequestBody } from '../shared/validate';
 import { applyOmniRules } from './omniChecks';
-import { durationField, modeField, placeholder, promptField, readText, readWatermark, videoCreateClosingFields, VIDEO_LABELS } from './videoFields';
-import { presentVideo } from './videoOutput';
+import { presentVideo, VIDEO_LABELS } from './output';
+
+const OPTIONS: OptionsKind = { timeoutMinutes: 30, media: 'video' };
+const V3 = { show: { model: ['kling-v3-omni'] } };
+const O1 = { show: { model: ['kling-video-o1'] } };
 
 const properties: INodeProperties[] = [
 	{
@@ -34,10 +32,11 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. @Captain Mira walks into <<<image_1>>> and greets <<<element_2>>>',
 		description: `What happens in the video, up to 2500 characters. Refer to inputs by position: ${placeholder('element_1')} is the first of Elements, ${placeholder('image_1')} the first of Images, ${placeholder('video_1')} the reference video. Or write @ and an element's name (e.g. @Captain Mira): the node turns it into that element's placeholder.`,
 	}),
-	elementListField({
-		max: OMNI_ELEMENTS_MAX,
-		description: `Elements in order: the first is ${placeholder('element_1')}, the second ${placeholder('element_2')}, and so on. Reference images plus image elements: at most 7, or 4 with a reference video. Kling O1 takes image elements only; Kling 3.0 Omni takes at most 3 elements with a first frame and at most 3 video characters.`,
-	}),
+	pickerList(
+		'element',
+		OMNI_ELEMENTS_MAX,
+		`Elements in order: the first is ${placeholder('element_1')}, the second ${placeholder('element_2')}, and so on. Reference images plus image elements: at most 7, or 4 with a reference video. Kling O1 takes image elements only; Kling 3.0 Omni takes at most 3 elements with a first frame and at most 3 video characters.`,
+	),
 	{
 		displayName: 'Images',
 		name: 'images',
@@ -105,9 +104,11 @@ const properties: INodeProperties[] = [
 			{ name: 'Off', value: 'off' },
 			{ name: 'On', value: 'on', description: 'Kling generates sound and speech; not with a reference video' },
 		],
-		displayOptions: { show: { model: ['kling-v3-omni'] } },
+		displayOptions: V3,
 	},
-	modeField(),
+	// 4K and up to 15 s exist for Kling 3.0 Omni only (§6.1), so each model is offered what it can do.
+	modeField(true, V3),
+	modeField(false, O1),
 	{
 		displayName: 'Aspect Ratio',
 		name: 'aspectRatio',
@@ -120,7 +121,8 @@ const properties: INodeProperties[] = [
 			{ name: 'Match the First Frame or Video', value: 'auto', description: 'Needs a first frame or a video to edit' },
 		],
 	},
-	durationField(15, 'Length of the video: 3 to 10 seconds with Kling O1 (only 5 or 10 with just a prompt or a first frame), 3 to 15 with Kling 3.0 Omni. Ignored when a video is edited.'),
+	durationField(OMNI_DURATION['kling-v3-omni'].max, 'Length of the video; ignored when a video is edited', V3),
+	durationField(OMNI_DURATION['kling-video-o1'].max, 'Length of the video: only 5 or 10 seconds with just a prompt or a first frame; ignored when a video is edited', O1),
 	{ displayName: 'Multi-Shot', name: 'multiShot', type: 'boolean', default: false, description: 'Whether the video is cut into several shots' },
 	{
 		displayName: 'Shot Type',
@@ -153,38 +155,35 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	...videoCreateClosingFields(),
+	createOptions(OPTIONS),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['omni'] } }, properties);
 
-const FIELD_LABELS = {
+const LABELS = {
 	multi_shot: 'Multi-Shot',
 	shot_type: 'Shot Type',
 	multi_prompt: 'Shots',
 	'multi_prompt.prompt': 'Shot Prompt',
-	'multi_prompt.duration': 'Shot Duration',
 	image_list: 'Images',
 	video_list: 'Reference Video',
-	'video_list.video_url': 'Reference Video URL',
 	aspect_ratio: 'Aspect Ratio',
 	...VIDEO_LABELS,
+	...OPTION_LABELS,
 };
 
-interface ImageEntry extends ImageSource {
-	use?: 'reference' | 'first_frame' | 'end_frame';
-}
+type ImageEntry = ImageSource & { use?: 'reference' | 'first_frame' | 'end_frame' };
+type VideoEntry = { url?: string; referType?: string; keepOriginalSound?: boolean };
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const model = this.getNodeParameter('model', i) as OmniModel;
-	const elements = readElementList.call(this, i);
+	const elements = readPickerList.call(this, 'element', i);
 	const images = this.getNodeParameter('images.image', i, []) as ImageEntry[];
-	const videos = this.getNodeParameter('referenceVideo.video', i, []) as Array<{ url?: string; referType?: string; keepOriginalSound?: boolean }>;
+	const videos = this.getNodeParameter('referenceVideo.video', i, []) as VideoEntry[];
 	const multiShot = this.getNodeParameter('multiShot', i, false) as boolean;
 	const shotType = multiShot ? (this.getNodeParameter('shotType', i, 'customize') as string) : undefined;
 	const shots = shotType === 'customize' ? (this.getNodeParameter('shots.shot', i, []) as Array<{ prompt?: string; duration?: number }>) : [];
 	const aspectRatio = this.getNodeParameter('aspectRatio', i, '16:9') as string;
-	const baseEdit = videos.some((video) => (video.referType ?? 'base') === 'base');
 	const body: IDataObject = {
 		model_name: model,
 		prompt: readText.call(this, 'prompt', i),
@@ -201,29 +200,30 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 			: undefined,
 		element_list: toElementList(elements),
 		video_list: videos.length
-			? videos.map((video) => ({
-					video_url: String(video.url ?? '').trim(),
-					refer_type: video.referType ?? 'base',
-					keep_original_sound: video.keepOriginalSound === false ? 'no' : 'yes',
-				}))
+			? videos.map((video) => ({ video_url: String(video.url ?? '').trim(), refer_type: video.referType ?? 'base', keep_original_sound: video.keepOriginalSound === false ? 'no' : 'yes' }))
 			: undefined,
 		// Kling O1 makes no sound; the field only exists for 3.0 Omni.
 		sound: model === 'kling-v3-omni' ? (this.getNodeParameter('sound', i, 'off') as string) : undefined,
 		mode: this.getNodeParameter('mode', i) as string,
 		aspect_ratio: aspectRatio === 'auto' ? undefined : aspectRatio,
 		// An edited video keeps its own length, so no duration is sent.
-		duration: baseEdit ? undefined : String(this.getNodeParameter('duration', i, '5')),
-		watermark_info: readWatermark.call(this, i),
-		...readTaskOptions.call(this, i),
+		duration: videos.some((video) => (video.referType ?? 'base') === 'base') ? undefined : String(this.getNodeParameter('duration', i, '5')),
+		...readCreateOptions.call(this, i, OPTIONS).body,
 	};
-	const checked = parseRequestBody.call(this, omniVideoBodySchema, body, FIELD_LABELS, i) as OmniVideoBody;
+	const checked = parseRequestBody.call(this, omniVideoBodySchema, body, LABELS, i) as OmniVideoBody;
 	const translated = await applyOmniRules.call(this, checked, elements, i);
 	// Mentions became placeholders, which are longer: the prompt limits are checked again.
-	return parseRequestBody.call(this, omniVideoBodySchema, translated, FIELD_LABELS, i) as IDataObject;
+	return parseRequestBody.call(this, omniVideoBodySchema, translated, LABELS, i) as IDataObject;
 }
 
-export const omniVideo: TaskOperation = {
+export const task: TaskOperation = {
 	product: PRODUCTS.omniVideo,
 	buildRequest,
-	present: presentVideo,
+	async present(kling, i) {
+		return await presentVideo.call(this, kling, i, readCreateOptions.call(this, i, OPTIONS));
+	},
 };
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
+}

@@ -1,27 +1,34 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { elementKindOf } from '../../contract/element';
 import { checkOmniCounts, type OmniInputs } from '../../contract/omniRules';
-import type { OmniVideoBody as OmniBody } from '../../contract/video';
-import { lookupElements, type ElementFacts } from '../../helpers/elementCatalog';
-import { invalidInput } from '../../helpers/validation';
-import type { PickedElement } from '../common/elementList';
-import { hasMentions, placeholderProblem, translateMentions } from './promptReferences';
+import type { OmniVideoBody } from '../../contract/video';
+import { findInLibraries } from '../shared/library';
+import type { Picked } from '../shared/pickers';
+import { hasMentions, placeholderProblem, translateMentions } from '../shared/prompt';
+import { invalidInput } from '../shared/validate';
+
+const COUNT_HINT = 'Kling limits how many elements and reference images one omni video takes; see the Elements and Images field descriptions.';
 
 /**
- * The omni-video rules that go beyond the body's shape (kling-api.md §6.1): placeholders that point past
- * their list, `@Element Name` mentions, and the count limits. Everything that can be decided locally is
- * decided before any request; the element lists are read only when a mention needs a name or a count rule
- * depends on the elements' kinds. An element found in neither list is left for Kling to judge.
+ * The omni-video rules beyond the body's shape (§6.1): placeholders past the end of their list, `@Element Name`
+ * mentions, and the count limits. Rules that depend on whether an element is an image element or a video character
+ * are decided for every kind an element could be: the node refuses what is wrong whatever the kinds, and leaves the
+ * rest to Kling, whose refusal costs nothing. The element lists are read only when a mention names an element the
+ * picker did not name; the kinds found then are used too.
  *
- * Returns the body with mentions translated into placeholders.
+ * Returns the body with mentions turned into placeholders.
  */
-export async function applyOmniRules(this: IExecuteFunctions, body: OmniBody, elements: PickedElement[], i: number): Promise<OmniBody> {
+export async function applyOmniRules(this: IExecuteFunctions, body: OmniVideoBody, elements: Picked[], i: number): Promise<OmniVideoBody> {
+	const texts = [body.prompt, ...(body.multi_prompt ?? []).map((shot) => shot.prompt)].filter((text): text is string => Boolean(text));
 	const images = body.image_list ?? [];
-	const counts = { element: elements.length, image: images.length, video: body.video_list?.length ?? 0 };
-	for (const text of promptTexts(body)) {
-		const problem = placeholderProblem(text, counts);
+	for (const text of texts) {
+		const problem = placeholderProblem(text, { element: elements.length, image: images.length, video: body.video_list?.length ?? 0 });
 		if (problem) throw invalidInput.call(this, problem, i);
 	}
+	const mentions = elements.length > 0 && texts.some(hasMentions);
+	const unnamed = elements.filter((element) => !element.name).map((element) => element.id);
+	const found = mentions && unnamed.length ? await findInLibraries(this, 'element', unnamed) : new Map();
 
 	const inputs: OmniInputs = {
 		model: body.model_name,
@@ -29,39 +36,21 @@ export async function applyOmniRules(this: IExecuteFunctions, body: OmniBody, el
 		endFrame: images.some((image) => image.type === 'end_frame'),
 		referenceImages: images.filter((image) => !image.type).length,
 		hasVideo: Boolean(body.video_list?.length),
-		elementKinds: elements.map(() => undefined),
+		elementKinds: elements.map((element) => (found.has(element.id) ? elementKindOf(found.get(element.id)) : undefined)),
 	};
-	let verdict = checkOmniCounts(inputs);
+	const verdict = checkOmniCounts(inputs);
 	if (verdict.verdict === 'invalid') throw invalidInput.call(this, verdict.message, i, COUNT_HINT);
-
-	const mentions = elements.length > 0 && promptTexts(body).some(hasMentions);
-	const unnamed = elements.filter((element) => !element.name).map((element) => element.id);
-	let facts = new Map<string, ElementFacts>();
-	if (verdict.verdict === 'dependsOnKinds' || (mentions && unnamed.length)) {
-		facts = await lookupElements.call(this, elements.map((element) => element.id));
-	}
-	if (verdict.verdict === 'dependsOnKinds') {
-		verdict = checkOmniCounts({ ...inputs, elementKinds: elements.map((element) => facts.get(element.id)?.kind) });
-		if (verdict.verdict === 'invalid') throw invalidInput.call(this, verdict.message, i, COUNT_HINT);
-	}
 	if (!mentions) return body;
 
-	const names = elements.map((element) => element.name ?? facts.get(element.id)?.name);
-	const translate = (text: string | undefined) => {
-		if (text === undefined) return undefined;
+	const names = elements.map((element) => element.name ?? found.get(element.id)?.element_name ?? undefined);
+	const translate = (text: string) => {
 		const result = translateMentions(text, names);
 		if ('problem' in result) throw invalidInput.call(this, result.problem, i);
 		return result.text;
 	};
 	return {
 		...body,
-		prompt: translate(body.prompt),
-		multi_prompt: body.multi_prompt?.map((shot) => ({ ...shot, prompt: translate(shot.prompt) as string })),
+		prompt: body.prompt === undefined ? undefined : translate(body.prompt),
+		multi_prompt: body.multi_prompt?.map((shot) => ({ ...shot, prompt: translate(shot.prompt) })),
 	};
-}
-
-const COUNT_HINT = 'Kling limits how many elements and reference images one omni video takes; see the Elements and Images field descriptions.';
-
-function promptTexts(body: OmniBody): string[] {
-	return [body.prompt, ...(body.multi_prompt ?? []).map((shot) => shot.prompt)].filter((text): text is string => Boolean(text));
 }

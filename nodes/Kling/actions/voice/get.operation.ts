@@ -1,18 +1,21 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { PRODUCTS } from '../../tasks/products';
-import { getTaskOrFail, taskIdField } from '../common/taskLookup';
-import { voiceTaskOutput } from './voiceOutput';
+import { eachItem } from '../shared/items';
+import { findInLibraries } from '../shared/library';
+import { picker, readPicked } from '../shared/pickers';
+import { voiceOutput } from './output';
 
-const properties: INodeProperties[] = [taskIdField('voice creation')];
+const properties: INodeProperties[] = [picker('voice', { description: 'One of your voices or a Kling preset' })];
 
 export const description = updateDisplayOptions({ show: { resource: ['voice'], operation: ['get'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const task = await getTaskOrFail.call(this, PRODUCTS.voice, i, {
-		what: 'voice creation',
-		hint: 'Use the task ID (or external task ID) that Create returned.',
+/** Kling has no "get voice" endpoint: the voice is looked for in the account's voices, then the presets (§4). */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await eachItem.call(this, async (i) => {
+		const { id } = readPicked.call(this, 'voice', 'voice', i);
+		const voice = (await findInLibraries(this, 'voice', [id])).get(id);
+		if (!voice) throw new NodeOperationError(this.getNode(), `Kling has no voice with ID ${id}`, { itemIndex: i, description: 'Neither your voices nor the presets have it.' });
+		return { json: voiceOutput(voice) };
 	});
-	return voiceTaskOutput(task);
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { elementsOfTaskResult } from './element';
-import { idSchema } from './envelope';
-import { isFinal, isSucceeded } from './task';
+import { elementsOfTaskResult } from '../Kling/contract/element';
+import { idSchema } from '../Kling/contract/envelope';
+import { isFinal, isSucceeded } from '../Kling/contract/task';
 
 /*
  * The two bodies Kling POSTs to a `callback_url` (kling-api.md §9.1). Ids are int64 values: parse the body with

@@ -1,7 +1,6 @@
 import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isHttpUrl } from './imageInput';
 
 /** Kling's longest 4K videos stay far below this; anything bigger is not a video Kling made. */
 export const MAX_DOWNLOAD_BYTES = 1024 ** 3;
@@ -26,7 +25,7 @@ export async function downloadFile(
 	mimeType: string,
 	itemIndex: number,
 ): Promise<IBinaryData> {
-	if (!isHttpUrl(url)) {
+	if (!/^https?:\/\/[^/]/i.test(url)) {
 		throw new NodeOperationError(this.getNode(), `Cannot download "${url.slice(0, 80)}": only http(s) URLs are fetched`, { itemIndex });
 	}
 	let response: IN8nHttpFullResponse;

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { elementKindOf, elementsOfTaskResult, type KlingElement } from '../../contract/element';
 import type { KlingTask } from '../../contract/task';
-import { taskSummary } from '../../tasks/taskOutput';
+import { taskSummary } from '../../tasks/output';
 
 /** One element as the node outputs it: `elementId` a string at the top level, ready for `{{ $json.elementId }}`. */
 export function elementOutput(element: KlingElement): IDataObject {

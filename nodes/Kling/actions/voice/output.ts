@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { KlingTask } from '../../contract/task';
 import { voicesOfTaskResult, type KlingVoice } from '../../contract/voice';
-import { taskSummary } from '../../tasks/taskOutput';
+import { taskSummary } from '../../tasks/output';
 
 /** One voice as the node outputs it: `voiceId` a string at the top level, ready for `{{ $json.voiceId }}`. */
 export function voiceOutput(voice: KlingVoice): IDataObject {

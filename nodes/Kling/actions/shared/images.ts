@@ -1,21 +1,13 @@
 import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { imageProblem, inspectImage, type ImageRuleOptions } from './media';
+import { imageProblem, inspectImage, type BinaryImageRef, type ImageRuleOptions } from '../../contract/media';
 
 /** One image parameter as the user filled it in: a URL, or a binary property of the input item. */
 export interface ImageSource {
 	source?: 'url' | 'binary';
 	url?: string;
 	binaryProperty?: string;
-}
-
-/**
- * Stands in a request body for a binary image until the moment the request is sent, so that a batch of
- * items with 10 MB images is checked up front but encoded one request at a time (see `sendWithImages` in requestBody.ts).
- */
-export interface BinaryImageRef {
-	binaryImage: { itemIndex: number; property: string };
 }
 
 export type ImageValue = string | BinaryImageRef;
@@ -84,8 +76,8 @@ export function readImageSource(this: IExecuteFunctions, prefix: string, itemInd
 }
 
 /**
- * Checks one image the user gave and returns what goes into the request: the URL itself, or a reference
- * to the binary file that `sendWithImages` turns into raw Base64 when the request is sent.
+ * Checks one image the user gave and returns what goes into the request: the URL itself, or a reference to the
+ * binary file that transport/body.ts writes in as raw Base64 when the request is sent.
  */
 export async function resolveImage(
 	this: IExecuteFunctions,
@@ -175,6 +167,3 @@ async function readImageHead(
 }
 
 const truncate = (value: string) => (value.length > 60 ? `${value.slice(0, 57)}...` : value);
-
-export const isBinaryRef = (value: unknown): value is BinaryImageRef =>
-	typeof value === 'object' && value !== null && 'binaryImage' in value;

@@ -1,0 +1,45 @@
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { PROMPT_MAX } from '../../contract/request';
+
+/** Fields several create operations share, with the same wording everywhere. */
+
+/** A prompt placeholder as descriptions show it: they are HTML, so `<<<element_1>>>` must be encoded. */
+export const placeholder = (name: string) => `&lt;&lt;&lt;${name}&gt;&gt;&gt;`;
+
+export function promptField(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		placeholder: 'e.g. The character waves at the camera and smiles',
+		description: `What happens, up to ${PROMPT_MAX} characters`,
+		...overrides,
+	};
+}
+
+const MODES: INodePropertyOptions[] = [
+	{ name: 'Standard (720p)', value: 'std' },
+	{ name: 'Professional (1080p)', value: 'pro' },
+	{ name: '4K', value: '4k' },
+];
+
+/** Output resolution; 4K only where the model has it (§6.1, §7), so it is offered only there. */
+export function modeField(with4k: boolean, displayOptions?: INodeProperties['displayOptions']): INodeProperties {
+	const options = with4k ? MODES : MODES.filter((mode) => mode.value !== '4k');
+	return { displayName: 'Mode', name: 'mode', type: 'options', default: 'std', options, description: 'Output resolution; higher costs more', displayOptions };
+}
+
+/** "3 Seconds" ... up to `max`; the values are strings, as Kling wants them. */
+export function durationField(max: number, description: string, displayOptions?: INodeProperties['displayOptions']): INodeProperties {
+	const options = Array.from({ length: max - 2 }, (_, n) => ({ name: `${n + 3} Seconds`, value: String(n + 3) }));
+	return { displayName: 'Duration', name: 'duration', type: 'options', default: '5', description, options, displayOptions };
+}
+
+/** The trimmed text of a field, or undefined so an empty one is not sent. */
+export function readText(this: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
+	const text = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	return text || undefined;
+}

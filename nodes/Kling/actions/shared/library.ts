@@ -1,0 +1,78 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { ELEMENT_LIBRARIES, elementsOfPage, type KlingElement } from '../../contract/element';
+import { VOICE_LIBRARIES, VOICE_PAGE_SIZE_MAX, voicesOfPage, type KlingVoice } from '../../contract/voice';
+import { klingPages } from '../../transport';
+
+/**
+ * Kling's two libraries of elements and of voices: the account's own and the official presets. Neither has a "get by
+ * ID" endpoint, so Get, the pickers and Get Many all read the lists (§3.3, §3.4, §4).
+ */
+const LIBRARIES = {
+	element: { paths: ELEMENT_LIBRARIES, pageSize: 500, ofPage: elementsOfPage, idOf: (entry: KlingElement) => entry.element_id, nameOf: (entry: KlingElement) => entry.element_name },
+	voice: { paths: VOICE_LIBRARIES, pageSize: VOICE_PAGE_SIZE_MAX, ofPage: voicesOfPage, idOf: (entry: KlingVoice) => entry.voice_id, nameOf: (entry: KlingVoice) => entry.voice_name },
+};
+
+type Entry<K extends keyof typeof LIBRARIES> = K extends 'element' ? KlingElement : KlingVoice;
+export type Library = 'custom' | 'preset';
+
+/** One library's entries, page by page; stop iterating to stop reading. */
+export async function* libraryEntries<K extends keyof typeof LIBRARIES>(ctx: IExecuteFunctions, kind: K, library: Library, pageSize?: number): AsyncGenerator<Entry<K>> {
+	const { paths, ofPage } = LIBRARIES[kind];
+	for await (const page of klingPages.call(ctx, paths[library], pageSize ?? LIBRARIES[kind].pageSize)) {
+		yield* ofPage(page) as Array<Entry<K>>;
+	}
+}
+
+/** The entries with these ids, looked for in the account's library, then the presets; a missing id was found in neither. */
+export async function findInLibraries<K extends keyof typeof LIBRARIES>(ctx: IExecuteFunctions, kind: K, ids: string[]): Promise<Map<string, Entry<K>>> {
+	const found = new Map<string, Entry<K>>();
+	const idOf = LIBRARIES[kind].idOf as (entry: Entry<K>) => string;
+	for (const library of ['custom', 'preset'] as const) {
+		for await (const entry of libraryEntries(ctx, kind, library)) {
+			if (ids.includes(idOf(entry))) found.set(idOf(entry), entry);
+			if (found.size === ids.length) return found;
+		}
+	}
+	return found;
+}
+
+/** The fields of a Get Many: which library, how many, and a name filter. */
+export function libraryFields(kind: keyof typeof LIBRARIES, presetsDescription: string, extraFilters: INodeProperties[] = []): INodeProperties[] {
+	const title = kind === 'element' ? 'Elements' : 'Voices';
+	const libraries: INodePropertyOptions[] = [
+		{ name: `My ${title}`, value: 'custom', description: `${title} created with this account` },
+		{ name: 'Kling Presets', value: 'preset', description: presetsDescription },
+	];
+	return [
+		{ displayName: 'Library', name: 'library', type: 'options', default: 'custom', options: libraries },
+		{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit' },
+		{ displayName: 'Limit', name: 'limit', type: 'number', default: 50, typeOptions: { minValue: 1 }, description: 'Max number of results to return', displayOptions: { show: { returnAll: [false] } } },
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			options: [
+				{ displayName: 'Name Contains', name: 'nameContains', type: 'string', default: '', description: `Only ${title.toLowerCase()} whose name contains this text (not case-sensitive)` },
+				...extraFilters,
+			],
+		},
+	];
+}
+
+/** Get Many: the entries of the chosen library that pass the filters, up to the limit. */
+export async function readLibrary<K extends keyof typeof LIBRARIES>(ctx: IExecuteFunctions, kind: K, itemIndex: number, keep: (entry: Entry<K>, filters: IDataObject) => boolean = () => true): Promise<Array<Entry<K>>> {
+	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const limit = ctx.getNodeParameter('returnAll', itemIndex) ? Infinity : (ctx.getNodeParameter('limit', itemIndex) as number);
+	const needle = String(filters.nameContains ?? '').trim().toLowerCase();
+	const nameOf = LIBRARIES[kind].nameOf as (entry: Entry<K>) => string | null | undefined;
+	const out: Array<Entry<K>> = [];
+	const pageSize = Math.min(LIBRARIES[kind].pageSize, Math.max(30, limit));
+	for await (const entry of libraryEntries(ctx, kind, ctx.getNodeParameter('library', itemIndex) as Library, pageSize)) {
+		if (keep(entry, filters) && (nameOf(entry) ?? '').toLowerCase().includes(needle)) out.push(entry);
+		if (out.length >= limit) break;
+	}
+	return out;
+}

@@ -1,0 +1,105 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { CompletionMode, CompletionSettings } from '../../tasks/taskOperation';
+import { isHttpUrl } from './images';
+
+/** What an operation's Options offer besides the common ones: its default timeout, and the files it makes. */
+export interface OptionsKind {
+	timeoutMinutes: number;
+	media?: 'video' | 'images';
+}
+
+const completionOption: INodeProperties = {
+	displayName: 'Completion',
+	name: 'completion',
+	type: 'options',
+	noDataExpression: true,
+	default: 'poll',
+	description: 'When the node finishes',
+	options: [
+		{ name: 'Wait Until Done (Poll)', value: 'poll', description: 'Check the task until it succeeds or fails, then output the result' },
+		{ name: 'Return Task Immediately', value: 'returnTask', description: 'Output the task at once; fetch the result later with Get or the Kling Trigger' },
+		{
+			name: 'Pause Until Kling Calls Back',
+			value: 'callback',
+			description:
+				'Pause the execution, with no time limit, until Kling reports every task finished. Needs an n8n that Kling can reach from the internet.',
+		},
+	],
+};
+
+/**
+ * The Options collection of every create: when the node finishes, its limits, and the task's own settings. The
+ * first three apply to the whole run and are read from the first item.
+ */
+/** The options about the files a create makes: download them into binary data, and watermarked copies. */
+const MEDIA_OPTIONS: Record<NonNullable<OptionsKind['media']>, INodeProperties[]> = {
+	video: [
+		{ displayName: 'Download Video', name: 'download', type: 'boolean', default: false, description: 'Whether to add the finished video to the output as binary data, besides its URL (it expires after 30 days)' },
+		{ displayName: 'Binary Field Name', name: 'binaryPropertyName', type: 'string', default: 'data', description: 'Name of the output binary field that receives the video' },
+		{ displayName: 'Watermark', name: 'watermark', type: 'boolean', default: false, description: 'Whether Kling also makes a watermarked copy (output as Watermark URL)' },
+	],
+	images: [
+		{ displayName: 'Download Images', name: 'download', type: 'boolean', default: false, description: 'Whether to add the finished images to the output as binary data, besides their URLs (they expire after 30 days)' },
+		{ displayName: 'Binary Field Prefix', name: 'binaryPropertyName', type: 'string', default: 'image_', description: 'The images go to binary fields named with this prefix and their index: image_0, image_1, and so on' },
+		{ displayName: 'Watermark', name: 'watermark', type: 'boolean', default: false, description: 'Whether Kling also makes watermarked copies (output as watermark URLs)' },
+	],
+};
+
+export function createOptions({ timeoutMinutes, media }: OptionsKind): INodeProperties {
+	const mediaOptions = media ? MEDIA_OPTIONS[media] : [];
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			completionOption,
+			{ displayName: 'Timeout (Minutes)', name: 'timeoutMinutes', type: 'number', default: timeoutMinutes, typeOptions: { minValue: 0.1, numberPrecision: 2 }, description: 'With Wait Until Done: how long each task may take before its item fails with the task ID, to fetch later' },
+			{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many of the items' tasks may run on Kling at once. Match your resource pack's concurrency limit." },
+			...mediaOptions,
+			{ displayName: 'Callback URL', name: 'callbackUrl', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/1f0c.../kling', description: 'Kling POSTs the status changes of the task here, for example to the production URL of a Kling Trigger node' },
+			{ displayName: 'External Task ID', name: 'externalTaskId', type: 'string', default: '', placeholder: 'e.g. campaign-42-hero', description: 'Your own ID for the task, unique in the Kling account. Left empty, the node makes one, which also finds a task whose answer was lost.' },
+		],
+	};
+}
+
+/** Field names in validation messages for what the options put into a request. */
+export const OPTION_LABELS = { callback_url: 'Callback URL', external_task_id: 'External Task ID', watermark_info: 'Watermark' };
+
+export interface CreateOptions {
+	download: boolean;
+	binaryPropertyName: string;
+	/** What the request gets from the options: callback URL, external task ID, watermark. */
+	body: IDataObject;
+}
+
+const optionsOf = (ctx: IExecuteFunctions, itemIndex: number) => ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+
+/** When the node finishes, from the first item's options. An AI agent calling the node as a tool cannot be paused. */
+export function readCompletion(this: IExecuteFunctions, { timeoutMinutes }: OptionsKind): CompletionSettings {
+	const options = optionsOf(this, 0);
+	const mode = (options.completion as CompletionMode | undefined) ?? 'poll';
+	return {
+		mode: mode === 'callback' && this.isToolExecution() ? 'poll' : mode,
+		timeoutMs: Number(options.timeoutMinutes ?? timeoutMinutes) * 60_000,
+		maxConcurrent: Math.max(1, Math.floor(Number(options.maxConcurrentTasks ?? 3))),
+	};
+}
+
+export function readCreateOptions(this: IExecuteFunctions, itemIndex: number, { media }: OptionsKind): CreateOptions {
+	const options = optionsOf(this, itemIndex);
+	const body: IDataObject = {};
+	const callbackUrl = String(options.callbackUrl ?? '').trim();
+	if (callbackUrl && !isHttpUrl(callbackUrl)) {
+		throw new NodeOperationError(this.getNode(), `Callback URL must be an http(s) URL (it is "${callbackUrl.slice(0, 60)}")`, { itemIndex });
+	}
+	if (callbackUrl) body.callback_url = callbackUrl;
+	const externalTaskId = String(options.externalTaskId ?? '').trim();
+	if (externalTaskId) body.external_task_id = externalTaskId;
+	if (media) body.watermark_info = { enabled: options.watermark === true };
+	const fallbackField = media === 'images' ? 'image_' : 'data';
+	return { download: options.download === true, binaryPropertyName: String(options.binaryPropertyName ?? fallbackField).trim() || fallbackField, body };
+}

@@ -1,0 +1,113 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/**
+ * The element and voice pickers: search the account's own (and Kling's presets) by name, or give an ID or an
+ * expression such as `{{ $json.elementId }}`. IDs stay strings from the editor to the request (§2).
+ */
+
+/** Marks presets in the pickers' lists (methods/listSearch.ts); a remembered name is read without it. */
+export const PRESET_NAME_SUFFIX = ' (Kling preset)';
+
+const ELEMENT_ID = /^\d{1,20}$/;
+/** Voice ids are digits too; the picker also takes letters, dashes and underscores so Kling judges other shapes. */
+const VOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const PICKERS = {
+	element: { displayName: 'Element', searchListMethod: 'searchElements', example: '835266081714884677', pattern: ELEMENT_ID },
+	voice: { displayName: 'Voice', searchListMethod: 'searchVoices', example: '829824295736356877', pattern: VOICE_ID },
+};
+
+type Kind = keyof typeof PICKERS;
+
+export function picker(kind: Kind, overrides: Partial<INodeProperties> = {}): INodeProperties {
+	const { displayName, searchListMethod, example, pattern } = PICKERS[kind];
+	return {
+		displayName,
+		name: kind,
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: `e.g. ${example}`,
+				validation: [{ type: 'regex', properties: { regex: pattern.source, errorMessage: `A ${kind} ID looks like ${example}` } }],
+			},
+		],
+		...overrides,
+	};
+}
+
+interface LocatorValue {
+	mode?: string;
+	value?: unknown;
+	cachedResultName?: string;
+}
+
+/** A picked element or voice: its id, and its name when it was picked from the list (an id typed later may differ). */
+export interface Picked {
+	id: string;
+	name?: string;
+}
+
+/** Checks a picker's value (or a bare id from an older or hand-made workflow) before anything is sent; '' when empty. */
+export function checkPicked(this: IExecuteFunctions, kind: Kind, picked: unknown, itemIndex: number, label: string): Picked | undefined {
+	const locator: LocatorValue = picked !== null && typeof picked === 'object' ? (picked as LocatorValue) : { value: picked };
+	const raw = locator.value;
+	const value = String(raw ?? '').trim();
+	if (!value) return undefined;
+	if (typeof raw === 'number' && !Number.isSafeInteger(raw)) {
+		throw new NodeOperationError(this.getNode(), `${label} ID ${value} has lost digits: it passed through a number`, {
+			itemIndex,
+			description: `Pass IDs as text, e.g. {{ $json.${kind}Id }} from this node's output, not a number from a calculation.`,
+		});
+	}
+	if (!PICKERS[kind].pattern.test(value)) {
+		throw new NodeOperationError(this.getNode(), `${label} ID must look like ${PICKERS[kind].example} (it is "${value.slice(0, 40)}")`, { itemIndex });
+	}
+	const name = locator.mode === 'list' ? locator.cachedResultName?.replace(PRESET_NAME_SUFFIX, '') : undefined;
+	return { id: value, name: name || undefined };
+}
+
+/** Reads a required picker parameter. */
+export function readPicked(this: IExecuteFunctions, kind: Kind, parameter: string, itemIndex: number, label = PICKERS[kind].displayName): Picked {
+	const picked = checkPicked.call(this, kind, this.getNodeParameter(parameter, itemIndex, ''), itemIndex, label);
+	if (!picked) throw new NodeOperationError(this.getNode(), `${label} is required: pick one from the list or enter its ID`, { itemIndex });
+	return picked;
+}
+
+/** An ordered list of pickers: the order is the `<<<element_N>>>` / `<<<voice_N>>>` numbering (§6.1, §7). */
+export function pickerList(kind: Kind, max: number, description: string, overrides: Partial<INodeProperties> = {}): INodeProperties {
+	const title = `${PICKERS[kind].displayName}s`;
+	return {
+		displayName: title,
+		name: `${kind}s`,
+		type: 'fixedCollection',
+		placeholder: `Add ${PICKERS[kind].displayName}`,
+		default: {},
+		typeOptions: { multipleValues: true, sortable: true, maxAllowed: max },
+		description,
+		options: [{ displayName: PICKERS[kind].displayName, name: kind, values: [picker(kind, { required: false })] }],
+		...overrides,
+	};
+}
+
+/** Reads a picker list in the user's order; an empty entry is refused, it would shift the numbering. */
+export function readPickerList(this: IExecuteFunctions, kind: Kind, itemIndex: number): Picked[] {
+	const entries = this.getNodeParameter(`${kind}s.${kind}`, itemIndex, []) as Array<Record<string, unknown>>;
+	return entries.map((entry, n) => {
+		const label = `${PICKERS[kind].displayName} ${n + 1}`;
+		const picked = checkPicked.call(this, kind, entry[kind], itemIndex, label);
+		if (!picked) throw new NodeOperationError(this.getNode(), `${label} is empty: pick one from the list or remove the entry`, { itemIndex });
+		return picked;
+	});
+}
+
+/** The request's `element_list` in the user's order, or no field when none were picked. */
+export function toElementList(elements: Picked[]): Array<{ element_id: string }> | undefined {
+	return elements.length ? elements.map(({ id }) => ({ element_id: id })) : undefined;
+}

@@ -1,0 +1,48 @@
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { isSucceeded, type KlingTask, type TaskProduct } from '../contract/task';
+import type { TaskOperation } from './taskOperation';
+
+/** The task fields every output shares, in camelCase, ids as strings. */
+export function taskSummary(task: KlingTask): IDataObject {
+	return {
+		taskId: task.task_id,
+		status: task.task_status,
+		statusMessage: task.task_status_msg || undefined,
+		externalTaskId: task.task_info?.external_task_id ?? undefined,
+		createdAt: task.created_at ?? undefined,
+		updatedAt: task.updated_at ?? undefined,
+		unitsDeducted: task.final_unit_deduction ?? undefined,
+	};
+}
+
+/**
+ * With "Continue On Fail", an item's error becomes its output and the other items go on; otherwise the error is
+ * thrown, tagged with the item so n8n names it. `extra` adds fields (a task ID) to the error item.
+ */
+export function itemError(this: IExecuteFunctions, error: unknown, itemIndex: number, extra: IDataObject = {}, note?: string): INodeExecutionData {
+	const known = error instanceof NodeApiError || error instanceof NodeOperationError;
+	const wrapped = known ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	const description = [wrapped.description, note].filter(Boolean).join(' ');
+	if (this.continueOnFail()) {
+		const json: IDataObject = { error: wrapped.message };
+		for (const [key, value] of Object.entries(extra)) if (value !== undefined) json[key] = value;
+		if (description) json.description = description;
+		return { json, pairedItem: { item: itemIndex } };
+	}
+	wrapped.context.itemIndex = itemIndex;
+	if (description) wrapped.description = description;
+	throw wrapped;
+}
+
+/** The output of a final task: the operation's result when it succeeded, otherwise an error naming the task. */
+export async function presentFinal(this: IExecuteFunctions, operation: TaskOperation, task: KlingTask, itemIndex: number): Promise<INodeExecutionData> {
+	if (isSucceeded(task.task_status)) return await operation.present.call(this, task, itemIndex);
+	throw taskFailedError(this.getNode(), operation.product, task, itemIndex);
+}
+
+export function taskFailedError(node: INode, product: TaskProduct, task: KlingTask, itemIndex: number): NodeOperationError {
+	const reason = task.task_status === 'failed' ? task.task_status_msg || 'the task failed without a reason' : `the task is still ${task.task_status}`;
+	return new NodeOperationError(node, `Kling could not create the ${product.noun}: ${reason}`, { itemIndex, description: `Task ID ${task.task_id}` });
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from 'crypto';
+import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
+
+import { isFinal, type KlingTask } from '../contract/task';
+import { presentFinal, taskSummary } from './output';
+import { readTasks } from './poll';
+import type { TaskOperation } from './taskOperation';
+
+/**
+ * Pause Until Kling Calls Back.
+ *
+ * n8n resumes a waiting execution only once, and the callback that resumes it carries one task. So every item's
+ * task gets the same resume URL, tagged with a batch key and the item count, and external task ids derived from the
+ * key. Each callback re-reads all of the batch's tasks (the body is never trusted, so a forged or repeated callback
+ * changes nothing): while any is unfinished the call is acknowledged and the execution keeps waiting; the call that
+ * finds all finished resumes it with every item.
+ *
+ * There is no time limit. At an execution's `waitTill`, n8n resumes it with the waiting node disabled (n8n-core
+ * `WorkflowExecute.handleWaitingState`, see docs/n8n-behaviour.md): the node does not run, its input items pass on as
+ * its output, and the run ends as a success with no result. A node cannot act at that moment, so it sets no limit:
+ * an execution whose callbacks never come stays waiting, which is visible, rather than succeeding with wrong data.
+ */
+
+const BATCH_PARAM = 'klingBatch';
+const COUNT_PARAM = 'klingItems';
+
+export interface CallbackBatch {
+	/** What each item's create gets: the resume URL as callback URL, and an external task id from the batch key. */
+	taskOptions(itemIndex: number): { callback_url: string; external_task_id: string };
+}
+
+const externalTaskIdOf = (batch: string, itemIndex: number) => `n8n-${batch}-${itemIndex}`;
+
+/**
+ * A new batch for each run of the node. Its key is random because external task ids derive from it and must be unique
+ * per account (§2), also when a loop runs the node again in one execution.
+ */
+export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number): CallbackBatch {
+	const batch = randomBytes(8).toString('hex');
+	const url = new URL(ctx.getWorkflowDataProxy(0).$execution.resumeUrl);
+	url.searchParams.set(BATCH_PARAM, batch);
+	url.searchParams.set(COUNT_PARAM, String(itemCount));
+	return { taskOptions: (itemIndex) => ({ callback_url: url.toString(), external_task_id: externalTaskIdOf(batch, itemIndex) }) };
+}
+
+/** One output item per input item once every task is final; an item without a task refused its input before the pause. */
+async function presentBatch(ctx: IExecuteFunctions, operation: TaskOperation, tasks: Array<KlingTask | undefined>): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = [];
+	for (const [itemIndex, task] of tasks.entries()) {
+		const pairedItem = { item: itemIndex };
+		if (!task) {
+			out.push({ json: { error: 'No Kling task was created for this item: its input was refused before the pause' }, pairedItem });
+			continue;
+		}
+		try {
+			out.push({ ...(await presentFinal.call(ctx, operation, task, itemIndex)), pairedItem });
+		} catch (error) {
+			// A resumed run has no Continue On Fail to ask: a task that failed becomes an item with its error.
+			out.push({ json: { error: (error as Error).message, ...taskSummary(task) }, pairedItem });
+		}
+	}
+	return out;
+}
+
+/** After the tasks are submitted: finish at once if Kling was quick, otherwise put the execution to wait. */
+export async function pauseForCallbacks(
+	this: IExecuteFunctions,
+	operation: TaskOperation,
+	submitted: Array<KlingTask | undefined>,
+	preWaitOutput: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	// One look before pausing: a quick task (or one adopted after a lost answer) may be done already. If Kling cannot
+	// be read just now, the callbacks will tell.
+	const ids = submitted.flatMap((task) => (task ? [task.task_id] : []));
+	const current = ids.length ? await readTasks.call(this, operation.product, ids).catch(() => new Map<string, KlingTask>()) : new Map<string, KlingTask>();
+	const latest = submitted.map((task) => (task ? (current.get(task.task_id) ?? task) : undefined));
+	if (latest.every((task) => !task || isFinal(task.task_status))) return await presentBatch(this, operation, latest);
+	await this.putExecutionToWait(WAIT_INDEFINITELY);
+	// Shown on the node while the execution waits: each item's task, to look up if Kling never calls back.
+	return preWaitOutput;
+}
+
+/** The node's `webhook()` in pause mode: a Kling callback on the resume URL. */
+export async function handleCallback(this: IWebhookFunctions, operation: TaskOperation): Promise<IWebhookResponseData> {
+	const query = this.getQueryData() as Record<string, string | undefined>;
+	const batch = query[BATCH_PARAM];
+	const count = Number(query[COUNT_PARAM]);
+	if (!batch || !/^[0-9a-f]{16}$/.test(batch) || !Number.isInteger(count) || count < 1 || count > 10_000) {
+		throw new NodeOperationError(this.getNode(), 'This resume URL is missing its Kling batch parameters');
+	}
+	const ids = Array.from({ length: count }, (_, itemIndex) => externalTaskIdOf(batch, itemIndex));
+	let tasks: Array<KlingTask | undefined>;
+	try {
+		const found = await readTasks.call(this, operation.product, ids, 'externalTaskId');
+		tasks = ids.map((id) => found.get(id));
+	} catch (error) {
+		// Throwing would end the waiting execution as failed. Kling could not be read just now: answering non-2xx keeps
+		// it waiting, and Kling's next delivery of a callback tries again.
+		this.getResponseObject().status(503).json({ received: true, waiting: true, reason: `Could not read the tasks from Kling: ${(error as Error).message}` });
+		return { noWebhookResponse: true };
+	}
+	if (!tasks.every((task) => !task || isFinal(task.task_status))) return { webhookResponse: { received: true, waiting: true } };
+	return { workflowData: [await presentBatch(asExecuteContext(this), operation, tasks)] };
+}
+
+/**
+ * Presenting a result (and downloading a file) needs only helpers, the node and its parameters, which a webhook
+ * context has too; parameters are read as for the first item. A webhook call cannot be cancelled.
+ */
+function asExecuteContext(ctx: IWebhookFunctions): IExecuteFunctions {
+	return new Proxy(ctx, {
+		get(target, property, receiver) {
+			if (property === 'getNodeParameter') {
+				return (name: string, _itemIndex: number, fallback?: unknown) => target.getNodeParameter(name, fallback);
+			}
+			if (property === 'getExecutionCancelSignal') return () => undefined;
+			return Reflect.get(target, property, receiver);
+		},
+	}) as unknown as IExecuteFunctions;
+}

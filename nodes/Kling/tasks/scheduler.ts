@@ -1,0 +1,186 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { isFinal, type KlingTask, type TaskProduct } from '../contract/task';
+import { backoffMs, pause, throwIfCancelled } from '../transport/wait';
+import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from './poll';
+import { lostCreateError, submitTask, type Submission } from './submit';
+import type { CompletionSettings } from './taskOperation';
+
+/** One input item's way through Kling: its create, then its task. */
+export interface Job extends Submission {
+	itemIndex: number;
+	/** Concurrency slots its task holds (§11). */
+	slots: number;
+	task?: KlingTask;
+	firstTriedAt?: number;
+	submittedAt?: number;
+	lastCheckedAt?: number;
+	checks: number;
+	retries: number;
+	notBefore: number;
+}
+
+export type Outcome = { task: KlingTask } | { error: unknown; note?: string };
+
+/** Receives each job's outcome as soon as it is known; throwing stops the whole run (an item without Continue On Fail). */
+export type Settle = (job: Job, outcome: Outcome) => Promise<void>;
+
+/**
+ * Submits the jobs in order with at most Max Concurrent Tasks' slots on Kling at once and, when the node waits for
+ * results, checks the running tasks in rounds of one list read until each is final (§11, §12). Kling's 1302/1303
+ * answers hold the queue back with back-off; a 1303 while our own tasks run teaches the account's real limit.
+ */
+export class Scheduler {
+	private readonly pending: Job[] = [];
+	private readonly inFlight: Job[] = [];
+	private readonly durations = new DurationEstimate();
+	private readonly waitForResult: boolean;
+	/** How many slots Kling let us use at once before it answered 1303: the account's limit for now. */
+	private accountLimit = Infinity;
+	private lastRoundAt = -Infinity;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly product: TaskProduct,
+		private readonly settings: CompletionSettings,
+		private readonly settle: Settle,
+	) {
+		this.waitForResult = settings.mode === 'poll';
+	}
+
+	async run(jobs: Job[]) {
+		this.pending.push(...jobs);
+		while (this.pending.length || this.inFlight.length) {
+			throwIfCancelled(this.ctx);
+			await this.submitWhileSlotsFree();
+			if (!this.pending.length && !this.inFlight.length) break;
+			const nextCheck = this.nextCheckAt();
+			await pause(this.ctx, Math.min(nextCheck, this.nextSubmitAt()) - Date.now());
+			if (Date.now() >= nextCheck) await this.checkInFlight();
+		}
+	}
+
+	private get slotsFree() {
+		if (!this.waitForResult) return Infinity;
+		const used = this.inFlight.reduce((sum, job) => sum + job.slots, 0);
+		return Math.min(this.settings.maxConcurrent, this.accountLimit) - used;
+	}
+
+	/** Whether a job fits now; one bigger than the limit still goes alone, or it would wait forever. */
+	private fits(job: Job) {
+		return this.slotsFree >= job.slots || !this.inFlight.length;
+	}
+
+	private async submitWhileSlotsFree() {
+		while (this.pending.length && this.fits(this.pending[0]) && this.pending[0].notBefore <= Date.now()) {
+			const job = this.pending[0];
+			job.firstTriedAt ??= Date.now();
+			let outcome;
+			try {
+				outcome = await submitTask.call(this.ctx, this.product, job);
+			} catch (error) {
+				this.pending.shift();
+				await this.fail(job, error);
+				continue;
+			}
+			if (outcome.kind === 'retryLater') {
+				if (outcome.reason === 'concurrency' && this.inFlight.length && this.accountLimit === Infinity) {
+					// From now on the next job goes when one of ours finishes, not after a timer that would idle the slot.
+					this.accountLimit = this.inFlight.reduce((sum, other) => sum + other.slots, 0);
+					return;
+				}
+				// Kling is full, or a lost create's task is not found yet: this and every later job wait for the back-off.
+				job.notBefore = Date.now() + backoffMs(job.retries++, outcome.retryAfterMs);
+				if (job.notBefore - job.firstTriedAt > this.settings.timeoutMs) {
+					this.pending.shift();
+					await this.fail(job, job.lostAnswer ? lostCreateError(this.ctx, job) : this.notSubmittedError(job));
+				}
+				return;
+			}
+			this.pending.shift();
+			job.task = outcome.task;
+			job.submittedAt = Date.now();
+			if (this.waitForResult && !isFinal(outcome.task.task_status)) this.inFlight.push(job);
+			else await this.settle(job, { task: outcome.task });
+		}
+	}
+
+	private nextCheckAt(): number {
+		const expected = this.durations.expectedMs;
+		let next = Infinity;
+		for (const job of this.inFlight) {
+			const lastSeen = job.lastCheckedAt ?? job.submittedAt!;
+			// Once the batch's typical duration is known, look when this task should be done (2 % margin for clock
+			// skew), but never more than the longest interval away; after that, the growing cadence.
+			const likelyDone = expected === undefined ? -Infinity : job.submittedAt! + expected * 1.02;
+			next = Math.min(next, lastSeen < likelyDone ? Math.min(likelyDone, lastSeen + POLL_INTERVAL.maxMs) : lastSeen + pollIntervalMs(job.checks));
+		}
+		return Math.max(next, this.lastRoundAt + POLL_INTERVAL.floorMs);
+	}
+
+	private nextSubmitAt(): number {
+		return this.pending.length && this.fits(this.pending[0]) ? this.pending[0].notBefore : Infinity;
+	}
+
+	private async checkInFlight() {
+		this.lastRoundAt = Date.now();
+		const jobs = [...this.inFlight];
+		let tasks: Map<string, KlingTask>;
+		try {
+			tasks = await readTasks.call(this.ctx, this.product, jobs.map((job) => job.task!.task_id));
+		} catch (error) {
+			// The transport already tried transient failures again; what is left is fatal for every waiting item.
+			for (const job of jobs) await this.fail(job, error);
+			return;
+		}
+		for (const job of jobs) {
+			job.checks++;
+			job.lastCheckedAt = this.lastRoundAt;
+			const task = tasks.get(job.task!.task_id) ?? job.task!;
+			job.task = task;
+			if (isFinal(task.task_status)) {
+				this.durations.record(task);
+				this.leave(job);
+				await this.settle(job, { task });
+			} else if (this.lastRoundAt - job.submittedAt! >= this.settings.timeoutMs) {
+				await this.fail(job, this.timeoutError(job, task));
+			}
+		}
+	}
+
+	private leave(job: Job) {
+		const index = this.inFlight.indexOf(job);
+		if (index >= 0) this.inFlight.splice(index, 1);
+	}
+
+	/** Settles a job with an error; the note names every task still running, so none is lost from sight. */
+	private async fail(job: Job, error: unknown) {
+		this.leave(job);
+		const running = this.inFlight.map((other) => other.task!.task_id);
+		const own = job.task && !isFinal(job.task.task_status) ? job.task.task_id : undefined;
+		const text = error instanceof Error ? `${error.message} ${(error as { description?: string }).description ?? ''}` : '';
+		const note = [
+			own && !text.includes(own) && `This item's task ${own} may still be running on Kling; fetch it later with Get Creation Task or Get.`,
+			running.length && `Tasks still running on Kling for other items: ${running.join(', ')}. Fetch them later.`,
+		]
+			.filter(Boolean)
+			.join(' ');
+		await this.settle(job, { error, note: note || undefined });
+	}
+
+	private timeoutError(job: Job, task: KlingTask) {
+		const minutes = +(this.settings.timeoutMs / 60_000).toFixed(2);
+		return new NodeOperationError(this.ctx.getNode(), `Kling task ${task.task_id} is still ${task.task_status} after ${minutes} minutes`, {
+			itemIndex: job.itemIndex,
+			description: `The task keeps running on Kling. Fetch it later by its task ID ${task.task_id}, or raise Options → Timeout (Minutes).`,
+		});
+	}
+
+	private notSubmittedError(job: Job) {
+		return new NodeOperationError(this.ctx.getNode(), 'Kling stayed at its concurrency or rate limit; no task was created', {
+			itemIndex: job.itemIndex,
+			description: 'Lower Options → Max Concurrent Tasks, wait for running tasks to finish, or raise Options → Timeout (Minutes).',
+		});
+	}
+}

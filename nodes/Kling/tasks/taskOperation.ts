@@ -1,0 +1,29 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { KlingTask, TaskProduct } from '../contract/task';
+
+/**
+ * An operation that creates one Kling task per input item. Its module exports this next to its description and
+ * `execute`, which hands it to `runTaskOperation` (tasks/run.ts); the node's `webhook()` uses it to finish a run
+ * paused until Kling calls back (tasks/pause.ts).
+ */
+export interface TaskOperation {
+	product: TaskProduct;
+	/** Reads and checks one item's parameters. Throws, before anything is sent, when an input is wrong. */
+	buildRequest(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject>;
+	/** The output item of a task that succeeded (a downloaded file included, when asked for). */
+	present(this: IExecuteFunctions, task: KlingTask, itemIndex: number): Promise<INodeExecutionData>;
+	/** Concurrency slots a task holds: image tasks take one per image (§11). Default 1. */
+	slots?(body: IDataObject): number;
+}
+
+export type CompletionMode = 'returnTask' | 'poll' | 'callback';
+
+/** When the node finishes: the Completion option and its limits (actions/shared/options.ts reads them). */
+export interface CompletionSettings {
+	mode: CompletionMode;
+	/** How long a task may take, from submit to result, before its item fails with the task ID. */
+	timeoutMs: number;
+	/** Slots of the input items' tasks that may run on Kling at once. */
+	maxConcurrent: number;
+}
