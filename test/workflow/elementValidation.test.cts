@@ -6,7 +6,6 @@ import { apiKeyCredential, createMiraElement, useSimulator } from './helpers.cts
 const ctx = useSimulator({ timing: { submittedMs: 10, processingMs: 10 } });
 const record = badInputRecorder('element-create');
 
-
 const files = {
 	gif: binaryFile(GIF_BYTES, 'a.gif', 'image/gif'),
 	small: binaryFile(makePng(200, 640), 'small.png', 'image/png'),
@@ -23,7 +22,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['a description over 100 characters', { elementDescription: 'x'.repeat(101) }, /^Description must be at most 100 characters \(it has 101\)/],
 	['an empty description', { elementDescription: '' }, /Description" is required/],
 	['no additional image', { additionalImages: {} }, /^Additional Images needs 1 to 3 images \(it has 0\)/],
-	['four additional images', { additionalImages: { image: [1, 2, 3, 4].map((n) => ({ source: 'url', url: `https://x.example/${n}.png` })) } }, /^Additional Images needs 1 to 3 images \(it has 4\)/],
+	['four additional images', { additionalImages: { image: [1, 2, 3, 4].map((n) => ({ source: 'url', url: `https://x.example/${n}.png` })) } }, /^Additional Images takes at most 3 entries \(it has 4\)/],
 	['a frontal URL that is not http(s)', { frontalImageUrl: 'ftp://cdn.example.com/a.png' }, /^Frontal Image must be an http\(s\) URL/],
 	['an empty frontal URL', { frontalImageUrl: '' }, /^Frontal Image: enter an image URL/],
 	['an additional image that is not a URL', { additionalImages: { image: [{ source: 'url', url: 'mira-left.png' }] } }, /^Additional Image #1 must be an http\(s\) URL/],
@@ -36,7 +35,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['a video element without a URL', { referenceType: 'video_refer', videoUrl: '' }, /Video URL" is required/],
 	['a video URL that is not http(s)', { referenceType: 'video_refer', videoUrl: 'file:///tmp/a.mp4' }, /^Video URL must be an http\(s\) URL/],
 	['a video that is not mp4 or mov', { referenceType: 'video_refer', videoUrl: 'https://cdn.example.com/a.avi' }, /^Video URL must point to an MP4 or MOV file, not \.avi/],
-	['a callback URL that is not http(s)', { taskOptions: { callbackUrl: 'my-webhook' } }, /^Callback URL must be an http\(s\) URL/],
+	['a callback URL that is not http(s)', { options: { callbackUrl: 'my-webhook' } }, /^Callback URL must be an http\(s\) URL/],
 	['an unknown tag', { tags: ['o_999'] }, /^Tags #1 must be one of o_101/],
 ];
 
