@@ -107,7 +107,7 @@ async function receiver(sim: KlingSimulator, parameters: IDataObject = {}, secre
 }
 
 function createElementWithCallback(callbackUrl: string, externalTaskId = 'campaign-7-mira') {
-	return createMiraElement({ taskOptions: { callbackUrl, externalTaskId } });
+	return createMiraElement({ options: { callbackUrl, externalTaskId } });
 }
 
 describe('Kling Trigger receiving the callbacks of a Kling create', () => {
