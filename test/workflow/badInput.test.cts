@@ -21,7 +21,6 @@ const cases: Array<[operation: string, input: string, parameters: IDataObject, m
 	['Voice → Create', 'a voice URL that is not http(s)', { voiceUrl: 'voice.mp3' }, /Audio or Video URL/],
 	['Voice → Create', 'no voice URL', { voiceUrl: '' }, /Audio or Video URL/],
 	['Voice → Create', 'a Kling video id that is not a number', { voiceSource: 'video', videoId: 'my-video' }, /Video ID/],
-	['Voice → Create', 'a callback URL that is not http(s)', { options: { callbackUrl: 'n8n-webhook' } }, /^Callback URL must be an http\(s\) URL/],
 ];
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
