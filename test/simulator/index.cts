@@ -22,6 +22,7 @@ export { signWebhook } from './webhook.cts';
 export { parseLossless, stringifyJson } from './json.cts';
 export { fakeMp4, makePng } from './media.cts';
 export { ELEMENT_FAILURE_MESSAGE } from './products.cts';
+export { SERIES_AUTO_AMOUNT } from './images.cts';
 
 /** Product names accepted by createdTaskCount / tasks / failTaskWhen. */
 export const PRODUCT_NAMES = [
@@ -31,6 +32,8 @@ export const PRODUCT_NAMES = [
 	'omni-video',
 	'image2video',
 	'motion-control',
+	'omni-image',
+	'generations',
 ] as const;
 
 interface Reply {
