@@ -161,6 +161,8 @@ export const omniImage: ProductDef = {
 				? { result_type: 'series', images: [], series_images: makeImages(task, sim, 'series', count) }
 				: { result_type: 'single', images: makeImages(task, sim, 'image', count) };
 	},
+	// A series holds as many slots as it makes images, "auto" included (Omni Image page).
+	imageSlots: omniCount,
 	result: (task) => (task.status === 'succeed' && task.output ? task.output : {}),
 	units: (task) => String(omniCount(task.body) * unitsPerImage(task.body)),
 };
@@ -177,6 +179,7 @@ export const imageGeneration: ProductDef = {
 	complete(task, sim) {
 		task.output = { images: makeImages(task, sim, 'image', generationCount(task.body)) };
 	},
+	imageSlots: generationCount,
 	result: (task) => (task.status === 'succeed' && task.output ? task.output : {}),
 	units: (task) => String(generationCount(task.body) * unitsPerImage(task.body)),
 };

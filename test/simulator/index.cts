@@ -49,6 +49,8 @@ function resolveOptions(input: SimulatorOptions): Required<SimulatorOptions> {
 		keyPairs: input.keyPairs ?? { 'test-access-key': 'test-secret-key' },
 		timing: { submittedMs: input.timing?.submittedMs ?? 30, processingMs: input.timing?.processingMs ?? 60 },
 		concurrencyLimit: input.concurrencyLimit ?? Infinity,
+		imageConcurrencyLimit: input.imageConcurrencyLimit ?? Infinity,
+		imagePack: input.imagePack ?? true,
 		pathPrefix: input.pathPrefix ?? '',
 		webhookSecret: input.webhookSecret ?? '',
 		callbackRetries: input.callbackRetries ?? 2,
@@ -252,6 +254,9 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 		options,
 		get maxInFlightSeen() {
 			return sim.maxInFlightSeen;
+		},
+		get maxImageSlotsSeen() {
+			return sim.maxImageSlotsSeen;
 		},
 		apiRequests(filter = {}) {
 			return requests.filter(

@@ -1,6 +1,6 @@
 /** The simulator's image products (kling-api.md §7a): omni image and image generation, their results and checks. */
 import { makePng, parseLossless, PRODUCT_NAMES, SERIES_AUTO_AMOUNT, type KlingSimulator } from '../simulator/index.cts';
-import { call, callbackReceiver, FAST, simulatorStarter, statusOf } from './simulatorKit.cts';
+import { call, callbackReceiver, ELEMENTS, FAST, imageElement, simulatorStarter, statusOf } from './simulatorKit.cts';
 
 const start = simulatorStarter(FAST);
 
@@ -317,5 +317,90 @@ describe('image tasks with callbacks, failures and faults', () => {
 		expect([faulted.status, faulted.json.code]).toEqual([500, 5000]);
 		expect((await call(sim, 'GET', `${OMNI}/${omni}`)).json.code).toBe(0);
 		expect(sim.faultLog.map((f) => [f.kind, f.taskId ?? null])).toEqual([['stuck', stuck], ['error', null]]);
+	});
+});
+
+describe('image slots and packs (kling-api.md §11)', () => {
+	/** Keeps every task the product creates processing for good, so the slots it holds stay taken without timing. */
+	function hold(sim: KlingSimulator, product: string): void {
+		sim.injectFault({ when: { product, operation: 'create' }, fault: { kind: 'stuck' }, times: Infinity });
+	}
+
+	async function code(sim: KlingSimulator, path: string, body: unknown): Promise<[number, number]> {
+		const res = await call(sim, 'POST', path, body);
+		return [res.status, res.json.code];
+	}
+
+	it('an image task holds n slots; a create that would take them over imageConcurrencyLimit answers 1303', async () => {
+		const sim = await start({ imageConcurrencyLimit: 5 });
+		hold(sim, 'omni-image');
+		hold(sim, 'generations');
+		expect(await code(sim, OMNI, { prompt: 'x', n: 3 })).toEqual([200, 0]);
+		const over = await call(sim, 'POST', GENERATIONS, { prompt: 'x', n: 3 });
+		expect([over.status, over.json.code, over.json.message]).toEqual([429, 1303, 'parallel task over resource pack limit']);
+		expect(await code(sim, GENERATIONS, { prompt: 'x', n: 2 })).toEqual([200, 0]);
+		expect(await code(sim, OMNI, { prompt: 'x' })).toEqual([429, 1303]);
+		expect([sim.createdTaskCount(), sim.maxImageSlotsSeen, sim.maxInFlightSeen]).toEqual([2, 5, 0]);
+	});
+
+	it('a task with more slots than the whole limit can never start', async () => {
+		const sim = await start({ imageConcurrencyLimit: 5 });
+		expect(await code(sim, GENERATIONS, { prompt: 'x', n: 6 })).toEqual([429, 1303]);
+		expect(await code(sim, GENERATIONS, { prompt: 'x', n: 5 })).toEqual([200, 0]);
+	});
+
+	it('a series holds one slot per image it makes ("auto" included), whatever n says', async () => {
+		const sim = await start({ imageConcurrencyLimit: 4 + SERIES_AUTO_AMOUNT });
+		hold(sim, 'omni-image');
+		const series = { model_name: 'kling-v3-omni', prompt: 'x', result_type: 'series' };
+		expect(await code(sim, OMNI, { ...series, series_amount: 4, n: 9 })).toEqual([200, 0]);
+		expect(await code(sim, OMNI, { ...series, series_amount: 'auto', n: 1 })).toEqual([200, 0]);
+		expect(await code(sim, OMNI, { prompt: 'x' })).toEqual([429, 1303]);
+		expect(sim.maxImageSlotsSeen).toBe(4 + SERIES_AUTO_AMOUNT);
+	});
+
+	it('image slots and the other tasks have separate limits', async () => {
+		const sim = await start({ concurrencyLimit: 1, imageConcurrencyLimit: 2 });
+		hold(sim, 'elements');
+		hold(sim, 'omni-image');
+		expect(await code(sim, ELEMENTS, imageElement())).toEqual([200, 0]);
+		expect(await code(sim, ELEMENTS, imageElement())).toEqual([429, 1303]);
+		expect(await code(sim, OMNI, { prompt: 'x', n: 2 })).toEqual([200, 0]);
+		expect(await code(sim, OMNI, { prompt: 'x' })).toEqual([429, 1303]);
+		// Shared, the element and the two image slots would already be 3.
+		sim.options.concurrencyLimit = 2;
+		expect(await code(sim, ELEMENTS, imageElement())).toEqual([200, 0]);
+		expect([sim.maxInFlightSeen, sim.maxImageSlotsSeen]).toEqual([2, 2]);
+	});
+
+	it('slots come back when image tasks succeed or fail', async () => {
+		// Phases long enough that the first creates are still running when the third one arrives.
+		const sim = await start({ imageConcurrencyLimit: 3, timing: { submittedMs: 300, processingMs: 300 } });
+		sim.failTaskWhen((product) => (product === 'generations' ? 'Content safety' : undefined));
+		const ok = (await call(sim, 'POST', OMNI, { prompt: 'x', n: 2 })).json.data.task_id;
+		const failed = (await call(sim, 'POST', GENERATIONS, { prompt: 'x' })).json.data.task_id;
+		expect(await code(sim, OMNI, { prompt: 'x' })).toEqual([429, 1303]);
+		await sim.idle();
+		expect([statusOf(sim, ok), statusOf(sim, failed)]).toEqual(['succeed', 'failed']);
+		expect(await code(sim, OMNI, { prompt: 'x', n: 3 })).toEqual([200, 0]);
+		expect(sim.maxImageSlotsSeen).toBe(3);
+	});
+
+	it('without an image pack a valid image create answers 1102; validation comes first, other products are unaffected', async () => {
+		const sim = await start({ imagePack: false });
+		for (const path of [OMNI, GENERATIONS]) {
+			const res = await call(sim, 'POST', path, { prompt: 'x' });
+			expect([res.status, res.json.code, res.json.message]).toEqual([429, 1102, 'Account balance not enough']);
+			expect(await code(sim, path, { prompt: 'x', n: 10 })).toEqual([400, 1201]);
+		}
+		expect(await code(sim, ELEMENTS, imageElement())).toEqual([200, 0]);
+		expect([sim.createdTaskCount(), sim.createdTaskCount('omni-image'), sim.createdTaskCount('generations')]).toEqual([1, 0, 0]);
+		sim.options.imagePack = true;
+		expect(await code(sim, OMNI, { prompt: 'x' })).toEqual([200, 0]);
+		expect(sim.maxImageSlotsSeen).toBe(1);
+		// reset() restores the options the simulator started with, and clears the record.
+		sim.reset();
+		expect(sim.maxImageSlotsSeen).toBe(0);
+		expect(await code(sim, GENERATIONS, { prompt: 'x' })).toEqual([429, 1102]);
 	});
 });
