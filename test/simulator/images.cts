@@ -76,6 +76,7 @@ function validateOmniImage(body: Body, sim: SimState): void {
 		}
 		reqImage(image.image, `image_list[${i}].image`);
 	});
+	// Either kind of element is taken: which image models accept video-character elements is UNCERTAIN (§7a).
 	const elements = elementList(sim, body.element_list, MAX_REFERENCES);
 	checkReferenceCount(images.length, elements.length);
 	checkPlaceholders(prompt, { image: images.length, element: elements.length });
