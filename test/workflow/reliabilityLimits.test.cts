@@ -37,7 +37,10 @@ describe('rate limits (1302, 1303) are waited out', () => {
 		verify(result, { items: 3, tasks: 0, continueOnFail: true }, () => {
 			const out = result.output(NODE);
 			expect(out).toHaveLength(3);
-			for (const item of out) expect(item.json.error).toMatch(/rate limit.*no task was created/);
+			for (const item of out) {
+				expect(item.json.error).toBe('Kling stayed at its concurrency or rate limit; no task was created');
+				expect(item.json.description).toMatch(/Lower Options → Max Concurrent Tasks.*Options → Timeout \(Minutes\)/);
+			}
 		});
 	});
 });

@@ -60,6 +60,7 @@ describe('a task that never finishes', () => {
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toBe(`Kling task ${taskOf(0)!.taskId} is still submitted after 0.5 minutes`);
 			expect(result.error?.description).toContain(taskOf(0)!.taskId);
+			expect(result.error?.description).toContain('Options → Timeout (Minutes)');
 		});
 	});
 });
