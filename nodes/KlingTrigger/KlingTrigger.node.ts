@@ -37,7 +37,7 @@ function eventOf(status: string): TriggerEvent | undefined {
 }
 
 /**
- * Whether a callback carries a result. Kling documents only images and videos in callbacks (kling-api.md §9.1), so
+ * Whether a callback carries a result. Kling documents only images and videos in callbacks (docs/kling-api.md §9.1), so
  * the success of an element or voice task may arrive without its element or voice ID.
  */
 function hasResult(callback: NormalisedCallback): boolean {
@@ -170,7 +170,7 @@ export class KlingTrigger implements INodeType {
 			return refuse.call(this, 400, 'The body is not a Kling callback: it needs task_id and task_status, or id and status');
 		}
 
-		// With a Webhook Secret, an unsigned body may come from anyone who learnt the URL (kling-api.md §9.2): nothing
+		// With a Webhook Secret, an unsigned body may come from anyone who learnt the URL (docs/kling-api.md §9.2): nothing
 		// it claims is output, only what Kling answers for its task. A task Kling does not know starts nothing.
 		let read: ReadTask | undefined;
 		if (origin.hasSecret && origin.accepted === 'unsigned') {
