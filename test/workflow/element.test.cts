@@ -132,6 +132,16 @@ describe('Element → Create', () => {
 		expect((create.body as { element_image_list: { frontal_image: string } }).element_image_list.frontal_image).toBe(front.toString('base64'));
 	});
 
+	it.each([
+		['a comma-separated list of names and ids', '={{ "Character, o_103" }}', ['o_102', 'o_103']],
+		['an array, names in any case, each tag once', '={{ ["animal", "Character", "o_102"] }}', ['o_103', 'o_102']],
+	])('takes the tags from an expression: %s', async (_title, tags, ids) => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(createImageElement({ tags })), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		expect((sim.apiRequests({ method: 'POST' })[0].body as { tag_list: unknown }).tag_list).toEqual(ids.map((id) => ({ tag_id: id })));
+	});
+
 	it('creates a video element from one video URL', async () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({

@@ -35,7 +35,8 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['a video element without a URL', { referenceType: 'video_refer', videoUrl: '' }, /Video URL" is required/],
 	['a video URL that is not http(s)', { referenceType: 'video_refer', videoUrl: 'file:///tmp/a.mp4' }, /^Video URL must be an http\(s\) URL/],
 	['a video that is not mp4 or mov', { referenceType: 'video_refer', videoUrl: 'https://cdn.example.com/a.avi' }, /^Video URL must point to an MP4 or MOV file, not \.avi/],
-	['an unknown tag', { tags: ['o_999'] }, /^Tags #1 must be one of o_101/],
+	['an unknown tag', { tags: ['o_999'] }, /^Tags: "o_999" is not one of Hottest \(o_101\), Character \(o_102\)/],
+	['an unknown tag from an expression', { tags: '={{ "Character, Robot" }}' }, /^Tags: "Robot" is not one of Hottest \(o_101\)/],
 ];
 
 describe('Element → Create refuses bad input before any request', () => {

@@ -21,6 +21,8 @@ const CREATES: Array<[operation: string, make: (options: IDataObject) => ReturnT
 	['Video → Omni Video', (options) => omniNode({ options }, 'Create')],
 	['Video → Image to Video', (options) => imageToVideoNode({ options }, 'Create')],
 	['Video → Motion Control', (options) => motionNode({ options }, 'Create')],
+	['Image → Omni Image', (options) => klingNode('Create', { resource: 'image', operation: 'omniImage', model: 'kling-v3-omni', prompt: 'A poster', options })],
+	['Image → Generate', (options) => klingNode('Create', { resource: 'image', operation: 'generate', prompt: 'A poster', options })],
 ];
 
 const nameOf = (node: ReturnType<typeof klingNode>) => node.name;
