@@ -74,6 +74,16 @@ describe('Element → Get', () => {
 		expect(chained.output('Get Element')[0].json).toMatchObject({ elementId: created, elementName: 'Captain Mira' });
 	});
 
+	it('reads the libraries once for all the items of a run', async () => {
+		const { sim } = ctx;
+		const ids = [sim.seedElement({ name: 'Rex' }), sim.presetElementIds()[0], sim.seedElement({ name: 'Mira' })];
+		const get = klingNode('Get Element', { resource: 'element', operation: 'get', element: byId(`={{ ${JSON.stringify(ids)}[$json.index] }}`) });
+		const result = await runWorkflow({ ...chain(emptyItems(3), get), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		expect(result.output('Get Element').map((item) => item.json.elementName)).toEqual(['Rex', 'Astronaut', 'Mira']);
+		expect(listReads()).toEqual([CUSTOM, PRESETS]);
+	});
+
 	it('shows a deleted element as deleted', async () => {
 		const { sim } = ctx;
 		const id = sim.seedElement({ name: 'Old prop' });
