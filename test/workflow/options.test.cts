@@ -91,6 +91,7 @@ describe('Options → Completion', () => {
 
 	it('Pause Until Kling Calls Back puts the run to wait', async () => {
 		const { sim } = ctx;
+		sim.options.timing = { submittedMs: 2_000, processingMs: 600_000 };
 		const result = await run(createMiraElement({ options: { completion: 'callback' } }));
 		expect(result.status).toBe('waiting');
 		expect((sim.apiRequests({ method: 'POST' })[0].body as IDataObject).callback_url).toMatch(/^http:\/\/localhost:5678\/webhook-waiting\//);
