@@ -1,8 +1,8 @@
 /** The Kling Trigger: one execution per task and status, and re-reading the task from Kling. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { SEEN_CALLBACKS_LIMIT } from '../../nodes/KlingTrigger/KlingTrigger.node';
-import { BASE_URL, deliver, ELEMENT_ID, envelope, expectIgnored, expectRefused, fakeContext, legacyBody, newBody, NOT_FOUND, SECRET, signed, TASK_ID, trigger, withoutSecret } from './triggerKit.cts';
+import { SEEN_CALLBACKS_LIMIT } from '../../../nodes/KlingTrigger/KlingTrigger.node';
+import { BASE_URL, deliver, ELEMENT_ID, envelope, expectIgnored, expectRefused, fakeContext, legacyBody, newBody, NOT_FOUND, SECRET, signed, TASK_ID, trigger, withoutSecret } from './kit.cts';
 
 describe('Kling Trigger webhook(): deduplication', () => {
 	it('starts one execution per task and status, however often Kling delivers it', async () => {

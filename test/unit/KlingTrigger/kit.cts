@@ -11,9 +11,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { KlingTrigger } from '../../nodes/KlingTrigger/KlingTrigger.node';
-import { recordingResponse } from '../harness/webhook.cts';
-import { signWebhook } from '../simulator/index.cts';
+import { KlingTrigger } from '../../../nodes/KlingTrigger/KlingTrigger.node';
+import { recordingResponse } from '../../harness/webhook.cts';
+import { signWebhook } from '../../simulator/index.cts';
 
 export const SECRET = 'whsec_' + Buffer.from('kling-trigger-unit-test-secret!!').toString('base64');
 export const BASE_URL = 'https://kling.test';

@@ -1,5 +1,5 @@
-import { imageProblem, inspectImage } from '../../nodes/Kling/helpers/media';
-import { GIF_BYTES, makeJpeg, makePng } from '../fixtures/images.cts';
+import { imageProblem, inspectImage } from '../../../nodes/Kling/contract/media';
+import { GIF_BYTES, makeJpeg, makePng } from '../../fixtures/images.cts';
 
 describe('image inspection from the header', () => {
 	it('reads PNG and JPEG pixel sizes', () => {
