@@ -2,7 +2,7 @@
  * tasks/run.ts: a task-creating operation over all input items. Every item is checked before anything is sent; each
  * create carries an external task id; the outputs follow Completion; an item that fails names the tasks still running.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { videosOfTaskResult } from '../../../nodes/Kling/contract/video';
@@ -27,9 +27,9 @@ const operation: TaskOperation = {
 };
 
 const settings = (over: Partial<CompletionSettings> = {}): CompletionSettings => ({ mode: 'poll', timeoutMs: 30 * 60_000, maxConcurrent: 3, ...over });
-const items = (...prompts: Array<string | undefined>) => prompts.map((prompt) => ({ json: { prompt } }));
+const items = (...prompts: Array<string | undefined>): INodeExecutionData[] => prompts.map((prompt) => ({ json: { prompt } }));
 
-function run(kling: FakeKling, inputs: ReturnType<typeof items>, over: Partial<CompletionSettings> = {}, continueOnFail = false) {
+function run(kling: FakeKling, inputs: INodeExecutionData[], over: Partial<CompletionSettings> = {}, continueOnFail = false) {
 	const { ctx, context } = executeContext({ kling, items: inputs, continueOnFail });
 	return { context, output: runTaskOperation.call(ctx, operation, settings(over)) };
 }

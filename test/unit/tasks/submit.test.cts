@@ -10,7 +10,6 @@ import {
 	connectionError,
 	executeContext,
 	failureOf,
-	FakeKling,
 	isCreate,
 	isQuery,
 	PRODUCT,
