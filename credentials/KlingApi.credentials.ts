@@ -12,7 +12,6 @@ import type {
 
 import { CHINA_BASE_URL, GLOBAL_BASE_URL } from '../nodes/Kling/contract/hosts';
 
-
 /** Seconds a signed token stays valid; the vendor's example value. A fresh token is minted per request anyway. */
 const JWT_LIFETIME_SECONDS = 1800;
 /** Kling rejects a token whose `nbf` is in the future (1003); five seconds absorbs small clock drift. */
@@ -162,7 +161,7 @@ export class KlingApi implements ICredentialType {
 					message: 'The base URL does not serve the Kling API. Check the region or the custom base URL.',
 				},
 			},
-			// Some relays answer HTTP 200 with Kling's error code in the body (kling-api.md §2).
+			// Some relays answer HTTP 200 with Kling's error code in the body (docs/kling-api.md §2).
 			...[1000, 1001, 1002].map((code) => codeInBody(code, `Kling rejected the credential (code ${code}). ${CHECK_THE_KEY}`)),
 			...[1003, 1004].map((code) => codeInBody(code, `Kling rejected the signed token (code ${code}): check this machine's clock.`)),
 		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as IAuthenticateRuleResponseCode[],

@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import * as account from './actions/account/Account.resource';
 import * as element from './actions/element/Element.resource';
+import * as image from './actions/image/Image.resource';
 import { operationOf, router } from './actions/router';
 import * as video from './actions/video/Video.resource';
 import * as voice from './actions/voice/Voice.resource';
@@ -17,7 +18,7 @@ export class Kling implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Create reusable Kling AI elements (characters, props, scenes) and voices, and use them in videos',
+		description: 'Create reusable Kling AI elements (characters, props, scenes) and voices, and use them in videos and images',
 		defaults: { name: 'Kling' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -34,6 +35,7 @@ export class Kling implements INodeType {
 				options: [
 					{ name: 'Account', value: 'account', description: 'Resource packs and the units left in them' },
 					{ name: 'Element', value: 'element', description: 'Reusable characters, props and scenes' },
+					{ name: 'Image', value: 'image', description: 'Images and series made with elements and reference images' },
 					{ name: 'Video', value: 'video', description: 'Videos made with elements, images and voices' },
 					{ name: 'Voice', value: 'voice', description: 'Custom voices to bind to elements or use in videos' },
 				],
@@ -41,6 +43,7 @@ export class Kling implements INodeType {
 			},
 			...account.description,
 			...element.description,
+			...image.description,
 			...video.description,
 			...voice.description,
 		],

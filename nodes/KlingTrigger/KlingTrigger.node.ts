@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { multiOptionValues } from '../Kling/actions/shared/multiOptions';
 import { parseJsonLossless } from '../Kling/transport/json';
 import { normaliseCallback, type NormalisedCallback } from './callback';
 import { checkSignature, rawBodyOf } from './callbackOrigin';
@@ -29,6 +30,13 @@ interface TriggerOptions {
 	requireSignature?: boolean;
 }
 
+const EVENT_OPTIONS = [
+	{ name: 'Failed', value: 'failed', description: 'The task failed; the message says why' },
+	{ name: 'Processing', value: 'processing', description: 'Kling started working on the task' },
+	{ name: 'Submitted', value: 'submitted', description: 'Kling accepted the task' },
+	{ name: 'Succeeded', value: 'succeeded', description: 'The task finished with a result (status "succeed", or "succeeded" on the new API)' },
+];
+
 /** The Events option a status belongs to: `succeed` (legacy) and `succeeded` (new standard) are one event. */
 function eventOf(status: string): TriggerEvent | undefined {
 	if (status === 'succeed' || status === 'succeeded') return 'succeeded';
@@ -37,7 +45,7 @@ function eventOf(status: string): TriggerEvent | undefined {
 }
 
 /**
- * Whether a callback carries a result. Kling documents only images and videos in callbacks (kling-api.md §9.1), so
+ * Whether a callback carries a result. Kling documents only images and videos in callbacks (docs/kling-api.md §9.1), so
  * the success of an element or voice task may arrive without its element or voice ID.
  */
 function hasResult(callback: NormalisedCallback): boolean {
@@ -85,16 +93,7 @@ export class KlingTrigger implements INodeType {
 				required: true,
 				default: ['succeeded', 'failed'],
 				description: 'The task statuses that start the workflow; callbacks with other statuses are acknowledged and ignored',
-				options: [
-					{ name: 'Failed', value: 'failed', description: 'The task failed; the message says why' },
-					{ name: 'Processing', value: 'processing', description: 'Kling started working on the task' },
-					{ name: 'Submitted', value: 'submitted', description: 'Kling accepted the task' },
-					{
-						name: 'Succeeded',
-						value: 'succeeded',
-						description: 'The task finished with a result (status "succeed", or "succeeded" on the new API)',
-					},
-				],
+				options: EVENT_OPTIONS,
 			},
 			{
 				displayName: 'Options',
@@ -150,7 +149,9 @@ export class KlingTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const events = this.getNodeParameter('events', ['succeeded', 'failed']) as string[];
+		// An expression may give one event, a comma-separated list or an array, by value or by name. An unknown one stops
+		// here (n8n answers 500 and starts nothing) rather than silently match no callback.
+		const events = multiOptionValues.call(this, this.getNodeParameter('events', ['succeeded', 'failed']), EVENT_OPTIONS, 'Events');
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
 		const rawBody = rawBodyOf.call(this);
@@ -170,7 +171,7 @@ export class KlingTrigger implements INodeType {
 			return refuse.call(this, 400, 'The body is not a Kling callback: it needs task_id and task_status, or id and status');
 		}
 
-		// With a Webhook Secret, an unsigned body may come from anyone who learnt the URL (kling-api.md §9.2): nothing
+		// With a Webhook Secret, an unsigned body may come from anyone who learnt the URL (docs/kling-api.md §9.2): nothing
 		// it claims is output, only what Kling answers for its task. A task Kling does not know starts nothing.
 		let read: ReadTask | undefined;
 		if (origin.hasSecret && origin.accepted === 'unsigned') {

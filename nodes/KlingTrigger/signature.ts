@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
-/** Standard Webhooks' replay window, and Kling's (kling-api.md §9.2): five minutes either way. */
+/** Standard Webhooks' replay window, and Kling's (docs/kling-api.md §9.2): five minutes either way. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /** The three headers of a signed Kling callback, in the lower case Node gives incoming header names. */
@@ -51,7 +51,7 @@ function signingKey(secret: string): Buffer | undefined {
 }
 
 /**
- * Verifies a Kling callback signed the Standard Webhooks way (kling-api.md §9.2):
+ * Verifies a Kling callback signed the Standard Webhooks way (docs/kling-api.md §9.2):
  * `v1,` + Base64(HMAC-SHA256(key, `${webhook-id}.${webhook-timestamp}.${rawBody}`)), computed over the raw bytes
  * (never re-serialised JSON). `webhook-signature` may list several space-separated values (during a secret
  * rotation); any matching `v1` value is accepted and other versions are ignored. Timestamps more than

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { TaskOperation } from '../tasks/taskOperation';
 import * as account from './account/Account.resource';
 import * as element from './element/Element.resource';
+import * as image from './image/Image.resource';
 import type { KlingType } from './node.type';
 import * as video from './video/Video.resource';
 import * as voice from './voice/Voice.resource';
@@ -20,6 +21,7 @@ export interface Operation {
 const resources: { [R in KlingType['resource']]: Record<Extract<KlingType, { resource: R }>['operation'], Operation> } = {
 	account,
 	element,
+	image,
 	video,
 	voice,
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { idSchema } from './envelope';
 
-/** `GET /account/costs` (kling-api.md §12a): free, at most one query per second, times in Unix milliseconds. */
+/** `GET /account/costs` (docs/kling-api.md §12a): free, at most one query per second, times in Unix milliseconds. */
 export const ACCOUNT_COSTS_PATH = '/account/costs';
 export const ACCOUNT_COSTS_MIN_GAP_MS = 1000;
 

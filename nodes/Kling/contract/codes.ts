@@ -1,6 +1,6 @@
 import type { Failure } from 'n8n-workflow';
 
-/** Kling's business codes (kling-api.md §10): what happened, what the user can do, and whether to retry. */
+/** Kling's business codes (docs/kling-api.md §10): what happened, what the user can do, and whether to retry. */
 export interface KlingCodeInfo {
 	meaning: string;
 	hint: string;

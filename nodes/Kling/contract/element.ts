@@ -29,7 +29,7 @@ export const ELEMENT_TAGS = [
 const tagIds = ELEMENT_TAGS.map((tag) => tag.id) as [string, ...string[]];
 
 
-/** Body of `POST /v1/general/advanced-custom-elements` (kling-api.md §3.1). */
+/** Body of `POST /v1/general/advanced-custom-elements` (docs/kling-api.md §3.1). */
 export const createElementBodySchema = z
 	.object({
 		element_name: z.string().trim().min(1).max(ELEMENT_NAME_MAX),
@@ -60,7 +60,7 @@ export const createElementBodySchema = z
 
 export type CreateElementBody = z.infer<typeof createElementBodySchema>;
 
-/** One element inside `task_result.elements[]` (kling-api.md §3.2). */
+/** One element inside `task_result.elements[]` (docs/kling-api.md §3.2). */
 export const elementSchema = z
 	.object({
 		element_id: idSchema,
@@ -88,13 +88,13 @@ export type ElementKind = 'image_refer' | 'video_refer';
 const KINDS: Record<string, ElementKind> = {
 	image_refer: 'image_refer',
 	video_refer: 'video_refer',
-	// The new standard's names (kling-api.md §3.6).
+	// The new standard's names (docs/kling-api.md §3.6).
 	multi_image_elements: 'image_refer',
 	video_character_elements: 'video_refer',
 };
 
 /**
- * An element's kind: Kling writes `reference_type`; two relays and a reseller write `element_type` (kling-api.md
+ * An element's kind: Kling writes `reference_type`; two relays and a reseller write `element_type` (docs/kling-api.md
  * §3.2, UNCERTAIN). Undefined when neither names a known kind: callers must treat that as unknown, never as "fine".
  */
 export function elementKindOf(element: KlingElement): ElementKind | undefined {
@@ -103,7 +103,7 @@ export function elementKindOf(element: KlingElement): ElementKind | undefined {
 
 /**
  * The element a task produced. The contract's shape is `task_result.elements[0]`; one client reads a flat
- * `task_result.element_id` (UNCERTAIN in kling-api.md §3.2), so that is accepted too.
+ * `task_result.element_id` (UNCERTAIN in docs/kling-api.md §3.2), so that is accepted too.
  */
 export function elementsOfTaskResult(taskResult: Record<string, unknown> | null | undefined): KlingElement[] {
 	if (!taskResult) return [];

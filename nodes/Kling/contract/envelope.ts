@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Every legacy-style Kling response (kling-api.md §2). Error bodies may omit `data`. */
+/** Every legacy-style Kling response (docs/kling-api.md §2). Error bodies may omit `data`. */
 export const envelopeSchema = z
 	.object({
 		code: z.number(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { mediaSchema as mediaValue } from './media';
 import { taskOptionsShape } from './request';
 
-/** Body of `POST /v1/general/ai-multi-shot` (kling-api.md §3.8): one frontal image, Kling draws the other views. */
+/** Body of `POST /v1/general/ai-multi-shot` (docs/kling-api.md §3.8): one frontal image, Kling draws the other views. */
 export const multiShotBodySchema = z.object({
 	element_frontal_image: mediaValue,
 	...taskOptionsShape,

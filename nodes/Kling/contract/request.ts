@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Pieces several create bodies share (kling-api.md §2, §5, §6.1, §7). */
+/** Pieces several create bodies share (docs/kling-api.md §2, §5, §6.1, §7). */
 
 /** An http(s) address: Kling fetches videos and audio itself, so nothing else can work. */
 export const httpUrlSchema = z
@@ -29,7 +29,7 @@ export const hasStringElementIds = (json: string): boolean => json.search(STRING
 
 /**
  * The same JSON text with every string `element_id` written as a bare integer with all its digits, which
- * `JSON.stringify` cannot do: Kling types `element_list[].element_id` as `long` (kling-api.md §2, revised 2026-12).
+ * `JSON.stringify` cannot do: Kling types `element_list[].element_id` as `long` (docs/kling-api.md §2, revised 2026-12).
  */
 export function withBareElementIds(json: string): string {
 	return json.replace(STRING_ELEMENT_ID, '$1"element_id":$2');

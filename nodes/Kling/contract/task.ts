@@ -2,14 +2,14 @@ import { z } from 'zod';
 
 import { idSchema } from './envelope';
 
-/** `succeed` is the legacy spelling, `succeeded` the new standard's (kling-api.md §8): accept both. */
+/** `succeed` is the legacy spelling, `succeeded` the new standard's (docs/kling-api.md §8): accept both. */
 export const SUCCESS_STATUSES = ['succeed', 'succeeded'] as const;
 export const FINAL_STATUSES = [...SUCCESS_STATUSES, 'failed'] as const;
 
 export const isSucceeded = (status: string) => (SUCCESS_STATUSES as readonly string[]).includes(status);
 export const isFinal = (status: string) => (FINAL_STATUSES as readonly string[]).includes(status);
 
-/** The legacy task object returned by create, query and list (kling-api.md §2). Unknown keys are kept. */
+/** The legacy task object returned by create, query and list (docs/kling-api.md §2). Unknown keys are kept. */
 export const taskSchema = z
 	.object({
 		task_id: idSchema,
@@ -47,6 +47,8 @@ export const PRODUCTS = {
 	omniVideo: { noun: 'video', path: '/v1/videos/omni-video' },
 	imageToVideo: { noun: 'video', path: '/v1/videos/image2video' },
 	motionControl: { noun: 'video', path: '/v1/videos/motion-control' },
+	omniImage: { noun: 'images', path: '/v1/images/omni-image' },
+	imageGeneration: { noun: 'images', path: '/v1/images/generations' },
 } satisfies Record<string, TaskProduct>;
 
 export type ProductKey = keyof typeof PRODUCTS;

@@ -18,7 +18,7 @@ export { PROMPT_MAX };
 export const MOTION_MODELS = ['kling-v2-6', 'kling-v3'] as const;
 export const MOTION_ELEMENTS_MAX = 1;
 
-/** Body of `POST /v1/videos/motion-control` (kling-api.md §5). */
+/** Body of `POST /v1/videos/motion-control` (docs/kling-api.md §5). */
 export const motionControlBodySchema = z
 	.object({
 		model_name: z.enum(MOTION_MODELS),
@@ -47,7 +47,7 @@ export const I2V_ELEMENTS_MAX = 3;
 export const I2V_VOICES_MAX = 2;
 export const I2V_DURATION = { min: 3, max: 15 } as const;
 
-/** Body of `POST /v1/videos/image2video` with `model_name: "kling-v3"` (kling-api.md §7). */
+/** Body of `POST /v1/videos/image2video` with `model_name: "kling-v3"` (docs/kling-api.md §7). */
 export const imageToVideoBodySchema = z
 	.object({
 		model_name: z.literal(IMAGE_TO_VIDEO_MODEL),
@@ -105,7 +105,7 @@ const shotSchema = z.object({
 });
 
 /**
- * Body of `POST /v1/videos/omni-video` (kling-api.md §6.1), with the rules that need no knowledge of the
+ * Body of `POST /v1/videos/omni-video` (docs/kling-api.md §6.1), with the rules that need no knowledge of the
  * elements. The count limits, which depend on each element's kind, are in omniRules.ts.
  */
 export const omniVideoBodySchema = z
@@ -172,7 +172,7 @@ function checkSeconds(ctx: z.RefinementCtx, value: string | undefined, range: { 
 
 // --------------------------------------------------------------------------------------------- results
 
-/** One video inside `task_result.videos[]` (kling-api.md §5, §6.1, §7). */
+/** One video inside `task_result.videos[]` (docs/kling-api.md §5, §6.1, §7). */
 export const videoResultSchema = z
 	.object({
 		id: idSchema,

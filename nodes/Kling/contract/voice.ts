@@ -11,10 +11,10 @@ export const VOICE_LIBRARIES = {
 } as const;
 
 export const VOICE_NAME_MAX = 20;
-/** Voice lists allow larger pages than other lists (kling-api.md §2, §4). */
+/** Voice lists allow larger pages than other lists (docs/kling-api.md §2, §4). */
 export const VOICE_PAGE_SIZE_MAX = 1000;
 
-/** Body of `POST /v1/general/custom-voices` (kling-api.md §4): a name, and exactly one source. */
+/** Body of `POST /v1/general/custom-voices` (docs/kling-api.md §4): a name, and exactly one source. */
 export const createVoiceBodySchema = z
 	.object({
 		voice_name: z.string().trim().min(1).max(VOICE_NAME_MAX),
@@ -32,7 +32,7 @@ export const createVoiceBodySchema = z
 /** Body of `POST /v1/general/delete-voices`. */
 export const deleteVoiceBodySchema = z.object({ voice_id: z.string().trim().min(1) });
 
-/** One voice inside `task_result.voices[]` (kling-api.md §4). */
+/** One voice inside `task_result.voices[]` (docs/kling-api.md §4). */
 export const voiceSchema = z
 	.object({
 		voice_id: idSchema,

@@ -17,7 +17,7 @@ export function elementOutput(element: KlingElement): IDataObject {
 		referenceType: elementKindOf(element) ?? 'unknown',
 		elementStatus: element.status ?? undefined,
 		ownedBy: element.owned_by ?? undefined,
-		// Often absent, null or {} even for a video element whose clip has speech (kling-api.md §4).
+		// Often absent, null or {} even for a video element whose clip has speech (docs/kling-api.md §4).
 		voiceId: voice?.voice_id ?? undefined,
 		voiceName: voice?.voice_name ?? undefined,
 		tags: (element.tag_list ?? []).map((tag) => (tag as IDataObject).tag_id ?? (tag as IDataObject).id ?? tag),
@@ -27,7 +27,7 @@ export function elementOutput(element: KlingElement): IDataObject {
 	};
 }
 
-/** A creation task and, once it succeeded, its element (kling-api.md §3.2). */
+/** A creation task and, once it succeeded, its element (docs/kling-api.md §3.2). */
 export function elementTaskOutput(task: KlingTask): IDataObject {
 	const [element] = elementsOfTaskResult(task.task_result);
 	return { ...(element ? elementOutput(element) : { elementId: undefined }), ...taskSummary(task) };

@@ -58,7 +58,7 @@ export function createOptions({ timeoutMinutes, media }: OptionsKind): INodeProp
 		options: [
 			completionOption,
 			{ displayName: 'Timeout (Minutes)', name: 'timeoutMinutes', type: 'number', default: timeoutMinutes, typeOptions: { minValue: 0.1, numberPrecision: 2 }, description: 'With Wait Until Done: how long each task may take before its item fails with the task ID, to fetch later' },
-			{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many of the items' tasks may run on Kling at once. Match your resource pack's concurrency limit." },
+			{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many concurrency slots the items' tasks may take on Kling at once (an image task takes one per image). Match your resource pack's limit." },
 			...mediaOptions,
 			{ displayName: 'Callback URL', name: 'callbackUrl', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/1f0c.../kling', description: 'Kling POSTs the status changes of the task here, for example to the production URL of a Kling Trigger node' },
 			{ displayName: 'External Task ID', name: 'externalTaskId', type: 'string', default: '', placeholder: 'e.g. campaign-42-hero', description: 'Your own ID for the task, unique in the Kling account. Left empty, the node makes one, which also finds a task whose answer was lost.' },
@@ -69,9 +69,24 @@ export function createOptions({ timeoutMinutes, media }: OptionsKind): INodeProp
 /** Field names in validation messages for what the options put into a request. */
 export const OPTION_LABELS = { callback_url: 'Callback URL', external_task_id: 'External Task ID', watermark_info: 'Watermark' };
 
-export interface CreateOptions {
+/** The Options of a Get that can download the finished files into binary data. */
+export function downloadOptions(media: NonNullable<OptionsKind['media']>): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: MEDIA_OPTIONS[media].slice(0, 2) };
+}
+
+export interface Download {
 	download: boolean;
 	binaryPropertyName: string;
+}
+
+/** Whether to download the finished files, and into which binary field (or field prefix, for images). */
+export function readDownload(this: IExecuteFunctions, itemIndex: number, media: OptionsKind['media']): Download {
+	const options = optionsOf(this, itemIndex);
+	const fallback = media === 'images' ? 'image_' : 'data';
+	return { download: options.download === true, binaryPropertyName: String(options.binaryPropertyName ?? fallback).trim() || fallback };
+}
+
+export interface CreateOptions extends Download {
 	/** What the request gets from the options: callback URL, external task ID, watermark. */
 	body: IDataObject;
 }
@@ -100,6 +115,5 @@ export function readCreateOptions(this: IExecuteFunctions, itemIndex: number, { 
 	const externalTaskId = String(options.externalTaskId ?? '').trim();
 	if (externalTaskId) body.external_task_id = externalTaskId;
 	if (media) body.watermark_info = { enabled: options.watermark === true };
-	const fallbackField = media === 'images' ? 'image_' : 'data';
-	return { download: options.download === true, binaryPropertyName: String(options.binaryPropertyName ?? fallbackField).trim() || fallbackField, body };
+	return { ...readDownload.call(this, itemIndex, media), body };
 }

@@ -1,6 +1,13 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { KlingElement } from '../../contract/element';
+import { findInLibraries } from './library';
+import type { Picked } from './pickers';
+import { invalidInput } from './validate';
+
 /**
- * How a prompt refers to the inputs of a video: Kling's placeholders `<<<element_N>>>`, `<<<image_N>>>`,
- * `<<<video_N>>>` and `<<<voice_N>>>`, where N is the 1-based position in that list (kling-api.md §6.1, §7),
+ * How a prompt refers to the inputs of a video or an image: Kling's placeholders `<<<element_N>>>`, `<<<image_N>>>`,
+ * `<<<video_N>>>` and `<<<voice_N>>>`, where N is the 1-based position in that list (docs/kling-api.md §6.1, §7, §7a),
  * and the friendlier `@Element Name` this node translates into `<<<element_N>>>`.
  */
 
@@ -62,4 +69,27 @@ export function translateMentions(text: string, names: Array<string | undefined>
 		last = at + 1 + longest[0].name.length;
 	}
 	return { text: out + text.slice(last) };
+}
+
+/**
+ * Turns `@Element Name` mentions in `texts` into placeholders, refusing ambiguous ones. Names come from the pickers;
+ * an element given by ID is looked up in the libraries, only when a mention needs its name. Returns the texts and
+ * the elements looked up (their kinds are known then, too).
+ */
+export async function translateElementMentions(
+	this: IExecuteFunctions,
+	texts: string[],
+	elements: Picked[],
+	itemIndex: number,
+): Promise<{ texts: string[]; found: Map<string, KlingElement> }> {
+	if (!elements.length || !texts.some(hasMentions)) return { texts, found: new Map() };
+	const unnamed = elements.filter((element) => !element.name).map((element) => element.id);
+	const found = unnamed.length ? await findInLibraries(this, 'element', unnamed) : new Map<string, KlingElement>();
+	const names = elements.map((element) => element.name ?? found.get(element.id)?.element_name ?? undefined);
+	const translated = texts.map((text) => {
+		const result = translateMentions(text, names);
+		if ('problem' in result) throw invalidInput.call(this, result.problem, itemIndex);
+		return result.text;
+	});
+	return { texts: translated, found };
 }

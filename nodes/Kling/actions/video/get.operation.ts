@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { isSucceeded, PRODUCTS } from '../../contract/task';
 import { eachItem } from '../shared/items';
+import { downloadOptions, readDownload } from '../shared/options';
 import { readTaskOrFail, taskIdField } from '../shared/tasks';
 import { presentVideo, videoTaskOutput } from './output';
 
@@ -27,17 +28,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	taskIdField('video'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{ displayName: 'Download Video', name: 'download', type: 'boolean', default: false, description: 'Whether to add the finished video to the output as binary data, besides its URL (it expires after 30 days)' },
-			{ displayName: 'Binary Field Name', name: 'binaryPropertyName', type: 'string', default: 'data', description: 'Name of the output binary field that receives the video' },
-		],
-	},
+	downloadOptions('video'),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, properties);
@@ -48,7 +39,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const { product, what } = KINDS[this.getNodeParameter('kind', i) as keyof typeof KINDS];
 		const task = await readTaskOrFail.call(this, product, i, { what, hint: 'Check the Kind: each kind of video is looked up in its own list.' });
 		if (!isSucceeded(task.task_status)) return { json: videoTaskOutput(task) };
-		const options = this.getNodeParameter('options', i, {}) as { download?: boolean; binaryPropertyName?: string };
-		return await presentVideo.call(this, task, i, { download: options.download === true, binaryPropertyName: options.binaryPropertyName?.trim() || 'data' });
+		return await presentVideo.call(this, task, i, readDownload.call(this, i, 'video'));
 	});
 }

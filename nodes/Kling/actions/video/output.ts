@@ -5,6 +5,7 @@ import type { KlingTask } from '../../contract/task';
 import { videosOfTaskResult } from '../../contract/video';
 import { taskSummary } from '../../tasks/output';
 import { downloadFile } from '../../transport/download';
+import type { Download } from '../shared/options';
 
 /** Field names in validation messages for what every video create sends. */
 export const VIDEO_LABELS = { model_name: 'Model', prompt: 'Prompt', element_list: 'Elements', sound: 'Sound', mode: 'Mode', duration: 'Duration' };
@@ -23,7 +24,7 @@ export function videoTaskOutput(task: KlingTask): IDataObject {
 }
 
 /** The output of a finished video task, with the video as binary data when Download Video is on. */
-export async function presentVideo(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: { download: boolean; binaryPropertyName: string }): Promise<INodeExecutionData> {
+export async function presentVideo(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download): Promise<INodeExecutionData> {
 	const json = videoTaskOutput(task);
 	if (!download.download) return { json };
 	if (typeof json.videoUrl !== 'string') throw new NodeOperationError(this.getNode(), `Kling reported no video URL for task ${task.task_id}`, { itemIndex });

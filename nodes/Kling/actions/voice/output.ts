@@ -14,7 +14,7 @@ export function voiceOutput(voice: KlingVoice): IDataObject {
 	};
 }
 
-/** A voice creation task and, once it succeeded, its voice (kling-api.md §4). */
+/** A voice creation task and, once it succeeded, its voice (docs/kling-api.md §4). */
 export function voiceTaskOutput(task: KlingTask): IDataObject {
 	const [voice] = voicesOfTaskResult(task.task_result);
 	return { ...(voice ? voiceOutput(voice) : { voiceId: undefined }), ...taskSummary(task) };

@@ -1,0 +1,122 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { ASPECT_RATIOS, IMAGE_REFERENCES_MAX, IMAGES_MAX, imageSlots, omniImageBodySchema, type OmniImageModel } from '../../contract/image';
+import { PRODUCTS } from '../../contract/task';
+import { runTaskOperation } from '../../tasks/run';
+import type { TaskOperation } from '../../tasks/taskOperation';
+import { placeholder, promptField, readText } from '../shared/fields';
+import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
+import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
+import { pickerList, readPickerList, toElementList } from '../shared/pickers';
+import { placeholderProblem, translateElementMentions } from '../shared/prompt';
+import { invalidInput, parseRequestBody } from '../shared/validate';
+import { presentImages } from './output';
+
+const OPTIONS: OptionsKind = { timeoutMinutes: 10, media: 'images' };
+const V3 = { show: { model: ['kling-v3-omni'] } };
+const O1 = { show: { model: ['kling-image-o1'] } };
+const SERIES = { show: { model: ['kling-v3-omni'], resultType: ['series'] } };
+
+const resolutions: INodePropertyOptions[] = [
+	{ name: '1K', value: '1k' },
+	{ name: '2K', value: '2k' },
+	{ name: '4K', value: '4k' },
+];
+const aspectRatios: INodePropertyOptions[] = [{ name: 'Auto (From the Content)', value: 'auto' }, ...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))];
+const seriesAmounts: INodePropertyOptions[] = [{ name: 'Auto', value: 'auto', description: 'Kling decides; it may take up to 9 concurrency slots' }, ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({ name: String(n), value: String(n) }))];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		default: 'kling-v3-omni',
+		options: [
+			{ name: 'Kling 3.0 Omni', value: 'kling-v3-omni', description: 'Single images or a series, up to 4K' },
+			{ name: 'Kling Image O1', value: 'kling-image-o1', description: 'Single images, 1K or 2K' },
+		],
+	},
+	promptField({
+		placeholder: 'e.g. @Perfume Bottle on the rock from <<<image_1>>>, sunset, advertising poster',
+		description: `What the images show, up to 2500 characters. Refer to inputs by position: ${placeholder('element_1')} is the first of Elements, ${placeholder('image_1')} the first of Images. Or write @ and an element's name.`,
+	}),
+	pickerList('element', IMAGE_REFERENCES_MAX, `Elements in order: the first is ${placeholder('element_1')}, and so on. Elements plus images: at most 10.`),
+	{
+		displayName: 'Images',
+		name: 'images',
+		type: 'fixedCollection',
+		placeholder: 'Add Image',
+		default: {},
+		typeOptions: { multipleValues: true, sortable: true, maxAllowed: IMAGE_REFERENCES_MAX },
+		description: `Reference images in order: the first is ${placeholder('image_1')}, and so on`,
+		options: [{ displayName: 'Image', name: 'image', values: imageSourceFields('image') }],
+	},
+	{
+		displayName: 'Result Type',
+		name: 'resultType',
+		type: 'options',
+		default: 'single',
+		options: [
+			{ name: 'Single Images', value: 'single', description: 'Independent images of the same prompt' },
+			{ name: 'Series', value: 'series', description: 'A set of images that tell a story or vary one subject' },
+		],
+		displayOptions: V3,
+	},
+	{
+		displayName: 'Number of Images',
+		name: 'n',
+		type: 'number',
+		default: 1,
+		typeOptions: { minValue: 1, maxValue: IMAGES_MAX },
+		description: 'How many images to make, 1 to 9; each takes a concurrency slot of your image pack',
+		displayOptions: { hide: { resultType: ['series'] } },
+	},
+	{ displayName: 'Series Length', name: 'seriesAmount', type: 'options', default: '4', options: seriesAmounts, displayOptions: SERIES },
+	{ displayName: 'Resolution', name: 'resolution', type: 'options', default: '1k', options: resolutions, displayOptions: V3 },
+	{ displayName: 'Resolution', name: 'resolution', type: 'options', default: '1k', options: resolutions.slice(0, 2), displayOptions: O1 },
+	{ displayName: 'Aspect Ratio', name: 'aspectRatio', type: 'options', default: 'auto', options: aspectRatios },
+	createOptions(OPTIONS),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['omniImage'] } }, properties);
+
+const LABELS = { model_name: 'Model', prompt: 'Prompt', image_list: 'Images', element_list: 'Elements', resolution: 'Resolution', result_type: 'Result Type', n: 'Number of Images', series_amount: 'Series Length', aspect_ratio: 'Aspect Ratio', ...OPTION_LABELS };
+
+async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const model = this.getNodeParameter('model', i) as OmniImageModel;
+	const elements = readPickerList.call(this, 'element', i);
+	const images = this.getNodeParameter('images.image', i, []) as ImageSource[];
+	const series = model === 'kling-v3-omni' && this.getNodeParameter('resultType', i, 'single') === 'series';
+	const amount = String(this.getNodeParameter('seriesAmount', i, '4'));
+	const body: IDataObject = {
+		model_name: model,
+		prompt: readText.call(this, 'prompt', i),
+		image_list: images.length ? await Promise.all(images.map(async (image, n) => ({ image: await resolveImage.call(this, image, `Image ${n + 1}`, i) }))) : undefined,
+		element_list: toElementList(elements),
+		resolution: this.getNodeParameter('resolution', i, '1k') as string,
+		result_type: series ? 'series' : 'single',
+		n: series ? undefined : Number(this.getNodeParameter('n', i, 1)),
+		series_amount: series ? (amount === 'auto' ? 'auto' : Number(amount)) : undefined,
+		aspect_ratio: this.getNodeParameter('aspectRatio', i, 'auto') as string,
+		...readCreateOptions.call(this, i, OPTIONS).body,
+	};
+	parseRequestBody.call(this, omniImageBodySchema, body, LABELS, i);
+	const problem = placeholderProblem(String(body.prompt), { element: elements.length, image: images.length });
+	if (problem) throw invalidInput.call(this, problem, i);
+	const [prompt] = (await translateElementMentions.call(this, [String(body.prompt)], elements, i)).texts;
+	return parseRequestBody.call(this, omniImageBodySchema, { ...body, prompt }, LABELS, i) as IDataObject;
+}
+
+export const task: TaskOperation = {
+	product: PRODUCTS.omniImage,
+	slots: imageSlots,
+	buildRequest,
+	async present(kling, i) {
+		return await presentImages.call(this, kling, i, readCreateOptions.call(this, i, OPTIONS));
+	},
+};
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
+}
