@@ -1,21 +1,19 @@
 /** KlingTrigger/callback.ts: Kling's two callback bodies (kling-api.md §9.1), flattened into one shape, ids as strings. */
-import { callbackShapeOf, normaliseCallback } from '../../../nodes/KlingTrigger/callback';
+import { normaliseCallback } from '../../../nodes/KlingTrigger/callback';
 import { parseJsonLossless } from '../../../nodes/Kling/transport/json';
 import { ELEMENT_ID, legacyBody, newBody, TASK_ID } from './kit.cts';
 
-describe('callbackShapeOf', () => {
-	it('tells the legacy body (task_id, task_status) from the new one (id and status)', () => {
-		expect(callbackShapeOf({ task_id: '1', task_status: 'succeed' })).toBe('legacy');
-		expect(callbackShapeOf({ task_status: 'succeed' })).toBe('legacy');
-		expect(callbackShapeOf({ id: '1', status: 'succeeded' })).toBe('new');
-		expect(callbackShapeOf({ id: '1' })).toBeUndefined();
-		expect(callbackShapeOf([{ task_id: '1', task_status: 'succeed' }])).toBeUndefined();
-		expect(callbackShapeOf(null)).toBeUndefined();
-		expect(callbackShapeOf('{"task_id":"1"}')).toBeUndefined();
-	});
-});
-
 describe('normaliseCallback', () => {
+	it('tells the legacy body (task_id, task_status) from the new one (id and status), and refuses anything else', () => {
+		expect(normaliseCallback({ task_id: '1', task_status: 'succeed' })?.shape).toBe('legacy');
+		expect(normaliseCallback({ id: '1', status: 'succeeded' })?.shape).toBe('new');
+		// A legacy key decides the shape even when the new ones are there too.
+		expect(normaliseCallback({ task_id: '1', task_status: 'succeed', id: '2', status: 'failed' })).toMatchObject({ shape: 'legacy', taskId: '1' });
+		for (const body of [{ id: '1' }, [{ task_id: '1', task_status: 'succeed' }], null, '{"task_id":"1","task_status":"succeed"}', 7]) {
+			expect(normaliseCallback(body)).toBeUndefined();
+		}
+	});
+
 	it('reads a legacy element callback, the int64 element id exact', () => {
 		const body = parseJsonLossless(legacyBody());
 		expect(normaliseCallback(body)).toEqual({

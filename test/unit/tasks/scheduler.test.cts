@@ -3,6 +3,7 @@
  * 1302/1303 and on a lost create's lookups, and checks the running tasks in rounds of one list read, at least 2 s
  * apart, until each is final or timed out.
  */
+import { imageSlots } from '../../../nodes/Kling/contract/image';
 import type { KlingTask } from '../../../nodes/Kling/contract/task';
 import { Scheduler, type Job, type Outcome } from '../../../nodes/Kling/tasks/scheduler';
 import type { CompletionSettings } from '../../../nodes/Kling/tasks/taskOperation';
@@ -73,6 +74,17 @@ describe('Scheduler: order and Max Concurrent Tasks', () => {
 		const [a, b, c] = ['ext-0', 'ext-1', 'ext-2'].map((id) => taskFor(kling, id));
 		expect(b.createdAt).toBeGreaterThanOrEqual(a.doneAt);
 		expect(c.createdAt).toBeGreaterThanOrEqual(b.doneAt);
+	});
+
+	it('counts an image task as one slot per image', async () => {
+		const kling = new FakeKling();
+		const jobs = [job(0, imageSlots({ n: 2 })), job(1, imageSlots({ result_type: 'series', series_amount: '3' })), job(2, imageSlots({}))];
+		expect(jobs.map((entry) => entry.slots)).toEqual([2, 3, 1]);
+		await schedule(kling, jobs, { maxConcurrent: 4 }).finish();
+		const [two, three, one] = ['ext-0', 'ext-1', 'ext-2'].map((id) => taskFor(kling, id));
+		// 2 + 3 slots exceed 4: the series waits for the first task; the single image fits beside the series.
+		expect(three.createdAt).toBeGreaterThanOrEqual(two.doneAt);
+		expect(one.createdAt).toBe(three.createdAt);
 	});
 
 	it('lets a job bigger than the limit go alone, rather than wait forever', async () => {
