@@ -51,7 +51,7 @@ describe('readTasks', () => {
 			kling.create({ at: Date.now(), method: 'POST', path: PRODUCT.path, body: JSON.stringify({ external_task_id: `ext-${n}` }) });
 			await jest.advanceTimersByTimeAsync(1_000);
 		}
-		return { kling, read: (ids: string[], by?: 'taskId' | 'externalTaskId') => whileTimePasses(readTasks.call(ctx, PRODUCT, ids, by)) };
+		return { kling, read: (ids: string[], by?: 'taskId' | 'externalTaskId') => whileTimePasses(readTasks.call(ctx, PRODUCT, ids, { by })) };
 	}
 
 	it('reads one task directly', async () => {
@@ -102,11 +102,12 @@ describe('readTasks', () => {
 		expect((await read(['998'])).size).toBe(0);
 	});
 
-	it('reads every task directly when the page is not a list of tasks', async () => {
+	it('uses what a page holds around an odd entry, and reads only the missing task directly', async () => {
 		const { kling, read } = await withTasks(2);
 		kling.inject(isList, ok([{ task_id: kling.tasks[0].id, task_status: 'succeed' }, { nonsense: true }]));
 		const found = await read([kling.tasks[0].id, kling.tasks[1].id]);
 		expect([...found.keys()].sort()).toEqual([kling.tasks[0].id, kling.tasks[1].id].sort());
-		expect(kling.sent.filter(isQuery)).toHaveLength(2);
+		expect(found.get(kling.tasks[0].id)?.task_status).toBe('succeed');
+		expect(kling.sent.filter(isQuery).map((sent) => sent.path)).toEqual([`${PRODUCT.path}/${kling.tasks[1].id}`]);
 	});
 });

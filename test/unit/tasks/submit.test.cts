@@ -100,6 +100,8 @@ describe('submitTask after a lost answer', () => {
 	it('names the external task id also when the lookups themselves get no answer', async () => {
 		const { kling, submit } = setup();
 		kling.inject(isCreate, timedOut()).inject(isQuery, connectionError('ECONNRESET'), Infinity);
+		// As the scheduler does: the lookup is tried again while the item has lookups left; then the item fails.
+		for (let lookup = 1; lookup < 4; lookup++) expect(await submit()).toEqual({ kind: 'retryLater', reason: 'lookUp' });
 		const error = await failureOf(submit());
 		expect(kling.creates()).toHaveLength(1);
 		// Whatever the lookup's trouble, the user must learn the create may have made a task, and how to find it.
