@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { badInputRecorder } from '../harness/report.cts';
 import { chain, runWorkflow } from '../harness/workflow.cts';
 import { apiKeyCredential, klingNode, useSimulator } from './helpers.cts';
+import { byId } from './videoHelpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 10, processingMs: 10 } });
 const record = badInputRecorder('other-operations');
@@ -22,8 +23,6 @@ const cases: Array<[operation: string, input: string, parameters: IDataObject, m
 	['Voice → Create', 'no voice URL', { voiceUrl: '' }, /Audio or Video URL/],
 	['Voice → Create', 'a Kling video id that is not a number', { voiceSource: 'video', videoId: 'my-video' }, /Video ID/],
 ];
-
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
 const itemCases: Array<[operation: string, input: string, parameters: IDataObject, message: RegExp]> = [
 	['Element → Get', 'no element', { resource: 'element', operation: 'get', element: { __rl: true, mode: 'list', value: '' } }, /Parameter "Element" is required/],
