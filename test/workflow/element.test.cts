@@ -114,6 +114,16 @@ describe('Element → Create', () => {
 		expect(lookupsOf((creates[0].body as { external_task_id: string }).external_task_id)).toEqual([]);
 	});
 
+	it("sends a phone's JPEG that goes on after its end marker (a Motion Photo's video), whole", async () => {
+		const { sim } = ctx;
+		const front = Buffer.concat([makeJpeg(768, 1024, 300_000), Buffer.from('MotionPhoto_Data'), Buffer.alloc(200_000, 0x42)]);
+		const result = await createWithBinaryFront(binaryFile(front, 'front.jpg', 'image/jpeg'));
+
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect((create.body as { element_image_list: { frontal_image: string } }).element_image_list.frontal_image).toBe(front.toString('base64'));
+	});
+
 	it("finds a binary image where the workflow's binary mode keeps it: in the item's JSON when it is combined", async () => {
 		const { sim } = ctx;
 		const front = makePng(640, 640);

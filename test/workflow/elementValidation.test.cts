@@ -1,4 +1,4 @@
-import { binaryFile, GIF_BYTES, makeJpeg, makePng } from '../fixtures/images.cts';
+import { binaryFile, cutShort, GIF_BYTES, makeJpeg, makePng } from '../fixtures/images.cts';
 import { badInputRecorder } from '../harness/report.cts';
 import { chain, runWorkflow, sourceItems } from '../harness/workflow.cts';
 import { apiKeyCredential, createMiraElement, useSimulator } from './helpers.cts';
@@ -12,7 +12,12 @@ const files = {
 	wide: binaryFile(makeJpeg(1600, 600), 'wide.jpg', 'image/jpeg'),
 	huge: binaryFile(makeJpeg(2000, 2000, 11 * 1024 * 1024), 'huge.jpg', 'image/jpeg'),
 	ok: binaryFile(makePng(640, 640), 'ok.png', 'image/png'),
+	// Interrupted downloads: the header is whole, the end is missing. The PNG is about 1.8 MB, read in many chunks.
+	cutPng: binaryFile(cutShort(makePng(640, 960, { noise: true }), 40_000), 'cut.png', 'image/png'),
+	cutJpeg: binaryFile(cutShort(makeJpeg(1024, 1024, 500_000), 1), 'cut.jpg', 'image/jpeg'),
 };
+
+const dataUri = (bytes: Buffer, type: string) => `data:image/${type};base64,${bytes.toString('base64')}`;
 
 const binaryFrontal = (property: string) => ({ frontalImageSource: 'binary', frontalImageBinaryProperty: property });
 
@@ -30,6 +35,11 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['an image under 300 px', binaryFrontal('small'), /^Frontal Image \(binary field "small"\) is 200×640 px; each side must be at least 300 px/],
 	['a too-wide image', binaryFrontal('wide'), /aspect ratio of 2\.67:1/],
 	['an image over 10 MB', binaryFrontal('huge'), /is 11\.0 MB; Kling accepts at most 10 MB/],
+	['a PNG cut short', binaryFrontal('cutPng'), /^Frontal Image \(binary field "cutPng"\) is cut short: a PNG ends with an IEND chunk/],
+	['a JPEG cut short', binaryFrontal('cutJpeg'), /^Frontal Image \(binary field "cutJpeg"\) is cut short: a JPEG's image data ends with the marker FF D9/],
+	['an additional image cut short', { additionalImages: { image: [{ source: 'binary', binaryProperty: 'cutJpeg' }] } }, /^Additional Image #1 \(binary field "cutJpeg"\) is cut short/],
+	['a data URI of a PNG cut short', { frontalImageUrl: dataUri(cutShort(makePng(640, 640), 12), 'png') }, /^Frontal Image \(data URI\) is cut short: a PNG ends with an IEND chunk/],
+	['a data URI of a JPEG cut short', { frontalImageUrl: dataUri(cutShort(makeJpeg(640, 640, 5000), 2), 'jpeg') }, /^Frontal Image \(data URI\) is cut short: a JPEG/],
 	['a missing binary field', binaryFrontal('nope'), /^Frontal Image: the input item has no binary field "nope"/],
 	['a non-image binary as an additional image', { additionalImages: { image: [{ source: 'binary', binaryProperty: 'gif' }] } }, /^Additional Image #1 \(binary field "gif"\) must be a JPEG or PNG/],
 	['a video element without a URL', { referenceType: 'video_refer', videoUrl: '' }, /Video URL" is required/],

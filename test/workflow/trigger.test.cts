@@ -205,6 +205,26 @@ describe('Kling Trigger receiving the callbacks of a Kling create', () => {
 		expect(hook.executions[0][0].json).toMatchObject({ status: 'failed', succeeded: false, final: true, message: 'Face not detected in the frontal image', elementIds: [] });
 	});
 
+	it('takes Events from an expression that gives a name', async () => {
+		const { sim } = ctx;
+		sim.failTaskWhen(() => 'Face not detected in the frontal image');
+		const hook = await receiver(sim, { events: '={{ "Failed" }}' });
+		await runWorkflow({ ...chain(createElementWithCallback(hook.url)), credentials: apiKeyCredential(sim) });
+		await sim.idle();
+		expect(hook.executions).toHaveLength(1);
+		expect(hook.executions[0][0].json).toMatchObject({ status: 'failed' });
+	});
+
+	it('answers 500 and starts nothing when an expression gives an event it does not know', async () => {
+		const { sim } = ctx;
+		const hook = await receiver(sim, { events: '={{ "succeeded, finished" }}' });
+		await runWorkflow({ ...chain(createElementWithCallback(hook.url)), credentials: apiKeyCredential(sim) });
+		await sim.idle();
+		expect(hook.executions).toHaveLength(0);
+		expect(hook.answers.map((answer) => answer.status)).toContain(500);
+		expect(hook.answers[0].body.message).toMatch(/^Events: "finished" is not one of Failed \(failed\)/);
+	});
+
 	it('refuses callbacks signed with another secret, so Kling retries and nothing starts', async () => {
 		const { sim } = ctx;
 		const hook = await receiver(sim, {}, 'whsec_' + Buffer.from('a-different-secret-entirely-here').toString('base64'));

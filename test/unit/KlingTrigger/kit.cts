@@ -54,7 +54,8 @@ export function signed(body: string, secret = SECRET, timestamp = Math.floor(Dat
 }
 
 export interface Setup {
-	events?: string[];
+	/** The Events parameter as n8n hands it over: the editor's array, or whatever an expression gave. */
+	events?: unknown;
 	options?: IDataObject;
 	/** null: no credential on the node. */
 	credentials?: ICredentialDataDecryptedObject | null;
