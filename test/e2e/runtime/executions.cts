@@ -1,0 +1,52 @@
+/**
+ * Executions as n8n stored them, read through the public API: waiting for them (on their stored status, never on a
+ * guessed time) and reading a node's output from their data.
+ */
+import { readFileSync } from 'node:fs';
+
+import type { Execution, PublicApi } from './api.cts';
+import { waitFor } from './wait.cts';
+
+/** n8n's WAIT_INDEFINITELY: the waitTill of an execution that only a call to its resume URL continues. */
+export const WAIT_INDEFINITELY = '3000-01-01T00:00:00.000Z';
+
+export const isDone = (execution: Execution) => !['new', 'running', 'waiting'].includes(execution.status);
+
+/** The first execution of the workflow that matches, once one does. */
+export async function executionWhere(api: PublicApi, workflowId: string, predicate: (execution: Execution) => boolean, what: string, timeoutMs = 60_000): Promise<Execution> {
+	return await waitFor(async () => (await api.executions(workflowId)).find(predicate), { what, timeoutMs });
+}
+
+/**
+ * Waits until the workflow has `enough` executions (at least that many, or those the predicate looks for) and all
+ * of them are done; returns them with data, oldest first.
+ */
+export async function doneExecutions(api: PublicApi, workflowId: string, enough: number | ((executions: Execution[]) => boolean), timeoutMs = 60_000): Promise<Execution[]> {
+	const isEnough = typeof enough === 'number' ? (executions: Execution[]) => executions.length >= enough : enough;
+	const list = await waitFor(
+		async () => {
+			const executions = await api.executions(workflowId, { includeData: true });
+			return isEnough(executions) && executions.every(isDone) && executions;
+		},
+		{ what: `${typeof enough === 'number' ? enough : 'the awaited'} finished executions of workflow ${workflowId}`, timeoutMs },
+	);
+	return list.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** Waits until the execution is no longer new, running or waiting; returns it with its data. */
+export async function finished(api: PublicApi, executionId: string, timeoutMs = 60_000): Promise<Execution> {
+	await waitFor(async () => isDone(await api.execution(executionId)), { what: `execution ${executionId} to finish`, timeoutMs });
+	return await api.execution(executionId);
+}
+
+/** The items a node output in its last run (main output 0), as stored with the execution. */
+export function lastOutput(execution: Execution, nodeName: string): Array<{ json: any; binary?: any }> {
+	const runs = execution.data?.resultData.runData[nodeName] ?? [];
+	return runs[runs.length - 1]?.data?.main[0] ?? [];
+}
+
+/** Which of these n8n worker logs say it ran the execution ("Worker started execution <id> (job ...)"). */
+export function workersThatRan(executionId: string, workerLogs: Array<{ role: string; logFile: string }>): string[] {
+	const line = `Worker started execution ${executionId} `;
+	return workerLogs.filter(({ logFile }) => readFileSync(logFile, 'utf8').includes(line)).map(({ role }) => role);
+}
