@@ -1,0 +1,142 @@
+/**
+ * The Kling Trigger in a running n8n, as the regular-mode and the queue-mode suites both drive it: workflows with
+ * the trigger, Kling's (signed) deliveries captured from the simulator and posted again, and the executions n8n
+ * stored for them.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { signWebhook, type KlingSimulator } from '../../simulator/index.cts';
+import type { Execution, PublicApi } from '../runtime/api.cts';
+import { doneExecutions } from '../runtime/executions.cts';
+import { KLING_TRIGGER_NODE, type WorkflowJson } from '../runtime/workflows.cts';
+
+export const TRIGGER_SECRET = 'whsec_' + Buffer.from('kling-e2e-trigger-secret-32bytes').toString('base64');
+export const TRIGGER_CREDENTIAL = 'Kling with webhook secret';
+
+export function triggerWorkflow(name: string, webhookId: string, credentialId: string, options: Record<string, unknown> = {}): WorkflowJson {
+	return {
+		name,
+		nodes: [
+			{
+				name: 'Kling Trigger',
+				type: KLING_TRIGGER_NODE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId,
+				parameters: { events: ['succeeded', 'failed'], options },
+				credentials: { klingApi: { id: credentialId, name: TRIGGER_CREDENTIAL } },
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** Creates the credential the trigger workflows use: the simulator's API key and webhook secret. */
+export async function createTriggerCredential(api: PublicApi, sim: KlingSimulator): Promise<string> {
+	return await api.createCredential(TRIGGER_CREDENTIAL, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url, webhookSecret: TRIGGER_SECRET });
+}
+
+/**
+ * A new, active trigger workflow; `origins` are the n8n processes (main, webhook processors) that must serve its
+ * Production URL before it counts as active. Returns its id and its URL path.
+ */
+export async function activeTrigger(api: PublicApi, credentialId: string, origins: string[], name = `Kling callbacks ${randomUUID().slice(0, 8)}`) {
+	const webhookId = randomUUID();
+	const workflowId = await api.createWorkflow(triggerWorkflow(name, webhookId, credentialId));
+	const path = `/webhook/${webhookId}/kling`;
+	await api.activate(workflowId, origins.map((origin) => `${origin}${path}`));
+	return { workflowId, path };
+}
+
+export async function post(url: string, body: string, headers: Record<string, string> = {}) {
+	const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+	return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined };
+}
+
+/** Creates an element task on the simulator, as a Kling node with Options → Callback URL would. */
+export async function createTask(sim: KlingSimulator, callbackUrl: string): Promise<string> {
+	const response = await fetch(`${sim.url}/v1/general/advanced-custom-elements`, {
+		method: 'POST',
+		headers: { authorization: 'Bearer test-api-key', 'content-type': 'application/json' },
+		body: JSON.stringify({
+			element_name: 'Captain Mira',
+			element_description: 'A tall woman in a red pilot jacket',
+			reference_type: 'image_refer',
+			element_image_list: { frontal_image: 'https://example.com/front.png', refer_images: [{ image_url: 'https://example.com/side.png' }] },
+			callback_url: callbackUrl,
+		}),
+	});
+	const text = await response.text();
+	return /"task_id":"(\d+)"/.exec(text)![1];
+}
+
+/** The callback body with another task id: the raw text is edited, so 19-digit ids are never rounded. */
+export const withTaskId = (body: string, taskId: string) => body.replace(/"task_id":"\d+"/, `"task_id":"${taskId}"`);
+
+export function signedHeaders(body: string): Record<string, string> {
+	const id = `msg_${randomUUID()}`;
+	const timestamp = Math.floor(Date.now() / 1000);
+	return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(TRIGGER_SECRET, id, timestamp, body) };
+}
+
+export const triggerJson = (execution: Execution) => execution.data?.resultData.runData['Kling Trigger']?.[0]?.data?.main[0]?.[0]?.json;
+
+export interface Delivery {
+	taskId: string;
+	body: string;
+	headers: Record<string, string>;
+}
+
+/**
+ * Kling's signed "succeed" delivery for each of `count` new tasks, caught by a receiver of our own instead of
+ * n8n, so a test can post each delivery to n8n as often, and wherever, it likes.
+ */
+export async function capturedDeliveries(sim: KlingSimulator, count: number): Promise<Delivery[]> {
+	const sink = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
+	await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+	const url = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/kling`;
+	try {
+		const taskIds = await Promise.all(Array.from({ length: count }, () => createTask(sim, url)));
+		await sim.idle(60_000);
+		return taskIds.map((taskId) => {
+			const delivery = sim.callbacks.find((candidate) => candidate.url === url && candidate.body.includes(`"task_id":"${taskId}"`) && candidate.body.includes('"task_status":"succeed"'));
+			if (!delivery) throw new Error(`The simulator sent no "succeed" callback for task ${taskId}`);
+			return { taskId, body: delivery.body, headers: delivery.headers };
+		});
+	} finally {
+		await new Promise((resolve) => sink.close(resolve));
+	}
+}
+
+/**
+ * The workflow's executions once every delivery made so far has had its effect: a new task's delivery is posted
+ * to each of `urls` after them, and once its executions are done, any execution an earlier delivery started
+ * exists too. Returns the executions of `taskIds` (the sentinels left out), oldest first, each checked to be a
+ * successful webhook execution.
+ */
+export async function executionsSettled(api: PublicApi, sim: KlingSimulator, workflowId: string, urls: string[], taskIds: string[]): Promise<Execution[]> {
+	const sentinels = await capturedDeliveries(sim, urls.length);
+	for (const [index, url] of urls.entries()) expect((await post(url, sentinels[index].body, sentinels[index].headers)).status).toBe(200);
+	const isSentinel = (execution: Execution) => sentinels.some((sentinel) => triggerJson(execution)?.taskId === sentinel.taskId);
+	const all = await doneExecutions(api, workflowId, (executions) => executions.filter(isSentinel).length >= sentinels.length && executions.length >= taskIds.length + sentinels.length);
+	for (const execution of all) expect([execution.status, execution.mode]).toEqual(['success', 'webhook']);
+	return all.filter((execution) => !isSentinel(execution));
+}
+
+/** Posts each delivery `times` times, one after the other (each waits for the previous answer), cycling through `urls`. */
+export async function postInTurn(deliveries: Delivery[], urls: string[], times: number): Promise<void> {
+	for (const delivery of deliveries) {
+		for (let attempt = 0; attempt < times; attempt++) {
+			const answer = await post(urls[attempt % urls.length], delivery.body, delivery.headers);
+			expect(answer.status).toBe(200);
+		}
+	}
+}
+
+/** The task id of each execution, sorted (deliveries of different tasks may start their executions in any order). */
+export const taskIdsOf = (executions: Execution[]) => executions.map((execution) => triggerJson(execution)?.taskId as string).sort();
+
+export const sorted = (ids: string[]) => [...ids].sort();
