@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as account from './actions/account/Account.resource';
 import * as element from './actions/element/Element.resource';
 import { router, taskOperationOf } from './actions/router';
 import * as video from './actions/video/Video.resource';
@@ -38,12 +39,14 @@ export class Kling implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Account', value: 'account', description: 'Resource packs and the units left in them' },
 					{ name: 'Element', value: 'element', description: 'Reusable characters, props and scenes' },
 					{ name: 'Video', value: 'video', description: 'Videos made with elements, images and voices' },
 					{ name: 'Voice', value: 'voice', description: 'Custom voices to bind to elements or use in videos' },
 				],
 				default: 'element',
 			},
+			...account.description,
 			...element.description,
 			...video.description,
 			...voice.description,

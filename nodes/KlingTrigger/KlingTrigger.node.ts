@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { normaliseCallback, type NormalisedCallback } from '../Kling/contract/callback';
 import { parseJsonLossless } from '../Kling/helpers/losslessJson';
 import { checkSignature, rawBodyOf } from './callbackOrigin';
-import { reReadTask } from './reReadTask';
+import { noSuchTaskError, reReadTask, type ReadTask } from './reReadTask';
 
 /** Kling's bodies are a few kilobytes; anything this large is not a callback. */
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
@@ -118,7 +118,7 @@ export class KlingTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to read the task from Kling with the credential when a callback reports a final status, and output that instead of the callback. The safest choice when callbacks are unsigned. A success that carries no result (Kling documents none for elements and voices) is always read when the node has a credential.',
+							'Whether to read the task from Kling with the credential when a callback reports a final status, and output that instead of the callback. A success that carries no result (Kling documents none for elements and voices) is always read when the node has a credential, and so is every unsigned callback when the credential has a Webhook Secret.',
 					},
 					{
 						displayName: 'Require Signature',
@@ -126,7 +126,7 @@ export class KlingTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. Signed callbacks are always checked when the credential has a secret.',
+							'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. Signed callbacks are always checked when the credential has a secret; with this off, an unsigned one is checked by reading its task from Kling, and only what Kling answers is output.',
 					},
 				],
 			},
@@ -156,8 +156,8 @@ export class KlingTrigger implements INodeType {
 		const rawBody = rawBodyOf.call(this);
 		if (rawBody.length > MAX_CALLBACK_BYTES) return refuse.call(this, 413, 'The body is larger than 1 MiB');
 
-		const signature = await checkSignature.call(this, rawBody, options.requireSignature === true);
-		if ('rejected' in signature) return refuse.call(this, 401, signature.rejected);
+		const origin = await checkSignature.call(this, rawBody, options.requireSignature === true);
+		if ('rejected' in origin) return refuse.call(this, 401, origin.rejected);
 
 		let body: unknown;
 		try {
@@ -165,10 +165,26 @@ export class KlingTrigger implements INodeType {
 		} catch {
 			return refuse.call(this, 400, 'The body is not JSON');
 		}
-		const callback = normaliseCallback(body);
-		if (!callback) {
+		const received = normaliseCallback(body);
+		if (!received) {
 			return refuse.call(this, 400, 'The body is not a Kling callback: it needs task_id and task_status, or id and status');
 		}
+
+		// With a Webhook Secret, an unsigned body may come from anyone who learnt the URL (kling-api.md §9.2): nothing
+		// it claims is output, only what Kling answers for its task. A task Kling does not know starts nothing.
+		let read: ReadTask | undefined;
+		if (origin.hasSecret && origin.accepted === 'unsigned') {
+			try {
+				read = await reReadTask.call(this, received);
+			} catch (error) {
+				return refuse.call(this, 503, `The unsigned callback could not be checked with Kling: ${(error as Error).message}`);
+			}
+			if (!read) {
+				this.logger.warn(`Kling Trigger: ignored an unsigned callback for task ${received.taskId}, which Kling does not know`);
+				return refuse.call(this, 404, `Kling has no task "${received.taskId}" for this credential; the unsigned callback was ignored`);
+			}
+		}
+		const callback = read?.task ?? received;
 
 		const event = eventOf(callback.status);
 		if (!event || !events.includes(event)) return acknowledge(`Status "${callback.status}" is not one of the selected events`);
@@ -186,16 +202,20 @@ export class KlingTrigger implements INodeType {
 
 		// A success without its result is read from Kling whenever the node has a credential to read it with.
 		const resultMissing = callback.succeeded && !hasResult(callback) && Boolean(this.getNode().credentials?.klingApi);
-		let json: IDataObject;
-		if (callback.final && (options.reReadTask || resultMissing)) {
-			const { task, product } = await reReadTask.call(this, callback);
-			json = { ...task, product, callbackStatus: callback.status, source: 'kling', signature: signature.accepted } as IDataObject;
-		} else {
-			json = { ...callback, source: 'callback', signature: signature.accepted } as IDataObject;
+		if (!read && callback.final && (options.reReadTask || resultMissing)) {
+			read = await reReadTask.call(this, callback);
+			if (!read) throw noSuchTaskError.call(this, callback.taskId);
 		}
+		const json = read
+			? { ...read.task, product: read.product, callbackStatus: received.status, source: 'kling', signature: origin.accepted }
+			: { ...callback, source: 'callback', signature: origin.accepted };
 
 		// Recorded only now: if the re-read failed, Kling's next delivery of this status gets another chance.
 		state[STATE_KEY] = [...seen, key].slice(-SEEN_CALLBACKS_LIMIT);
-		return { workflowData: [this.helpers.returnJsonArray([json])] };
+		// Answered here, not by n8n: n8n saves a production workflow's static data when the request is answered, and
+		// when it answers itself that comes after it has started the execution, which discards the change (n8n 2.41,
+		// live-webhooks.js). Answering first gets the record above saved, so a repeat starts nothing.
+		this.getResponseObject().status(200).json({ received: true, started: true });
+		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([json as IDataObject])] };
 	}
 }

@@ -31,6 +31,13 @@ async function webhookSecretOf(this: IWebhookFunctions): Promise<string> {
 	return String(credentials.webhookSecret ?? '').trim();
 }
 
+/** How the callback's origin was established, and whether a Webhook Secret was there to establish it with. */
+export interface Origin {
+	accepted: SignatureState;
+	/** The credential has a Webhook Secret: then an unsigned body proves nothing and is never output as is. */
+	hasSecret: boolean;
+}
+
 /**
  * Checks the request's origin. A secret plus signature headers are always verified; Require Signature also
  * rejects requests without them. Answers with the rejection to send, or how the callback was accepted.
@@ -39,7 +46,7 @@ export async function checkSignature(
 	this: IWebhookFunctions,
 	rawBody: Buffer,
 	requireSignature: boolean,
-): Promise<{ accepted: SignatureState } | { rejected: string }> {
+): Promise<Origin | { rejected: string }> {
 	const secret = await webhookSecretOf.call(this);
 	const headers = this.getHeaderData();
 	const signed = hasSignatureHeaders(headers);
@@ -50,11 +57,11 @@ export async function checkSignature(
 					'Select a Kling credential and fill in its Webhook Secret (Kling console: Basic Settings → Webhook), or turn Require Signature off.',
 			});
 		}
-		return { accepted: signed ? 'notChecked' : 'unsigned' };
+		return { accepted: signed ? 'notChecked' : 'unsigned', hasSecret: false };
 	}
-	if (!signed && !requireSignature) return { accepted: 'unsigned' };
+	if (!signed && !requireSignature) return { accepted: 'unsigned', hasSecret: true };
 	const result = verifyStandardWebhook({ secret, headers, rawBody });
-	if (result.ok) return { accepted: 'verified' };
+	if (result.ok) return { accepted: 'verified', hasSecret: true };
 	if (result.reason === 'bad-secret') {
 		throw new NodeOperationError(this.getNode(), 'The Webhook Secret in the Kling credential is not valid', {
 			description: 'Copy it again from the Kling console (Basic Settings → Webhook): "whsec_" followed by Base64 text.',

@@ -38,14 +38,18 @@ function budgetClock(context: IWebhookFunctions, budgetMs: number): Clock {
 	};
 }
 
+/** A task as Kling answered it, in the callback's shape, and the product it was found under (legacy tasks). */
+export interface ReadTask {
+	task: NormalisedCallback;
+	product?: ProductKey;
+}
+
 /**
  * Reads the task behind a callback through the credential. Legacy tasks are looked for product by product
  * (REREAD_ORDER); new-standard tasks through the batch query `GET /tasks?task_ids=` (kling-api.md §8).
+ * Undefined when Kling has no such task for this credential.
  */
-export async function reReadTask(
-	this: IWebhookFunctions,
-	callback: NormalisedCallback,
-): Promise<{ task: NormalisedCallback; product?: ProductKey }> {
+export async function reReadTask(this: IWebhookFunctions, callback: NormalisedCallback): Promise<ReadTask | undefined> {
 	if (!this.getNode().credentials?.klingApi) {
 		throw new NodeOperationError(this.getNode(), 'Re-Read Task From Kling needs a Kling credential', {
 			description: 'Select the Kling credential that created the tasks, or turn the option off.',
@@ -57,15 +61,19 @@ export async function reReadTask(
 		const task = (Array.isArray(data) ? data : [])
 			.map((entry) => normaliseCallback(entry))
 			.find((entry) => entry?.taskId === callback.taskId);
-		if (task) return { task };
-	} else {
-		for (const product of REREAD_ORDER) {
-			const found: KlingTask | undefined = await findTask.call(this, PRODUCTS[product], callback.taskId, clock);
-			const task = found && normaliseCallback(found);
-			if (task) return { task, product };
-		}
+		return task && { task };
 	}
-	throw new NodeOperationError(this.getNode(), `Kling has no task with ID "${callback.taskId}" for this credential`, {
+	for (const product of REREAD_ORDER) {
+		const found: KlingTask | undefined = await findTask.call(this, PRODUCTS[product], callback.taskId, clock);
+		const task = found && normaliseCallback(found);
+		if (task) return { task, product };
+	}
+	return undefined;
+}
+
+/** The error for a task the credential cannot read, when the user asked for the re-read. */
+export function noSuchTaskError(this: IWebhookFunctions, taskId: string): NodeOperationError {
+	return new NodeOperationError(this.getNode(), `Kling has no task with ID "${taskId}" for this credential`, {
 		description:
 			'The callback names a task the credential cannot read. Check that the credential belongs to the Kling account and region that created the task, or turn Re-Read Task From Kling off.',
 	});

@@ -88,7 +88,7 @@ async function listen(handler: (req: IncomingMessage, body: Buffer, res: ServerR
  */
 async function paused(items: number, taskMs: number) {
 	const sim = await startSimulator({ timing: taskTiming(taskMs, 1) });
-	const create = createElement({ timeScale: 1, completion: 'callback', waitLimitMinutes: 30 });
+	const create = createElement({ timeScale: 1, completion: 'callback' });
 	const workflow = items > 1 ? chain(seededItems(sim, items, 1), create) : chain(create);
 	const node = workflow.nodes.find((n) => n.name === 'Create Element') as INode;
 	const { nodeTypes } = await loadPackage();

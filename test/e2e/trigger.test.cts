@@ -71,10 +71,15 @@ describe('Kling Trigger in a running n8n', () => {
 		expect((await post(lenient.url, forgedBody, succeed.headers)).status).toBe(401);
 		expect((await post(strict.url, forgedBody, succeed.headers)).status).toBe(401);
 
-		// 4. Unsigned: accepted where signatures are optional, refused where they are required.
+		// 4. Unsigned, with a Webhook Secret in the credential: never taken at its word. For a task Kling does not know it
+		// starts nothing; for a real one it outputs what Kling answers, not the body's claims. Refused where required.
 		const unsignedBody = withTaskId(succeed.body, '999000000000000002');
-		expect((await post(lenient.url, unsignedBody)).status).toBe(200);
+		expect((await post(lenient.url, unsignedBody)).status).toBe(404);
 		expect((await post(strict.url, unsignedBody)).status).toBe(401);
+		const quietTask = await createTask(sim);
+		await sim.idle();
+		const forgedClaim = withTaskId(succeed.body, quietTask).replace(/"element_id":\d+/, '"element_id":111111111111111111');
+		expect((await post(lenient.url, forgedClaim)).status).toBe(200);
 
 		// 5. Signed with the credential's secret: accepted by the strict workflow.
 		const signedBody = withTaskId(succeed.body, '999000000000000003');
@@ -86,9 +91,10 @@ describe('Kling Trigger in a running n8n', () => {
 			['success', 'webhook'],
 			['success', 'webhook'],
 		]);
+		const quietElement = sim.tasks('elements').find((task) => task.taskId === quietTask)!.outputId;
 		expect(lenientRuns.map(triggerJson)).toEqual([
 			expect.objectContaining({ taskId: realTask, status: 'succeed', signature: 'verified' }),
-			expect.objectContaining({ taskId: '999000000000000002', status: 'succeed', signature: 'unsigned' }),
+			expect.objectContaining({ taskId: quietTask, status: 'succeed', signature: 'unsigned', source: 'kling', elementIds: [quietElement] }),
 		]);
 		expect(strictRuns.map(triggerJson)).toEqual([expect.objectContaining({ taskId: '999000000000000003', signature: 'verified' })]);
 		// Nothing else arrived late.

@@ -82,8 +82,10 @@ export async function callNodeWebhook(call: WebhookCall): Promise<WebhookAnswer>
 	try {
 		const context = new WebhookContext(call.workflow, call.node, additionalData, call.mode ?? 'webhook', webhookData, [], null);
 		const result = await nodeType.webhook!.call(context);
-		if (reply.status !== undefined) return { status: reply.status, body: reply.body ?? {} };
-		if (result.workflowData) return { status: 200, body: { message: 'Workflow was started' }, workflowData: result.workflowData[0] };
+		const workflowData = result.workflowData?.[0];
+		// A node that answered the request itself may still start (or resume) an execution.
+		if (reply.status !== undefined) return { status: reply.status, body: reply.body ?? {}, workflowData };
+		if (workflowData) return { status: 200, body: { message: 'Workflow was started' }, workflowData };
 		return { status: 200, body: (result.webhookResponse as IDataObject) ?? { message: 'Webhook call received' } };
 	} catch (error) {
 		// What n8n does when webhook() throws: it answers 500.

@@ -200,15 +200,11 @@ export interface RunOptions {
 	/** Aborts the execution, as the editor's Stop button does. */
 	cancelSignal?: AbortSignal;
 	/**
-	 * Continues a run that ended `waiting`, as n8n's wait tracker does when the wait time is up: the waiting node
-	 * runs again with its stored input and node context.
+	 * Continues a run that ended `waiting` by running the waiting node once more, under its next run index and with
+	 * its node context, as when a loop in the workflow reaches it again after a callback resumed it. (Not what n8n's
+	 * wait tracker does at `waitTill`: it resumes with the waiting node disabled and its input passed on.)
 	 */
-	resumeFrom?: IRun;
-	/**
-	 * With resumeFrom: keep the waiting node's earlier run, so it runs again under the next run index with its node
-	 * context, as when a loop in the workflow reaches it again after a callback resumed it.
-	 */
-	asNextRun?: boolean;
+	loopBackFrom?: IRun;
 	/** Workflow settings besides the execution order, e.g. `binaryMode`. */
 	settings?: IWorkflowSettings;
 }
@@ -238,12 +234,9 @@ function freshExecutionData(workflow: Workflow): IRunExecutionData {
 	} as unknown as IRunExecutionData;
 }
 
-function resumedExecutionData(waiting: IRun, asNextRun = false): IRunExecutionData {
+function loopedExecutionData(waiting: IRun): IRunExecutionData {
 	const data = structuredClone(waiting.data) as IRunExecutionData & { waitTill?: Date };
 	delete data.waitTill;
-	// n8n drops the waiting node's pre-wait run before running it again.
-	const waitingNode = data.executionData?.nodeExecutionStack[0]?.node.name;
-	if (waitingNode && !asNextRun) data.resultData.runData[waitingNode]?.pop();
 	return data;
 }
 
@@ -284,7 +277,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		sendDataToUI() {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const runExecutionData = options.resumeFrom ? resumedExecutionData(options.resumeFrom, options.asNextRun) : freshExecutionData(workflow);
+	const runExecutionData = options.loopBackFrom ? loopedExecutionData(options.loopBackFrom) : freshExecutionData(workflow);
 	const execution = new WorkflowExecute(additionalData, options.mode ?? 'manual', runExecutionData);
 	let running: ReturnType<WorkflowExecute['processRunExecutionData']>;
 	try {

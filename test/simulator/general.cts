@@ -70,7 +70,7 @@ function validateElement(body: Body, sim: SimState): void {
 
 function completeElement(task: Task, sim: SimState): void {
 	const body = task.body;
-	const id = sim.nextElementId();
+	const id = task.chosenElementId ?? sim.nextElementId();
 	const referenceType = body.reference_type === 'video_refer' ? 'video_refer' : 'image_refer';
 	const record: ElementRecord = {
 		id,
@@ -95,8 +95,8 @@ function completeElement(task: Task, sim: SimState): void {
 	const voiceId = optIdText(body.element_voice_id, 'element_voice_id');
 	// A voice deleted while the task ran simply leaves the element without one.
 	record.voice = voiceId !== undefined ? lookupVoice(sim, voiceId) : undefined;
-	if (!record.voice && referenceType === 'video_refer') {
-		// §3.1: speech in a reference video yields a custom voice that joins the voice library.
+	if (!record.voice && referenceType === 'video_refer' && sim.options.automaticVoice) {
+		// §3.1: speech in a reference video yields a custom voice that joins the voice library (§4: unreliable live).
 		const voiceTask = sim.seed(voices, { voice_name: [...`${record.name} voice`].slice(0, 20).join('') });
 		record.voice = sim.voices.get(voiceTask.outputId as string);
 	}
@@ -112,7 +112,7 @@ export const elements: ProductDef = {
 	complete: completeElement,
 	result(task, sim): Record<string, Json> {
 		const record = task.outputId !== undefined ? sim.elements.get(task.outputId) : undefined;
-		return task.status === 'succeed' && record ? { elements: [elementJson(record)] } : {};
+		return task.status === 'succeed' && record ? { elements: [elementJson(record, sim.options)] } : {};
 	},
 	units: () => '0',
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
+import { DEFAULT_RESOURCE_PACKS } from './account.cts';
 import { checkAuthorization } from './auth.cts';
 import { CallbackDelivery, CallbackSender } from './callbacks.cts';
 import { FaultInjector } from './faults.cts';
@@ -13,6 +14,7 @@ import type { KlingSimulator, LoggedRequest, SeedElementInput, SimulatorOptions,
 import { ApiError, Body, isObject } from './validation.cts';
 
 export * from './types.cts';
+export type { ResourcePack } from './account.cts';
 export * from './faults.cts';
 export * from './faultTypes.cts';
 export { signJwt } from './auth.cts';
@@ -50,7 +52,11 @@ function resolveOptions(input: SimulatorOptions): Required<SimulatorOptions> {
 		presetElements: input.presetElements ?? 3,
 		videoBytes: input.videoBytes ?? 4096,
 		port: input.port ?? 0,
-		stringElementIds: input.stringElementIds ?? 'accept',
+		elementIdForms: input.elementIdForms ?? 'both',
+		elementKindKey: input.elementKindKey ?? 'reference_type',
+		automaticVoice: input.automaticVoice ?? false,
+		missingVoiceInfo: input.missingVoiceInfo ?? 'empty',
+		resourcePacks: input.resourcePacks ?? DEFAULT_RESOURCE_PACKS,
 		callbackResults: input.callbackResults ?? 'all',
 	};
 }
@@ -59,6 +65,21 @@ function resolveOptions(input: SimulatorOptions): Required<SimulatorOptions> {
 function normalizePrefix(prefix: string): string {
 	const trimmed = prefix.trim().replace(/\/+$/, '');
 	return trimmed === '' ? '' : trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/**
+ * A create whose `element_list` holds an id form the endpoint does not take. Checked on the raw text: once parsed,
+ * a string id and a big bare integer look the same. (The delete body's `element_id` is not in a list.)
+ */
+function refusedElementIdForm(rawBody: string, accepted: Required<SimulatorOptions>['elementIdForms']): Reply | undefined {
+	const list = /"element_list"\s*:\s*\[[^\]]*\]/.exec(rawBody)?.[0] ?? '';
+	if (accepted === 'integer' && /"element_id"\s*:\s*"/.test(list)) {
+		return { status: 400, code: 1200, message: 'Invalid request parameters' };
+	}
+	if (accepted === 'string' && /"element_id"\s*:\s*-?\d/.test(list)) {
+		return { status: 400, code: 1201, message: 'Invalid parameter value' };
+	}
+	return undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -73,6 +94,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 /** Starts a Kling API simulator on 127.0.0.1 and an ephemeral port. */
 export async function startSimulator(input: SimulatorOptions = {}): Promise<KlingSimulator> {
 	const options = resolveOptions(input);
+	const startOptions = structuredClone(options);
 	const routes = buildRoutes();
 	const requests: LoggedRequest[] = [];
 	const callbacks: CallbackDelivery[] = [];
@@ -117,10 +139,8 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 				return { status: 400, code: 1200, message: `Invalid request parameters: ${(error as Error).message}` };
 			}
 		}
-		// Checked on the raw text: once parsed, a string id and a big bare integer look the same.
-		if (options.stringElementIds === 'refuse' && /"element_id"\s*:\s*"/.test(entry.rawBody)) {
-			return { status: 400, code: 1201, message: 'element_id is invalid: it must be an integer' };
-		}
+		const refusedIds = refusedElementIdForm(entry.rawBody, options.elementIdForms);
+		if (refusedIds) return refusedIds;
 		try {
 			const data = match.route.handle({ params: match.params, query, body, sim });
 			return { status: 200, code: 0, message: 'SUCCEED', data };
@@ -270,7 +290,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 				body.element_video_list = { refer_videos: [{ video_url: 'https://example.com/seed/clip.mp4' }] };
 			}
 			elements.validate(body, sim);
-			return sim.seed(elements, body).outputId as string;
+			return sim.seed(elements, body, seed.id === undefined ? undefined : BigInt(seed.id)).outputId as string;
 		},
 		seedVoice(seed = {}) {
 			const body: Body = { voice_name: seed.name ?? `Seeded voice ${sim.voices.size + 1}`, voice_url: 'https://example.com/seed/voice.mp3' };
@@ -290,6 +310,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 			}
 		},
 		reset() {
+			Object.assign(options, structuredClone(startOptions));
 			sender.cancelAll();
 			faults.reset();
 			sim.reset();

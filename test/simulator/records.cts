@@ -1,6 +1,7 @@
 import type { Json } from './json.cts';
 import { fakeMp3, fakeMp4, makePng } from './media.cts';
 import type { ElementRecord, SimState, Task, VoiceRecord } from './state.cts';
+import type { SimulatorOptions } from './types.cts';
 
 /** JSON shapes of the legacy API (§2, §3.2, §4, §9.1) and the read-only official presets. */
 
@@ -19,16 +20,22 @@ export function voiceJson(voice: VoiceRecord): Record<string, Json> {
 	return { voice_id: voice.id, voice_name: voice.name, trial_url: voice.trialUrl, owned_by: voice.ownedBy };
 }
 
-export function elementJson(element: ElementRecord): Record<string, Json> {
+/** An element as answers show it; `options` choose the kind's key and how a missing voice looks (types.cts). */
+export function elementJson(
+	element: ElementRecord,
+	options: Pick<Required<SimulatorOptions>, 'elementKindKey' | 'missingVoiceInfo'>,
+): Record<string, Json> {
+	const kind = options.elementKindKey === 'none' ? {} : { [options.elementKindKey]: element.referenceType };
+	const noVoice: Record<string, Json> = { empty: { element_voice_info: {} }, null: { element_voice_info: null }, absent: {} }[options.missingVoiceInfo];
 	return {
 		// bigint: serialised as bare digits, the int64 hazard clients must survive.
 		element_id: element.id,
 		element_name: element.name,
 		element_description: element.description,
-		reference_type: element.referenceType,
+		...kind,
 		element_image_list: element.imageList ?? {},
 		element_video_list: element.videoList ?? {},
-		element_voice_info: element.voice ? voiceJson(element.voice) : {},
+		...(element.voice ? { element_voice_info: voiceJson(element.voice) } : noVoice),
 		tag_list: element.tagIds.map((id) => ({ tag_id: id, tag_name: TAGS[id] })),
 		owned_by: element.ownedBy,
 		status: element.status,
@@ -144,13 +151,13 @@ export function presetElements(sim: SimState): ElementRecord[] {
 }
 
 /** Preset list items: the task shape minus the deduction fields (§3.4). */
-export function presetElementTaskJson(record: ElementRecord, index: number): Record<string, Json> {
+export function presetElementTaskJson(record: ElementRecord, index: number, sim: SimState): Record<string, Json> {
 	return {
 		task_id: String(PRESET_TASK_BASE + BigInt(index)),
 		task_status: 'succeed',
 		task_status_msg: '',
 		task_info: { external_task_id: '' },
-		task_result: { elements: [elementJson(record)] },
+		task_result: { elements: [elementJson(record, sim.options)] },
 		created_at: PRESET_CREATED_AT,
 		updated_at: PRESET_CREATED_AT,
 	};

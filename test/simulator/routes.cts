@@ -1,3 +1,4 @@
+import { accountCosts } from './account.cts';
 import type { Json } from './json.cts';
 import { elements, lookupVoice, PRODUCTS, validateCommon, voices } from './products.cts';
 import { createdJson, presetElements, presetElementTaskJson, presetVoices, presetVoiceTaskJson, taskJson } from './records.cts';
@@ -49,8 +50,8 @@ function productRoutes(product: ProductDef): Route[] {
 			pattern: `${product.path}/:id`,
 			handle: ({ params, sim }) => {
 				const task = sim.findTask(product, params.id);
-				// Undocumented; 1203 "requested resource does not exist" is the closest documented code.
-				if (!task) throw new ApiError(404, 1203, `task ${params.id} does not exist`);
+				// As observed live (kling-api.md §10): HTTP 400, code 1201, for a task id and an external id alike.
+				if (!task) throw new ApiError(400, 1201, `Task not found by id/external id: ${params.id}`);
 				return taskJson(task, sim);
 			},
 		},
@@ -102,7 +103,7 @@ export function buildRoutes(): Route[] {
 			method: 'GET',
 			pattern: '/v1/general/advanced-presets-elements',
 			handle: ({ query, sim }) =>
-				page(presetElements(sim).map(presetElementTaskJson), query, elements.maxPageSize),
+				page(presetElements(sim).map((record, index) => presetElementTaskJson(record, index, sim)), query, elements.maxPageSize),
 		},
 		{ method: 'POST', pattern: '/v1/general/delete-advanced-elements', handle: deleteElement },
 		// The older path most relays use; the simulator gives it the same semantics (§3.5).
@@ -113,6 +114,7 @@ export function buildRoutes(): Route[] {
 			handle: ({ query, sim }) => page(presetVoices(sim).map(presetVoiceTaskJson), query, voices.maxPageSize),
 		},
 		{ method: 'POST', pattern: '/v1/general/delete-voices', handle: deleteVoice },
+		{ method: 'GET', pattern: '/account/costs', handle: accountCosts },
 	];
 }
 

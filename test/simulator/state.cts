@@ -19,6 +19,8 @@ export interface Task {
 	failMessage?: string;
 	/** element_id / voice_id this task produced. */
 	outputId?: string;
+	/** The element_id a seeded element is to get instead of the next one in sequence. */
+	chosenElementId?: bigint;
 	/** Static task_result of a finished generation task (videos, images). */
 	output?: Record<string, Json>;
 	timers: NodeJS.Timeout[];
@@ -87,6 +89,8 @@ export class SimState {
 	created = new Map<string, number>();
 	predicates: FailPredicate[] = [];
 	maxInFlightSeen = 0;
+	/** When `GET /account/costs` last answered (it takes one query per second). */
+	accountQueriedAt = -Infinity;
 	private seq = 0;
 	private taskIds = TASK_ID_BASE;
 	private elementIds = ELEMENT_ID_BASE;
@@ -151,9 +155,10 @@ export class SimState {
 	}
 
 	/** A task that is final from the start: seeded fixtures and the voice a video element creates. */
-	seed(product: ProductDef, body: Body): Task {
+	seed(product: ProductDef, body: Body, chosenElementId?: bigint): Task {
 		const task = this.newTask(product, body, '');
 		task.status = 'succeed';
+		task.chosenElementId = chosenElementId;
 		product.complete(task, this);
 		return task;
 	}
@@ -183,6 +188,7 @@ export class SimState {
 		this.created.clear();
 		this.predicates = [];
 		this.maxInFlightSeen = 0;
+		this.accountQueriedAt = -Infinity;
 		this.seq = 0;
 		this.taskIds = TASK_ID_BASE;
 		this.elementIds = ELEMENT_ID_BASE;

@@ -1,4 +1,5 @@
 import type { CallbackDelivery } from './callbacks.cts';
+import type { ResourcePack } from './account.cts';
 import type { AppliedFault, FaultRule } from './faultTypes.cts';
 
 export interface SimulatorOptions {
@@ -23,11 +24,26 @@ export interface SimulatorOptions {
 	/** TCP port on 127.0.0.1; default 0 (an ephemeral port). npm start uses a fixed one. */
 	port?: number;
 	/**
-	 * Whether an `element_id` may be a JSON string. The vendor's own example sends one, but whether every legacy
-	 * endpoint takes it is UNCERTAIN (kling-api.md §2): 'refuse' plays an endpoint that answers 1201 naming the
-	 * field. Default 'accept'.
+	 * Which forms of `element_id` inside a create's `element_list` the endpoint takes (kling-api.md §2, revised
+	 * 2026-12: the vendor types it `long` and clients send bare integers). 'integer' plays an endpoint that refuses
+	 * string ids with HTTP 400, code 1200 and a message that names no field; 'string' one that refuses bare integers
+	 * with code 1201. Default 'both'.
 	 */
-	stringElementIds?: 'accept' | 'refuse';
+	elementIdForms?: 'both' | 'integer' | 'string';
+	/**
+	 * The key that names an element's kind in answers: Kling's `reference_type`, `element_type` as two relays and a
+	 * reseller write it (kling-api.md §3.2, UNCERTAIN), or none at all. Default 'reference_type'.
+	 */
+	elementKindKey?: 'reference_type' | 'element_type' | 'none';
+	/**
+	 * Whether a video element whose clip has speech gets a voice of its own. Kling's page says it does; one live user
+	 * saw none after 15 minutes (kling-api.md §4: probably unreliable). Default false.
+	 */
+	automaticVoice?: boolean;
+	/** The account's resource packs for `GET /account/costs` (account.cts has the default: video and image packs). */
+	resourcePacks?: ResourcePack[];
+	/** How an element without a voice shows `element_voice_info`: `{}`, `null`, or no key. Default 'empty'. */
+	missingVoiceInfo?: 'empty' | 'null' | 'absent';
 	/**
 	 * What a legacy callback's task_result holds. Only images[] and videos[] are documented (kling-api.md §9.1);
 	 * whether element and voice tasks' elements[]/voices[] come too is UNCERTAIN. 'all' sends them as a query would
@@ -81,6 +97,8 @@ export interface SeedElementInput {
 	description?: string;
 	referenceType?: 'image_refer' | 'video_refer';
 	voiceId?: string;
+	/** A chosen element_id (digits), e.g. one of 19 digits; default the next id in sequence. */
+	id?: string;
 	tagIds?: string[];
 }
 
@@ -126,7 +144,7 @@ export interface KlingSimulator {
 	tasks(product?: string): TaskSnapshot[];
 	/** Resolves once no task is in flight and no callback is being delivered (never while a 'stuck' task exists). */
 	idle(timeoutMs?: number): Promise<void>;
-	/** Clears log, tasks, elements, voices, callbacks, counters, failTaskWhen rules and faults (presets stay). */
+	/** Clears log, tasks, elements, voices, callbacks, counters, failTaskWhen rules and faults, and restores the options it started with. */
 	reset(): void;
 	close(): Promise<void>;
 }

@@ -65,8 +65,8 @@ describe('element life cycle', () => {
 		expect(res.json.data).toMatchObject({ task_status: 'failed', task_status_msg: ELEMENT_FAILURE_MESSAGE, task_result: {} });
 	});
 
-	it('creates and binds a voice for a video_refer element, re-hosting base64 images elsewhere', async () => {
-		const sim = await start();
+	it('with automaticVoice, creates and binds a voice for a video_refer element', async () => {
+		const sim = await start({ automaticVoice: true });
 		const created = await call(sim, 'POST', ELEMENTS, {
 			element_name: 'Anchor',
 			element_description: 'A news anchor',
@@ -83,6 +83,40 @@ describe('element life cycle', () => {
 		expect(trial.status).toBe(200);
 	});
 
+	it.each([
+		['empty', { element_voice_info: {} }],
+		['null', { element_voice_info: null }],
+		['absent', {}],
+	] as const)('by default makes no voice for a video element; element_voice_info %s as configured', async (missingVoiceInfo, shown) => {
+		const sim = await start({ missingVoiceInfo });
+		const created = await call(sim, 'POST', ELEMENTS, {
+			element_name: 'Anchor',
+			element_description: 'A news anchor',
+			reference_type: 'video_refer',
+			element_video_list: { refer_videos: [{ video_url: 'https://cdn.example.com/anchor.mp4' }] },
+		});
+		await sim.idle();
+		const [element] = (await call(sim, 'GET', `${ELEMENTS}/${created.json.data.task_id}`)).json.data.task_result.elements;
+		expect(Object.fromEntries(Object.entries(element).filter(([key]) => key === 'element_voice_info'))).toEqual(shown);
+		expect((await call(sim, 'GET', '/v1/general/custom-voices')).json.data).toHaveLength(0);
+	});
+
+	it.each(['element_type', 'none'] as const)('can name the element kind %s instead of reference_type', async (elementKindKey) => {
+		const sim = await start({ elementKindKey });
+		sim.seedElement({ referenceType: 'video_refer' });
+		const [element] = (await call(sim, 'GET', ELEMENTS)).json.data[0].task_result.elements;
+		expect(element.reference_type).toBeUndefined();
+		expect(element.element_type).toBe(elementKindKey === 'none' ? undefined : 'video_refer');
+	});
+
+	it('seeds an element with a chosen id of 19 digits and answers it as bare digits', async () => {
+		const sim = await start();
+		const id = sim.seedElement({ id: '9123456789012345678' });
+		expect(id).toBe('9123456789012345678');
+		const { text } = await call(sim, 'GET', ELEMENTS);
+		expect(text).toContain('"element_id":9123456789012345678');
+	});
+
 	it('rejects a duplicate external_task_id with 1201 naming the field', async () => {
 		const sim = await start();
 		expect((await call(sim, 'POST', ELEMENTS, imageElement({ external_task_id: 'same' }))).json.code).toBe(0);
@@ -92,10 +126,12 @@ describe('element life cycle', () => {
 		expect(sim.createdTaskCount()).toBe(1);
 	});
 
-	it('answers an unknown task id with 1203', async () => {
+	it('answers an unknown task id or external id with HTTP 400, 1201, as Kling does live', async () => {
 		const sim = await start();
-		const res = await call(sim, 'GET', `${ELEMENTS}/123`);
-		expect([res.status, res.json.code]).toEqual([404, 1203]);
+		for (const id of ['123', 'my-missing-task']) {
+			const res = await call(sim, 'GET', `${ELEMENTS}/${id}`);
+			expect([res.status, res.json.code, res.json.message]).toEqual([400, 1201, `Task not found by id/external id: ${id}`]);
+		}
 	});
 });
 

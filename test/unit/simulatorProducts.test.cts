@@ -103,16 +103,29 @@ describe('video products', () => {
 		expect(statusOf(sim, again.json.data.task_id)).toBe('succeed');
 	});
 
-	it("can play an endpoint that refuses string element ids: 1201 naming the field, bare integers accepted", async () => {
-		const sim = await start({ stringElementIds: 'refuse' });
+	it.each([
+		['string ids, with a 1200 that names no field', 'integer', (id: string) => `"${id}"`, [400, 1200]],
+		['bare integer ids, with a 1201', 'string', (id: string) => id, [400, 1201]],
+	] as const)('can play an endpoint that refuses %s, and takes the other form', async (_title, forms, refusedForm, answer) => {
+		const sim = await start({ elementIdForms: forms });
 		const id = sim.seedElement({ name: 'Prop' });
 		const body = (elementId: string) =>
 			`{"model_name":"kling-v3","image_url":"https://a/i.png","video_url":"https://a/v.mp4","character_orientation":"video","mode":"std","element_list":[{"element_id":${elementId}}]}`;
-		const refused = await call(sim, 'POST', '/v1/videos/motion-control', body(`"${id}"`));
-		expect([refused.status, refused.json.code]).toEqual([400, 1201]);
-		expect(refused.json.message).toMatch(/element_id/);
+		const refused = await call(sim, 'POST', '/v1/videos/motion-control', body(refusedForm(id)));
+		expect([refused.status, refused.json.code]).toEqual(answer);
+		expect(refused.json.message).not.toMatch(/element_id/);
 		expect(sim.createdTaskCount()).toBe(0);
-		expect((await call(sim, 'POST', '/v1/videos/motion-control', body(id))).json.code).toBe(0);
+		const accepted = forms === 'integer' ? id : `"${id}"`;
+		expect((await call(sim, 'POST', '/v1/videos/motion-control', body(accepted))).json.code).toBe(0);
+	});
+
+	it('takes both id forms by default', async () => {
+		const sim = await start();
+		const id = sim.seedElement({ name: 'Prop' });
+		for (const form of [id, `"${id}"`]) {
+			const body = `{"model_name":"kling-v3","image_url":"https://a/i.png","video_url":"https://a/v.mp4","character_orientation":"video","mode":"std","element_list":[{"element_id":${form}}]}`;
+			expect((await call(sim, 'POST', '/v1/videos/motion-control', body)).json.code).toBe(0);
+		}
 	});
 });
 
@@ -174,5 +187,22 @@ describe('callbacks', () => {
 		await sim.idle();
 		expect(sim.callbacks.map((c) => c.status)).toEqual(['error', 'error', 'error', 'error']);
 		expect((await call(sim, 'GET', ELEMENTS)).json.code).toBe(0);
+	});
+});
+
+describe('account costs', () => {
+	it('lists the packs valid in the window, filters by name, needs both times, and takes one query a second', async () => {
+		const sim = await start();
+		const now = Date.now();
+		const missing = await call(sim, 'GET', `/account/costs?start_time=${now}`);
+		expect([missing.status, missing.json.code]).toEqual([400, 1201]);
+		const all = await call(sim, 'GET', `/account/costs?start_time=${now - 365 * 86_400_000}&end_time=${now}`);
+		expect([all.status, all.json.code]).toEqual([429, 1302]);
+		sim.reset();
+		const listed = await call(sim, 'GET', `/account/costs?start_time=${now - 365 * 86_400_000}&end_time=${now}`);
+		expect(listed.json.data.resource_pack_subscribe_infos.map((pack: { status: string }) => pack.status)).toEqual(['online', 'runOut', 'expired']);
+		sim.reset();
+		const recent = await call(sim, 'GET', `/account/costs?start_time=${now - 86_400_000}&end_time=${now}&resource_pack_name=Video%20Pack%203000`);
+		expect(recent.json.data).toMatchObject({ code: 0, resource_pack_subscribe_infos: [{ resource_pack_name: 'Video Pack 3000', remaining_quantity: 2210 }] });
 	});
 });

@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_CALLBACK_BYTES } from '../../nodes/KlingTrigger/KlingTrigger.node';
-import { deliver, expectIgnored, expectRefused, legacyBody, newBody, signed, TASK_ID } from './triggerKit.cts';
+import { deliver, expectIgnored, expectRefused, legacyBody, newBody, signed, TASK_ID, withoutSecret } from './triggerKit.cts';
 
 describe('Kling Trigger webhook(): bodies', () => {
 	it('normalises a new-standard callback: outputs by type, ids as strings', async () => {
@@ -28,20 +28,20 @@ describe('Kling Trigger webhook(): bodies', () => {
 		const video =
 			'{"task_id":"1","task_status":"succeed","task_status_msg":"","task_info":{"external_task_id":"v-1","parent_video":{"id":"p","url":"u","duration":"5"}},' +
 			'"task_result":{"videos":[{"id":"842250903629086999","url":"https://cdn.test/out.mp4","duration":"5.1"}],"images":[{"index":0,"url":"https://cdn.test/0.png"}]}}';
-		const [item] = (await deliver({}, { body: video })).items;
+		const [item] = (await deliver({ credentials: withoutSecret() }, { body: video })).items;
 		expect(item.json).toMatchObject({
 			taskId: '1',
 			videos: [{ id: '842250903629086999', url: 'https://cdn.test/out.mp4', duration: '5.1' }],
 			images: [{ url: 'https://cdn.test/0.png', index: 0 }],
 			elementIds: [],
 		});
-		const [failed] = (await deliver({}, { body: legacyBody({ status: 'failed' }) })).items;
+		const [failed] = (await deliver({ credentials: withoutSecret() }, { body: legacyBody({ status: 'failed' }) })).items;
 		expect(failed.json).toMatchObject({ status: 'failed', succeeded: false, final: true, message: 'Face not detected', elementIds: [] });
 	});
 
 	it('keeps every digit of int64 ids in numeric form', async () => {
 		const body = legacyBody({ taskId: '9007199254740993', elementId: '9223372036854775807' });
-		const [item] = (await deliver({}, { body: body.replace('"task_id":"9007199254740993"', '"task_id":9007199254740993') })).items;
+		const [item] = (await deliver({ credentials: withoutSecret() }, { body: body.replace('"task_id":"9007199254740993"', '"task_id":9007199254740993') })).items;
 		expect(item.json.taskId).toBe('9007199254740993');
 		expect(item.json.elementIds).toEqual(['9223372036854775807']);
 	});
@@ -79,7 +79,7 @@ describe('Kling Trigger webhook(): bodies', () => {
 	});
 
 	it('falls back to the parsed body when the raw body is missing', async () => {
-		const outcome = await deliver({}, { body: legacyBody(), withoutRawBody: true });
+		const outcome = await deliver({ credentials: withoutSecret() }, { body: legacyBody(), withoutRawBody: true });
 		expect(outcome.items[0].json).toMatchObject({ taskId: TASK_ID, signature: 'unsigned' });
 	});
 });
@@ -91,25 +91,25 @@ describe('Kling Trigger webhook(): filters', () => {
 			const body = legacyBody({ status });
 			expectIgnored(await deliver({ staticData }, { body, headers: signed(body) }), new RegExp(status));
 		}
-		expectIgnored(await deliver({ staticData }, { body: legacyBody({ status: 'queued' }) }), /queued/);
+		expectIgnored(await deliver({ staticData, credentials: withoutSecret() }, { body: legacyBody({ status: 'queued' }) }), /queued/);
 		expect(staticData).toEqual({});
 	});
 
 	it('starts on exactly the selected statuses; Succeeded covers succeed and succeeded', async () => {
-		const setup = { events: ['processing', 'succeeded'] };
+		const setup = { events: ['processing', 'succeeded'], credentials: withoutSecret() };
 		expect((await deliver(setup, { body: legacyBody({ status: 'processing' }) })).items).toHaveLength(1);
 		expect((await deliver(setup, { body: legacyBody({ status: 'succeed' }) })).items).toHaveLength(1);
 		expect((await deliver(setup, { body: newBody('succeeded') })).items).toHaveLength(1);
 		expectIgnored(await deliver(setup, { body: legacyBody({ status: 'failed' }) }), /failed/);
-		expectIgnored(await deliver({ events: [] }, { body: legacyBody() }), /succeed/);
+		expectIgnored(await deliver({ events: [], credentials: withoutSecret() }, { body: legacyBody() }), /succeed/);
 	});
 
 	it('reacts only to tasks whose external task id has the prefix', async () => {
-		const setup = { options: { externalTaskIdPrefix: 'campaign-7-' } };
+		const setup = { options: { externalTaskIdPrefix: 'campaign-7-' }, credentials: withoutSecret() };
 		expect((await deliver(setup, { body: legacyBody({ externalTaskId: 'campaign-7-mira' }) })).items).toHaveLength(1);
 		expectIgnored(await deliver(setup, { body: legacyBody({ externalTaskId: 'campaign-8-mira' }) }), /campaign-7-/);
 		expectIgnored(await deliver(setup, { body: legacyBody({ externalTaskId: null }) }), /campaign-7-/);
 		expectIgnored(await deliver(setup, { body: newBody() }), /campaign-7-/);
-		expect((await deliver({ options: { externalTaskIdPrefix: '  ' } }, { body: legacyBody({ externalTaskId: null }) })).items).toHaveLength(1);
+		expect((await deliver({ options: { externalTaskIdPrefix: '  ' }, credentials: withoutSecret() }, { body: legacyBody({ externalTaskId: null }) })).items).toHaveLength(1);
 	});
 });

@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { SEEN_CALLBACKS_LIMIT } from '../../nodes/KlingTrigger/KlingTrigger.node';
-import { BASE_URL, deliver, ELEMENT_ID, envelope, expectIgnored, expectRefused, fakeContext, legacyBody, newBody, SECRET, signed, TASK_ID, trigger } from './triggerKit.cts';
+import { BASE_URL, deliver, ELEMENT_ID, envelope, expectIgnored, expectRefused, fakeContext, legacyBody, newBody, NOT_FOUND, SECRET, signed, TASK_ID, trigger, withoutSecret } from './triggerKit.cts';
 
 describe('Kling Trigger webhook(): deduplication', () => {
 	it('starts one execution per task and status, however often Kling delivers it', async () => {
@@ -14,10 +14,12 @@ describe('Kling Trigger webhook(): deduplication', () => {
 		const retry = await deliver({ staticData }, { body, headers: signed(body, SECRET, undefined, '7000000001') });
 		expectIgnored(retry, /already received/);
 		// Same content, new delivery id: still the same task and status.
-		expectIgnored(await deliver({ staticData }, { body }), /already received/);
+		expectIgnored(await deliver({ staticData }, { body, headers: signed(body, SECRET, undefined, '7000000002') }), /already received/);
 		// Another status of the same task, or another task, is new.
-		expect((await deliver({ staticData }, { body: legacyBody({ status: 'failed' }) })).items).toHaveLength(1);
-		expect((await deliver({ staticData }, { body: legacyBody({ taskId: '842250903629086786' }) })).items).toHaveLength(1);
+		const failed = legacyBody({ status: 'failed' });
+		expect((await deliver({ staticData }, { body: failed, headers: signed(failed) })).items).toHaveLength(1);
+		const other = legacyBody({ taskId: '842250903629086786' });
+		expect((await deliver({ staticData }, { body: other, headers: signed(other) })).items).toHaveLength(1);
 		expect(staticData.seenCallbacks).toEqual([`${TASK_ID}:succeed`, `${TASK_ID}:failed`, '842250903629086786:succeed']);
 	});
 
@@ -25,19 +27,19 @@ describe('Kling Trigger webhook(): deduplication', () => {
 		const staticData: IDataObject = {};
 		const body = legacyBody();
 		expectRefused(await deliver({ staticData }, { body, headers: signed(body, SECRET, 1) }), 401);
-		expectIgnored(await deliver({ staticData, events: ['failed'] }, { body }), /succeed/);
+		expectIgnored(await deliver({ staticData, events: ['failed'] }, { body, headers: signed(body) }), /succeed/);
 		expect((await deliver({ staticData }, { body, headers: signed(body) })).items).toHaveLength(1);
 	});
 
 	it('remembers a bounded number of deliveries, oldest forgotten first', async () => {
 		const seen = Array.from({ length: SEEN_CALLBACKS_LIMIT }, (_, i) => `old-${i}:succeed`);
 		const staticData: IDataObject = { seenCallbacks: [...seen] };
-		expect((await deliver({ staticData }, { body: legacyBody() })).items).toHaveLength(1);
+		expect((await deliver({ staticData, credentials: withoutSecret() }, { body: legacyBody() })).items).toHaveLength(1);
 		const after = staticData.seenCallbacks as string[];
 		expect(after).toHaveLength(SEEN_CALLBACKS_LIMIT);
 		expect(after[0]).toBe('old-1:succeed');
 		expect(after[after.length - 1]).toBe(`${TASK_ID}:succeed`);
-		expectIgnored(await deliver({ staticData }, { body: legacyBody({ taskId: 'old-7' }) }), /already received/);
+		expectIgnored(await deliver({ staticData, credentials: withoutSecret() }, { body: legacyBody({ taskId: 'old-7' }) }), /already received/);
 	});
 });
 
@@ -53,7 +55,7 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 		updated_at: 1781080799999,
 	};
 	const elementTaskText = JSON.stringify(elementTask).replace('"__ELEMENT__"', ELEMENT_ID);
-	const notFound: [number, string] = [404, '{"code":1203,"message":"The requested resource does not exist","request_id":"req-0"}'];
+	const notFound = NOT_FOUND;
 
 	it('outputs the task read from Kling, found among element tasks first', async () => {
 		const outcome = await deliver(
@@ -89,7 +91,8 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 
 	it('fails visibly, and remembers nothing, when no product knows the task', async () => {
 		const staticData: IDataObject = {};
-		const { context, requests } = fakeContext({ staticData, options: { reReadTask: true }, kling: () => notFound }, { body: legacyBody() });
+		const body = legacyBody();
+		const { context, requests } = fakeContext({ staticData, options: { reReadTask: true }, kling: () => notFound }, { body, headers: signed(body) });
 		await expect(trigger.webhook.call(context)).rejects.toThrow(`Kling has no task with ID "${TASK_ID}"`);
 		expect(requests.map((request) => String(request.url).replace(`${BASE_URL}/v1/`, '').replace(`/${TASK_ID}`, ''))).toEqual([
 			'general/advanced-custom-elements',
@@ -103,14 +106,15 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 	});
 
 	it('re-reads only final statuses', async () => {
-		const outcome = await deliver({ events: ['processing'], options: { reReadTask: true }, kling: () => notFound }, { body: legacyBody({ status: 'processing' }) });
+		const body = legacyBody({ status: 'processing' });
+		const outcome = await deliver({ events: ['processing'], options: { reReadTask: true }, kling: () => notFound }, { body, headers: signed(body) });
 		expect(outcome.requests).toHaveLength(0);
 		expect(outcome.items[0].json).toMatchObject({ source: 'callback', status: 'processing' });
 	});
 
 	it('re-reads a new-standard task through the batch query', async () => {
 		const task = newBody().replace('"status":"succeeded"', '"status":"succeeded","extra":true');
-		const outcome = await deliver({ options: { reReadTask: true }, kling: () => [200, envelope(`[${task}]`)] }, { body: newBody() });
+		const outcome = await deliver({ options: { reReadTask: true }, kling: () => [200, envelope(`[${task}]`)] }, { body: newBody(), headers: signed(newBody()) });
 		expect(outcome.requests).toHaveLength(1);
 		expect(outcome.requests[0].url).toBe(`${BASE_URL}/tasks`);
 		expect(outcome.requests[0].qs).toEqual({ task_ids: '1234567890' });
@@ -119,5 +123,53 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 
 	it('needs a credential', async () => {
 		await expect(deliver({ credentials: null, options: { reReadTask: true } }, { body: legacyBody() })).rejects.toThrow(/needs a Kling credential/);
+	});
+});
+
+describe('Kling Trigger webhook(): unsigned callbacks when the credential has a Webhook Secret', () => {
+	const realVideoTask = envelope(
+		`{"task_id":"${TASK_ID}","task_status":"succeed","task_status_msg":"","task_info":{"external_task_id":"campaign-7-mira"},` +
+			'"task_result":{"videos":[{"id":"861734512008451201","url":"https://cdn.kling.test/real.mp4","duration":"5"}]}}',
+	);
+	const forged =
+		`{"task_id":"${TASK_ID}","task_status":"succeed","task_status_msg":"","task_info":{"external_task_id":"campaign-7-mira"},` +
+		'"task_result":{"videos":[{"id":"1","url":"https://attacker.example/fake.mp4","duration":"5"}]}}';
+
+	it('outputs only what Kling answers for the task, never the body, and says how it was accepted', async () => {
+		const outcome = await deliver({ kling: (request) => (String(request.url).includes('/omni-video/') ? [200, realVideoTask] : NOT_FOUND) }, { body: forged });
+		expect(outcome.items).toHaveLength(1);
+		expect(outcome.items[0].json).toMatchObject({
+			taskId: TASK_ID,
+			videos: [{ id: '861734512008451201', url: 'https://cdn.kling.test/real.mp4' }],
+			source: 'kling',
+			signature: 'unsigned',
+			product: 'omniVideo',
+		});
+		expect(JSON.stringify(outcome.items[0].json)).not.toContain('attacker.example');
+	});
+
+	it('starts nothing, and remembers nothing, for a task Kling does not know', async () => {
+		const staticData: IDataObject = {};
+		const { context, reply } = fakeContext({ staticData }, { body: forged });
+		const result = await trigger.webhook.call(context);
+		expectRefused({ result, reply, items: [], requests: [] }, 404, /Kling has no task .* unsigned callback was ignored/);
+		expect(staticData).toEqual({});
+		expect(context.logger.warn).toHaveBeenCalled();
+	});
+
+	it('starts nothing while Kling cannot be read, so Kling delivers it again later', async () => {
+		const outcome = await deliver({ kling: () => [401, '{"code":1000,"message":"Authentication failed","request_id":"r"}'] }, { body: forged });
+		expectRefused(outcome, 503, /could not be checked with Kling/);
+	});
+
+	it('uses the status Kling answers, not the one the body claims', async () => {
+		const processing = realVideoTask.replace('"task_status":"succeed"', '"task_status":"processing"').replace(/"task_result":\{.*\}\}\}$/, '"task_result":{}}}');
+		expectIgnored(await deliver({ kling: () => [200, processing] }, { body: forged }), /processing/);
+	});
+
+	it('rejects it outright with Require Signature', async () => {
+		const outcome = await deliver({ options: { requireSignature: true } }, { body: forged });
+		expectRefused(outcome, 401, /not signed/);
+		expect(outcome.requests).toHaveLength(0);
 	});
 });

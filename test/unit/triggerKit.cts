@@ -86,6 +86,12 @@ export const defaultCredentials = (): ICredentialDataDecryptedObject => ({
 	webhookSecret: SECRET,
 });
 
+/** The same credential without a Webhook Secret: then an unsigned callback's body is output as it came. */
+export const withoutSecret = (): ICredentialDataDecryptedObject => ({ ...defaultCredentials(), webhookSecret: '' });
+
+/** Kling's answer to a query for a task it does not know, as observed live (kling-api.md §10). */
+export const NOT_FOUND: [number, string] = [400, `{"code":1201,"message":"Task not found by id/external id: ${TASK_ID}","request_id":"req-0"}`];
+
 /** A hand-built IWebhookFunctions: just what the trigger and the transport use. */
 export function fakeContext(setup: Setup, delivery: Delivery) {
 	const credentials = setup.credentials === undefined ? defaultCredentials() : setup.credentials;
@@ -106,11 +112,12 @@ export function fakeContext(setup: Setup, delivery: Delivery) {
 	};
 	const httpRequestWithAuthentication = jest.fn(async (_type: string, request: IHttpRequestOptions) => {
 		requests.push(request);
-		const [statusCode, body] = setup.kling?.(request) ?? [404, '{"code":1203,"message":"not found"}'];
+		const [statusCode, body] = setup.kling?.(request) ?? NOT_FOUND;
 		return { statusCode, headers: {}, body };
 	});
 	const context = {
 		getNode: () => node,
+		logger: { warn: jest.fn(), debug: jest.fn(), info: jest.fn(), error: jest.fn() },
 		getMode: () => 'webhook',
 		getNodeParameter: jest.fn((name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback)),
 		getCredentials: jest.fn(async () => {

@@ -1,5 +1,5 @@
 import type { INode } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import { WAIT_INDEFINITELY, Workflow } from 'n8n-workflow';
 
 import { callNodeWebhook } from '../harness/webhook.cts';
 import { chain, KLING, loadPackage, runWorkflow } from '../harness/workflow.cts';
@@ -18,7 +18,6 @@ const pausingCreate = (extra: Record<string, unknown> = {}) =>
 		referenceType: 'image_refer',
 		...imageUrls,
 		completion: 'callback',
-		waitLimitMinutes: 30,
 		...extra,
 	});
 
@@ -60,7 +59,11 @@ describe('Pause Until Kling Calls Back', () => {
 		const result = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-42' });
 
 		expect(result.status).toBe('waiting');
-		expect(result.run.waitTill).toBeInstanceOf(Date);
+		// No time limit: at one, n8n would resume the run with this node disabled and its input passed on as if it were
+		// the result (n8n-core handleWaitingState).
+		expect(result.run.waitTill).toEqual(WAIT_INDEFINITELY);
+		// While it waits, the node shows each item's task, to look up with Get if Kling never calls back.
+		expect(result.output('Create Element').map((item) => item.json.taskId)).toEqual(sim.tasks('elements').filter((task) => task.externalTaskId).map((task) => task.taskId));
 		const creates = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
 		expect(creates).toHaveLength(2);
 		const [first, second] = creates;
@@ -97,6 +100,31 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(resumed.workflowData?.every((item) => typeof item.json.elementId === 'string')).toBe(true);
 	});
 
+	it('never takes a forged unsigned callback\'s word: its fake video URL neither resumes the run nor reaches the output', async () => {
+		const { sim } = ctx;
+		const workflow = chain(imageToVideoNode({ completion: 'callback' }));
+		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-49' });
+		expect(paused.status).toBe('waiting');
+		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		const [task] = sim.tasks('image2video');
+		const forged = {
+			task_id: task.taskId,
+			task_status: 'succeed',
+			task_info: { external_task_id: create.external_task_id },
+			task_result: { videos: [{ id: '1', url: 'https://attacker.example/fake.mp4', duration: '5' }] },
+		};
+
+		const early = await deliver(workflow.nodes, create.callback_url, forged);
+		expect(early.status).toBe(200);
+		expect(early.workflowData).toBeUndefined();
+
+		await sim.idle();
+		const resumed = await deliver(workflow.nodes, create.callback_url, forged);
+		const [item] = resumed.workflowData ?? [];
+		expect(item?.json.videoUrl).toEqual(expect.stringContaining(sim.origin));
+		expect(JSON.stringify(resumed.workflowData)).not.toContain('attacker.example');
+	});
+
 	it('keeps waiting when Kling cannot be read at a callback, and resumes at the next one', async () => {
 		const { sim } = ctx;
 		const { workflow, callbackUrl } = await pauseTwoItems('exec-48');
@@ -111,19 +139,6 @@ describe('Pause Until Kling Calls Back', () => {
 		removeFault();
 		const resumed = await deliver(workflow.nodes, callbackUrl);
 		expect(resumed.workflowData).toHaveLength(2);
-	});
-
-	it('reads the tasks one last time at the wait limit instead of creating them again', async () => {
-		const { sim } = ctx;
-		const { workflow, credentials, paused } = await pauseTwoItems('exec-43');
-		await sim.idle();
-
-		const resumed = await runWorkflow({ ...workflow, credentials, executionId: 'exec-43', resumeFrom: paused.run });
-		expect(resumed.status).toBe('success');
-		const out = resumed.output('Create Element');
-		expect(out).toHaveLength(2);
-		expect(out.every((item) => typeof item.json.elementId === 'string')).toBe(true);
-		expect(sim.createdTaskCount('elements')).toBe(2);
 	});
 
 	it('gives each run of the node its own external task ids, also within one execution', async () => {
@@ -142,7 +157,7 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(sim.createdTaskCount('elements')).toBe(2);
 
 		// The node's context still names the first batch; its next run must not answer with that batch's tasks.
-		const again = await runWorkflow({ ...workflow, credentials, executionId: 'exec-47', resumeFrom: paused.run, asNextRun: true });
+		const again = await runWorkflow({ ...workflow, credentials, executionId: 'exec-47', loopBackFrom: paused.run });
 		expect(again.status).toBe('waiting');
 		expect(sim.createdTaskCount('elements')).toBe(4);
 	});
@@ -161,7 +176,7 @@ describe('Pause Until Kling Calls Back', () => {
 
 	it('resumes a video create with the video downloaded as binary data', async () => {
 		const { sim } = ctx;
-		const workflow = chain(imageToVideoNode({ completion: 'callback', waitLimitMinutes: 30, downloadVideo: true }));
+		const workflow = chain(imageToVideoNode({ completion: 'callback', downloadVideo: true }));
 		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-45' });
 		expect(paused.status).toBe('waiting');
 		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);

@@ -39,12 +39,18 @@ describe('Example workflows', () => {
 		expect(sim.apiRequests().filter((request) => request.code !== 0)).toEqual([]);
 	});
 
-	it('binds the new voice to the element that speaks in the video', async () => {
+	it('makes a voice from the clip, binds it to the video element made from the same clip, and makes it speak', async () => {
 		const { sim } = ctx;
 		const example = loadExample('voice-character-speaking.json', { timeScale: TIME_SCALE });
 		const result = await runWorkflow({ nodes: example.nodes, connections: example.connections, credentials: apiKeyCredential(sim) });
 		const voiceId = result.output('Create Voice')[0].json.voiceId;
-		expect(sim.apiRequests({ method: 'POST', pathIncludes: 'advanced-custom-elements' })[0].body).toMatchObject({ element_voice_id: voiceId });
+		const clip = (sim.apiRequests({ method: 'POST', pathIncludes: 'custom-voices' })[0].body as { voice_url: string }).voice_url;
+		expect(sim.apiRequests({ method: 'POST', pathIncludes: 'advanced-custom-elements' })[0].body).toMatchObject({
+			reference_type: 'video_refer',
+			element_video_list: { refer_videos: [{ video_url: clip }] },
+			element_voice_id: voiceId,
+		});
+		expect(result.output('Create Element')[0].json).toMatchObject({ voiceId });
 		const omni = sim.apiRequests({ method: 'POST', pathIncludes: 'omni-video' })[0].body as Record<string, unknown>;
 		expect(omni).toMatchObject({ sound: 'on', prompt: '<<<element_1>>> looks into the camera and says: "Welcome aboard, everyone."' });
 	});

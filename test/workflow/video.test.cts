@@ -42,8 +42,8 @@ describe('Element → Motion Control → Omni Video → Download', () => {
 			watermark_info: { enabled: false },
 			external_task_id: externalTaskId,
 		});
-		// Sent as a string of digits, never as a (rounded) JSON number.
-		expect(motionCreate.rawBody).toContain(`"element_id":"${elementId}"`);
+		// Sent as a bare integer with every digit, as Kling types it (never a rounded JSON number).
+		expect(motionCreate.rawBody).toContain(`"element_id":${elementId}}`);
 
 		const [omniCreate] = sim.apiRequests({ method: 'POST', pathIncludes: 'omni-video' });
 		expect(omniCreate.body).toEqual({
@@ -57,7 +57,7 @@ describe('Element → Motion Control → Omni Video → Download', () => {
 			watermark_info: { enabled: false },
 			external_task_id: externalTaskId,
 		});
-		expect(omniCreate.rawBody).toContain(`[{"element_id":"${elementId}"},{"element_id":"${presetId}"}]`);
+		expect(omniCreate.rawBody).toContain(`[{"element_id":${elementId}},{"element_id":${presetId}}]`);
 
 		const motion = result.output('Motion Control')[0].json;
 		expect(motion).toMatchObject({ status: 'succeed', videoId: expect.stringMatching(/^\d{18}$/), duration: 5 });
@@ -97,20 +97,52 @@ describe('Video → Motion Control', () => {
 		expect(result.output('Motion Control')[0].json).toMatchObject({ watermarkUrl: expect.stringContaining('watermark') });
 	});
 
-	it('sends the element ids again as bare integers to an endpoint that refuses them as strings, and makes one task', async () => {
+	it('sends element ids as bare integers, which an endpoint that refuses strings takes at once', async () => {
 		const { sim } = ctx;
-		sim.options.stringElementIds = 'refuse';
+		sim.options.elementIdForms = 'integer';
+		const [elementId] = seedElements(sim, 1);
+		const result = await runWorkflow({ ...chain(motionNode({ elements: elementList(elementId) })), credentials: apiKeyCredential(sim) });
+
+		expect(result.error).toBeUndefined();
+		const creates = sim.apiRequests({ method: 'POST' });
+		expect(creates.map((create) => create.code)).toEqual([0]);
+		expect(creates[0].rawBody).toContain(`"element_list":[{"element_id":${elementId}}]`);
+	});
+
+	it('sends the element ids once more as strings to an endpoint that refuses integers, and makes one task', async () => {
+		const { sim } = ctx;
+		sim.options.elementIdForms = 'string';
 		const [elementId] = seedElements(sim, 1);
 		const result = await runWorkflow({ ...chain(motionNode({ elements: elementList(elementId) })), credentials: apiKeyCredential(sim) });
 
 		expect(result.error).toBeUndefined();
 		const creates = sim.apiRequests({ method: 'POST' });
 		expect(creates.map((create) => create.code)).toEqual([1201, 0]);
-		expect(creates[0].rawBody).toContain(`"element_list":[{"element_id":"${elementId}"}]`);
-		expect(creates[1].rawBody).toContain(`"element_list":[{"element_id":${elementId}}]`);
+		expect(creates[0].rawBody).toContain(`"element_list":[{"element_id":${elementId}}]`);
+		expect(creates[1].rawBody).toContain(`"element_list":[{"element_id":"${elementId}"}]`);
 		expect(sim.createdTaskCount()).toBe(1);
 		const { external_task_id: sentId } = creates[1].body as { external_task_id: string };
 		expect(result.output('Motion Control')[0].json.taskId).toBe(sim.tasks().find((task) => task.externalTaskId === sentId)?.taskId);
+	});
+
+	it.each(['both', 'string'] as const)('keeps a 19-digit element id exact from Kling\'s list to the request body (endpoint takes %s)', async (forms) => {
+		const { sim } = ctx;
+		sim.options.elementIdForms = forms;
+		const id = sim.seedElement({ id: '9123456789012345678', name: 'Nineteen' });
+		const result = await runWorkflow({
+			...chain(
+				klingNode('Find Element', { resource: 'element', operation: 'getAll', library: 'custom', returnAll: true, filters: { nameContains: 'Nineteen' } }),
+				motionNode({ elements: elementList('={{ $json.elementId }}') }),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(result.output('Find Element')[0].json.elementId).toBe(id);
+		const sent = sim.apiRequests({ method: 'POST' }).filter((create) => create.code === 0);
+		expect(sent).toHaveLength(1);
+		expect(sent[0].rawBody).toContain(forms === 'both' ? `{"element_id":${id}}` : `{"element_id":"${id}"}`);
+		expect(sim.tasks('motion-control')[0].body.element_list).toEqual([{ element_id: id }]);
 	});
 });
 

@@ -107,11 +107,12 @@ describe('Video rules that need the elements\' kinds or names', () => {
 		const { sim } = ctx;
 		const result = await run(sim, omniNode({ model: 'kling-video-o1', elements: elementList('123456789012345678') }));
 		expect(result.error?.message).toMatch(/123456789012345678 does not exist/);
-		// A 1201 that names element_id is tried once more with the id as a bare integer (kling-api.md §2); both were
+		// A refused create with element ids is tried once more with the ids as strings (kling-api.md §2); both were
 		// refused, so nothing was made.
 		const creates = sim.apiRequests({ method: 'POST' });
 		expect(creates.map((create) => create.code)).toEqual([1201, 1201]);
-		expect(creates[1].rawBody).toContain('"element_id":123456789012345678');
+		expect(creates[0].rawBody).toContain('"element_id":123456789012345678');
+		expect(creates[1].rawBody).toContain('"element_id":"123456789012345678"');
 		expect(sim.createdTaskCount()).toBe(0);
 	});
 });

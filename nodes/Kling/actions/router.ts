@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, IWebhoo
 import { NodeOperationError } from 'n8n-workflow';
 
 import { itemError } from '../helpers/itemError';
+import * as account from './account/Account.resource';
 import { runTaskOperation, type TaskOperation } from '../tasks/run';
 import { createElement } from './element/create.operation';
 import * as element from './element/Element.resource';
@@ -29,6 +30,9 @@ type Operation = TaskOperation | JsonOperation | ItemOperation;
  * the others run item by item.
  */
 const operations: { [R in KlingType['resource']]: Record<Extract<KlingType, { resource: R }>['operation'], Operation> } = {
+	account: {
+		getResourcePacks: account.getResourcePacks.execute,
+	},
 	element: {
 		create: createElement,
 		generateViews: generateElementViews,

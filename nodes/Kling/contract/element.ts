@@ -60,6 +60,7 @@ export const elementSchema = z
 		element_name: z.string().nullish(),
 		element_description: z.string().nullish(),
 		reference_type: z.string().nullish(),
+		element_type: z.string().nullish(),
 		element_image_list: z.record(z.unknown()).nullish(),
 		element_video_list: z.record(z.unknown()).nullish(),
 		element_voice_info: z
@@ -73,6 +74,25 @@ export const elementSchema = z
 	.passthrough();
 
 export type KlingElement = z.infer<typeof elementSchema>;
+
+/** `image_refer`: a multi-image element; `video_refer`: a video character element. */
+export type ElementKind = 'image_refer' | 'video_refer';
+
+const KINDS: Record<string, ElementKind> = {
+	image_refer: 'image_refer',
+	video_refer: 'video_refer',
+	// The new standard's names (kling-api.md §3.6).
+	multi_image_elements: 'image_refer',
+	video_character_elements: 'video_refer',
+};
+
+/**
+ * An element's kind: Kling writes `reference_type`; two relays and a reseller write `element_type` (kling-api.md
+ * §3.2, UNCERTAIN). Undefined when neither names a known kind: callers must treat that as unknown, never as "fine".
+ */
+export function elementKindOf(element: KlingElement): ElementKind | undefined {
+	return KINDS[element.reference_type ?? element.element_type ?? ''];
+}
 
 /**
  * The element a task produced. The contract's shape is `task_result.elements[0]`; one client reads a flat

@@ -1,3 +1,4 @@
+import type { ElementKind } from './element';
 import type { OmniModel } from './video';
 
 /**
@@ -6,8 +7,7 @@ import type { OmniModel } from './video';
  * without knowing the kinds, so the caller reads the lists only when a rule actually depends on them.
  */
 
-/** `image_refer`: a multi-image element; `video_refer`: a video character element. */
-export type ElementKind = 'image_refer' | 'video_refer';
+export type { ElementKind };
 
 export interface OmniInputs {
 	model: OmniModel;

@@ -16,7 +16,7 @@ export const httpUrlSchema = z
 		}
 	}, 'must be an http(s) URL');
 
-/** Element ids are int64 digits and travel as strings (kling-api.md §2). */
+/** Element ids are int64 digits, kept as strings in the node and written as bare integers into a body (§2). */
 export const elementIdSchema = z.string().regex(/^\d{1,20}$/, 'must be an element ID such as 835266081714884677');
 
 /**
@@ -28,8 +28,8 @@ const STRING_ELEMENT_ID = /([{,])"element_id":"(\d{1,20})"/g;
 export const hasStringElementIds = (json: string): boolean => json.search(STRING_ELEMENT_ID) >= 0;
 
 /**
- * The same JSON text with every string `element_id` written as a bare integer, which `JSON.stringify` cannot do.
- * For an endpoint that refuses string ids (kling-api.md §2).
+ * The same JSON text with every string `element_id` written as a bare integer with all its digits, which
+ * `JSON.stringify` cannot do: Kling types `element_list[].element_id` as `long` (kling-api.md §2, revised 2026-12).
  */
 export function withBareElementIds(json: string): string {
 	return json.replace(STRING_ELEMENT_ID, '$1"element_id":$2');

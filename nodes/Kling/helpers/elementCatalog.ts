@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ELEMENT_LIBRARIES } from '../actions/element/getAll.operation';
-import { elementsOfTaskResult } from '../contract/element';
+import { elementKindOf, elementsOfTaskResult } from '../contract/element';
 import type { ElementKind } from '../contract/omniRules';
 import { taskListSchema } from '../contract/task';
 import { klingPages } from '../transport';
@@ -39,8 +39,7 @@ class ElementCatalog {
 				for (const element of elementsOfTaskResult(task.task_result)) {
 					// A deleted element is left to Kling to refuse, with its own message.
 					if (element.status === 'deleted') continue;
-					const kind = element.reference_type === 'image_refer' || element.reference_type === 'video_refer' ? element.reference_type : undefined;
-					this.seen.set(element.element_id, { name: element.element_name ?? undefined, kind });
+					this.seen.set(element.element_id, { name: element.element_name ?? undefined, kind: elementKindOf(element) });
 				}
 			}
 		}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
 import type { Clock } from '../helpers/clock';
@@ -15,17 +15,19 @@ import { taskSummary } from './taskOutput';
  * task gets the same resume URL, tagged with a batch key and the item count, and external task ids derived
  * from the batch key. Each callback re-reads all of the batch's tasks: while any is unfinished the call is
  * acknowledged and the execution keeps waiting; the call that finds all finished resumes it with every item.
- * If no callback comes by the wait limit, n8n runs the node again, which then reads the tasks one last time
- * instead of creating them again.
+ *
+ * There is no time limit. At an execution's `waitTill`, n8n resumes it with the waiting node disabled (n8n-core
+ * `WorkflowExecute.handleWaitingState`): the node does not run, its input items pass on as its output, and the
+ * execution ends "success" with no result. A node cannot act at a limit, so it sets none: an execution whose
+ * callbacks never come stays waiting, which is visible, rather than succeeding with the wrong data.
  */
 
 const BATCH_PARAM = 'klingBatch';
 const COUNT_PARAM = 'klingItems';
 
 /**
- * A new key for each run of the node: the callbacks carry it in their URL, and the wait-limit run finds it in the
- * node's context. Random, because external task ids derive from it and must be unique per account (kling-api.md
- * §2), also when the node runs again in the same execution, in a loop.
+ * A new key for each run of the node, which the callbacks carry in their URL. Random, because external task ids
+ * derive from it and must be unique per account (kling-api.md §2), also when a loop runs the node again.
  */
 export function newCallbackBatchKey(): string {
 	return randomBytes(8).toString('hex');
@@ -72,9 +74,7 @@ async function readBatch(ctx: IExecuteFunctions | IWebhookFunctions, operation: 
 export async function pauseForCallbacks(
 	this: IExecuteFunctions,
 	operation: TaskOperation,
-	batch: string,
 	submitted: Array<KlingTask | undefined>,
-	waitLimitMs: number,
 	preWaitOutput: INodeExecutionData[],
 	clock: Clock,
 ): Promise<INodeExecutionData[]> {
@@ -85,28 +85,9 @@ export async function pauseForCallbacks(
 	if (latest.every((task) => !task || isFinal(task.task_status))) {
 		return await presentBatch(this, operation, latest);
 	}
-	const pending: PendingBatch = { batch, count: submitted.length, runIndex: this.getWorkflowDataProxy(0).$thisRunIndex };
-	(this.getContext('node') as IDataObject).klingCallbackBatch = pending as unknown as IDataObject;
-	await this.putExecutionToWait(new Date(Date.now() + waitLimitMs));
+	await this.putExecutionToWait(WAIT_INDEFINITELY);
+	// Shown on the node while the execution waits: the items' tasks, to look up with Get if Kling never calls back.
 	return preWaitOutput;
-}
-
-/** The batch a paused run waits for, kept in the node's context for the run after the wait limit. */
-interface PendingBatch {
-	batch: string;
-	count: number;
-	/** The run that paused. n8n's run after the wait limit has the same index; a later run in a loop does not. */
-	runIndex: number;
-}
-
-/** n8n ran the node again: the wait limit passed without a resuming callback. Read the tasks one last time. */
-export async function resumeAfterWaitLimit(this: IExecuteFunctions, operation: TaskOperation): Promise<INodeExecutionData[] | undefined> {
-	const context = this.getContext('node') as IDataObject;
-	const pending = context.klingCallbackBatch as PendingBatch | undefined;
-	delete context.klingCallbackBatch;
-	// A callback resumed that batch, and this is a new run of the node (a loop): it makes tasks of its own.
-	if (!pending || pending.runIndex !== this.getWorkflowDataProxy(0).$thisRunIndex) return undefined;
-	return await presentBatch(this, operation, await readBatch(this, operation, pending.batch, pending.count));
 }
 
 /** The node's `webhook()` in pause mode: a Kling callback on the resume URL. */
@@ -123,7 +104,7 @@ export async function handleCallback(this: IWebhookFunctions, operationOf: (ctx:
 		tasks = await readBatch(this, operation, batch, count);
 	} catch (error) {
 		// An error here would end the waiting execution as failed. Kling could not be read just now: the execution
-		// keeps waiting, and the next callback (Kling retries a non-2xx answer) or the read at the wait limit tries again.
+		// keeps waiting, and the next callback (Kling retries a non-2xx answer) tries again.
 		const reason = error instanceof Error ? error.message : String(error);
 		this.getResponseObject().status(503).json({ received: true, waiting: true, reason: `Could not read the tasks from Kling: ${reason}` });
 		return { noWebhookResponse: true };

@@ -7,8 +7,6 @@ export interface CompletionSettings {
 	/** Node milliseconds a task may take before the node gives up waiting. */
 	timeoutMs: number;
 	maxConcurrent: number;
-	/** Pause mode only: when the execution resumes by itself and reads the tasks one last time. */
-	waitLimitMs: number;
 }
 
 const MINUTE = 60_000;
@@ -43,19 +41,10 @@ export function completionFields(defaultTimeoutMinutes: number): INodeProperties
 		},
 		{
 			displayName:
-				"The node sends this execution's resume URL as each task's callback URL and sets the external task IDs itself. The execution continues once all items' tasks are finished, or at the wait limit, when it reads them one last time.",
+				"The node sends this execution's resume URL as each task's callback URL and sets the external task IDs itself. The execution waits, without a time limit, until Kling reports every item's task finished; the tasks are then read from Kling. If Kling cannot reach n8n, it keeps waiting.",
 			name: 'callbackNotice',
 			type: 'notice',
 			default: '',
-			displayOptions: { show: { completion: ['callback'] } },
-		},
-		{
-			displayName: 'Wait Limit (Minutes)',
-			name: 'waitLimitMinutes',
-			type: 'number',
-			default: 30,
-			typeOptions: { minValue: 1, numberPrecision: 2 },
-			description: 'How long to wait for Kling to call back before reading the tasks one last time',
 			displayOptions: { show: { completion: ['callback'] } },
 		},
 		{
@@ -88,6 +77,5 @@ export function readCompletionSettings(this: IExecuteFunctions): CompletionSetti
 		mode,
 		timeoutMs: Number(this.getNodeParameter('timeoutMinutes', 0, 20)) * MINUTE,
 		maxConcurrent: Math.max(1, Math.floor(Number(this.getNodeParameter('maxConcurrentTasks', 0, 3)))),
-		waitLimitMs: Number(this.getNodeParameter('waitLimitMinutes', 0, 30)) * MINUTE,
 	};
 }

@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
 import { backoffMs, nodeClock, type Clock } from '../helpers/clock';
 import { itemError } from '../helpers/itemError';
-import { batchCallbackUrl, batchExternalTaskId, newCallbackBatchKey, pauseForCallbacks, resumeAfterWaitLimit } from './callback';
+import { batchCallbackUrl, batchExternalTaskId, newCallbackBatchKey, pauseForCallbacks } from './callback';
 import { readCompletionSettings, type CompletionSettings } from './completion';
 import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from './poll';
 import type { TaskProduct } from './products';
@@ -40,10 +40,6 @@ interface Job extends Submission {
 export async function runTaskOperation(this: IExecuteFunctions, operation: TaskOperation): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const settings = readCompletionSettings.call(this);
-	if (settings.mode === 'callback') {
-		const resumed = await resumeAfterWaitLimit.call(this, operation);
-		if (resumed) return resumed;
-	}
 	const clock = nodeClock(this);
 	const outputs: INodeExecutionData[][] = items.map(() => []);
 	const batch = settings.mode === 'callback' ? newCallbackBatchKey() : undefined;
@@ -64,7 +60,7 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	await new Scheduler(this, operation, settings, clock, outputs).run(jobs);
 	if (!batch) return outputs.flat();
 	const submitted = items.map((_, itemIndex) => jobs.find((job) => job.itemIndex === itemIndex)?.task);
-	return await pauseForCallbacks.call(this, operation, batch, submitted, settings.waitLimitMs, outputs.flat(), clock);
+	return await pauseForCallbacks.call(this, operation, submitted, outputs.flat(), clock);
 }
 
 class Scheduler {

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { NOT_FOUND_CODES, RETRY_SAFE_FOR_CREATE } from '../contract/codes';
+import { RETRY_SAFE_FOR_CREATE } from '../contract/codes';
 import { hasStringElementIds } from '../contract/request';
 import { taskSchema, type KlingTask } from '../contract/task';
 import type { Clock } from '../helpers/clock';
 import { sendWithImages } from '../helpers/requestBody';
 import { klingApiRequest, type KlingContext } from '../transport';
-import { asNodeError, klingErrorContext } from '../transport/errors';
+import { asNodeError, isNotFound, klingErrorContext } from '../transport/errors';
 import type { TaskProduct } from './products';
 
 export type SubmitOutcome =
@@ -58,9 +58,9 @@ export async function submitTask(
 }
 
 /**
- * Sends a create. Element ids go as strings, as Kling's own examples write them, but whether every endpoint takes
- * them is not known (kling-api.md §2): a 1201 that names `element_id` is answered by sending the create once more
- * with the ids as bare integers. Kling made no task for a 1201, so sending again cannot make a second one.
+ * Sends a create. Element ids go as bare integers, as Kling types and writes them (kling-api.md §2). An endpoint
+ * that refuses them (1200 or 1201, whatever the message says) gets the create once more with the ids as strings:
+ * a refused create made no task, so sending again cannot make a second one.
  */
 async function sendCreate(this: IExecuteFunctions, product: TaskProduct, body: IDataObject, clock: Clock) {
 	const send = async (bareElementIds: boolean) =>
@@ -71,12 +71,12 @@ async function sendCreate(this: IExecuteFunctions, product: TaskProduct, body: I
 			{ bareElementIds },
 		);
 	try {
-		return await send(false);
+		return await send(true);
 	} catch (error) {
 		const { klingCode } = klingErrorContext(error);
-		const refusedStringIds = klingCode === 1201 && /element_id/i.test((error as Error).message) && hasStringElementIds(JSON.stringify(body));
-		if (!refusedStringIds) throw asNodeError(this.getNode(), error);
-		return await send(true);
+		const refused = (klingCode === 1200 || klingCode === 1201) && hasStringElementIds(JSON.stringify(body));
+		if (!refused) throw asNodeError(this.getNode(), error);
+		return await send(false);
 	}
 }
 
@@ -134,10 +134,7 @@ export async function findTask(
 		});
 		return taskSchema.parse(data);
 	} catch (error) {
-		const { klingCode, httpStatus } = klingErrorContext(error);
-		if (httpStatus === 404 || klingCode === 1201 || (klingCode !== undefined && NOT_FOUND_CODES.has(klingCode))) {
-			return undefined;
-		}
+		if (isNotFound(error)) return undefined;
 		throw asNodeError(this.getNode(), error);
 	}
 }

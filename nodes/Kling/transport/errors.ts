@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { KLING_CODES } from '../contract/codes';
+import { KLING_CODES, NOT_FOUND_CODES } from '../contract/codes';
 
 /** What the package knows about a failed Kling call, kept on the error's context so callers can branch on it. */
 export interface KlingErrorContext {
@@ -18,6 +18,15 @@ export interface KlingErrorContext {
 export function klingErrorContext(error: unknown): KlingErrorContext {
 	const context = (error as { context?: Record<string, unknown> })?.context;
 	return (context?.kling as KlingErrorContext | undefined) ?? {};
+}
+
+/**
+ * Kling does not know the id it was given: a query for an unknown task id or external id answers HTTP 400 with
+ * code 1201 (observed live, kling-api.md §10), a path a relay lacks answers 404, 1202 or 1203.
+ */
+export function isNotFound(error: unknown): boolean {
+	const { klingCode, httpStatus } = klingErrorContext(error);
+	return httpStatus === 404 || klingCode === 1201 || (klingCode !== undefined && NOT_FOUND_CODES.has(klingCode));
 }
 
 /** A Kling answer with a non-zero `code`, as an error that says what happened and how to fix it. */

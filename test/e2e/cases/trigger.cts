@@ -56,8 +56,8 @@ export async function post(url: string, body: string, headers: Record<string, st
 	return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined };
 }
 
-/** Creates an element task on the simulator, as a Kling node with Options → Callback URL would. */
-export async function createTask(sim: KlingSimulator, callbackUrl: string): Promise<string> {
+/** Creates an element task on the simulator, as a Kling node with Options → Callback URL would (or without one). */
+export async function createTask(sim: KlingSimulator, callbackUrl?: string): Promise<string> {
 	const response = await fetch(`${sim.url}/v1/general/advanced-custom-elements`, {
 		method: 'POST',
 		headers: { authorization: 'Bearer test-api-key', 'content-type': 'application/json' },

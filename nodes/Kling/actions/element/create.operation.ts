@@ -45,7 +45,7 @@ const properties: INodeProperties[] = [
 		default: 'image_refer',
 		options: [
 			{ name: 'Images', value: 'image_refer', description: 'A frontal image and 1 to 3 more views of the subject' },
-			{ name: 'Video', value: 'video_refer', description: 'One 3 to 8 s clip of a realistic person; speech in it becomes the element\'s voice' },
+			{ name: 'Video', value: 'video_refer', description: 'One 3 to 8 s clip of a realistic person' },
 		],
 	},
 	...imageSourceFields('frontal image', { prefix: 'frontalImage', displayOptions: { show: { referenceType: ['image_refer'] } } }),
@@ -84,6 +84,8 @@ const properties: INodeProperties[] = [
 		name: 'voiceId',
 		required: false,
 		description: 'A custom or preset voice to bind to the element (characters only). Leave empty for no voice.',
+		// Kling's page says a clip with speech yields a voice by itself; live it often does not (kling-api.md §4).
+		hint: 'For a character that speaks as in its clip: create a voice from the same clip URL first (Voice → Create), then pick it here. Kling does not reliably make one from the clip by itself.',
 	}),
 	{
 		displayName: 'Tags',

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { elementsOfTaskResult, type KlingElement } from '../../contract/element';
+import { elementKindOf, elementsOfTaskResult, type KlingElement } from '../../contract/element';
 import type { KlingTask } from '../../contract/task';
 import { taskSummary } from '../../tasks/taskOutput';
 
@@ -13,9 +13,11 @@ export function elementOutput(element: KlingElement): IDataObject {
 		elementId: element.element_id,
 		elementName: element.element_name ?? undefined,
 		elementDescription: element.element_description ?? undefined,
-		referenceType: element.reference_type ?? undefined,
+		// Said outright when Kling's answer names no kind, so a flow that branches on it never guesses.
+		referenceType: elementKindOf(element) ?? 'unknown',
 		elementStatus: element.status ?? undefined,
 		ownedBy: element.owned_by ?? undefined,
+		// Often absent, null or {} even for a video element whose clip has speech (kling-api.md §4).
 		voiceId: voice?.voice_id ?? undefined,
 		voiceName: voice?.voice_name ?? undefined,
 		tags: (element.tag_list ?? []).map((tag) => (tag as IDataObject).tag_id ?? (tag as IDataObject).id ?? tag),

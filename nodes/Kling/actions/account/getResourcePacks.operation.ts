@@ -1,0 +1,85 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+
+import { ACCOUNT_COSTS_MIN_GAP_MS, ACCOUNT_COSTS_PATH, accountCostsSchema, type ResourcePack } from '../../contract/account';
+import { klingApiRequest } from '../../transport';
+
+const DAY_MS = 86_400_000;
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Kling updates the remaining units of a pack with a delay of up to 12 hours, and each pack pays for one product type only: a video pack does not pay for images.',
+		name: 'resourcePacksNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Pack Name',
+				name: 'packName',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Video Pack 3000',
+				description: 'Only the pack with exactly this name',
+			},
+			{
+				displayName: 'Valid Within the Last (Days)',
+				name: 'days',
+				type: 'number',
+				default: 365,
+				typeOptions: { minValue: 1, maxValue: 3650 },
+				description: 'Packs that were valid at any time in this many days up to now, expired ones included',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['account'], operation: ['getResourcePacks'] } }, properties);
+
+const toIso = (value: number | string | null | undefined) => {
+	const ms = Number(value);
+	return value === null || value === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
+};
+
+function packOutput(pack: ResourcePack): IDataObject {
+	return {
+		packName: pack.resource_pack_name ?? undefined,
+		packId: pack.resource_pack_id ?? undefined,
+		packType: pack.resource_pack_type ?? undefined,
+		status: pack.status ?? undefined,
+		total: pack.total_quantity ?? undefined,
+		remaining: pack.remaining_quantity ?? undefined,
+		purchasedAt: toIso(pack.purchase_time),
+		effectiveAt: toIso(pack.effective_time),
+		expiresAt: toIso(pack.invalid_time),
+	};
+}
+
+/**
+ * One item per pack. Kling takes at most one query a second here (kling-api.md §12a), so a node run with several
+ * items spaces its queries.
+ */
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
+	if (i > 0) await sleep(ACCOUNT_COSTS_MIN_GAP_MS);
+	const options = this.getNodeParameter('options', i, {}) as { packName?: string; days?: number };
+	const days = Number(options.days ?? 365);
+	if (!Number.isFinite(days) || days < 1) {
+		throw new NodeOperationError(this.getNode(), `Valid Within the Last (Days) must be at least 1 (it is ${options.days})`, { itemIndex: i });
+	}
+	const now = Date.now();
+	const packName = options.packName?.trim();
+	const { data } = await klingApiRequest.call(this, {
+		method: 'GET',
+		path: ACCOUNT_COSTS_PATH,
+		qs: { start_time: now - Math.round(days * DAY_MS), end_time: now, ...(packName ? { resource_pack_name: packName } : {}) },
+	});
+	const answer = accountCostsSchema.parse(data ?? {});
+	return (answer.resource_pack_subscribe_infos ?? []).map(packOutput);
+}
