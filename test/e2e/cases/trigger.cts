@@ -4,12 +4,15 @@
  * stored for them.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 
 import { signWebhook, type KlingSimulator } from '../../simulator/index.cts';
 import type { Execution, PublicApi } from '../runtime/api.cts';
 import { doneExecutions } from '../runtime/executions.cts';
+import { REPO_ROOT } from '../runtime/runtime.cts';
 import { KLING_TRIGGER_NODE, type WorkflowJson } from '../runtime/workflows.cts';
 
 export const TRIGGER_SECRET = 'whsec_' + Buffer.from('kling-e2e-trigger-secret-32bytes').toString('base64');
@@ -126,14 +129,54 @@ export async function executionsSettled(api: PublicApi, sim: KlingSimulator, wor
 	return all.filter((execution) => !isSentinel(execution));
 }
 
-/** Posts each delivery `times` times, one after the other (each waits for the previous answer), cycling through `urls`. */
-export async function postInTurn(deliveries: Delivery[], urls: string[], times: number): Promise<void> {
+/**
+ * Posts each delivery to `urls[0]`, waits until the execution it started is done, then posts it `repeats` times
+ * more, one after the other, cycling through `urls`: Kling's repeated deliveries as they come in practice, after
+ * the first one was answered and handled.
+ */
+export async function postAndRepeat(api: PublicApi, workflowId: string, deliveries: Delivery[], urls: string[], repeats: number): Promise<void> {
 	for (const delivery of deliveries) {
-		for (let attempt = 0; attempt < times; attempt++) {
-			const answer = await post(urls[attempt % urls.length], delivery.body, delivery.headers);
-			expect(answer.status).toBe(200);
+		expect((await post(urls[0], delivery.body, delivery.headers)).status).toBe(200);
+		await doneExecutions(api, workflowId, (executions) => executions.some((execution) => triggerJson(execution)?.taskId === delivery.taskId));
+		for (let repeat = 1; repeat <= repeats; repeat++) {
+			expect((await post(urls[repeat % urls.length], delivery.body, delivery.headers)).status).toBe(200);
 		}
 	}
+}
+
+export interface RaceFigures {
+	how: string;
+	tasks: number;
+	tasksStartedTwice: number;
+}
+
+/**
+ * How often a delivery sent twice starts two executions, when the copies are sent by `send` (at the same moment,
+ * or the second the moment the first is answered). Measured, not asserted: each task must still start one
+ * execution at least and one per copy at most. Written to test-results/<folder>/trigger-races.json.
+ */
+export async function measureRepeats(
+	target: { api: PublicApi; sim: KlingSimulator; workflowId: string; urls: string[] },
+	how: string,
+	tasks: number,
+	send: (delivery: Delivery) => Promise<void>,
+): Promise<RaceFigures> {
+	const { api, sim, workflowId, urls } = target;
+	const deliveries = await capturedDeliveries(sim, tasks);
+	for (const delivery of deliveries) await send(delivery);
+	const executions = await executionsSettled(api, sim, workflowId, urls, deliveries.map((delivery) => delivery.taskId));
+	const perTask = deliveries.map((delivery) => executions.filter((execution) => triggerJson(execution)?.taskId === delivery.taskId).length);
+	expect(perTask.filter((count) => count < 1 || count > 2)).toEqual([]);
+	return { how, tasks, tasksStartedTwice: perTask.filter((count) => count > 1).length };
+}
+
+/** Adds the figures to test-results/<folder>/trigger-races.json (the README quotes them). */
+export function recordRaces(folder: string, figures: RaceFigures): void {
+	const file = path.join(REPO_ROOT, 'test-results', folder, 'trigger-races.json');
+	mkdirSync(path.dirname(file), { recursive: true });
+	const recorded = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : []) as RaceFigures[];
+	writeFileSync(file, JSON.stringify([...recorded.filter((entry) => entry.how !== figures.how), figures], null, 2));
+	process.stdout.write(`Kling Trigger, ${figures.how}: ${figures.tasksStartedTwice} of ${figures.tasks} tasks started two executions\n`);
 }
 
 /** The task id of each execution, sorted (deliveries of different tasks may start their executions in any order). */
