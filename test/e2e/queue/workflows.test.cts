@@ -2,7 +2,8 @@
  * Workflows in n8n's queue mode: main, two workers (two executions at once each) and a webhook processor on a
  * private PostgreSQL and Redis, binary data in the database. Every example workflow is started by its production
  * webhook at the webhook processor and run by a worker; a binary image goes through the database store into a
- * create; and four executions of 10 items each share a Kling account that allows 5 tasks at once. The Kling nodes
+ * create; four executions of 10 items each share a Kling account that allows 5 tasks at once; and a worker that
+ * dies while its execution polls Kling shows what a user must do to recover without paying twice. The Kling nodes
  * poll at their real cadence against short simulator tasks.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { startSimulator, type KlingSimulator } from '../../simulator/index.cts';
 import { downloadThenCreate, expectKlingOutput, expectStreamedImage, servePng } from '../cases/examples.cts';
 import { useQueue } from '../helpers.cts';
 import type { Execution } from '../runtime/api.cts';
-import { doneExecutions, lastOutput, workersThatRan } from '../runtime/executions.cts';
+import { doneExecutions, finished, lastOutput, workersThatRan } from '../runtime/executions.cts';
+import { waitFor } from '../runtime/wait.cts';
 import { REPO_ROOT } from '../runtime/runtime.cts';
 import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, exampleFiles, KLING_NODE, readExample, startedByWebhook, webhookNode, type WorkflowJson } from '../runtime/workflows.cts';
 
@@ -141,6 +143,47 @@ describe('Several executions against one Kling account', () => {
 			writeFileSync(path.join(REPO_ROOT, 'test-results', 'e2e-queue', 'batch.json'), JSON.stringify(figures, null, 2));
 		} finally {
 			sim.options.concurrencyLimit = Infinity;
+			sim.options.timing = { submittedMs: 100, processingMs: 200 };
+		}
+	});
+});
+
+describe('A worker that dies while the Kling node polls', () => {
+	it('leaves the execution failed and its task running on Kling; the items run again with their External Task IDs create nothing, and Get reads the result', async () => {
+		const { main, workers } = ctx.topology;
+		// A task long enough that the worker is killed while the node is still checking it.
+		sim.options.timing = { submittedMs: 1000, processingMs: 20_000 };
+		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
+		const withOwnIds = { ...create, parameters: { ...create.parameters, taskOptions: { externalTaskId: '={{ $json.body.sku }}' } } };
+		const creator = await activate(chainWorkflow('Create with our own task IDs', [withOwnIds], webhookNode('create-own-ids')), 'create-own-ids');
+		const getter = await activate(chainWorkflow('Get by our own task ID', [{ name: 'Get Element', type: KLING_NODE, parameters: { resource: 'element', operation: 'get', taskId: '={{ $json.body.sku }}' } }], webhookNode('get-own-id')), 'get-own-id');
+		const sku = `sku-${Date.now()}`;
+		try {
+			await start(creator.url, { sku });
+			const polled = () => sim.apiRequests({ method: 'GET' }).some((request) => request.receivedAt > (sim.tasks('elements')[0]?.createdAt ?? Infinity));
+			await waitFor(() => sim.tasks('elements').length === 1 && polled(), { what: 'the node to create its task and check it', timeoutMs: 60_000 });
+			const [running] = await main.api.executions(creator.workflowId);
+			const [role] = workersThatRan(running.id, workerLogs());
+			process.kill(workers[Number(role.slice('worker-'.length)) - 1].pid, 'SIGKILL');
+
+			// n8n notices the lost job only when its lock runs out (about two minutes in 2.41) and stores the execution as failed.
+			const crashed = await finished(main.api, running.id, 600_000);
+			expect(crashed.status).toBe('error');
+			expect(crashed.data?.resultData.runData['Create Element']).toBeUndefined();
+			await waitFor(() => sim.tasks('elements')[0].status === 'succeed', { what: 'the task to finish on Kling', timeoutMs: 60_000 });
+
+			// Run again with the same item: Kling refuses the repeated external task ID, so nothing is made (or paid) twice.
+			await start(creator.url, { sku });
+			const [rerun] = (await doneExecutions(main.api, creator.workflowId, 2)).filter((execution) => execution.id !== running.id);
+			expect(rerun.status).toBe('error');
+			expect(JSON.stringify(rerun.data?.resultData.error)).toContain('Probably a duplicate');
+			expect(sim.createdTaskCount()).toBe(1);
+
+			await start(getter.url, { sku });
+			const [got] = await doneExecutions(main.api, getter.workflowId, 1);
+			expect(got.status).toBe('success');
+			expect(lastOutput(got, 'Get Element')[0].json).toMatchObject({ elementId: sim.tasks('elements')[0].outputId, taskId: sim.tasks('elements')[0].taskId });
+		} finally {
 			sim.options.timing = { submittedMs: 100, processingMs: 200 };
 		}
 	});
