@@ -47,8 +47,8 @@ export function lastOutput(execution: Execution, nodeName: string): Array<{ json
 	return runs[runs.length - 1]?.data?.main[0] ?? [];
 }
 
-/** Which of these n8n worker logs say it ran the execution ("Worker started execution <id> (job ...)"). */
-export function workersThatRan(executionId: string, workerLogs: Array<{ role: string; logFile: string }>): string[] {
+/** Which workers (of a queue topology's processes) say in their log that they ran the execution ("Worker started execution <id> (job ...)"). */
+export function workersThatRan(executionId: string, processes: Array<{ role: string; logFile: string }>): string[] {
 	const line = `Worker started execution ${executionId} `;
-	return workerLogs.filter(({ logFile }) => readFileSync(logFile, 'utf8').includes(line)).map(({ role }) => role);
+	return processes.filter(({ role, logFile }) => role.startsWith('worker-') && readFileSync(logFile, 'utf8').includes(line)).map(({ role }) => role);
 }
