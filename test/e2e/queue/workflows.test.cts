@@ -18,6 +18,8 @@ import { waitFor } from '../runtime/wait.cts';
 import { REPO_ROOT } from '../runtime/runtime.cts';
 import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, exampleFiles, KLING_NODE, readExample, startedByWebhook, webhookNode, type WorkflowJson } from '../runtime/workflows.cts';
 
+// Two executions at once per worker (n8n warns below 5): the four executions of the shared-account case then run
+// two on each worker, whichever worker takes a job first.
 const ctx = useQueue('workflows', { workers: 2, webhookProcessors: 1, workerConcurrency: 2 });
 let sim: KlingSimulator;
 let credential: { id: string; name: string };
