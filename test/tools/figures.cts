@@ -1,6 +1,7 @@
 /**
  * Writes the README's figures from what the last test and benchmark runs recorded in test-results/:
- * `npm test` (reliability, bad input, secrets) and `npm run bench`. Run with `npm run figures`.
+ * `npm test` (reliability, bad input, secrets; the queue-mode suite's batch and trigger races), `npm run bench` and
+ * `npm run bench:queue`. Run with `npm run figures`.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,11 +74,33 @@ function replaceSection(readme: string, name: string, content: string | undefine
 	return readme.replace(pattern, `$1${content}$2`);
 }
 
+/** What the queue-mode suite (and the regular one, for the trigger) recorded: the shared-account batch and the trigger's races. */
+function queueSuiteTable(): string | undefined {
+	const batch = readJson<{ executions: number; items: number; failed: number; duplicates: number; answers1303: number; seconds: number }>('e2e-queue/batch.json');
+	const races = [...(readJson<RaceFigures[]>('e2e/trigger-races.json') ?? []), ...(readJson<RaceFigures[]>('e2e-queue/trigger-races.json') ?? [])];
+	if (!batch || !races.length) return undefined;
+	return [
+		'| What the suite did | Result |',
+		'|---|---|',
+		`| ${batch.executions} executions of ${batch.items / batch.executions} items at once on 2 workers, Max Concurrent Tasks 3 each, account limit 5 | ${batch.items - batch.failed} of ${batch.items} items done, ${batch.failed} failed, ${batch.duplicates} tasks made twice, ${batch.answers1303} answers 1303 waited out (${Math.round(batch.seconds)} s) |`,
+		...races.map((race) => `| Kling Trigger, one delivery sent twice: ${race.how} | ${race.tasksStartedTwice} of ${race.tasks} tasks started two executions |`),
+	].join('\n');
+}
+
+interface RaceFigures {
+	how: string;
+	tasks: number;
+	tasksStartedTwice: number;
+}
+
 const readmePath = path.join(root, 'README.md');
 let readme = readFileSync(readmePath, 'utf8');
 readme = replaceSection(readme, 'reliability', reliabilityTable());
 const bench = path.join(results, 'bench.md');
 // The benchmark report's own title is dropped: the README section has one.
 readme = replaceSection(readme, 'bench', existsSync(bench) ? readFileSync(bench, 'utf8').replace(/^# .*\n+/, '').trim() : undefined);
+const benchQueue = path.join(results, 'bench-queue.md');
+readme = replaceSection(readme, 'bench-queue', existsSync(benchQueue) ? readFileSync(benchQueue, 'utf8').replace(/^# .*\n+/, '').trim() : undefined);
+readme = replaceSection(readme, 'queue-suite', queueSuiteTable());
 writeFileSync(readmePath, readme);
 process.stdout.write('README.md figures updated from test-results/.\n');
