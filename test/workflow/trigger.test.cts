@@ -6,6 +6,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -51,7 +52,8 @@ async function startReceiver(parameters: IDataObject, credentials: ICredentialDa
 		parameters: parameters as INodeParameters,
 		credentials: { klingApi: { id: '1', name: 'Kling test' } },
 	};
-	const workflow = new Workflow({ id: 'trigger-workflow', nodes: [node], connections: {}, nodeTypes, active: true, staticData: {} });
+	// Each receiver is a workflow of its own, as in n8n: its own id, its own static data.
+	const workflow = new Workflow({ id: `trigger-workflow-${randomUUID()}`, nodes: [node], connections: {}, nodeTypes, active: true, staticData: {} });
 	const executions: INodeExecutionData[][] = [];
 	const answers: Receiver['answers'] = [];
 
