@@ -35,7 +35,7 @@ type Row = [string, string];
 function createWorkflow(name: string, path: string, create: Record<string, unknown>, split: boolean): WorkflowJson {
 	const node = readExample('create-element.json').nodes.find((candidate) => candidate.type === KLING_NODE)!;
 	const splitOut = { name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'body.items', options: {} } };
-	const createNode = { ...node, parameters: { ...node.parameters, elementName: '={{ $json.name ?? $json.body.name }}', ...create } };
+	const createNode = { ...node, parameters: { ...node.parameters, elementName: '={{ $json.name ?? $json.body.name }}', options: create } };
 	return chainWorkflow(name, split ? [splitOut, createNode] : [createNode], webhookNode(path));
 }
 

@@ -66,7 +66,7 @@ async function openWorkflow(page: Page, workflowId: string) {
 describe('The Kling node in the n8n editor', () => {
 	it('runs an example workflow from the canvas', async () => {
 		const { page } = browser;
-		const example = adaptWorkflow(readExample('element-to-motion-control.json'), { credential, timeScale: 0.05 });
+		const example = adaptWorkflow(readExample('element-to-motion-control.json'), { credential });
 		await openWorkflow(page, await ctx.instance.api.createWorkflow(example));
 		for (const node of example.nodes) await page.locator('.vue-flow__node', { hasText: node.name }).first().waitFor();
 		await page.locator('[data-test-id="zoom-to-fit"]').click();

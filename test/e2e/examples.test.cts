@@ -34,7 +34,7 @@ beforeAll(async () => {
 	const { api, cli } = ctx.instance;
 	const id = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
 	credential = { id, name: CREDENTIAL_NAME };
-	const workflows = exampleFiles().map((file) => adaptWorkflow(readExample(file), { credential, timeScale: 0.05 }));
+	const workflows = exampleFiles().map((file) => adaptWorkflow(readExample(file), { credential }));
 	const ids = await importWorkflows(cli, workflows);
 	exampleFiles().forEach((file, index) => imported.set(file, ids[index]));
 });
@@ -96,7 +96,7 @@ describe('Binary images in a real n8n', () => {
 
 	it('streams the file to Kling as raw Base64, with the exact Content-Length', async () => {
 		sim.reset();
-		const workflow = adaptWorkflow(downloadThenCreate(files.url), { credential, timeScale: 0.05 });
+		const workflow = adaptWorkflow(downloadThenCreate(files.url), { credential });
 		const [id] = await importWorkflows(ctx.instance.cli, [{ ...workflow, id: newWorkflowId() }]);
 		const result = await executeWorkflow(ctx.instance.cli, id);
 

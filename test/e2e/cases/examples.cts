@@ -12,7 +12,7 @@ export function expectKlingOutput(sim: KlingSimulator, node: WorkflowNode, item:
 	if (resource === 'element' && operation === 'create') expect(item.json.elementId).toMatch(/^\d+$/);
 	if (resource === 'voice' && operation === 'create') expect(item.json.voiceId).toEqual(expect.any(String));
 	if (resource === 'video') expect(item.json.videoUrl).toMatch(new RegExp(`^${sim.origin}/files/`));
-	if (node.parameters.downloadVideo) expect(item.binary?.data?.mimeType).toBe('video/mp4');
+	if ((node.parameters.options as { download?: boolean } | undefined)?.download) expect(item.binary?.data?.mimeType).toBe('video/mp4');
 }
 
 /** About 1.8 MB: n8n's binary data store hands it to the node in many chunks (filesystem mode) or in one (database). */

@@ -23,7 +23,7 @@ export interface PauseSetup {
 /** Webhook → Create Element (the example's node) with Completion: Pause Until Kling Calls Back. */
 export function pauseWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
 	const create = readExample('create-element.json').nodes.find((node) => node.name === CREATE_NODE && node.type === KLING_NODE)!;
-	const workflow = chainWorkflow('Create an element, paused until Kling calls back', [{ ...create, parameters: { ...create.parameters, completion: 'callback' } }], webhookNode(path));
+	const workflow = chainWorkflow('Create an element, paused until Kling calls back', [{ ...create, parameters: { ...create.parameters, options: { completion: 'callback' } } }], webhookNode(path));
 	return adaptWorkflow(workflow, { credential });
 }
 

@@ -105,7 +105,7 @@ describe('Several executions against one Kling account', () => {
 			'Create the posted elements',
 			[
 				{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'body.items', options: {} } },
-				{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}', maxConcurrentTasks: 3 } },
+				{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options: { maxConcurrentTasks: 3 } } },
 			],
 			webhookNode('create-batch'),
 		);
@@ -155,9 +155,9 @@ describe('A worker that dies while the Kling node polls', () => {
 		// A task long enough that the worker is killed while the node is still checking it.
 		sim.options.timing = { submittedMs: 1000, processingMs: 20_000 };
 		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
-		const withOwnIds = { ...create, parameters: { ...create.parameters, taskOptions: { externalTaskId: '={{ $json.body.sku }}' } } };
+		const withOwnIds = { ...create, parameters: { ...create.parameters, options: { externalTaskId: '={{ $json.body.sku }}' } } };
 		const creator = await activate(chainWorkflow('Create with our own task IDs', [withOwnIds], webhookNode('create-own-ids')), 'create-own-ids');
-		const getter = await activate(chainWorkflow('Get by our own task ID', [{ name: 'Get Element', type: KLING_NODE, parameters: { resource: 'element', operation: 'get', taskId: '={{ $json.body.sku }}' } }], webhookNode('get-own-id')), 'get-own-id');
+		const getter = await activate(chainWorkflow('Get by our own task ID', [{ name: 'Get Element', type: KLING_NODE, parameters: { resource: 'element', operation: 'getTask', taskId: '={{ $json.body.sku }}' } }], webhookNode('get-own-id')), 'get-own-id');
 		const sku = `sku-${Date.now()}`;
 		try {
 			await start(creator.url, { sku });

@@ -55,14 +55,12 @@ export function newWorkflowId(): string {
 }
 
 /**
- * Points every Kling node (action and trigger) at the given credential and, when `timeScale` is given, runs the
- * Kling action nodes at that speed (the hidden Time Scale parameter; 1 in real use).
+ * Points every Kling node (action and trigger) at the given credential.
  */
-export function adaptWorkflow(workflow: WorkflowJson, options: { credential: { id: string; name: string }; timeScale?: number }): WorkflowJson {
+export function adaptWorkflow(workflow: WorkflowJson, options: { credential: { id: string; name: string } }): WorkflowJson {
 	const nodes = workflow.nodes.map((node) => {
 		if (node.type !== KLING_NODE && node.type !== KLING_TRIGGER_NODE) return node;
-		const parameters = node.type === KLING_NODE && options.timeScale !== undefined ? { ...node.parameters, timeScale: options.timeScale } : node.parameters;
-		return { ...node, parameters, credentials: { ...node.credentials, klingApi: { ...options.credential } } };
+		return { ...node, credentials: { ...node.credentials, klingApi: { ...options.credential } } };
 	});
 	return { ...workflow, nodes };
 }
