@@ -87,7 +87,7 @@ export class KlingTrigger implements INodeType {
 		icon: { light: 'file:../../icons/kling.svg', dark: 'file:../../icons/kling.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "On " + ($parameter["events"] || []).join(", ") }}',
+		subtitle: '={{ "On " + [].concat($parameter["events"] || []).join(", ") }}',
 		description: 'Starts the workflow when Kling AI reports a task status to the callback URL of a task',
 		defaults: { name: 'Kling Trigger' },
 		inputs: [],

@@ -62,7 +62,7 @@ describe('The package installed from its tarball', () => {
 
 describe('Example workflows in a real n8n', () => {
 	it('finds the documented examples', () => {
-		expect(exampleFiles()).toEqual(expect.arrayContaining(['create-element.json', 'element-to-motion-control.json', 'two-elements-omni.json', 'voice-character-speaking.json']));
+		expect(exampleFiles()).toEqual(expect.arrayContaining(['create-element.json', 'element-to-motion-control.json', 'product-poster-series.json', 'two-elements-omni.json', 'voice-character-speaking.json']));
 	});
 
 	it.each(exampleFiles())('%s runs with `n8n execute`', async (file) => {

@@ -33,9 +33,9 @@ describe('Example workflows', () => {
 		}
 	});
 
-	it('download the videos they make through Options → Download Video', () => {
+	it('download the videos and images they make through Options → Download', () => {
 		const downloading = EXAMPLES.filter((file) => loadExample(file).nodes.some((node) => (node.parameters.options as { download?: boolean } | undefined)?.download === true));
-		expect(downloading).toEqual(['element-to-motion-control.json', 'two-elements-omni.json', 'voice-character-speaking.json']);
+		expect(downloading).toEqual(['element-to-motion-control.json', 'product-poster-series.json', 'two-elements-omni.json', 'voice-character-speaking.json']);
 	});
 
 	it.each(EXAMPLES)('%s runs against the simulator', async (file) => {
@@ -47,10 +47,28 @@ describe('Example workflows', () => {
 		for (const node of example.nodes.filter((n) => n.type === KLING)) {
 			const [item] = result.output(node.name);
 			expect(item?.json.status).toBe('succeed');
-			if ((node.parameters.options as { download?: boolean } | undefined)?.download) expect(item.binary?.data.mimeType).toBe('video/mp4');
+			if (!(node.parameters.options as { download?: boolean } | undefined)?.download) continue;
+			if (node.parameters.resource === 'image') {
+				const images = item.json.images as Array<{ index: number }>;
+				expect(images.length).toBeGreaterThan(0);
+				for (const image of images) expect(item.binary?.[`image_${image.index}`]?.mimeType).toBe('image/png');
+			} else expect(item.binary?.data.mimeType).toBe('video/mp4');
 		}
 		// Each create reached Kling once; nothing was refused.
 		expect(sim.apiRequests().filter((request) => request.code !== 0)).toEqual([]);
+	});
+
+	it('makes a series of four posters of the product element it created, each downloaded', async () => {
+		const { sim } = ctx;
+		const example = loadExample('product-poster-series.json');
+		const result = await runWorkflow({ nodes: example.nodes, connections: example.connections, credentials: apiKeyCredential(sim) });
+		const elementId = result.output('Create Product Element')[0].json.elementId;
+		const [create] = sim.apiRequests({ method: 'POST', pathIncludes: 'omni-image' });
+		expect(create.body).toMatchObject({ result_type: 'series', series_amount: 4 });
+		expect(create.rawBody).toContain(`"element_list":[{"element_id":${String(elementId)}}]`);
+		expect(String((create.body as { prompt: string }).prompt)).toMatch(/^<<<element_1>>> in four settings/);
+		const [poster] = result.output('Poster Series');
+		expect(Object.keys(poster.binary ?? {}).sort()).toEqual(['image_0', 'image_1', 'image_2', 'image_3']);
 	});
 
 	it('makes a voice from the clip, binds it to the video element made from the same clip, and makes it speak', async () => {

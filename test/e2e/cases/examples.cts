@@ -12,7 +12,16 @@ export function expectKlingOutput(sim: KlingSimulator, node: WorkflowNode, item:
 	if (resource === 'element' && operation === 'create') expect(item.json.elementId).toMatch(/^\d+$/);
 	if (resource === 'voice' && operation === 'create') expect(item.json.voiceId).toEqual(expect.any(String));
 	if (resource === 'video') expect(item.json.videoUrl).toMatch(new RegExp(`^${sim.origin}/files/`));
-	if ((node.parameters.options as { download?: boolean } | undefined)?.download) expect(item.binary?.data?.mimeType).toBe('video/mp4');
+	const download = (node.parameters.options as { download?: boolean } | undefined)?.download;
+	if (resource === 'image') {
+		const images = item.json.images as Array<{ index: number; url: string }>;
+		const expected = node.parameters.resultType === 'series' ? Number(node.parameters.seriesAmount) : Number(node.parameters.n ?? 1);
+		expect(images).toHaveLength(expected);
+		for (const image of images) {
+			expect(image.url).toMatch(new RegExp(`^${sim.origin}/files/`));
+			if (download) expect(item.binary?.[`image_${image.index}`]?.mimeType).toBe('image/png');
+		}
+	} else if (download) expect(item.binary?.data?.mimeType).toBe('video/mp4');
 }
 
 /** About 1.8 MB: n8n's binary data store hands it to the node in many chunks (filesystem mode) or in one (database). */

@@ -151,6 +151,13 @@ export function isHttpUrl(value: string): boolean {
 const HEAD_BYTES = 1024 * 1024;
 
 /**
+ * Bytes read per step while a file is read through for its end. Every step is a new buffer that waits for V8's next
+ * collection, and many of them add to the peak: in the memory bench (20 creates with 10 MB PNGs) the peak was 3.8x to
+ * 5.1x one image with 64 KB steps and 2.5x to 3.0x with 16 KB steps, which cost about 25 ms more per 10 MB file.
+ */
+const CHECK_READ_STEP = 16 * 1024;
+
+/**
  * The start of a binary file, its size and what its end marker check needs, without holding the whole file when n8n
  * stores it outside memory: the file is read through, and only its header and its last bytes are kept. A file over
  * the size limit is refused for that, so only its header is read.
@@ -167,7 +174,7 @@ async function readImageEnds(
 	}
 	const { fileSize } = await this.helpers.getBinaryMetadata(binary.id);
 	const readToEnd = fileSize <= IMAGE_RULES.maxBytes;
-	const stream = await this.helpers.getBinaryStream(binary.id, 64 * 1024);
+	const stream = await this.helpers.getBinaryStream(binary.id, readToEnd ? CHECK_READ_STEP : 64 * 1024);
 	const chunks: Buffer[] = [];
 	const end = new ImageEndReader();
 	let headRead = false;
