@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the package's benchmarks against the Kling simulator, printed as a Markdown table and written
  * to test-results/bench.md. Not a test: nothing here runs under jest. `npm run bench -- polling memory` runs only
- * the named sections (batch, polling, memory, load). on-n8n-node.sh runs this on n8n 2.41.1's Node 24.
+ * the named sections (batch, polling, pause, memory, load). on-n8n-node.sh runs this on n8n 2.41.1's Node 24.
  */
 import '../harness/setup.cts';
 
@@ -14,17 +14,19 @@ import { batchBench } from './batch.cts';
 import { row, type Row } from './lib.cts';
 import { loadTimeBench } from './loadTime.cts';
 import { memoryBench } from './memory.cts';
+import { pauseBench } from './pause.cts';
 import { pollingBench } from './polling.cts';
 
 /** In the order of the report. */
 const SECTIONS: Record<string, () => Promise<Row[]>> = {
 	batch: batchBench,
 	polling: pollingBench,
+	pause: pauseBench,
 	memory: memoryBench,
 	load: loadTimeBench,
 };
 /** Load time runs first: it times process start-up, which the memory runs' gigabyte of file writes would slow. */
-const RUN_ORDER = ['load', 'batch', 'polling', 'memory'];
+const RUN_ORDER = ['load', 'batch', 'polling', 'pause', 'memory'];
 
 function machine(): string {
 	const cpus = os.cpus();
