@@ -73,11 +73,25 @@ function replaceSection(readme: string, name: string, content: string | undefine
 	return readme.replace(pattern, `$1${content}$2`);
 }
 
+/**
+ * The last `npm run bench` report without its own title (the README section has one). A run of some sections only
+ * (`npm run bench -- memory`) would drop the others' figures from the README, so it is not copied.
+ */
+function benchTable(): string | undefined {
+	const file = path.join(results, 'bench.md');
+	if (!existsSync(file)) return undefined;
+	const report = readFileSync(file, 'utf8');
+	const partial = /^Command: `npm run bench -- ([^`]*)`/m.exec(report);
+	if (partial) {
+		process.stderr.write(`The last bench ran only "${partial[1]}": run the whole \`npm run bench\` first.\n`);
+		return undefined;
+	}
+	return report.replace(/^# .*\n+/, '').trim();
+}
+
 const readmePath = path.join(root, 'README.md');
 let readme = readFileSync(readmePath, 'utf8');
 readme = replaceSection(readme, 'reliability', reliabilityTable());
-const bench = path.join(results, 'bench.md');
-// The benchmark report's own title is dropped: the README section has one.
-readme = replaceSection(readme, 'bench', existsSync(bench) ? readFileSync(bench, 'utf8').replace(/^# .*\n+/, '').trim() : undefined);
+readme = replaceSection(readme, 'bench', benchTable());
 writeFileSync(readmePath, readme);
 process.stdout.write('README.md figures updated from test-results/.\n');
