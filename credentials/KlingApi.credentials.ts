@@ -12,7 +12,6 @@ import type {
 
 import { CHINA_BASE_URL, GLOBAL_BASE_URL } from '../nodes/Kling/contract/hosts';
 
-
 /** Seconds a signed token stays valid; the vendor's example value. A fresh token is minted per request anyway. */
 const JWT_LIFETIME_SECONDS = 1800;
 /** Kling rejects a token whose `nbf` is in the future (1003); five seconds absorbs small clock drift. */

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { multiOptionValues } from '../Kling/actions/shared/multiOptions';
 import { parseJsonLossless } from '../Kling/transport/json';
 import { normaliseCallback, type NormalisedCallback } from './callback';
 import { checkSignature, rawBodyOf } from './callbackOrigin';
@@ -28,6 +29,13 @@ interface TriggerOptions {
 	reReadTask?: boolean;
 	requireSignature?: boolean;
 }
+
+const EVENT_OPTIONS = [
+	{ name: 'Failed', value: 'failed', description: 'The task failed; the message says why' },
+	{ name: 'Processing', value: 'processing', description: 'Kling started working on the task' },
+	{ name: 'Submitted', value: 'submitted', description: 'Kling accepted the task' },
+	{ name: 'Succeeded', value: 'succeeded', description: 'The task finished with a result (status "succeed", or "succeeded" on the new API)' },
+];
 
 /** The Events option a status belongs to: `succeed` (legacy) and `succeeded` (new standard) are one event. */
 function eventOf(status: string): TriggerEvent | undefined {
@@ -85,16 +93,7 @@ export class KlingTrigger implements INodeType {
 				required: true,
 				default: ['succeeded', 'failed'],
 				description: 'The task statuses that start the workflow; callbacks with other statuses are acknowledged and ignored',
-				options: [
-					{ name: 'Failed', value: 'failed', description: 'The task failed; the message says why' },
-					{ name: 'Processing', value: 'processing', description: 'Kling started working on the task' },
-					{ name: 'Submitted', value: 'submitted', description: 'Kling accepted the task' },
-					{
-						name: 'Succeeded',
-						value: 'succeeded',
-						description: 'The task finished with a result (status "succeed", or "succeeded" on the new API)',
-					},
-				],
+				options: EVENT_OPTIONS,
 			},
 			{
 				displayName: 'Options',
@@ -150,7 +149,9 @@ export class KlingTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const events = this.getNodeParameter('events', ['succeeded', 'failed']) as string[];
+		// An expression may give one event, a comma-separated list or an array, by value or by name. An unknown one stops
+		// here (n8n answers 500 and starts nothing) rather than silently match no callback.
+		const events = multiOptionValues.call(this, this.getNodeParameter('events', ['succeeded', 'failed']), EVENT_OPTIONS, 'Events');
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
 		const rawBody = rawBodyOf.call(this);

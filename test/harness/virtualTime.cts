@@ -9,6 +9,13 @@ import { ModernFakeTimers } from '@jest/fake-timers';
 import type { Config } from '@jest/types';
 
 export const SPEED = 50;
+/**
+ * The most real time one tick turns into virtual time. Code that never yields to the timers phase (a run of tests
+ * that send nothing, a long synchronous load) starves the pump; without a cap its next tick would move the clock by
+ * all the time it missed at once, firing a request's 60 s timeout before the I/O that answers it was read. Capped,
+ * a request times out only after 60 event-loop turns without its answer; a busy loop merely slows virtual time.
+ */
+const MAX_TICK_REAL_MS = 20;
 
 const realSetInterval = globalThis.setInterval;
 const realClearInterval = globalThis.clearInterval;
@@ -26,7 +33,7 @@ function runVirtualTime(timers: FakeTimers, speed: number): () => void {
 	let last = performance.now();
 	const pump = realSetInterval(() => {
 		const now = performance.now();
-		timers.advanceTimersByTime(Math.round((now - last) * speed));
+		timers.advanceTimersByTime(Math.round(Math.min(now - last, MAX_TICK_REAL_MS) * speed));
 		last = now;
 	}, 2);
 	return () => {

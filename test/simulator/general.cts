@@ -2,9 +2,9 @@ import type { Json } from './json.cts';
 import { fakeMp3, inspectImage, makePng } from './media.cts';
 import { elementJson, presetElements, presetVoices, TAGS, voiceJson } from './records.cts';
 import { ACCOUNT_ID, ElementRecord, ProductDef, SimState, Task, VoiceRecord } from './state.cts';
-import { Body, optArray, optString, optUrl, paramError, reqEnum, reqImage, reqObject, reqString, reqUrl } from './validation.cts';
+import { Body, optArray, optBool, optObject, optString, optUrl, paramError, reqEnum, reqId, reqImage, reqObject, reqString, reqUrl } from './validation.cts';
 
-/** The "general" products (§3, §4): elements, voices and AI multi-shot, plus the lookups video products use. */
+/** The "general" products (§3, §4): elements, voices and AI multi-shot, plus the lookups video and image products use. */
 
 export const ELEMENT_FAILURE_MESSAGE = 'Element creation failed: the reference images show different subjects';
 
@@ -14,6 +14,23 @@ export function lookupElement(sim: SimState, id: string): ElementRecord | undefi
 
 export function lookupVoice(sim: SimState, id: string): VoiceRecord | undefined {
 	return sim.findVoice(id, presetVoices(sim));
+}
+
+/** A create's `element_list`: at most `max` items, each an existing element (custom and active, or a preset). */
+export function elementList(sim: SimState, value: unknown, max: number): ElementRecord[] {
+	const items = optArray(value, 'element_list', 0, max) ?? [];
+	return items.map((item, i) => {
+		const field = `element_list[${i}].element_id`;
+		const id = reqId(reqObject(item, `element_list[${i}]`).element_id, field);
+		const element = lookupElement(sim, id);
+		if (!element) throw paramError(`${field} ${id} does not exist`);
+		return element;
+	});
+}
+
+export function validateWatermark(body: Body): void {
+	const watermark = optObject(body.watermark_info, 'watermark_info');
+	if (watermark) optBool(watermark.enabled, 'watermark_info.enabled');
 }
 
 /** Fields every create accepts. */

@@ -22,6 +22,7 @@ export { signWebhook } from './webhook.cts';
 export { parseLossless, stringifyJson } from './json.cts';
 export { fakeMp4, makePng } from './media.cts';
 export { ELEMENT_FAILURE_MESSAGE } from './products.cts';
+export { SERIES_AUTO_AMOUNT } from './images.cts';
 
 /** Product names accepted by createdTaskCount / tasks / failTaskWhen. */
 export const PRODUCT_NAMES = [
@@ -31,6 +32,8 @@ export const PRODUCT_NAMES = [
 	'omni-video',
 	'image2video',
 	'motion-control',
+	'omni-image',
+	'generations',
 ] as const;
 
 interface Reply {
@@ -46,6 +49,8 @@ function resolveOptions(input: SimulatorOptions): Required<SimulatorOptions> {
 		keyPairs: input.keyPairs ?? { 'test-access-key': 'test-secret-key' },
 		timing: { submittedMs: input.timing?.submittedMs ?? 30, processingMs: input.timing?.processingMs ?? 60 },
 		concurrencyLimit: input.concurrencyLimit ?? Infinity,
+		imageConcurrencyLimit: input.imageConcurrencyLimit ?? Infinity,
+		imagePack: input.imagePack ?? true,
 		pathPrefix: input.pathPrefix ?? '',
 		webhookSecret: input.webhookSecret ?? '',
 		callbackRetries: input.callbackRetries ?? 2,
@@ -249,6 +254,9 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 		options,
 		get maxInFlightSeen() {
 			return sim.maxInFlightSeen;
+		},
+		get maxImageSlotsSeen() {
+			return sim.maxImageSlotsSeen;
 		},
 		apiRequests(filter = {}) {
 			return requests.filter(

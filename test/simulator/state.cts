@@ -23,6 +23,8 @@ export interface Task {
 	chosenElementId?: bigint;
 	/** Static task_result of a finished generation task (videos, images). */
 	output?: Record<string, Json>;
+	/** Image-pack slots the task holds until it is final; undefined for tasks that count toward concurrencyLimit. */
+	imageSlots?: number;
 	timers: NodeJS.Timeout[];
 }
 
@@ -36,6 +38,11 @@ export interface ProductDef {
 	validate(body: Body, sim: SimState): void;
 	/** Runs when the task succeeds, creating its records (element, voice, videos). */
 	complete(task: Task, sim: SimState): void;
+	/**
+	 * Image products only: the slots of the account's image pack a task takes (kling-api.md §11: image tasks take `n`).
+	 * Products without it count one task each toward concurrencyLimit.
+	 */
+	imageSlots?(body: Body): number;
 	/** task_result as a query shows it right now (records may change later, e.g. on delete). */
 	result(task: Task, sim: SimState): Record<string, Json>;
 	/** final_unit_deduction of a succeeded task. */
@@ -72,6 +79,10 @@ export interface FileEntry {
 
 export type FailPredicate = (product: string, body: Body) => string | undefined;
 
+function overLimit(): ApiError {
+	return new ApiError(429, 1303, 'parallel task over resource pack limit');
+}
+
 const TASK_ID_BASE = 842250903629086785n;
 const ELEMENT_ID_BASE = 835266081714884677n;
 const VOICE_ID_BASE = 850087542757535834n;
@@ -89,6 +100,7 @@ export class SimState {
 	created = new Map<string, number>();
 	predicates: FailPredicate[] = [];
 	maxInFlightSeen = 0;
+	maxImageSlotsSeen = 0;
 	/** When `GET /account/costs` last answered (it takes one query per second). */
 	accountQueriedAt = -Infinity;
 	private seq = 0;
@@ -126,27 +138,47 @@ export class SimState {
 		return `${this.origin()}/files/${name}`;
 	}
 
+	/** Non-final tasks of every product: what idle() waits for. */
 	inFlight(): number {
-		return this.tasks.filter((t) => t.status === 'submitted' || t.status === 'processing').length;
+		return this.running().length;
+	}
+
+	/** Non-final tasks that count toward concurrencyLimit: all but image tasks. */
+	videoInFlight(): number {
+		return this.running().filter((t) => t.imageSlots === undefined).length;
+	}
+
+	imageSlotsInFlight(): number {
+		return this.running().reduce((sum, t) => sum + (t.imageSlots ?? 0), 0);
 	}
 
 	findTask(product: ProductDef, id: string): Task | undefined {
 		return this.tasks.find((t) => t.product === product && (t.taskId === id || (t.externalTaskId !== '' && t.externalTaskId === id)));
 	}
 
-	/** Accepts a validated create: duplicate external_task_id → 1201, concurrency → 1303, else schedules the task. */
+	/**
+	 * Accepts a validated create: duplicate external_task_id → 1201, an image create without an image pack → 1102,
+	 * concurrency of the task's pack type → 1303, else schedules the task.
+	 */
 	create(product: ProductDef, body: Body): Task {
 		const externalTaskId = typeof body.external_task_id === 'string' ? body.external_task_id : '';
 		if (externalTaskId !== '' && this.tasks.some((t) => t.externalTaskId === externalTaskId)) {
 			throw paramError(`external_task_id "${externalTaskId}" already exists; it must be unique per account`);
 		}
-		if (this.inFlight() >= this.options.concurrencyLimit) {
-			throw new ApiError(429, 1303, 'parallel task over resource pack limit');
+		// §11: concurrency is counted per pack type, so image tasks (by slots) and the others never share a limit.
+		const imageSlots = product.imageSlots?.(body);
+		if (imageSlots !== undefined) {
+			if (!this.options.imagePack) throw new ApiError(429, 1102, 'Account balance not enough');
+			if (this.imageSlotsInFlight() + imageSlots > this.options.imageConcurrencyLimit) throw overLimit();
+		} else if (this.videoInFlight() >= this.options.concurrencyLimit) {
+			throw overLimit();
 		}
 		const task = this.newTask(product, body, externalTaskId);
+		task.imageSlots = imageSlots;
 		task.failMessage = this.failureFor(product, body);
 		this.created.set(product.name, (this.created.get(product.name) ?? 0) + 1);
-		this.maxInFlightSeen = Math.max(this.maxInFlightSeen, this.inFlight());
+		this.maxInFlightSeen = Math.max(this.maxInFlightSeen, this.videoInFlight());
+		this.maxImageSlotsSeen = Math.max(this.maxImageSlotsSeen, this.imageSlotsInFlight());
 		const submittedMs = this.options.timing.submittedMs ?? 30;
 		const processingMs = this.options.timing.processingMs ?? 60;
 		task.timers.push(setTimeout(() => this.transition(task, 'processing'), submittedMs));
@@ -188,6 +220,7 @@ export class SimState {
 		this.created.clear();
 		this.predicates = [];
 		this.maxInFlightSeen = 0;
+		this.maxImageSlotsSeen = 0;
 		this.accountQueriedAt = -Infinity;
 		this.seq = 0;
 		this.taskIds = TASK_ID_BASE;
@@ -213,6 +246,10 @@ export class SimState {
 		};
 		this.tasks.push(task);
 		return task;
+	}
+
+	private running(): Task[] {
+		return this.tasks.filter((t) => t.status === 'submitted' || t.status === 'processing');
 	}
 
 	private failureFor(product: ProductDef, body: Body): string | undefined {

@@ -9,8 +9,22 @@ export interface SimulatorOptions {
 	keyPairs?: Record<string, string>;
 	/** A task stays submitted for submittedMs, then processing for processingMs, then final. Default 30 / 60. */
 	timing?: { submittedMs?: number; processingMs?: number };
-	/** Max non-final tasks per account (all products); over it a create answers HTTP 429 code 1303. Default Infinity. */
+	/**
+	 * Max non-final video, element, voice and multi-shot tasks per account; over it a create answers HTTP 429 code
+	 * 1303. Image tasks do not count here (imageConcurrencyLimit). Default Infinity.
+	 */
 	concurrencyLimit?: number;
+	/**
+	 * Slots of the account's image pack (kling-api.md §11: per pack type, separate from video). An image task holds
+	 * `n` slots, a series as many as it makes images; a create whose slots would take the total over this answers
+	 * HTTP 429 code 1303. Default Infinity.
+	 */
+	imageConcurrencyLimit?: number;
+	/**
+	 * Whether the account has an image pack. Without one every image create that passes validation answers HTTP 429,
+	 * code 1102 "Account balance not enough", as observed live for an account with only a video pack (§10). Default true.
+	 */
+	imagePack?: boolean;
 	/** e.g. '/kling' to mimic a relay: all API routes live under it. Default ''. */
 	pathPrefix?: string;
 	/** 'whsec_...'; when set, callbacks are signed (Standard Webhooks, §9.2). Default '' (unsigned). */
@@ -112,8 +126,10 @@ export interface KlingSimulator {
 	apiRequests(filter?: { method?: string; pathIncludes?: string }): LoggedRequest[];
 	/** Accepted creates, optionally for one product (see PRODUCT_NAMES; 'elements' and 'voices' are aliases). */
 	createdTaskCount(product?: string): number;
-	/** Highest number of non-final tasks at once. */
+	/** Highest number of non-final tasks at once that count toward concurrencyLimit (image tasks do not). */
 	readonly maxInFlightSeen: number;
+	/** Highest number of image-pack slots held at once by non-final image tasks (what imageConcurrencyLimit caps). */
+	readonly maxImageSlotsSeen: number;
 	/** Every delivery attempt made, in completion order. */
 	readonly callbacks: CallbackDelivery[];
 	/** Mutable at runtime; timing changes apply to tasks created afterwards. */

@@ -1,44 +1,13 @@
 import type { Json } from './json.cts';
 import { fakeMp4 } from './media.cts';
-import { lookupElement, lookupVoice, optIdText } from './general.cts';
-import type { ElementRecord, ProductDef, SimState } from './state.cts';
-import {
-	Body,
-	optArray,
-	optBool,
-	optDuration,
-	optEnum,
-	optObject,
-	optString,
-	paramError,
-	reqEnum,
-	reqId,
-	reqImage,
-	reqObject,
-	reqString,
-	reqUrl,
-} from './validation.cts';
+import { elementList, lookupVoice, optIdText, validateWatermark } from './general.cts';
+import type { ProductDef, SimState } from './state.cts';
+import { Body, optArray, optBool, optDuration, optEnum, optString, paramError, reqEnum, reqImage, reqObject, reqString, reqUrl } from './validation.cts';
 
 /** The legacy video products (§5, §6.1, §7): motion control, omni video and image-to-video. */
 
 function formatUnits(value: number): string {
 	return String(Math.round(value * 100) / 100);
-}
-
-function elementList(sim: SimState, value: unknown, max: number): ElementRecord[] {
-	const items = optArray(value, 'element_list', 0, max) ?? [];
-	return items.map((item, i) => {
-		const field = `element_list[${i}].element_id`;
-		const id = reqId(reqObject(item, `element_list[${i}]`).element_id, field);
-		const element = lookupElement(sim, id);
-		if (!element) throw paramError(`${field} ${id} does not exist`);
-		return element;
-	});
-}
-
-function validateWatermark(body: Body): void {
-	const watermark = optObject(body.watermark_info, 'watermark_info');
-	if (watermark) optBool(watermark.enabled, 'watermark_info.enabled');
 }
 
 const SHOT_TYPES = ['customize', 'intelligence'] as const;

@@ -30,13 +30,13 @@ describe('server errors (5000, 5001, 5002) on reads are retried', () => {
 		});
 	});
 
-	it('a Get by task id rides out a 5001', async () => {
+	it('a Get Creation Task by task id rides out a 5001', async () => {
 		const { sim } = ctx;
-		const created = await runBatch({ items: 1, node: { completion: 'returnTask' } });
+		const created = await runBatch({ items: 1, node: { options: { completion: 'returnTask' } } });
 		const taskId = created.output(NODE)[0].json.taskId as string;
 		sim.injectFault({ when: { operation: 'query' }, fault: { kind: 'error', code: 5001 } });
 		const result = await runWorkflow({
-			...chain(klingNode('Get Element', { resource: 'element', operation: 'get', taskId })),
+			...chain(klingNode('Get Element', { resource: 'element', operation: 'getTask', taskId })),
 			credentials: apiKeyCredential(sim),
 		});
 		verify(result, { items: 1, tasks: 1, node: 'Get Element' }, () => {
@@ -79,6 +79,8 @@ describe('a create whose answer is lost is recovered or reported, never sent twi
 			// A slow answer was given up on, not waited for: the run was over before it would have come.
 			if (fault.kind === 'delay') expect(sent[0].fault?.answered === false || sent[0].status === 0).toBe(true);
 			expect(taskOf(1)?.externalTaskId).toBe(externalIdOf(sent[0]));
+			// Adopted by a lookup of that external task ID.
+			expect(sim.apiRequests({ method: 'GET' }).some((r) => r.path.endsWith(`/${externalIdOf(sent[0])}`))).toBe(true);
 		});
 	});
 

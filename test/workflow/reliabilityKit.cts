@@ -15,13 +15,14 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { chain, emptyItems, PACKAGE_ROOT, runWorkflow, type RunResult } from '../harness/workflow.cts';
 import type { Fault, FaultRule, LoggedRequest } from '../simulator/index.cts';
-import { apiKeyCredential, imageUrls, keyPairCredential, klingNode, TIME_SCALE, useSimulator } from './helpers.cts';
+import { SPEED } from '../harness/virtualTime.cts';
+import { apiKeyCredential, imageUrls, keyPairCredential, klingNode, useSimulator } from './helpers.cts';
 
 export const NODE = 'Create Element';
-/** The transport's per-attempt timeout (60 s of node time), in real milliseconds at the test time scale. */
-const REQUEST_TIMEOUT_REAL_MS = 60_000 * TIME_SCALE;
-/** A delay well past that timeout. */
-export const SLOW_MS = REQUEST_TIMEOUT_REAL_MS * 2.5;
+/** The transport's per-attempt timeout: 60 s, in the suite's virtual time (harness/virtualTime.cts) like every wait. */
+const REQUEST_TIMEOUT_MS = 60_000;
+/** A delay well past that timeout (150 s of virtual time, 3 s real). */
+export const SLOW_MS = REQUEST_TIMEOUT_MS * 2.5;
 
 export const nameOf = (index: number) => `Item ${index}`;
 
@@ -202,7 +203,7 @@ function writeSummary(part: string, rows: CaseRow[]) {
 		unexpectedTaskCounts: rows.filter((row) => row.createdTasks !== row.expectedTasks).length,
 		notAsExpected: rows.filter((row) => !row.asExpected).map((row) => row.test),
 	};
-	const summary = { suite: 'reliability', part, generatedAt: new Date().toISOString(), timeScale: TIME_SCALE, totals, cases: rows };
+	const summary = { suite: 'reliability', part, generatedAt: new Date().toISOString(), virtualTimeSpeed: SPEED, totals, cases: rows };
 	writeFileSync(path.join(dir, `${part}.json`), `${JSON.stringify(summary, null, 2)}\n`);
 	process.stdout.write(`RELIABILITY_SUMMARY ${part} ${JSON.stringify(totals)}\n`);
 }

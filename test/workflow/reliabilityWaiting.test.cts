@@ -39,7 +39,7 @@ describe('a task that never finishes', () => {
 	it('fails its own item with the task id at the timeout; the other items succeed', async () => {
 		const { sim } = ctx;
 		sim.injectFault({ when: itemCreate(1), fault: { kind: 'stuck' } });
-		const result = await runBatch({ items: 3, continueOnFail: true, node: { timeoutMinutes: 0.5 } });
+		const result = await runBatch({ items: 3, continueOnFail: true, node: { options: { timeoutMinutes: 0.5 } } });
 		verify(result, { items: 3, tasks: 3, continueOnFail: true }, () => {
 			expect(result.status).toBe('success');
 			const out = result.output(NODE);
@@ -55,11 +55,12 @@ describe('a task that never finishes', () => {
 	it('stops the workflow with the task id when Continue On Fail is off', async () => {
 		const { sim } = ctx;
 		sim.injectFault({ when: { operation: 'create' }, fault: { kind: 'stuck', status: 'submitted' } });
-		const result = await runBatch({ items: 1, node: { timeoutMinutes: 0.5 } });
+		const result = await runBatch({ items: 1, node: { options: { timeoutMinutes: 0.5 } } });
 		verify(result, { items: 1, tasks: 1 }, () => {
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toBe(`Kling task ${taskOf(0)!.taskId} is still submitted after 0.5 minutes`);
 			expect(result.error?.description).toContain(taskOf(0)!.taskId);
+			expect(result.error?.description).toContain('Options → Timeout (Minutes)');
 		});
 	});
 });

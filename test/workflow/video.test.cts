@@ -2,11 +2,10 @@ import { binaryFile, makeJpeg, makePng } from '../fixtures/images.cts';
 import { chain, emptyItems, runWorkflow, sourceItems } from '../harness/workflow.cts';
 import { fakeMp4 } from '../simulator/index.cts';
 import { apiKeyCredential, createMiraElement, klingNode, useSimulator } from './helpers.cts';
-import { binaryBytes, elementList, featureVideo, imageList, imageToVideoNode, motionNode, omniNode, seedElements, urlImage, voiceList } from './videoHelpers.cts';
+import { binaryBytes, elementList, elementListReads, featureVideo, imageList, imageToVideoNode, motionNode, omniNode, seedElements, urlImage, voiceList } from './videoHelpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
 const externalTaskId = expect.stringMatching(/^n8n-/);
-const elementListReads = () => ctx.sim.apiRequests({ method: 'GET' }).filter((r) => /advanced-(custom|presets)-elements$/.test(r.path));
 
 describe('Element → Motion Control → Omni Video → Download', () => {
 	it('chains a new element through two videos and ends with the video as binary data', async () => {
@@ -20,7 +19,7 @@ describe('Element → Motion Control → Omni Video → Download', () => {
 					prompt: '@Captain Mira meets <<<element_2>>> on the pier',
 					elements: elementList("={{ $('Create Element').item.json.elementId }}", presetId),
 				}),
-				klingNode('Download Video', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ $json.taskId }}', downloadVideo: true }),
+				klingNode('Download Video', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ $json.taskId }}', options: { download: true } }),
 			),
 			credentials: apiKeyCredential(sim),
 		});
@@ -77,7 +76,7 @@ describe('Video → Motion Control', () => {
 		const result = await runWorkflow({
 			...chain(
 				sourceItems([{ photo: binaryFile(image, 'mira.jpg', 'image/jpeg') }]),
-				motionNode({ model: 'kling-v2-6', imageSource: 'binary', imageBinaryProperty: 'photo', characterOrientation: 'image', mode: 'pro', keepOriginalSound: false, prompt: 'On a stage', watermark: true }),
+				motionNode({ model: 'kling-v2-6', imageSource: 'binary', imageBinaryProperty: 'photo', characterOrientation: 'image', mode: 'pro', keepOriginalSound: false, prompt: 'On a stage', options: { watermark: true } }),
 			),
 			credentials: apiKeyCredential(sim),
 		});
@@ -95,6 +94,16 @@ describe('Video → Motion Control', () => {
 			external_task_id: externalTaskId,
 		});
 		expect(result.output('Motion Control')[0].json).toMatchObject({ watermarkUrl: expect.stringContaining('watermark') });
+	});
+
+	it('sends Kling 2.6 no element: Elements shows only for Kling 3.0, and n8n drops a hidden field before the node runs', async () => {
+		const { sim } = ctx;
+		const [elementId] = seedElements(sim, 1);
+		const result = await runWorkflow({ ...chain(motionNode({ model: 'kling-v2-6', elements: elementList(elementId) })), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect(create.body).toMatchObject({ model_name: 'kling-v2-6' });
+		expect(create.body).not.toHaveProperty('element_list');
 	});
 
 	it('sends element ids as bare integers, which an endpoint that refuses strings takes at once', async () => {
@@ -190,12 +199,12 @@ describe('Video → Omni Video', () => {
 		expect(result.output('Omni Video')[0].json).toMatchObject({ status: 'succeed', duration: 8 });
 	});
 
-	it('reads no element list when no rule depends on the elements, and sends Kling O1 no sound field', async () => {
+	it('reads no element list without @names, and sends Kling O1 no sound field', async () => {
 		const { sim } = ctx;
 		const ids = seedElements(sim, 2);
 		const v3 = await runWorkflow({ ...chain(omniNode({ elements: elementList(...ids), sound: 'on' })), credentials: apiKeyCredential(sim) });
 		expect(v3.error).toBeUndefined();
-		expect(elementListReads()).toHaveLength(0);
+		expect(elementListReads(sim)).toHaveLength(0);
 		expect(sim.apiRequests({ method: 'POST' })[0].body).toMatchObject({ sound: 'on' });
 
 		sim.reset();
@@ -215,23 +224,33 @@ describe('Video → Omni Video', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(sim.apiRequests({ method: 'POST' })[0].body).toMatchObject({ prompt: '<<<element_2>>> salutes <<<element_1>>>' });
-		expect(elementListReads()).toHaveLength(0);
+		expect(elementListReads(sim)).toHaveLength(0);
 	});
 
-	it('reads the element lists once per run to check Kling O1 elements for many items', async () => {
+	it('leaves Kling O1 element kinds to Kling for many items, reading no element list', async () => {
 		const { sim } = ctx;
 		const ids = seedElements(sim, 2);
 		const result = await runWorkflow({
-			...chain(
-				emptyItems(3),
-				omniNode({ model: 'kling-video-o1', elements: elementList(...ids), completion: 'returnTask' }),
-			),
+			...chain(emptyItems(3), omniNode({ model: 'kling-video-o1', elements: elementList(...ids), options: { completion: 'returnTask' } })),
 			credentials: apiKeyCredential(sim),
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.output('Omni Video')).toHaveLength(3);
-		expect(elementListReads()).toHaveLength(1);
+		expect(elementListReads(sim)).toHaveLength(0);
 		expect(sim.createdTaskCount('omni-video')).toBe(3);
+	});
+
+	it('reads the element lists once per run to translate @names of elements given by ID, for many items', async () => {
+		const { sim } = ctx;
+		const ids = seedElements(sim, 2);
+		const result = await runWorkflow({
+			...chain(emptyItems(3), omniNode({ prompt: '@Prop 2 greets @Prop 1', elements: elementList(...ids), options: { completion: 'returnTask' } })),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		const creates = sim.apiRequests({ method: 'POST' });
+		expect(creates.map((create) => (create.body as { prompt: string }).prompt)).toEqual(Array(3).fill('<<<element_2>>> greets <<<element_1>>>'));
+		expect(elementListReads(sim)).toHaveLength(1);
 	});
 });
 

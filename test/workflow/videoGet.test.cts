@@ -13,16 +13,16 @@ describe('Video → Get', () => {
 	it('returns a running task as it is, and the finished video with its binary once done', async () => {
 		const { sim } = ctx;
 		const create = async () => {
-			const created = await runWorkflow({ ...chain(imageToVideoNode({ completion: 'returnTask' })), credentials: apiKeyCredential(sim) });
+			const created = await runWorkflow({ ...chain(imageToVideoNode({ options: { completion: 'returnTask' } })), credentials: apiKeyCredential(sim) });
 			return created.output('Image to Video')[0].json.taskId as string;
 		};
 		const get = (name: string, taskId: string) =>
 			runWorkflow({
-				...chain(klingNode(name, { resource: 'video', operation: 'get', kind: 'imageToVideo', taskId, downloadVideo: true, binaryPropertyName: 'video' })),
+				...chain(klingNode(name, { resource: 'video', operation: 'get', kind: 'imageToVideo', taskId, options: { download: true, binaryPropertyName: 'video' } })),
 				credentials: apiKeyCredential(sim),
 			});
-		// A task that is certainly still running when it is read: it takes a minute.
-		sim.options.timing = { submittedMs: 20, processingMs: 60_000 };
+		// A task that is certainly still running when it is read: it takes an hour (of virtual time, which nothing waits out).
+		sim.options.timing = { submittedMs: 20, processingMs: 3_600_000 };
 		const running = await create();
 		const early = await get('Get Early', running);
 		expect(early.output('Get Early')[0].json).toMatchObject({ taskId: running, status: expect.stringMatching(/^(submitted|processing)$/) });

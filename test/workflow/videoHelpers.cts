@@ -57,12 +57,14 @@ export function seedElements(sim: KlingSimulator, count: number, referenceType: 
 	return Array.from({ length: count }, (_, n) => sim.seedElement({ name: `${referenceType === 'image_refer' ? 'Prop' : 'Actor'} ${n + 1}`, referenceType }));
 }
 
-/** Requests other than reads of the element lists (which a rule may need): none means nothing was created. */
-export function requestsBesidesElementLookups(sim: KlingSimulator) {
-	return sim.requests.filter(
-		(request) => !(request.method === 'GET' && /\/v1\/general\/advanced-(custom|presets)-elements$/.test(request.path)),
-	);
-}
+const isElementListRead = (request: { method: string; path: string }) =>
+	request.method === 'GET' && /\/v1\/general\/advanced-(custom|presets)-elements$/.test(request.path);
+
+/** Reads of the account's or the preset element list (the node reads them to find the elements an @name may mean). */
+export const elementListReads = (sim: KlingSimulator) => sim.requests.filter(isElementListRead);
+
+/** Requests other than reads of the element lists: none means nothing was created. */
+export const requestsBesidesElementLookups = (sim: KlingSimulator) => sim.requests.filter((request) => !isElementListRead(request));
 
 // n8n-core keeps binary data in its own store; read it back the way a later node would.
 const { Container } = createRequire(require.resolve('n8n-core'))('@n8n/di') as typeof import('@n8n/di');

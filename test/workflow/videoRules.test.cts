@@ -1,9 +1,12 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { KlingSimulator } from '../simulator/index.cts';
 import { badInputRecorder } from '../harness/report.cts';
 import { chain, runWorkflow } from '../harness/workflow.cts';
 import { apiKeyCredential, useSimulator } from './helpers.cts';
 import {
 	elementList,
+	elementListReads,
 	featureVideo,
 	imageList,
 	imageToVideoNode,
@@ -60,7 +63,6 @@ const localRules: Case[] = [
 	['a prompt over 2500 characters', () => omniNode({ prompt: 'x'.repeat(2501) }), /Prompt must be at most 2500 characters/],
 	['no prompt', () => omniNode({ prompt: '' }), /Prompt is required/],
 	['two elements on motion control', (sim) => motionNode({ elements: elementList(...seedElements(sim, 2)) }), /Elements takes at most 1 entries \(it has 2\)/],
-	['an element on motion control with Kling 2.6', (sim) => motionNode({ model: 'kling-v2-6', elements: elementList(...seedElements(sim, 1)) }), /Elements work only with the Kling 3.0 model/],
 	['a motion video that is not an http URL', () => motionNode({ motionVideoUrl: 'ftp://example.com/a.mp4' }), /Motion Video URL must be an http\(s\) URL/],
 	['elements and voices together on image to video', (sim) => imageToVideoNode({ elements: elementList(...seedElements(sim, 1)), voices: voiceList(sim.seedVoice()), sound: 'on' }), /Voices cannot be used together with elements/],
 	['voices without sound', (sim) => imageToVideoNode({ voices: voiceList(sim.seedVoice()) }), /Sound must be On when voices are given/],
@@ -68,6 +70,22 @@ const localRules: Case[] = [
 	['3 voices on image to video', (sim) => imageToVideoNode({ voices: voiceList(sim.seedVoice(), sim.seedVoice(), sim.seedVoice()), sound: 'on' }), /Voices takes at most 2 entries \(it has 3\)/],
 	['a voice placeholder past the end', (sim) => imageToVideoNode({ prompt: '<<<voice_2>>> sings', voices: voiceList(sim.seedVoice()), sound: 'on' }), /<<<voice_2>>>, but Voices holds 1 entry/],
 	['2 seconds of image to video', () => imageToVideoNode({ duration: '2' }), /Duration must be 3 to 15 seconds for Kling 3.0/],
+	// Rules on element kinds that every kind the elements could be breaks: refused without looking the kinds up.
+	[
+		'a reference video with 4 reference images and an element of either kind',
+		(sim) => omniNode({ images: images(...referenceImages(4)), referenceVideo: featureVideo, elements: elementList(...seedElements(sim, 1)) }),
+		/^Whatever kind the elements are, Kling refuses this: Reference images plus image elements must be at most 4 with a reference video \(there are 5: 4 images, 1 image elements\)\. Or: With a reference video, video character elements cannot be combined with image elements or reference images\.$/,
+	],
+	[
+		'Kling O1 with 7 reference images and an element of either kind',
+		(sim) => omniNode({ model: 'kling-video-o1', images: images(...referenceImages(7)), elements: elementList(...seedElements(sim, 1, 'video_refer')) }),
+		/^Whatever kind the elements are, Kling refuses this: Reference images plus image elements must be at most 7 \(there are 8: 7 images, 1 image elements\)\. Or: Kling O1 takes only image elements/,
+	],
+	[
+		'a reference video with 5 elements of any kinds',
+		(sim) => omniNode({ referenceVideo: featureVideo, elements: elementList(...seedElements(sim, 5)) }),
+		/^Whatever kind the elements are, Kling refuses this: .*at most 4 with a reference video \(there are 5: 0 images, 5 image elements\)\. Or: .*cannot be combined with image elements or reference images\. Or: With a reference video, Kling 3.0 Omni takes at most 1 video character element \(there are 5\)\.$/,
+	],
 ];
 
 describe('Video rules checked before any request', () => {
@@ -81,18 +99,65 @@ describe('Video rules checked before any request', () => {
 	});
 });
 
-/** Rules that depend on each element's kind: only the element lists are read, and nothing is created. */
+type Kind = 'image_refer' | 'video_refer';
+const IMAGE: Kind = 'image_refer';
+const CHARACTER: Kind = 'video_refer';
+
+/** Elements of these kinds, in order, picked by ID (so the node knows neither their names nor their kinds). */
+function elementsOf(sim: KlingSimulator, kinds: Kind[]) {
+	return elementList(...kinds.map((kind, n) => sim.seedElement({ name: `${kind === IMAGE ? 'Prop' : 'Actor'} ${n + 1}`, referenceType: kind })));
+}
+
+/**
+ * Rules that hold for some kinds the elements could be and not for others. Without @names the node does not look
+ * the kinds up: it sends the create, and Kling judges (a refusal costs nothing). Each case: the kinds Kling refuses
+ * and its message, then kinds it takes.
+ */
+const kindsLeftToKling: Array<[title: string, node: (elements: IDataObject) => Node, refused: Kind[], message: RegExp, taken: Kind[]]> = [
+	['an element on Kling O1', (elements) => omniNode({ model: 'kling-video-o1', elements }), [IMAGE, CHARACTER], /kling-video-o1 accepts multi-image elements only/, [IMAGE, IMAGE]],
+	['4 elements on Kling 3.0 Omni', (elements) => omniNode({ elements }), [CHARACTER, CHARACTER, CHARACTER, CHARACTER], /at most 3 video character elements/, [IMAGE, IMAGE, IMAGE, IMAGE]],
+	['3 reference images and 3 elements', (elements) => omniNode({ images: images(...referenceImages(3)), elements }), [CHARACTER, IMAGE, IMAGE], /with video character elements, reference images \+ multi-image elements must be at most 4/, [IMAGE, IMAGE, IMAGE]],
+	['a reference video and an image element with another', (elements) => omniNode({ referenceVideo: featureVideo, elements }), [IMAGE, CHARACTER], /with a reference video, video character elements cannot be mixed/, [IMAGE, IMAGE]],
+	['a reference video and 2 elements', (elements) => omniNode({ referenceVideo: featureVideo, elements }), [CHARACTER, CHARACTER], /at most 1 video character element with a reference video/, [IMAGE, IMAGE]],
+	['6 reference images and 2 elements', (elements) => omniNode({ images: images(...referenceImages(6)), elements }), [IMAGE, IMAGE], /reference images \+ multi-image elements must be at most 7 \(got 8\)/, [CHARACTER, CHARACTER]],
+];
+
+describe('Video rules that depend on the elements\' kinds, without @names', () => {
+	it.each(kindsLeftToKling)('leaves %s to Kling, reading no element list', async (title, node, refused, message, taken) => {
+		const { sim } = ctx;
+		const built = node(elementsOf(sim, refused));
+		const result = await run(sim, built);
+		expect(result.error?.message).toMatch(message);
+		record({ operation: operationOf(built), input: `${title} (kinds Kling refuses)`, requests: sim.requests.length, creates: sim.createdTaskCount() });
+		expect(elementListReads(sim)).toHaveLength(0);
+		const creates = sim.apiRequests({ method: 'POST' });
+		expect(creates.length).toBeGreaterThan(0);
+		expect(creates.every((create) => create.code !== 0)).toBe(true);
+		expect(sim.createdTaskCount()).toBe(0);
+
+		sim.reset();
+		const made = await runWorkflow({ ...chain(node(elementsOf(sim, taken))), credentials: apiKeyCredential(sim) });
+		expect(made.error).toBeUndefined();
+		expect(sim.createdTaskCount('omni-video')).toBe(1);
+		expect(elementListReads(sim)).toHaveLength(0);
+	});
+});
+
+/**
+ * With an @name the node reads the element lists to find the elements picked by ID, and then knows their kinds too:
+ * it refuses a kind rule itself, before any create.
+ */
 const kindRules: Case[] = [
-	['a video character element on Kling O1', (sim) => omniNode({ model: 'kling-video-o1', elements: elementList(seedElements(sim, 1)[0], seedElements(sim, 1, 'video_refer')[0]) }), /Kling O1 takes only image elements/],
-	['4 video characters on Kling 3.0 Omni', (sim) => omniNode({ elements: elementList(...seedElements(sim, 4, 'video_refer')) }), /at most 3 video character elements \(there are 4\)/],
-	['characters mixed with 5 images and image elements', (sim) => omniNode({ images: images(...referenceImages(3)), elements: elementList(...seedElements(sim, 1, 'video_refer'), ...seedElements(sim, 2)) }), /With video character elements, reference images plus image elements must be at most 4 \(there are 5\)/],
-	['a character mixed with an image element and a video', (sim) => omniNode({ referenceVideo: featureVideo, elements: elementList(...seedElements(sim, 1, 'video_refer'), ...seedElements(sim, 1)) }), /video character elements cannot be combined with image elements or reference images/],
-	['2 characters with a video', (sim) => omniNode({ referenceVideo: featureVideo, elements: elementList(...seedElements(sim, 2, 'video_refer')) }), /at most 1 video character element \(there are 2\)/],
-	['6 reference images and 2 image elements', (sim) => omniNode({ images: images(...referenceImages(6)), elements: elementList(...seedElements(sim, 2)) }), /at most 7 \(there are 8: 6 images, 2 image elements\)/],
+	['a video character element on Kling O1', (sim) => omniNode({ model: 'kling-video-o1', prompt: '@Actor 2 waves', elements: elementsOf(sim, [IMAGE, CHARACTER]) }), /Kling O1 takes only image elements/],
+	['4 video characters on Kling 3.0 Omni', (sim) => omniNode({ prompt: '@Actor 1 leads', elements: elementsOf(sim, [CHARACTER, CHARACTER, CHARACTER, CHARACTER]) }), /at most 3 video character elements \(there are 4\)/],
+	['characters mixed with 5 images and image elements', (sim) => omniNode({ prompt: '@Actor 1 leads', images: images(...referenceImages(3)), elements: elementsOf(sim, [CHARACTER, IMAGE, IMAGE]) }), /With video character elements, reference images plus image elements must be at most 4 \(there are 5\)/],
+	['a character mixed with an image element and a video', (sim) => omniNode({ prompt: '@Actor 1 leads', referenceVideo: featureVideo, elements: elementsOf(sim, [CHARACTER, IMAGE]) }), /video character elements cannot be combined with image elements or reference images/],
+	['2 characters with a video', (sim) => omniNode({ prompt: '@Actor 1 leads', referenceVideo: featureVideo, elements: elementsOf(sim, [CHARACTER, CHARACTER]) }), /at most 1 video character element \(there are 2\)/],
+	['6 reference images and 2 image elements', (sim) => omniNode({ prompt: '@Prop 1 shines', images: images(...referenceImages(6)), elements: elementsOf(sim, [IMAGE, IMAGE]) }), /at most 7 \(there are 8: 6 images, 2 image elements\)/],
 	['an ambiguous @name', (sim) => omniNode({ prompt: '@Twin waves', elements: elementList(sim.seedElement({ name: 'Twin' }), sim.seedElement({ name: 'twin' })) }), /@Twin in the prompt is ambiguous: elements 1 and 2/],
 ];
 
-describe('Video rules that need the elements\' kinds or names', () => {
+describe('Video rules on the kinds or names of elements an @name made the node look up', () => {
 	it.each(kindRules)('refuses %s after reading only the element lists', async (_title, node, message) => {
 		const { sim } = ctx;
 		const built = node(sim);
@@ -100,17 +165,20 @@ describe('Video rules that need the elements\' kinds or names', () => {
 		expect(result.error?.message).toMatch(message);
 		record({ operation: operationOf(built), input: _title, requests: sim.requests.length, creates: sim.createdTaskCount() });
 		expect(requestsBesidesElementLookups(sim)).toHaveLength(0);
-		expect(sim.apiRequests({ method: 'GET' }).length).toBeGreaterThan(0);
+		expect(elementListReads(sim).length).toBeGreaterThan(0);
 	});
 
 	it('lets Kling judge an element it cannot find in either list', async () => {
 		const { sim } = ctx;
-		const result = await run(sim, omniNode({ model: 'kling-video-o1', elements: elementList('123456789012345678') }));
+		const result = await run(sim, omniNode({ model: 'kling-video-o1', prompt: '@Ghost waves', elements: elementList('123456789012345678') }));
 		expect(result.error?.message).toMatch(/123456789012345678 does not exist/);
+		// Both lists were read to the end, and the @name that named nothing was sent as typed.
+		expect(new Set(elementListReads(sim).map((read) => read.path.split('-')[1]))).toEqual(new Set(['custom', 'presets']));
 		// A refused create with element ids is tried once more with the ids as strings (kling-api.md §2); both were
 		// refused, so nothing was made.
 		const creates = sim.apiRequests({ method: 'POST' });
 		expect(creates.map((create) => create.code)).toEqual([1201, 1201]);
+		expect(creates[0].body).toMatchObject({ prompt: '@Ghost waves' });
 		expect(creates[0].rawBody).toContain('"element_id":123456789012345678');
 		expect(creates[1].rawBody).toContain('"element_id":"123456789012345678"');
 		expect(sim.createdTaskCount()).toBe(0);

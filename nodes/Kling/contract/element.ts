@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { idSchema } from './envelope';
 import { mediaSchema as mediaValue } from './media';
-import { taskListSchema } from './task';
+import { tasksOfPage } from './task';
 
 /** The account's elements (listed as their creation tasks) and Kling's official presets (§3.3, §3.4). */
 export const ELEMENT_LIBRARIES = {
@@ -115,4 +115,4 @@ export function elementsOfTaskResult(taskResult: Record<string, unknown> | null 
 
 /** The elements on one page of a library: each listed task holds its element. */
 export const elementsOfPage = (page: unknown): KlingElement[] =>
-	(taskListSchema.safeParse(page).data ?? []).flatMap((task) => elementsOfTaskResult(task.task_result));
+	tasksOfPage(page).flatMap((task) => elementsOfTaskResult(task.task_result));

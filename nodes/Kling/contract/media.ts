@@ -48,6 +48,13 @@ export function inspectImage(bytes: Buffer): ImageInfo | undefined {
 
 /** Walks the JPEG segments up to the first start-of-frame marker, which holds the pixel size. */
 function inspectJpeg(bytes: Buffer): ImageInfo | undefined {
+	const frame = findJpegSegment(bytes, (marker) => marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker));
+	if (!frame || frame.offset + 9 > bytes.length) return undefined;
+	return { format: 'jpeg', height: bytes.readUInt16BE(frame.offset + 5), width: bytes.readUInt16BE(frame.offset + 7) };
+}
+
+/** The first JPEG segment whose marker is `wanted`, walking the segments from the start of the file. */
+function findJpegSegment(bytes: Buffer, wanted: (marker: number) => boolean): { offset: number; length: number } | undefined {
 	let offset = 2;
 	while (offset + 4 <= bytes.length) {
 		if (bytes[offset] !== 0xff) return undefined;
@@ -62,14 +69,22 @@ function inspectJpeg(bytes: Buffer): ImageInfo | undefined {
 			continue;
 		}
 		const length = bytes.readUInt16BE(offset + 2);
-		const isStartOfFrame = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
-		if (isStartOfFrame) {
-			if (offset + 9 > bytes.length) return undefined;
-			return { format: 'jpeg', height: bytes.readUInt16BE(offset + 5), width: bytes.readUInt16BE(offset + 7) };
-		}
+		if (wanted(marker)) return { offset, length };
 		offset += 2 + length;
 	}
 	return undefined;
+}
+
+/** Where a JPEG's first scan (its compressed pixels) begins, past its header; undefined if `bytes` stop before. */
+function jpegScanStart(bytes: Buffer): number | undefined {
+	const scan = findJpegSegment(bytes, (marker) => marker === 0xda);
+	return scan && scan.offset + 2 + scan.length;
+}
+
+/** Whether `bytes`, the start of a file, hold all the header the checks read: a PNG's IHDR, a JPEG's up to its scan. */
+export function hasWholeHeader(bytes: Buffer): boolean {
+	const format = inspectImage(bytes)?.format;
+	return format === 'png' || (format === 'jpeg' && jpegScanStart(bytes) !== undefined);
 }
 
 /** Names the format of a file that is not a JPEG or PNG, for a helpful message. */
@@ -105,6 +120,75 @@ export function imageProblem(bytes: Buffer, size = bytes.length, { anyAspectRati
 	const ratio = Math.max(width / height, height / width);
 	if (!anyAspectRatio && ratio > IMAGE_RULES.maxAspectRatio) {
 		return `is ${width}×${height} px, an aspect ratio of ${ratio.toFixed(2)}:1; Kling accepts between 1:2.5 and 2.5:1`;
+	}
+	return undefined;
+}
+
+/** A PNG's last 12 bytes: the IEND chunk (no data, its type, its CRC). */
+const PNG_END = Buffer.from([0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+/** A JPEG's end-of-image marker. */
+const JPEG_END = Buffer.from([0xff, 0xd9]);
+
+/** What the end check needs of a whole file: its size, its last bytes, and where FF D9 last occurs in it (-1: nowhere). */
+export interface ImageEnd {
+	size: number;
+	tail: Buffer;
+	lastJpegEnd: number;
+}
+
+/**
+ * Follows a file chunk by chunk to its end, keeping only what `imageEndProblem` needs: the last 12 bytes (copied, so
+ * no chunk is kept) and where the bytes FF D9 last occurred. A 10 MB image is read through, never held.
+ */
+export class ImageEndReader {
+	private size = 0;
+	private tail = Buffer.alloc(0);
+	private lastJpegEnd = -1;
+
+	push(chunk: Buffer): void {
+		if (!chunk.length) return;
+		if (this.tail[this.tail.length - 1] === 0xff && chunk[0] === 0xd9) this.lastJpegEnd = this.size - 1; // split marker
+		const at = chunk.lastIndexOf(JPEG_END);
+		if (at >= 0) this.lastJpegEnd = this.size + at;
+		this.tail = Buffer.concat([this.tail, chunk.subarray(-PNG_END.length)]).subarray(-PNG_END.length);
+		this.size += chunk.length;
+	}
+
+	get end(): ImageEnd {
+		return { size: this.size, tail: this.tail, lastJpegEnd: this.lastJpegEnd };
+	}
+}
+
+/** `ImageEndReader`'s answer for a file that is in memory whole. */
+export function imageEndOf(bytes: Buffer): ImageEnd {
+	const reader = new ImageEndReader();
+	reader.push(bytes);
+	return reader.end;
+}
+
+/**
+ * Why an image whose header passed `imageProblem` is cut short (an interrupted download in an earlier node), or
+ * undefined when its format's end marker is there. Only markers are compared, nothing is decoded; `head` is the start
+ * of the file (its format and, for a JPEG, where the image data begins), `end` what `ImageEndReader` kept.
+ * - PNG: the file ends with the IEND chunk. No encoder we know of writes past it, so nothing after it is allowed.
+ * - JPEG: the marker FF D9 follows the image data. In most files it is the last two bytes, but not in all of the
+ *   phones' files, so that is not required: the Exif standard tells readers to allow data after it, Samsung's trailer
+ *   and the Motion Photos of Google and Samsung phones (the picture, then an MP4 video) put data there, and some
+ *   cameras leave padding or other bytes after it. Inside compressed data an FF byte is always followed by 00 or a
+ *   restart marker, so FF D9 after the scan begins is the picture's end; the FF D9 of an Exif thumbnail, in the
+ *   header before the scan, does not count.
+ */
+export function imageEndProblem(head: Buffer, end: ImageEnd): string | undefined {
+	const format = inspectImage(head)?.format;
+	if (format === 'png' && !end.tail.subarray(-PNG_END.length).equals(PNG_END)) {
+		return 'is cut short: a PNG ends with an IEND chunk, and this file does not (was its download interrupted?)';
+	}
+	if (format === 'jpeg') {
+		// A header too long to reach the scan within the bytes read: then the marker must be the file's last two bytes.
+		const dataStart = jpegScanStart(head) ?? end.size - JPEG_END.length;
+		if (end.lastJpegEnd < dataStart) {
+			return "is cut short: a JPEG's image data ends with the marker FF D9, and this file has none (was its download interrupted?)";
+		}
 	}
 	return undefined;
 }

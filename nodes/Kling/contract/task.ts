@@ -28,7 +28,12 @@ export const taskSchema = z
 
 export type KlingTask = z.infer<typeof taskSchema>;
 
-export const taskListSchema = z.array(taskSchema);
+/** The tasks of a list page, read one by one so that an odd entry hides only itself. */
+export const tasksOfPage = (page: unknown): KlingTask[] =>
+	(Array.isArray(page) ? page : []).flatMap((entry) => {
+		const task = taskSchema.safeParse(entry);
+		return task.success ? [task.data] : [];
+	});
 
 /**
  * The asynchronous Kling products. Each has a create path, and a query (`{path}/{id}`) and list (`{path}?pageNum=`)

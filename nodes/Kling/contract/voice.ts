@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { idSchema } from './envelope';
 import { httpUrlSchema, taskOptionsShape } from './request';
-import { taskListSchema } from './task';
+import { tasksOfPage } from './task';
 
 /** The account's voices (listed as their creation tasks) and Kling's official voices (§4). */
 export const VOICE_LIBRARIES = {
@@ -51,4 +51,4 @@ export function voicesOfTaskResult(taskResult: Record<string, unknown> | null | 
 
 /** The voices on one page of a library: each listed task holds its voice. */
 export const voicesOfPage = (page: unknown): KlingVoice[] =>
-	(taskListSchema.safeParse(page).data ?? []).flatMap((task) => voicesOfTaskResult(task.task_result));
+	tasksOfPage(page).flatMap((task) => voicesOfTaskResult(task.task_result));

@@ -92,7 +92,8 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 	const ids = Array.from({ length: count }, (_, itemIndex) => externalTaskIdOf(batch, itemIndex));
 	let tasks: Array<KlingTask | undefined>;
 	try {
-		const found = await readTasks.call(this, operation.product, ids, 'externalTaskId');
+		// One try: Kling waits for this answer, and delivers the callback again after an error answer.
+		const found = await readTasks.call(this, operation.product, ids, { by: 'externalTaskId', retries: 0 });
 		tasks = ids.map((id) => found.get(id));
 	} catch (error) {
 		// Throwing would end the waiting execution as failed. Kling could not be read just now: answering non-2xx keeps

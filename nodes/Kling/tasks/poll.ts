@@ -1,4 +1,4 @@
-import { taskListSchema, type KlingTask, type TaskProduct } from '../contract/task';
+import { tasksOfPage, type KlingTask, type TaskProduct } from '../contract/task';
 import { klingApiRequest, type KlingContext } from '../transport';
 import { findTask } from './submit';
 
@@ -44,21 +44,21 @@ export async function readTasks(
 	this: KlingContext,
 	product: TaskProduct,
 	ids: string[],
-	by: 'taskId' | 'externalTaskId' = 'taskId',
+	{ by = 'taskId', retries }: { by?: 'taskId' | 'externalTaskId'; retries?: number } = {},
 ): Promise<Map<string, KlingTask>> {
 	const found = new Map<string, KlingTask>();
 	if (ids.length > 1) {
 		const pageSize = Math.min(500, Math.max(30, ids.length * 2));
-		const { data } = await klingApiRequest.call(this, { method: 'GET', path: product.path, qs: { pageNum: 1, pageSize } });
+		const { data } = await klingApiRequest.call(this, { method: 'GET', path: product.path, qs: { pageNum: 1, pageSize }, retries });
 		const wanted = new Set(ids);
-		for (const task of taskListSchema.safeParse(data).data ?? []) {
+		for (const task of tasksOfPage(data)) {
 			const key = by === 'taskId' ? task.task_id : task.task_info?.external_task_id;
 			if (key && wanted.has(key)) found.set(key, task);
 		}
 	}
 	for (const id of ids) {
 		if (found.has(id)) continue;
-		const task = await findTask.call(this, product, id);
+		const task = await findTask.call(this, product, id, retries);
 		if (task) found.set(id, task);
 	}
 	return found;

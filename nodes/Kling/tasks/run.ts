@@ -41,7 +41,7 @@ async function outputOf(this: IExecuteFunctions, operation: TaskOperation, setti
 	try {
 		return { ...(await presentFinal.call(this, operation, outcome.task, job.itemIndex)), pairedItem: { item: job.itemIndex } };
 	} catch (error) {
-		return itemError.call(this, error, job.itemIndex, extra);
+		return itemError.call(this, error, job.itemIndex, extra, outcome.note);
 	}
 }
 

@@ -21,7 +21,8 @@ export interface Job extends Submission {
 	notBefore: number;
 }
 
-export type Outcome = { task: KlingTask } | { error: unknown; note?: string };
+/** A job's end: its task, or an error; the note names tasks still running on Kling, for an error the item may become. */
+export type Outcome = ({ task: KlingTask } | { error: unknown }) & { note?: string };
 
 /** Receives each job's outcome as soon as it is known; throwing stops the whole run (an item without Continue On Fail). */
 export type Settle = (job: Job, outcome: Outcome) => Promise<void>;
@@ -142,7 +143,7 @@ export class Scheduler {
 			if (isFinal(task.task_status)) {
 				this.durations.record(task);
 				this.leave(job);
-				await this.settle(job, { task });
+				await this.settle(job, { task, note: this.noteFor(job) });
 			} else if (this.lastRoundAt - job.submittedAt! >= this.settings.timeoutMs) {
 				await this.fail(job, this.timeoutError(job, task));
 			}
@@ -154,9 +155,14 @@ export class Scheduler {
 		if (index >= 0) this.inFlight.splice(index, 1);
 	}
 
-	/** Settles a job with an error; the note names every task still running, so none is lost from sight. */
+	/** Settles a job with an error. */
 	private async fail(job: Job, error: unknown) {
 		this.leave(job);
+		await this.settle(job, { error, note: this.noteFor(job, error) });
+	}
+
+	/** Names every task still running, this job's own included, so that a failing item loses none from sight. */
+	private noteFor(job: Job, error?: unknown): string | undefined {
 		const running = this.inFlight.map((other) => other.task!.task_id);
 		const own = job.task && !isFinal(job.task.task_status) ? job.task.task_id : undefined;
 		const text = error instanceof Error ? `${error.message} ${(error as { description?: string }).description ?? ''}` : '';
@@ -166,7 +172,7 @@ export class Scheduler {
 		]
 			.filter(Boolean)
 			.join(' ');
-		await this.settle(job, { error, note: note || undefined });
+		return note || undefined;
 	}
 
 	private timeoutError(job: Job, task: KlingTask) {

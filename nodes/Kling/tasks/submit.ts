@@ -47,7 +47,8 @@ export async function submitTask(this: IExecuteFunctions, product: TaskProduct, 
 		}
 	}
 	submission.lostAnswer.lookups++;
-	const found = await findTask.call(this, product, submission.externalTaskId);
+	// A lookup that fails too counts as one that found nothing: the item then still says which task to look for.
+	const found = await findTask.call(this, product, submission.externalTaskId).catch(() => undefined);
 	if (found) return { kind: 'created', task: found };
 	if (submission.lostAnswer.lookups < LOOKUPS_AFTER_LOST_ANSWER) return { kind: 'retryLater', reason: 'lookUp' };
 	throw lostCreateError(this, submission);

@@ -58,18 +58,23 @@ export function klingApiError(
 	return error;
 }
 
-/** A call that got no Kling answer at all. Built from scratch so no request option (headers!) leaks into it. */
+/**
+ * A call that got no Kling answer. Built from scratch so no request option (headers!) leaks into it. A 4xx that is not
+ * Kling's JSON (a relay's error page, a path it lacks) was refused, so it is not worth another try, and a create it
+ * answered made no task; anything else (no answer, a 5xx page) may have reached Kling.
+ */
 export function klingNoAnswerError(node: INode, reason: string, details: { httpStatus?: number; neverSent?: boolean } = {}): NodeApiError {
 	const { httpStatus, neverSent } = details;
+	const refused = httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500;
 	const error = new NodeApiError(node, { message: reason } as JsonObject, {
 		message: `No valid answer from Kling: ${reason}`,
 		description:
 			'Check the network and the base URL in the Kling credential. A relay that answers with an HTML page is usually down or misconfigured.',
 		httpCode: httpStatus ? String(httpStatus) : undefined,
-		failure: { cause: 'temporarily-unavailable' },
+		failure: refused ? undefined : { cause: 'temporarily-unavailable' },
 	});
 	error.message = `No valid answer from Kling: ${reason}`;
-	error.context.kling = { noAnswer: true, httpStatus, neverSent } satisfies KlingErrorContext;
+	error.context.kling = { noAnswer: !refused, httpStatus, neverSent } satisfies KlingErrorContext;
 	return error;
 }
 

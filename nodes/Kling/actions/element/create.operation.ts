@@ -7,12 +7,14 @@ import { PRODUCTS } from '../../contract/task';
 import { runOneTask, runTaskOperation } from '../../tasks/run';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { imageSourceFields, isHttpUrl, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
+import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
 import { checkPicked, picker } from '../shared/pickers';
 import { parseRequestBody } from '../shared/validate';
 import { elementTaskOutput } from './output';
 
 const OPTIONS: OptionsKind = { timeoutMinutes: 20 };
+const TAG_OPTIONS = ELEMENT_TAGS.map((tag) => ({ name: tag.name, value: tag.id }));
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Name', name: 'elementName', type: 'string', required: true, default: '', placeholder: 'e.g. Captain Mira', description: `Up to ${ELEMENT_NAME_MAX} characters` },
@@ -65,7 +67,7 @@ const properties: INodeProperties[] = [
 		// Kling's page says a clip with speech yields a voice by itself; live it often does not (§4).
 		hint: 'For a character that speaks as in its clip: create a voice from the same clip URL first (Voice → Create), then pick it here. Kling does not reliably make one from the clip by itself.',
 	}),
-	{ displayName: 'Tags', name: 'tags', type: 'multiOptions', default: [], options: ELEMENT_TAGS.map((tag) => ({ name: tag.name, value: tag.id })) },
+	{ displayName: 'Tags', name: 'tags', type: 'multiOptions', default: [], options: TAG_OPTIONS },
 	createOptions(OPTIONS),
 ];
 
@@ -88,7 +90,8 @@ const LABELS = {
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const referenceType = this.getNodeParameter('referenceType', i) as string;
-	const tags = this.getNodeParameter('tags', i, []) as string[];
+	// An expression may give one tag, a comma-separated list or an array, by id or by name.
+	const tags = multiOptionValues.call(this, this.getNodeParameter('tags', i, []), TAG_OPTIONS, 'Tags', i);
 	const body: IDataObject = {
 		element_name: this.getNodeParameter('elementName', i, '') as string,
 		element_description: this.getNodeParameter('elementDescription', i, '') as string,

@@ -1,7 +1,17 @@
 import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { imageProblem, inspectImage, type BinaryImageRef, type ImageRuleOptions } from '../../contract/media';
+import {
+	hasWholeHeader,
+	IMAGE_RULES,
+	imageEndOf,
+	imageEndProblem,
+	ImageEndReader,
+	imageProblem,
+	type BinaryImageRef,
+	type ImageEnd,
+	type ImageRuleOptions,
+} from '../../contract/media';
 
 /** One image parameter as the user filled it in: a URL, or a binary property of the input item. */
 export interface ImageSource {
@@ -90,8 +100,8 @@ export async function resolveImage(
 		const property = String(input.binaryProperty ?? '').trim();
 		if (!property) throw new NodeOperationError(this.getNode(), `${label}: enter the name of the input binary field`, { itemIndex });
 		const binary = inputBinary.call(this, itemIndex, property, label);
-		const { head, size } = await readImageHead.call(this, binary, itemIndex, property);
-		const problem = imageProblem(head, size, rules);
+		const { head, size, end } = await readImageEnds.call(this, binary, itemIndex, property);
+		const problem = imageProblem(head, size, rules) ?? (end && imageEndProblem(head, end));
 		if (problem) {
 			throw new NodeOperationError(this.getNode(), `${label} (binary field "${property}") ${problem}`, { itemIndex });
 		}
@@ -102,7 +112,8 @@ export async function resolveImage(
 	if (DATA_URI_PREFIX.test(url)) {
 		// A data URI from an expression: Kling wants the raw Base64 without its prefix.
 		const base64 = url.replace(DATA_URI_PREFIX, '');
-		const problem = imageProblem(Buffer.from(base64, 'base64'), undefined, rules);
+		const bytes = Buffer.from(base64, 'base64');
+		const problem = imageProblem(bytes, undefined, rules) ?? imageEndProblem(bytes, imageEndOf(bytes));
 		if (problem) throw new NodeOperationError(this.getNode(), `${label} (data URI) ${problem}`, { itemIndex });
 		return base64;
 	}
@@ -136,34 +147,44 @@ export function isHttpUrl(value: string): boolean {
 	}
 }
 
-/** Enough of a file to find any JPEG's frame header behind its metadata (EXIF, ICC profiles). */
+/** Enough of a file to find any JPEG's frame and scan headers behind its metadata (EXIF, ICC profiles). */
 const HEAD_BYTES = 1024 * 1024;
 
 /**
- * The start of a binary file and its size, without loading the whole file when n8n stores it outside memory: a
- * batch of 10 MB images is checked up front without holding (or even reading) every image.
+ * The start of a binary file, its size and what its end marker check needs, without holding the whole file when n8n
+ * stores it outside memory: the file is read through, and only its header and its last bytes are kept. A file over
+ * the size limit is refused for that, so only its header is read.
  */
-async function readImageHead(
+async function readImageEnds(
 	this: IExecuteFunctions,
 	binary: IBinaryData,
 	itemIndex: number,
 	property: string,
-): Promise<{ head: Buffer; size: number }> {
+): Promise<{ head: Buffer; size: number; end?: ImageEnd }> {
 	if (!binary.id) {
 		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-		return { head: bytes, size: bytes.length };
+		return { head: bytes, size: bytes.length, end: imageEndOf(bytes) };
 	}
 	const { fileSize } = await this.helpers.getBinaryMetadata(binary.id);
+	const readToEnd = fileSize <= IMAGE_RULES.maxBytes;
 	const stream = await this.helpers.getBinaryStream(binary.id, 64 * 1024);
 	const chunks: Buffer[] = [];
-	let read = 0;
-	for await (const chunk of stream as AsyncIterable<Buffer>) {
-		chunks.push(chunk);
-		read += chunk.length;
-		if (read >= HEAD_BYTES || inspectImage(Buffer.concat(chunks))) break;
+	const end = new ImageEndReader();
+	let headRead = false;
+	try {
+		for await (const chunk of stream as AsyncIterable<Buffer>) {
+			if (!headRead) {
+				chunks.push(chunk);
+				const head = Buffer.concat(chunks);
+				headRead = head.length >= HEAD_BYTES || hasWholeHeader(head);
+			}
+			if (!readToEnd && headRead) break;
+			end.push(chunk);
+		}
+	} finally {
+		stream.destroy();
 	}
-	stream.destroy();
-	return { head: Buffer.concat(chunks), size: fileSize };
+	return { head: Buffer.concat(chunks), size: fileSize, end: readToEnd ? end.end : undefined };
 }
 
 const truncate = (value: string) => (value.length > 60 ? `${value.slice(0, 57)}...` : value);

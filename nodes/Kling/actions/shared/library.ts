@@ -24,17 +24,37 @@ export async function* libraryEntries<K extends keyof typeof LIBRARIES>(ctx: IEx
 	}
 }
 
-/** The entries with these ids, looked for in the account's library, then the presets; a missing id was found in neither. */
+interface Reading<T> {
+	seen: Map<string, T>;
+	entries: AsyncGenerator<T>;
+	done: boolean;
+}
+
+/** One reading of the libraries per node run and kind: the execute context is the same object for every item of a run. */
+const readings = new WeakMap<IExecuteFunctions, Map<string, Reading<unknown>>>();
+
+async function* bothLibraries<K extends keyof typeof LIBRARIES>(ctx: IExecuteFunctions, kind: K): AsyncGenerator<Entry<K>> {
+	yield* libraryEntries(ctx, kind, 'custom');
+	yield* libraryEntries(ctx, kind, 'preset');
+}
+
+/**
+ * The entries with these ids, looked for in the account's library, then the presets; a missing id was found in
+ * neither. The pages read are kept for the whole node run, so a batch of items costs one pass at most, and reading
+ * stops as soon as every wanted id was seen.
+ */
 export async function findInLibraries<K extends keyof typeof LIBRARIES>(ctx: IExecuteFunctions, kind: K, ids: string[]): Promise<Map<string, Entry<K>>> {
-	const found = new Map<string, Entry<K>>();
+	const byKind = readings.get(ctx) ?? new Map<string, Reading<unknown>>();
+	readings.set(ctx, byKind);
+	const reading = (byKind.get(kind) ?? { seen: new Map(), entries: bothLibraries(ctx, kind), done: false }) as Reading<Entry<K>>;
+	byKind.set(kind, reading);
 	const idOf = LIBRARIES[kind].idOf as (entry: Entry<K>) => string;
-	for (const library of ['custom', 'preset'] as const) {
-		for await (const entry of libraryEntries(ctx, kind, library)) {
-			if (ids.includes(idOf(entry))) found.set(idOf(entry), entry);
-			if (found.size === ids.length) return found;
-		}
+	while (!reading.done && ids.some((id) => !reading.seen.has(id))) {
+		const next = await reading.entries.next();
+		if (next.done) reading.done = true;
+		else reading.seen.set(idOf(next.value), next.value);
 	}
-	return found;
+	return new Map(ids.flatMap((id) => (reading.seen.has(id) ? [[id, reading.seen.get(id)!] as const] : [])));
 }
 
 /** The fields of a Get Many: which library, how many, and a name filter. */

@@ -85,6 +85,8 @@ export async function translateElementMentions(
 	if (!elements.length || !texts.some(hasMentions)) return { texts, found: new Map() };
 	const unnamed = elements.filter((element) => !element.name).map((element) => element.id);
 	const found = unnamed.length ? await findInLibraries(this, 'element', unnamed) : new Map<string, KlingElement>();
+	// A deleted element is left for Kling to refuse, with its own message.
+	for (const [id, element] of found) if (element.status === 'deleted') found.delete(id);
 	const names = elements.map((element) => element.name ?? found.get(element.id)?.element_name ?? undefined);
 	const translated = texts.map((text) => {
 		const result = translateMentions(text, names);

@@ -1,6 +1,5 @@
-import { checkOmniCounts, countProblem, type ElementKind, type OmniInputs } from '../../nodes/Kling/contract/omniRules';
-import { motionControlBodySchema, omniVideoBodySchema } from '../../nodes/Kling/contract/video';
-import { hasMentions, placeholderProblem, translateMentions } from '../../nodes/Kling/actions/video/promptReferences';
+import { checkOmniCounts, countProblem, type ElementKind, type OmniInputs } from '../../../nodes/Kling/contract/omniRules';
+import { motionControlBodySchema, omniVideoBodySchema } from '../../../nodes/Kling/contract/video';
 
 const IMG: ElementKind = 'image_refer';
 const CHR: ElementKind = 'video_refer';
@@ -52,21 +51,52 @@ describe('checkOmniCounts', () => {
 		else expect(verdict).toEqual({ verdict: 'ok' });
 	});
 
-	it('needs the kinds only when the verdict depends on them', () => {
+	describe('elements of unknown kind: decided for every kind they could be', () => {
 		const unknown = (n: number) => Array.from({ length: n }, () => undefined);
-		// Any mix of 2 elements is fine on 3.0 Omni without a video or frames.
-		expect(checkOmniCounts(inputs({ elementKinds: unknown(2) })).verdict).toBe('ok');
-		// 4 elements with a first frame fail whatever they are, with the same message.
-		expect(checkOmniCounts(inputs({ firstFrame: true, elementKinds: unknown(4) })).verdict).toBe('invalid');
-		// Kling O1: fine if they are image elements, not if one is a character.
-		expect(checkOmniCounts(inputs({ model: 'kling-video-o1', elementKinds: unknown(1) })).verdict).toBe('dependsOnKinds');
-		// 4 elements without a video: fine as image elements, too many as characters.
-		expect(checkOmniCounts(inputs({ elementKinds: unknown(4) })).verdict).toBe('dependsOnKinds');
-		// Known kinds decide; only the unknown ones are varied.
-		expect(checkOmniCounts(inputs({ hasVideo: true, referenceImages: 1, elementKinds: [CHR, undefined] })).verdict).toBe('invalid');
-		expect(checkOmniCounts(inputs({ hasVideo: true, elementKinds: [IMG, undefined] })).verdict).toBe('dependsOnKinds');
-		// Doomed either way, but with different reasons: the kinds are read so the message names the right one.
-		expect(checkOmniCounts(inputs({ hasVideo: true, elementKinds: [CHR, undefined] })).verdict).toBe('dependsOnKinds');
+		const PREFIX = 'Whatever kind the elements are, Kling refuses this: ';
+
+		it('is ok when every kind is fine', () => {
+			// Any mix of 2 elements is fine on 3.0 Omni without a video or frames.
+			expect(checkOmniCounts(inputs({ elementKinds: unknown(2) }))).toEqual({ verdict: 'ok' });
+			expect(checkOmniCounts(inputs({ model: 'kling-video-o1', elementKinds: [] }))).toEqual({ verdict: 'ok' });
+		});
+
+		it('leaves it to Kling when some kinds are fine', () => {
+			// Kling O1: fine if it is an image element, not if it is a character.
+			expect(checkOmniCounts(inputs({ model: 'kling-video-o1', elementKinds: unknown(1) }))).toEqual({ verdict: 'dependsOnKinds' });
+			// 4 elements without a video: fine as image elements, too many as characters.
+			expect(checkOmniCounts(inputs({ elementKinds: unknown(4) }))).toEqual({ verdict: 'dependsOnKinds' });
+			// Known kinds decide; only the unknown ones are varied: a second image element is fine, a character is not.
+			expect(checkOmniCounts(inputs({ hasVideo: true, elementKinds: [IMG, undefined] }))).toEqual({ verdict: 'dependsOnKinds' });
+		});
+
+		it('refuses with the one reason when every kind is wrong for the same reason', () => {
+			expect(checkOmniCounts(inputs({ firstFrame: true, elementKinds: unknown(4) }))).toEqual({
+				verdict: 'invalid',
+				message: 'With a first frame, Kling 3.0 Omni takes at most 3 elements (there are 4).',
+			});
+			expect(checkOmniCounts(inputs({ hasVideo: true, referenceImages: 1, elementKinds: [CHR, undefined] }))).toEqual({
+				verdict: 'invalid',
+				message: 'With a reference video, video character elements cannot be combined with image elements or reference images.',
+			});
+		});
+
+		it('refuses with every reason, prefixed, when each kind is wrong for another reason', () => {
+			// With a video: as an image element it cannot join the character; as a character it is one too many.
+			expect(checkOmniCounts(inputs({ hasVideo: true, elementKinds: [CHR, undefined] }))).toEqual({
+				verdict: 'invalid',
+				message:
+					`${PREFIX}With a reference video, video character elements cannot be combined with image elements or reference images.` +
+					' Or: With a reference video, Kling 3.0 Omni takes at most 1 video character element (there are 2).',
+			});
+			// Kling O1 with 8 references: too many as image elements, and a character is refused anyway.
+			const o1 = checkOmniCounts(inputs({ model: 'kling-video-o1', referenceImages: 7, elementKinds: unknown(1) }));
+			expect(o1).toEqual({ verdict: 'invalid', message: expect.stringMatching(new RegExp(`^${PREFIX}`)) });
+			expect(o1.verdict === 'invalid' && o1.message.split(' Or: ')).toEqual([
+				expect.stringMatching(/at most 7 \(there are 8: 7 images, 1 image elements\)/),
+				expect.stringMatching(/Kling O1 takes only image elements/),
+			]);
+		});
 	});
 
 	it('puts the kind-independent rules first so their message is stable', () => {
@@ -105,23 +135,5 @@ describe('omniVideoBodySchema', () => {
 		const body = { model_name: 'kling-v2-6', image_url: 'https://x/i.png', video_url: 'https://x/v.mp4', character_orientation: 'image', mode: 'std', keep_original_sound: 'yes' };
 		expect(motionControlBodySchema.safeParse(body).success).toBe(true);
 		expect(motionControlBodySchema.safeParse({ ...body, element_list: [{ element_id: '1' }] }).success).toBe(false);
-	});
-});
-
-describe('prompt references', () => {
-	it('finds placeholders past the end of their lists', () => {
-		expect(placeholderProblem('<<<element_2>>> and <<<image_1>>>', { element: 2, image: 1, video: 0 })).toBeUndefined();
-		expect(placeholderProblem('<<<element_3>>>', { element: 2 })).toMatch(/Elements holds 2 entries/);
-		expect(placeholderProblem('<<<video_1>>>', { video: 0 })).toMatch(/Reference Video is empty/);
-		expect(placeholderProblem('<<<voice_1>>>', { element: 1 })).toBeUndefined();
-	});
-
-	it('turns @names into element placeholders', () => {
-		const names = ['Mira', 'Captain Mira', 'Red Fox'];
-		expect(translateMentions('@Captain Mira chases @red fox; @Mira waits', names)).toEqual({ text: '<<<element_2>>> chases <<<element_3>>>; <<<element_1>>> waits' });
-		expect(translateMentions('@Miranda and mail@mira.example', names)).toEqual({ text: '@Miranda and mail@mira.example' });
-		expect(translateMentions('@Mira', ['Mira', 'mira'])).toEqual({ problem: expect.stringMatching(/ambiguous: elements 1 and 2/) });
-		expect(hasMentions('write to a@b.com')).toBe(false);
-		expect(hasMentions('(@Mira)')).toBe(true);
 	});
 });

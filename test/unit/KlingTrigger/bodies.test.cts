@@ -1,8 +1,8 @@
 /** The Kling Trigger: how it reads callback bodies, and which callbacks its filters start on. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_CALLBACK_BYTES } from '../../nodes/KlingTrigger/KlingTrigger.node';
-import { deliver, expectIgnored, expectRefused, legacyBody, newBody, signed, TASK_ID, withoutSecret } from './triggerKit.cts';
+import { MAX_CALLBACK_BYTES } from '../../../nodes/KlingTrigger/KlingTrigger.node';
+import { deliver, expectIgnored, expectRefused, legacyBody, newBody, signed, TASK_ID, withoutSecret } from './kit.cts';
 
 describe('Kling Trigger webhook(): bodies', () => {
 	it('normalises a new-standard callback: outputs by type, ids as strings', async () => {

@@ -11,9 +11,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { KlingTrigger } from '../../nodes/KlingTrigger/KlingTrigger.node';
-import { recordingResponse } from '../harness/webhook.cts';
-import { signWebhook } from '../simulator/index.cts';
+import { KlingTrigger } from '../../../nodes/KlingTrigger/KlingTrigger.node';
+import { recordingResponse } from '../../harness/webhook.cts';
+import { signWebhook } from '../../simulator/index.cts';
 
 export const SECRET = 'whsec_' + Buffer.from('kling-trigger-unit-test-secret!!').toString('base64');
 export const BASE_URL = 'https://kling.test';
@@ -146,10 +146,22 @@ export function fakeContext(setup: Setup, delivery: Delivery) {
 	return { context: context as unknown as IWebhookFunctions, reply, requests, staticData };
 }
 
+/**
+ * Delivers one callback. Whenever it starts an execution, the node must have answered 200 itself first (so n8n saves
+ * the record of deliveries before it starts the execution): every test that gets items checks that too.
+ */
 export async function deliver(setup: Setup, delivery: Delivery): Promise<Outcome> {
 	const { context, reply, requests } = fakeContext(setup, delivery);
 	const result = await trigger.webhook.call(context);
+	if (result.workflowData) expectStarted({ result, reply });
 	return { result, reply, requests, items: result.workflowData?.[0] ?? [] };
+}
+
+/** Answered 200 `{ received: true, started: true }` by the node, which hands n8n the execution's items. */
+export function expectStarted(outcome: Pick<Outcome, 'result' | 'reply'>) {
+	expect(outcome.reply).toEqual({ status: 200, body: { received: true, started: true } });
+	expect(outcome.result.noWebhookResponse).toBe(true);
+	expect(outcome.result.workflowData).toEqual([[expect.objectContaining({ json: expect.any(Object) })]]);
 }
 
 /** The request was answered with `status` by the node itself, and nothing started. */

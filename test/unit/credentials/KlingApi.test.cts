@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 
-import { KlingApi, resolveKlingBaseUrl, signKlingJwt } from '../../credentials/KlingApi.credentials';
+import { KlingApi, signKlingJwt } from '../../../credentials/KlingApi.credentials';
+import { CHINA_BASE_URL, GLOBAL_BASE_URL } from '../../../nodes/Kling/contract/hosts';
 
 const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 
@@ -26,11 +27,10 @@ describe('Kling API credential', () => {
 		expect(decode(String(auth).split('.')[1]).iss).toBe('ak');
 	});
 
-	it('resolves the base URL for each region and strips trailing slashes from a custom one', () => {
-		expect(resolveKlingBaseUrl({ region: 'https://api-singapore.klingai.com' })).toBe('https://api-singapore.klingai.com');
-		expect(resolveKlingBaseUrl({ region: 'https://api-beijing.klingai.com' })).toBe('https://api-beijing.klingai.com');
-		expect(resolveKlingBaseUrl({ region: 'custom', customBaseUrl: ' https://www.kkiai.com/kling// ' })).toBe('https://www.kkiai.com/kling');
-		expect(resolveKlingBaseUrl({})).toBe('https://api-singapore.klingai.com');
+	it('offers the regions the transport knows, Global first', () => {
+		const region = new KlingApi().properties.find((p) => p.name === 'region');
+		expect(region?.default).toBe(GLOBAL_BASE_URL);
+		expect(region?.options?.map((option) => (option as { value: unknown }).value)).toEqual([GLOBAL_BASE_URL, CHINA_BASE_URL, 'custom']);
 	});
 
 	it('keeps secrets in password fields', () => {

@@ -1,7 +1,7 @@
 /** The Kling Trigger: its description, and which callbacks its signature check lets through. */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { defaultCredentials, deliver, ELEMENT_ID, expectRefused, fakeContext, legacyBody, SECRET, signed, TASK_ID, trigger } from './triggerKit.cts';
+import { defaultCredentials, deliver, ELEMENT_ID, expectRefused, fakeContext, legacyBody, SECRET, signed, TASK_ID, trigger } from './kit.cts';
 
 describe('Kling Trigger description', () => {
 	it('is a trigger with one POST webhook and no-op lifecycle methods', async () => {

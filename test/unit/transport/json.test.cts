@@ -1,4 +1,4 @@
-import { parseJsonLossless } from '../../nodes/Kling/helpers/losslessJson';
+import { parseJsonLossless } from '../../../nodes/Kling/transport/json';
 
 describe('parseJsonLossless', () => {
 	it('keeps int64 ids exact, as strings', () => {

@@ -1,8 +1,8 @@
 /** The Kling Trigger: one execution per task and status, and re-reading the task from Kling. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { SEEN_CALLBACKS_LIMIT } from '../../nodes/KlingTrigger/KlingTrigger.node';
-import { BASE_URL, deliver, ELEMENT_ID, envelope, expectIgnored, expectRefused, fakeContext, legacyBody, newBody, NOT_FOUND, SECRET, signed, TASK_ID, trigger, withoutSecret } from './triggerKit.cts';
+import { SEEN_CALLBACKS_LIMIT } from '../../../nodes/KlingTrigger/KlingTrigger.node';
+import { BASE_URL, deliver, ELEMENT_ID, envelope, expectIgnored, expectRefused, fakeContext, legacyBody, newBody, NOT_FOUND, SECRET, signed, TASK_ID, trigger, withoutSecret } from './kit.cts';
 
 describe('Kling Trigger webhook(): deduplication', () => {
 	it('starts one execution per task and status, however often Kling delivers it', async () => {
@@ -121,6 +121,18 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 		expect(outcome.items[0].json).toMatchObject({ source: 'kling', shape: 'new', elementIds: ['835266081714884678'], raw: { extra: true } });
 	});
 
+	it('tries each read once: Kling delivers the callback again after an error answer', async () => {
+		const staticData: IDataObject = {};
+		const body = legacyBody();
+		const { context, requests } = fakeContext(
+			{ staticData, options: { reReadTask: true }, kling: () => [500, '{"code":5000,"message":"internal error","request_id":"r"}'] },
+			{ body, headers: signed(body) },
+		);
+		await expect(trigger.webhook.call(context)).rejects.toThrow(/^Kling internal error/);
+		expect(requests).toHaveLength(1);
+		expect(staticData).toEqual({});
+	});
+
 	it('needs a credential', async () => {
 		await expect(deliver({ credentials: null, options: { reReadTask: true } }, { body: legacyBody() })).rejects.toThrow(/needs a Kling credential/);
 	});
@@ -160,6 +172,10 @@ describe('Kling Trigger webhook(): unsigned callbacks when the credential has a 
 	it('starts nothing while Kling cannot be read, so Kling delivers it again later', async () => {
 		const outcome = await deliver({ kling: () => [401, '{"code":1000,"message":"Authentication failed","request_id":"r"}'] }, { body: forged });
 		expectRefused(outcome, 503, /could not be checked with Kling/);
+		// A transient failure too, at once: Kling waits for the answer.
+		const busy = await deliver({ kling: () => [503, '{"code":5001,"message":"maintenance","request_id":"r"}'] }, { body: forged });
+		expectRefused(busy, 503, /could not be checked with Kling: Kling is temporarily unavailable/);
+		expect(busy.requests).toHaveLength(1);
 	});
 
 	it('uses the status Kling answers, not the one the body claims', async () => {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
-import { hasSignatureHeaders, verifyStandardWebhook } from '../../nodes/Kling/helpers/webhookSignature';
-import { signWebhook } from '../simulator/index.cts';
+import { hasSignatureHeaders, verifyStandardWebhook } from '../../../nodes/KlingTrigger/signature';
+import { signWebhook } from '../../simulator/index.cts';
 
 // The vendor's test vector (kling-api.md §9.2).
 const SECRET = 'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXR0ZXN0c2VjcmV0MTI=';

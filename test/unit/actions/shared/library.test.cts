@@ -1,0 +1,56 @@
+/** actions/shared/library.ts: the element and voice libraries, read at most once per node run and kind. */
+import { findInLibraries } from '../../../../nodes/Kling/actions/shared/library';
+import { ELEMENT_LIBRARIES } from '../../../../nodes/Kling/contract/element';
+import { executeContext, FakeKling, ok, useFakeTime, whileTimePasses } from '../../executeKit.cts';
+
+useFakeTime();
+
+const MIRA = '835266081714884677';
+const KARA = '835266081714884679';
+const FOX = '835266081714884678';
+const elementTask = (id: string, name: string) => ({ task_id: `t${id}`, task_status: 'succeed', task_result: { elements: [{ element_id: id, element_name: name }] } });
+
+function run(kling: FakeKling) {
+	const { ctx } = executeContext({ kling });
+	return (ids: string[]) => whileTimePasses(findInLibraries(ctx, 'element', ids));
+}
+
+describe('findInLibraries', () => {
+	const kling = new FakeKling()
+		.inject((sent) => sent.path === ELEMENT_LIBRARIES.custom, ok([elementTask(MIRA, 'Mira'), elementTask(KARA, 'Kara')]), Infinity)
+		.inject((sent) => sent.path === ELEMENT_LIBRARIES.preset, ok([elementTask(FOX, 'Red Fox')]), Infinity);
+	const paths = () => kling.sent.map((sent) => sent.path);
+
+	beforeEach(() => {
+		kling.sent.length = 0;
+	});
+
+	it("looks in the account's library, then the presets, and stops reading once every id was seen", async () => {
+		const find = run(kling);
+		expect([...(await find([MIRA])).keys()]).toEqual([MIRA]);
+		expect(paths()).toEqual([ELEMENT_LIBRARIES.custom]);
+		expect(kling.sent[0].qs).toEqual({ pageNum: 1, pageSize: 500 });
+		expect([...(await find([FOX, MIRA])).entries()].map(([id, element]) => [id, element.element_name])).toEqual([
+			[FOX, 'Red Fox'],
+			[MIRA, 'Mira'],
+		]);
+		expect(paths()).toEqual([ELEMENT_LIBRARIES.custom, ELEMENT_LIBRARIES.preset]);
+	});
+
+	it('reads the libraries once per node run: later items are answered from what was read', async () => {
+		const find = run(kling);
+		await find([KARA]);
+		await find([MIRA, KARA]);
+		expect(paths()).toEqual([ELEMENT_LIBRARIES.custom]);
+		// An id in neither library reads to the end once; after that nothing more is read for it.
+		expect((await find(['1'])).size).toBe(0);
+		expect((await find(['1', FOX])).size).toBe(1);
+		expect(paths()).toEqual([ELEMENT_LIBRARIES.custom, ELEMENT_LIBRARIES.preset]);
+	});
+
+	it('reads them again in the next run', async () => {
+		await run(kling)([MIRA]);
+		await run(kling)([MIRA]);
+		expect(paths()).toEqual([ELEMENT_LIBRARIES.custom, ELEMENT_LIBRARIES.custom]);
+	});
+});

@@ -1,0 +1,13 @@
+import { baseUrlOf, CHINA_BASE_URL, GLOBAL_BASE_URL } from '../../../nodes/Kling/contract/hosts';
+
+describe('baseUrlOf', () => {
+	it('resolves the base URL for each region and strips trailing slashes from a custom one', () => {
+		expect(GLOBAL_BASE_URL).toBe('https://api-singapore.klingai.com');
+		expect(CHINA_BASE_URL).toBe('https://api-beijing.klingai.com');
+		expect(baseUrlOf({ region: GLOBAL_BASE_URL })).toBe('https://api-singapore.klingai.com');
+		expect(baseUrlOf({ region: CHINA_BASE_URL })).toBe('https://api-beijing.klingai.com');
+		expect(baseUrlOf({ region: 'custom', customBaseUrl: ' https://www.kkiai.com/kling// ' })).toBe('https://www.kkiai.com/kling');
+		expect(baseUrlOf({})).toBe('https://api-singapore.klingai.com');
+		expect(baseUrlOf({ region: 'custom', customBaseUrl: '' })).toBe('https://api-singapore.klingai.com');
+	});
+});

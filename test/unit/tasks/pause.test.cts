@@ -1,0 +1,164 @@
+/**
+ * tasks/pause.ts, Pause Until Kling Calls Back: every item's task gets the resume URL tagged with a batch key, and
+ * each callback re-reads the whole batch from Kling (never trusting the body): it keeps the execution waiting until
+ * every task is final, then resumes it with one item per input item.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { WAIT_INDEFINITELY } from 'n8n-workflow';
+
+import { videosOfTaskResult } from '../../../nodes/Kling/contract/video';
+import { taskSummary } from '../../../nodes/Kling/tasks/output';
+import { handleCallback, newCallbackBatch, pauseForCallbacks } from '../../../nodes/Kling/tasks/pause';
+import type { TaskOperation } from '../../../nodes/Kling/tasks/taskOperation';
+import { executeContext, FakeKling, isCreate, isList, PRODUCT, refused, useFakeTime, webhookContext, whileTimePasses } from '../executeKit.cts';
+
+useFakeTime();
+
+const operation: TaskOperation = {
+	product: PRODUCT,
+	async buildRequest(itemIndex) {
+		return { prompt: `item ${itemIndex}` };
+	},
+	async present(task) {
+		return { json: { videoUrl: videosOfTaskResult(task.task_result)[0]?.url, ...taskSummary(task) } };
+	},
+};
+
+const RESUME_URL = 'https://n8n.test/webhook-waiting/exec-1?signature=abc';
+
+/** A batch of `count` items whose tasks Kling made (all but the `missing` ones), and the callback's query. */
+function pausedBatch(kling: FakeKling, count: number, missing: number[] = []) {
+	const { ctx } = executeContext({ kling, resumeUrl: RESUME_URL });
+	const batch = newCallbackBatch(ctx, count);
+	const options = Array.from({ length: count }, (_, itemIndex) => batch.taskOptions(itemIndex));
+	for (const [itemIndex, { external_task_id }] of options.entries()) {
+		if (!missing.includes(itemIndex)) kling.create({ at: Date.now(), method: 'POST', path: PRODUCT.path, body: JSON.stringify({ external_task_id }) });
+	}
+	const query = Object.fromEntries(new URL(options[0].callback_url).searchParams) as IDataObject;
+	return { options, query };
+}
+
+async function callback(kling: FakeKling, query: IDataObject, body?: IDataObject) {
+	const call = webhookContext({ kling, query, body });
+	const result = await whileTimePasses(handleCallback.call(call.ctx, operation));
+	return { ...call, result };
+}
+
+describe('newCallbackBatch', () => {
+	it("gives every item's task the resume URL tagged with the batch key and item count, and an external task id from the key", () => {
+		const { options } = pausedBatch(new FakeKling(), 3);
+		const url = new URL(options[0].callback_url);
+		expect(`${url.origin}${url.pathname}`).toBe('https://n8n.test/webhook-waiting/exec-1');
+		expect(url.searchParams.get('signature')).toBe('abc');
+		expect(url.searchParams.get('klingBatch')).toMatch(/^[0-9a-f]{16}$/);
+		expect(url.searchParams.get('klingItems')).toBe('3');
+		const batch = url.searchParams.get('klingBatch');
+		expect(options).toEqual([0, 1, 2].map((n) => ({ callback_url: options[0].callback_url, external_task_id: `n8n-${batch}-${n}` })));
+	});
+
+	it('makes a new batch key for each run of the node, so external task ids stay unique in a loop', () => {
+		const { ctx } = executeContext({ resumeUrl: RESUME_URL });
+		const first = newCallbackBatch(ctx, 1).taskOptions(0).external_task_id;
+		expect(newCallbackBatch(ctx, 1).taskOptions(0).external_task_id).not.toBe(first);
+	});
+});
+
+describe('handleCallback', () => {
+	it.each<[string, IDataObject]>([
+		['no batch parameters', {}],
+		['a batch key that is not 16 hex digits', { klingBatch: 'xyz', klingItems: '1' }],
+		['no item count', { klingBatch: '0123456789abcdef' }],
+		['an item count of 0', { klingBatch: '0123456789abcdef', klingItems: '0' }],
+	])('refuses a resume URL with %s', async (_label, query) => {
+		await expect(callback(new FakeKling(), query)).rejects.toThrow('This resume URL is missing its Kling batch parameters');
+	});
+
+	it('keeps the execution waiting while any task of the batch is unfinished, after one list read', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = (_body, index) => (index === 0 ? 5_000 : 60_000);
+		const { query } = pausedBatch(kling, 2);
+		await jest.advanceTimersByTimeAsync(10_000);
+		const { result } = await callback(kling, query);
+		expect(result).toEqual({ webhookResponse: { received: true, waiting: true } });
+		expect(kling.sent).toHaveLength(1);
+		expect(isList(kling.sent[0])).toBe(true);
+	});
+
+	it('resumes with one item per input item, in order, once every task is final', async () => {
+		const kling = new FakeKling();
+		kling.outcomeOf = (body) => (String(body.external_task_id).endsWith('-1') ? 'failed' : 'succeed');
+		const { query } = pausedBatch(kling, 3, [2]);
+		await jest.advanceTimersByTimeAsync(10_000);
+		const { result } = await callback(kling, query);
+		const [a, b] = kling.tasks;
+		expect(result.workflowData).toEqual([
+			[
+				{ json: expect.objectContaining({ taskId: a.id, status: 'succeed', videoUrl: `https://cdn.kling.test/${a.id}.mp4` }), pairedItem: { item: 0 } },
+				{
+					json: expect.objectContaining({ error: 'Kling could not create the video: Kling could not make it', taskId: b.id, status: 'failed' }),
+					pairedItem: { item: 1 },
+				},
+				{ json: { error: 'No Kling task was created for this item: its input was refused before the pause' }, pairedItem: { item: 2 } },
+			],
+		]);
+	});
+
+	it('answers 503 and leaves the execution waiting when Kling cannot be read, so its next delivery tries again', async () => {
+		const kling = new FakeKling().inject(() => true, refused(1000, 'Authentication failed', 401), Infinity);
+		const { query } = pausedBatch(kling, 2);
+		const { result, reply } = await callback(kling, query);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(reply.status).toBe(503);
+		expect(reply.body).toEqual({
+			received: true,
+			waiting: true,
+			reason: expect.stringMatching(/^Could not read the tasks from Kling: Authentication failed/),
+		});
+	});
+
+	it('ignores what the body claims: only what Kling answers counts', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 60_000;
+		const { options, query } = pausedBatch(kling, 1);
+		const forged = { task_id: kling.tasks[0].id, task_status: 'succeed', task_info: { external_task_id: options[0].external_task_id } };
+		const { result, context } = await callback(kling, query, forged);
+		expect(result).toEqual({ webhookResponse: { received: true, waiting: true } });
+		expect(context.getBodyData).not.toHaveBeenCalled();
+	});
+});
+
+describe('pauseForCallbacks', () => {
+	async function submittedThenPaused(kling: FakeKling) {
+		const { ctx, context } = executeContext({ kling });
+		kling.create({ at: Date.now(), method: 'POST', path: PRODUCT.path, body: '{"external_task_id":"e-0"}' });
+		const submitted = [kling.taskJson(kling.tasks[0]), undefined];
+		const preWait = [{ json: { taskId: kling.tasks[0].id } }, { json: { error: 'refused' } }];
+		await jest.advanceTimersByTimeAsync(10_000);
+		const output = await whileTimePasses(pauseForCallbacks.call(ctx, operation, submitted, preWait));
+		return { output, preWait, context };
+	}
+
+	it('finishes at once, without pausing, when every task is already final', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 5_000;
+		const { output, context } = await submittedThenPaused(kling);
+		expect(context.putExecutionToWait).not.toHaveBeenCalled();
+		expect(output.map((item) => item.json.status ?? item.json.error)).toEqual(['succeed', expect.stringMatching(/^No Kling task was created/)]);
+	});
+
+	it('puts the execution to wait without a time limit otherwise, showing each item’s task', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 60_000;
+		const { output, preWait, context } = await submittedThenPaused(kling);
+		expect(context.putExecutionToWait).toHaveBeenCalledWith(WAIT_INDEFINITELY);
+		expect(output).toBe(preWait);
+	});
+
+	it('pauses when Kling cannot be read at that look: the callbacks will tell', async () => {
+		const kling = new FakeKling();
+		kling.inject((sent) => !isCreate(sent), refused(1000, 'Authentication failed', 401), Infinity);
+		const { output, preWait, context } = await submittedThenPaused(kling);
+		expect(context.putExecutionToWait).toHaveBeenCalledWith(WAIT_INDEFINITELY);
+		expect(output).toBe(preWait);
+	});
+});

@@ -1,0 +1,113 @@
+/**
+ * tasks/run.ts: a task-creating operation over all input items. Every item is checked before anything is sent; each
+ * create carries an external task id; the outputs follow Completion; an item that fails names the tasks still running.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
+
+import { videosOfTaskResult } from '../../../nodes/Kling/contract/video';
+import { taskSummary } from '../../../nodes/Kling/tasks/output';
+import { runTaskOperation } from '../../../nodes/Kling/tasks/run';
+import type { CompletionSettings, TaskOperation } from '../../../nodes/Kling/tasks/taskOperation';
+import { executeContext, failureOf, FakeKling, PRODUCT, useFakeTime, whileTimePasses } from '../executeKit.cts';
+
+useFakeTime();
+
+/** Each item's prompt is its JSON's `prompt`; an item without one is refused before anything is sent. */
+const operation: TaskOperation = {
+	product: PRODUCT,
+	async buildRequest(itemIndex) {
+		const { prompt, externalTaskId } = this.getInputData()[itemIndex].json as IDataObject;
+		if (!prompt) throw new NodeOperationError(this.getNode(), 'Prompt is required', { itemIndex });
+		return { prompt, ...(externalTaskId ? { external_task_id: externalTaskId } : {}) };
+	},
+	async present(task) {
+		return { json: { videoUrl: videosOfTaskResult(task.task_result)[0]?.url, ...taskSummary(task) } };
+	},
+};
+
+const settings = (over: Partial<CompletionSettings> = {}): CompletionSettings => ({ mode: 'poll', timeoutMs: 30 * 60_000, maxConcurrent: 3, ...over });
+const items = (...prompts: Array<string | undefined>): INodeExecutionData[] => prompts.map((prompt) => ({ json: { prompt } }));
+
+function run(kling: FakeKling, inputs: INodeExecutionData[], over: Partial<CompletionSettings> = {}, continueOnFail = false) {
+	const { ctx, context } = executeContext({ kling, items: inputs, continueOnFail });
+	return { context, output: runTaskOperation.call(ctx, operation, settings(over)) };
+}
+
+describe('runTaskOperation', () => {
+	it('outputs each item’s result, paired with it, each create with its own external task id', async () => {
+		const kling = new FakeKling();
+		const output = await whileTimePasses(run(kling, items('a harbour', 'a forest')).output);
+		expect(output).toEqual([
+			{ json: expect.objectContaining({ taskId: kling.tasks[0].id, status: 'succeed', videoUrl: expect.stringMatching(/\.mp4$/) }), pairedItem: { item: 0 } },
+			{ json: expect.objectContaining({ taskId: kling.tasks[1].id, status: 'succeed' }), pairedItem: { item: 1 } },
+		]);
+		expect(kling.tasks.map((task) => task.externalTaskId)).toEqual([expect.stringMatching(/^n8n-exec-1-0-[0-9a-f]{12}$/), expect.stringMatching(/^n8n-exec-1-1-[0-9a-f]{12}$/)]);
+	});
+
+	it('keeps an external task id the user gave', async () => {
+		const kling = new FakeKling();
+		await whileTimePasses(run(kling, [{ json: { prompt: 'a harbour', externalTaskId: 'campaign-7' } }]).output);
+		expect(kling.tasks[0].externalTaskId).toBe('campaign-7');
+	});
+
+	it('checks every item before sending anything: a refused item stops the node at no cost', async () => {
+		const kling = new FakeKling();
+		const error = await failureOf(run(kling, items('a harbour', undefined, 'a forest')).output);
+		expect(error.message).toBe('Prompt is required');
+		expect(kling.sent).toEqual([]);
+	});
+
+	it('with Continue On Fail, a refused item becomes its error and the others go on', async () => {
+		const kling = new FakeKling();
+		const output = await whileTimePasses(run(kling, items('a harbour', undefined), {}, true).output);
+		expect(output[1]).toEqual({ json: { error: 'Prompt is required' }, pairedItem: { item: 1 } });
+		expect(output[0].json.status).toBe('succeed');
+		expect(kling.tasks).toHaveLength(1);
+	});
+
+	it('with Continue On Fail, a task that failed on Kling becomes an error item with its task and external task ids', async () => {
+		const kling = new FakeKling();
+		kling.outcomeOf = () => 'failed';
+		const [item] = await whileTimePasses(run(kling, items('a harbour'), {}, true).output);
+		expect(item.json).toEqual({
+			error: 'Kling could not create the video: Kling could not make it',
+			taskId: kling.tasks[0].id,
+			externalTaskId: kling.tasks[0].externalTaskId,
+			description: `Task ID ${kling.tasks[0].id}`,
+		});
+	});
+
+	it('names the tasks still running for other items when a task fails on Kling and the node stops', async () => {
+		const kling = new FakeKling();
+		kling.outcomeOf = (body) => (body.prompt === 'a harbour' ? 'failed' : 'succeed');
+		kling.durationOf = (body) => (body.prompt === 'a harbour' ? 5_000 : 600_000);
+		const error = await failureOf(run(kling, items('a harbour', 'a forest', 'a desert')).output);
+		expect(error.message).toBe('Kling could not create the video: Kling could not make it');
+		// Items 1 and 2 are paid for and still running: the user must learn their ids, as for any other failure.
+		expect(error.description).toContain(kling.tasks[1].id);
+		expect(error.description).toContain(kling.tasks[2].id);
+	});
+
+	it('returns the tasks at once with Return Task Immediately', async () => {
+		const kling = new FakeKling();
+		const output = await whileTimePasses(run(kling, items('a harbour', 'a forest'), { mode: 'returnTask', maxConcurrent: 1 }).output);
+		expect(output.map((item) => item.json.status)).toEqual(['processing', 'processing']);
+		expect(kling.reads()).toEqual([]);
+	});
+
+	it('pauses until Kling calls back: every create gets the resume URL and an external task id of the batch', async () => {
+		const kling = new FakeKling();
+		const { output, context } = run(kling, items('a harbour', 'a forest', 'a desert'), { mode: 'callback', maxConcurrent: 1 });
+		const preWait = await whileTimePasses(output);
+		const bodies = kling.tasks.map((task) => task.body);
+		const batch = new URL(String(bodies[0].callback_url)).searchParams.get('klingBatch');
+		expect(bodies.map((body) => [body.callback_url, body.external_task_id])).toEqual(
+			[0, 1, 2].map((n) => [`https://n8n.test/webhook-waiting/exec-1?klingBatch=${batch}&klingItems=3`, `n8n-${batch}-${n}`]),
+		);
+		// All three at once: Max Concurrent Tasks applies only while the node waits for the results itself.
+		expect(new Set(kling.tasks.map((task) => task.createdAt)).size).toBe(1);
+		expect(context.putExecutionToWait).toHaveBeenCalledWith(WAIT_INDEFINITELY);
+		expect(preWait.map((item) => item.json.taskId)).toEqual(kling.tasks.map((task) => task.id));
+	});
+});

@@ -1,0 +1,251 @@
+/**
+ * tasks/scheduler.ts: submits the jobs in order within Max Concurrent Tasks' slots, holds the queue back on Kling's
+ * 1302/1303 and on a lost create's lookups, and checks the running tasks in rounds of one list read, at least 2 s
+ * apart, until each is final or timed out.
+ */
+import { imageSlots } from '../../../nodes/Kling/contract/image';
+import type { KlingTask } from '../../../nodes/Kling/contract/task';
+import { Scheduler, type Job, type Outcome } from '../../../nodes/Kling/tasks/scheduler';
+import type { CompletionSettings } from '../../../nodes/Kling/tasks/taskOperation';
+import {
+	executeContext,
+	FakeKling,
+	gaps,
+	isCreate,
+	isList,
+	isQuery,
+	PRODUCT,
+	refused,
+	timedOut,
+	useFakeTime,
+	whileTimePasses,
+} from '../executeKit.cts';
+
+useFakeTime();
+
+const job = (itemIndex: number, slots = 1): Job => ({
+	itemIndex,
+	body: { prompt: `item ${itemIndex}`, external_task_id: `ext-${itemIndex}` },
+	externalTaskId: `ext-${itemIndex}`,
+	slots,
+	checks: 0,
+	retries: 0,
+	notBefore: 0,
+});
+
+interface Settled {
+	itemIndex: number;
+	at: number;
+	outcome: Outcome;
+}
+
+function schedule(kling: FakeKling, jobs: Job[], settings: Partial<CompletionSettings> = {}) {
+	const { ctx, cancel } = executeContext({ kling });
+	const settled: Settled[] = [];
+	const scheduler = new Scheduler(ctx, PRODUCT, { mode: 'poll', timeoutMs: 30 * 60_000, maxConcurrent: 3, ...settings }, async (settledJob, outcome) => {
+		settled.push({ itemIndex: settledJob.itemIndex, at: Date.now(), outcome });
+	});
+	const run = scheduler.run(jobs);
+	run.catch(() => {});
+	return { run, settled, cancel, finish: async () => (await whileTimePasses(run), settled) };
+}
+
+const taskOf = (settled: Settled) => ('task' in settled.outcome ? settled.outcome.task : undefined);
+const errorOf = (settled: Settled) => ('error' in settled.outcome ? (settled.outcome.error as Error & { description?: string }) : undefined);
+const byItem = (settled: Settled[]) => [...settled].sort((a, b) => a.itemIndex - b.itemIndex);
+/** How many of the fake's tasks run at time `at`. */
+const runningAt = (kling: FakeKling, at: number) => kling.tasks.filter((task) => task.createdAt <= at && at < task.doneAt).length;
+const taskFor = (kling: FakeKling, externalTaskId: string) => kling.tasks.find((task) => task.externalTaskId === externalTaskId)!;
+
+describe('Scheduler: order and Max Concurrent Tasks', () => {
+	it('submits the jobs in input order, never more than Max Concurrent Tasks at once, and waits for every result', async () => {
+		const kling = new FakeKling();
+		const settled = await schedule(kling, [0, 1, 2, 3, 4].map((n) => job(n)), { maxConcurrent: 2 }).finish();
+
+		expect(kling.tasks.map((task) => task.externalTaskId)).toEqual(['ext-0', 'ext-1', 'ext-2', 'ext-3', 'ext-4']);
+		expect(Math.max(...kling.tasks.map((task) => runningAt(kling, task.createdAt)))).toBe(2);
+		expect(byItem(settled).map((entry) => taskOf(entry)?.task_status)).toEqual(['succeed', 'succeed', 'succeed', 'succeed', 'succeed']);
+		for (const entry of settled) expect(entry.at).toBeGreaterThanOrEqual(taskFor(kling, `ext-${entry.itemIndex}`).doneAt);
+	});
+
+	it('counts slots: a job that takes several waits until that many are free, and the jobs behind it wait too', async () => {
+		const kling = new FakeKling();
+		await schedule(kling, [job(0), job(1, 3), job(2)], { maxConcurrent: 3 }).finish();
+		const [a, b, c] = ['ext-0', 'ext-1', 'ext-2'].map((id) => taskFor(kling, id));
+		expect(b.createdAt).toBeGreaterThanOrEqual(a.doneAt);
+		expect(c.createdAt).toBeGreaterThanOrEqual(b.doneAt);
+	});
+
+	it('counts an image task as one slot per image', async () => {
+		const kling = new FakeKling();
+		const jobs = [job(0, imageSlots({ n: 2 })), job(1, imageSlots({ result_type: 'series', series_amount: '3' })), job(2, imageSlots({}))];
+		expect(jobs.map((entry) => entry.slots)).toEqual([2, 3, 1]);
+		await schedule(kling, jobs, { maxConcurrent: 4 }).finish();
+		const [two, three, one] = ['ext-0', 'ext-1', 'ext-2'].map((id) => taskFor(kling, id));
+		// 2 + 3 slots exceed 4: the series waits for the first task; the single image fits beside the series.
+		expect(three.createdAt).toBeGreaterThanOrEqual(two.doneAt);
+		expect(one.createdAt).toBe(three.createdAt);
+	});
+
+	it('lets a job bigger than the limit go alone, rather than wait forever', async () => {
+		const kling = new FakeKling();
+		const settled = await schedule(kling, [job(0), job(1, 5)], { maxConcurrent: 2 }).finish();
+		expect(taskFor(kling, 'ext-1').createdAt).toBeGreaterThanOrEqual(taskFor(kling, 'ext-0').doneAt);
+		expect(settled.map((entry) => taskOf(entry)?.task_status)).toEqual(['succeed', 'succeed']);
+	});
+
+	it('returns each task at once with Return Task Immediately: no slots, no polling', async () => {
+		const kling = new FakeKling();
+		const settled = await schedule(kling, [0, 1, 2].map((n) => job(n)), { mode: 'returnTask', maxConcurrent: 1 }).finish();
+		expect(settled.map((entry) => taskOf(entry)?.task_status)).toEqual(['processing', 'processing', 'processing']);
+		expect(kling.reads()).toEqual([]);
+	});
+});
+
+describe("Scheduler: Kling's limits", () => {
+	it('takes a 1303 while its own tasks run as the account’s limit: the next job goes when one of ours finishes', async () => {
+		const kling = new FakeKling();
+		kling.accountLimit = 2;
+		kling.durationOf = (_body, index) => [10_000, 30_000, 30_000, 10_000][index];
+		const settled = await schedule(kling, [0, 1, 2, 3].map((n) => job(n)), { maxConcurrent: 5 }).finish();
+
+		expect(settled.map((entry) => taskOf(entry)?.task_status)).toEqual(['succeed', 'succeed', 'succeed', 'succeed']);
+		// One 1303 taught the limit: no create was sent into a full account after it.
+		expect(kling.creates()).toHaveLength(5);
+		const [a, b, c, d] = ['ext-0', 'ext-1', 'ext-2', 'ext-3'].map((id) => taskFor(kling, id));
+		expect(c.createdAt).toBeGreaterThanOrEqual(a.doneAt);
+		expect(d.createdAt).toBeGreaterThanOrEqual(Math.min(b.doneAt, c.doneAt));
+	});
+
+	it('backs off 1, 2, 4 s on 1303 while none of its tasks run, and keeps later jobs behind', async () => {
+		const kling = new FakeKling().inject(isCreate, refused(1303, 'parallel task over resource pack limit', 429), 3);
+		await schedule(kling, [job(0), job(1)], { mode: 'returnTask' }).finish();
+		const creates = kling.creates();
+		expect(creates.map((sent) => JSON.parse(sent.body!).external_task_id)).toEqual(['ext-0', 'ext-0', 'ext-0', 'ext-0', 'ext-1']);
+		gaps(creates.slice(0, 4).map((sent) => sent.at)).forEach((gap, n) => expect(gap).toBeGreaterThanOrEqual(1000 * 2 ** n));
+	});
+
+	it("waits at least as long as a 1302's Retry-After asks", async () => {
+		const kling = new FakeKling().inject(isCreate, refused(1302, 'too many requests', 429, { 'retry-after': '20' }));
+		await schedule(kling, [job(0)]).finish();
+		const [first, second] = kling.creates();
+		expect(second.at - first.at).toBeGreaterThanOrEqual(20_000);
+	});
+
+	it('fails the item, with no task created, when Kling stays at its limit past the timeout', async () => {
+		const kling = new FakeKling().inject(isCreate, refused(1303, 'parallel task over resource pack limit', 429), Infinity);
+		const [entry] = await schedule(kling, [job(0)], { timeoutMs: 60_000 }).finish();
+		expect(errorOf(entry)?.message).toBe('Kling stayed at its concurrency or rate limit; no task was created');
+		expect(errorOf(entry)?.description).toMatch(/Options → Max Concurrent Tasks.*Options → Timeout \(Minutes\)/);
+		// It kept trying, backing off (at 0, 1, 3, 7, 15 s and on), before it gave up.
+		expect(kling.creates().length).toBeGreaterThanOrEqual(5);
+	});
+});
+
+describe('Scheduler: a lost create', () => {
+	it('looks its task up with back-off, never sends it again, then fails naming the external task id; later jobs wait', async () => {
+		const kling = new FakeKling().inject((sent) => isCreate(sent) && sent.body!.includes('ext-0'), timedOut());
+		const settled = await schedule(kling, [job(0), job(1)]).finish();
+
+		const lookups = kling.sent.filter((sent) => isQuery(sent) && sent.path.endsWith('/ext-0'));
+		expect(lookups).toHaveLength(4);
+		gaps(lookups.map((sent) => sent.at)).forEach((gap, n) => expect(gap).toBeGreaterThanOrEqual(1000 * 2 ** n));
+		expect(kling.creates().filter((sent) => sent.body!.includes('ext-0'))).toHaveLength(1);
+		const [lost, next] = byItem(settled);
+		expect(errorOf(lost)?.description).toContain('external task ID ext-0');
+		expect(taskOf(next)?.task_status).toBe('succeed');
+		expect(taskFor(kling, 'ext-1').createdAt).toBeGreaterThanOrEqual(lookups[3].at);
+	});
+});
+
+describe('Scheduler: timeouts and failures', () => {
+	it('fails an item whose task stays running past the timeout, naming the task id', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => Infinity;
+		const [entry] = await schedule(kling, [job(0)], { timeoutMs: 60_000 }).finish();
+		const { id, createdAt } = kling.tasks[0];
+		expect(errorOf(entry)?.message).toBe(`Kling task ${id} is still processing after 1 minutes`);
+		expect(errorOf(entry)?.description).toBe(
+			`The task keeps running on Kling. Fetch it later by its task ID ${id}, or raise Options → Timeout (Minutes).`,
+		);
+		expect(entry.at - createdAt).toBeGreaterThanOrEqual(60_000);
+		// Nothing more is read once the item has failed.
+		expect(kling.reads().filter((sent) => sent.at > entry.at)).toEqual([]);
+	});
+
+	it("names the other items' tasks still running when an item fails", async () => {
+		const kling = new FakeKling().inject((sent) => isCreate(sent) && sent.body!.includes('ext-1'), refused(1301, 'prompt violates the policy'));
+		kling.durationOf = () => 60_000;
+		const settled = byItem(await schedule(kling, [job(0), job(1), job(2)]).finish());
+		const [first, third] = [taskFor(kling, 'ext-0').id, taskFor(kling, 'ext-2').id];
+		expect(errorOf(settled[1])?.message).toBe('Content-safety policy triggered: prompt violates the policy');
+		expect('note' in settled[1].outcome && settled[1].outcome.note).toBe(`Tasks still running on Kling for other items: ${first}. Fetch them later.`);
+		expect([taskOf(settled[0])?.task_id, taskOf(settled[2])?.task_id]).toEqual([first, third]);
+	});
+
+	it('names them when tasks time out together', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => Infinity;
+		const settled = await schedule(kling, [job(0), job(1)], { timeoutMs: 60_000 }).finish();
+		const notes = settled.map((entry) => ('note' in entry.outcome ? entry.outcome.note : undefined));
+		expect(notes[0]).toBe(`Tasks still running on Kling for other items: ${kling.tasks[1].id}. Fetch them later.`);
+	});
+
+	it("says that an item's own task may still run when reading it fails", async () => {
+		const kling = new FakeKling().inject(isQuery, refused(1000, 'Authentication failed', 401));
+		const [entry] = await schedule(kling, [job(0)]).finish();
+		expect('note' in entry.outcome && entry.outcome.note).toBe(
+			`This item's task ${kling.tasks[0].id} may still be running on Kling; fetch it later with Get Creation Task or Get.`,
+		);
+	});
+});
+
+describe('Scheduler: cancellation', () => {
+	it('stops the run, and sends nothing more, when the execution is cancelled', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 600_000;
+		const { run, cancel } = schedule(kling, [0, 1, 2, 3].map((n) => job(n)), { maxConcurrent: 2 });
+		await jest.advanceTimersByTimeAsync(20_000);
+		const sentBefore = kling.sent.length;
+		cancel.abort();
+		await expect(run).rejects.toThrow('The execution was cancelled while waiting for Kling');
+		await jest.advanceTimersByTimeAsync(600_000);
+		expect(kling.sent).toHaveLength(sentBefore);
+		expect(kling.creates()).toHaveLength(2);
+	});
+});
+
+describe('Scheduler: polling rounds', () => {
+	it('reads all running tasks with one list request per round, rounds at least 2 s apart, also once durations are learnt', async () => {
+		const kling = new FakeKling();
+		// Staggered by 300 ms: the learnt duration would have the rounds come closer than 2 s.
+		kling.durationOf = (_body, index) => 20_000 + 300 * index;
+		const settled = await schedule(kling, [0, 1, 2, 3, 4, 5].map((n) => job(n)), { maxConcurrent: 6 }).finish();
+
+		expect(settled).toHaveLength(6);
+		const reads = kling.reads();
+		expect(reads[0]).toMatchObject({ path: PRODUCT.path, qs: { pageNum: 1, pageSize: 30 } });
+		// One request a round: a list while several run, a direct read for the last one.
+		for (const read of reads) expect(isList(read) || runningAt(kling, read.at) <= 1).toBe(true);
+		for (const gap of gaps(reads.map((read) => read.at))) expect(gap).toBeGreaterThanOrEqual(2_000);
+		// The first look comes after the initial 3 s.
+		expect(reads[0].at - kling.tasks[5].createdAt).toBeGreaterThanOrEqual(3_000);
+	});
+
+	it('keeps rounds 2 s apart when the learnt duration has two tasks due 1 s apart', async () => {
+		// Job 5's create is refused once (1302), so it starts a second after job 4, which makes them likely done a second
+		// apart: the round for job 5 waits until 2 s after the round for job 4.
+		const kling = new FakeKling().inject((sent) => isCreate(sent) && sent.body!.includes('ext-5'), refused(1302, 'too many requests', 429));
+		kling.durationOf = (_body, index) => [4_000, 9_000, 9_000, 4_000, 9_000, 9_000][index];
+		const settled = await schedule(kling, [0, 1, 2, 3, 4, 5].map((n) => job(n)), { maxConcurrent: 3 }).finish();
+		expect(settled.map((entry) => taskOf(entry)?.task_status)).toEqual(Array(6).fill('succeed'));
+		for (const gap of gaps(kling.reads().map((read) => read.at))) expect(gap).toBeGreaterThanOrEqual(2_000);
+	});
+
+	it('outputs the task as Kling last showed it', async () => {
+		const kling = new FakeKling();
+		kling.outcomeOf = () => 'failed';
+		const [entry] = await schedule(kling, [job(0)]).finish();
+		expect(taskOf(entry) as KlingTask).toMatchObject({ task_id: kling.tasks[0].id, task_status: 'failed', task_status_msg: 'Kling could not make it' });
+	});
+});
