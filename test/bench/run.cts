@@ -52,11 +52,15 @@ function table(rows: Row[]): string {
 	return lines.join('\n');
 }
 
+/** The machine's load (1-minute average, the bench's own included): other work slows the real-time figures (batch, load time). */
+const loadAverage = () => os.loadavg()[0].toFixed(1);
+
 async function main() {
 	const wanted = process.argv.slice(2);
 	const unknown = wanted.filter((name) => !SECTIONS[name]);
 	if (unknown.length) throw new Error(`Unknown section(s) ${unknown.join(', ')}; pick from ${Object.keys(SECTIONS).join(', ')}`);
 	const started = Date.now();
+	const loadBefore = loadAverage();
 	const results = new Map<string, Row[]>();
 	for (const name of RUN_ORDER) {
 		if (wanted.length && !wanted.includes(name)) continue;
@@ -76,6 +80,8 @@ async function main() {
 		'# Benchmarks',
 		'',
 		`Machine: ${machine()}`,
+		'',
+		`Load average (1 min, the bench included): ${loadBefore} at the start, ${loadAverage()} at the end`,
 		'',
 		`Command: \`${wanted.length ? `npm run bench -- ${wanted.join(' ')}` : 'npm run bench'}\` (${new Date().toISOString().slice(0, 10)}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
 		'',
