@@ -79,6 +79,12 @@ export function duration(ms: number): string {
 
 export const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
+/** A change, with its sign: +1.5 or -0.3 (`digits` decimals). */
+export const signed = (value: number, digits = 1) => `${value < 0 ? '-' : '+'}${Math.abs(value).toFixed(digits)}`;
+
+/** A change in memory, with its sign: +12.0 MB or -4.1 MB. */
+export const mbChange = (bytes: number) => `${signed(bytes / 1024 ** 2)} MB`;
+
 /** One line of the report: what was measured, the result, the target and whether it was met. */
 export interface Row {
 	section: string;

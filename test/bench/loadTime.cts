@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 
 import { PACKAGE_ROOT } from '../harness/workflow.cts';
-import { median, row, type Row } from './lib.cts';
+import { median, row, signed, type Row } from './lib.cts';
 
 const RUNS = 25;
 const PACKAGE_FILES = [
@@ -37,6 +37,6 @@ export async function loadTimeBench(): Promise<Row[]> {
 	const S = `5. Load time (median of ${RUNS} fresh processes each)`;
 	return [
 		row(S, "require('n8n-workflow')", `${base.toFixed(0)} ms`),
-		row(S, '+ Kling node, Kling Trigger node, Kling API credential', `${total.toFixed(0)} ms = +${extra.toFixed(1)} %`, '<= +15 %', extra <= 15),
+		row(S, '+ Kling node, Kling Trigger node, Kling API credential', `${total.toFixed(0)} ms = ${signed(extra)} %`, '<= +15 %', extra <= 15),
 	];
 }

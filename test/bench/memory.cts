@@ -12,7 +12,7 @@ import path from 'node:path';
 
 import { makePng, startSimulator, type KlingSimulator, type SimulatorOptions } from '../simulator/index.cts';
 import { API_KEY } from '../workflow/helpers.cts';
-import { mb, median, row, type Row } from './lib.cts';
+import { mb, mbChange, median, row, type Row } from './lib.cts';
 import type { DownloadArgs, ElementsArgs, MemoryResult } from './memoryChild.cts';
 
 const ITEMS = 20;
@@ -74,7 +74,7 @@ function peakRow(label: string, runs: MemoryResult[], unitBytes: number, unit: s
 	const ratio = median(runs.map(growth)) / unitBytes;
 	const each = runs.length > 1 ? `; ${runs.length} runs: ${runs.map((run) => `${(growth(run) / unitBytes).toFixed(2)}x`).join(', ')}` : '';
 	const baseline = mb(median(runs.map((run) => run.baselineRss)));
-	return row(S, label, `+${mb(median(runs.map(growth)))} = ${ratio.toFixed(2)}x ${unit} (${mb(unitBytes)})${each}; baseline ${baseline}`, target, ratio <= max);
+	return row(S, label, `${mbChange(median(runs.map(growth)))} = ${ratio.toFixed(2)}x ${unit} (${mb(unitBytes)})${each}; baseline ${baseline}`, target, ratio <= max);
 }
 
 function alikeRow(one: MemoryResult[], many: MemoryResult[]): Row {
@@ -87,19 +87,17 @@ function alikeRow(one: MemoryResult[], many: MemoryResult[]): Row {
 }
 
 /**
- * Where the memory was at the highest RSS sample of the median run, against the baseline: V8's heap in use and
- * buffers. They need not add up to the RSS growth: memory already resident at the baseline is used again first.
+ * Where the memory was at the highest RSS sample of the median run, against the baseline: V8's heap in use, buffers,
+ * and the rest of the RSS growth: memory freed but still resident (heap pages the garbage filled, freed buffers the
+ * allocator keeps), less memory resident at the baseline that was used again (so the rest may be negative).
  */
 function atPeakRow(label: string, runs: MemoryResult[]): Row {
 	const run = [...runs].sort((a, b) => growth(a) - growth(b))[runs.length >> 1];
 	const { atBaseline: base, atPeak: peak } = run;
 	if (run.problem || !base || !peak) return row(S, label, `run failed: ${run.problem?.split('\n')[0] ?? 'no figures'}`);
-	const parts = [
-		`RSS +${mb(peak.rss - base.rss)}`,
-		`V8 heap in use +${mb(peak.heapUsed - base.heapUsed)}`,
-		`buffers (ArrayBuffers) +${mb(peak.arrayBuffers - base.arrayBuffers)}`,
-	];
-	return row(S, label, `${parts.join(', ')}; the kernel's peak +${mb(growth(run))}`);
+	const [rss, heap, buffers] = [peak.rss - base.rss, peak.heapUsed - base.heapUsed, peak.arrayBuffers - base.arrayBuffers];
+	const parts = [`RSS ${mbChange(rss)}`, `V8 heap in use ${mbChange(heap)}`, `buffers (ArrayBuffers) ${mbChange(buffers)}`, `the rest ${mbChange(rss - heap - buffers)}`];
+	return row(S, label, `${parts.join(', ')}; the kernel's peak ${mbChange(growth(run))}`);
 }
 
 /** What the node still references: the peak of heap and buffers right after full collections (no target). */
@@ -107,7 +105,7 @@ function inUseRow(run: MemoryResult, unitBytes: number): Row {
 	const label = `${ITEMS} items again, memory still referenced (V8 heap and buffers right after a full collection, every 50 ms)`;
 	if (run.problem || run.peakLive === undefined || run.baselineLive === undefined) return row(S, label, `run failed: ${run.problem?.split('\n')[0] ?? 'no figures'}`);
 	const live = run.peakLive - run.baselineLive;
-	return row(S, label, `+${mb(live)} = ${(live / unitBytes).toFixed(2)}x one request's images`);
+	return row(S, label, `${mbChange(live)} = ${(live / unitBytes).toFixed(2)}x one request's images`);
 }
 
 export async function memoryBench(): Promise<Row[]> {
