@@ -90,8 +90,7 @@ function benchTable(): string | undefined {
 }
 
 const readmePath = path.join(root, 'README.md');
-let readme = readFileSync(readmePath, 'utf8');
-readme = replaceSection(readme, 'reliability', reliabilityTable());
-readme = replaceSection(readme, 'bench', benchTable());
+const before = readFileSync(readmePath, 'utf8');
+const readme = replaceSection(replaceSection(before, 'reliability', reliabilityTable()), 'bench', benchTable());
 writeFileSync(readmePath, readme);
-process.stdout.write('README.md figures updated from test-results/.\n');
+process.stdout.write(readme === before ? 'README.md unchanged.\n' : 'README.md figures updated from test-results/.\n');
