@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { multiOptionValues } from '../Kling/actions/shared/multiOptions';
+import { asNodeError } from '../Kling/transport/errors';
 import { parseJsonLossless } from '../Kling/transport/json';
 import { normaliseCallback, type NormalisedCallback } from './callback';
 import { checkSignature, rawBodyOf } from './callbackOrigin';
@@ -21,6 +22,21 @@ export const MAX_CALLBACK_BYTES = 1024 * 1024;
 export const SEEN_CALLBACKS_LIMIT = 500;
 
 const STATE_KEY = 'seenCallbacks';
+
+/**
+ * The deliveries this n8n process started an execution for, most recent last. n8n writes the static-data record only
+ * after the request was answered, so a repeat that arrives in that moment would not see it; this record, checked and
+ * added with nothing awaited in between, covers that moment within one process. (Two processes receiving one delivery
+ * at once share no memory: docs/n8n-behaviour.md and the README say how often that was seen.)
+ */
+const handledHere = new Set<string>();
+
+function handleOnce(key: string): boolean {
+	if (handledHere.has(key)) return false;
+	handledHere.add(key);
+	if (handledHere.size > SEEN_CALLBACKS_LIMIT * 20) handledHere.delete(handledHere.values().next().value as string);
+	return true;
+}
 
 type TriggerEvent = 'submitted' | 'processing' | 'succeeded' | 'failed';
 
@@ -199,19 +215,26 @@ export class KlingTrigger implements INodeType {
 		const state = this.getWorkflowStaticData('node');
 		const seen = Array.isArray(state[STATE_KEY]) ? (state[STATE_KEY] as string[]) : [];
 		const key = `${callback.taskId}:${callback.status}`;
-		if (seen.includes(key)) return acknowledge('This status of this task was already received');
+		const hereKey = `${this.getWorkflow().id}:${this.getNode().name}:${key}`;
+		if (seen.includes(key) || !handleOnce(hereKey)) return acknowledge('This status of this task was already received');
 
 		// A success without its result is read from Kling whenever the node has a credential to read it with.
 		const resultMissing = callback.succeeded && !hasResult(callback) && Boolean(this.getNode().credentials?.klingApi);
 		if (!read && callback.final && (options.reReadTask || resultMissing)) {
-			read = await reReadTask.call(this, callback);
-			if (!read) throw noSuchTaskError.call(this, callback.taskId);
+			// If the re-read fails, Kling's next delivery of this status gets another chance.
+			read = await reReadTask.call(this, callback).catch((error: unknown) => {
+				handledHere.delete(hereKey);
+				throw asNodeError(this.getNode(), error);
+			});
+			if (!read) {
+				handledHere.delete(hereKey);
+				throw noSuchTaskError.call(this, callback.taskId);
+			}
 		}
 		const json = read
 			? { ...read.task, product: read.product, callbackStatus: received.status, source: 'kling', signature: origin.accepted }
 			: { ...callback, source: 'callback', signature: origin.accepted };
 
-		// Recorded only now: if the re-read failed, Kling's next delivery of this status gets another chance.
 		state[STATE_KEY] = [...seen, key].slice(-SEEN_CALLBACKS_LIMIT);
 		// Answered here, not by n8n: n8n saves a production workflow's static data when the request is answered, and
 		// when it answers itself that comes after it has started the execution, which discards the change (n8n 2.41,

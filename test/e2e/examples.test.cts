@@ -4,17 +4,15 @@
  * through the public API, and each workflow's credential reference is pointed at it at import time.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-import { makePng, startSimulator, type KlingSimulator } from '../simulator/index.cts';
+import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
+import { downloadThenCreate, expectKlingOutput, expectStreamedImage, servePng } from './cases/examples.cts';
 import { useN8n } from './helpers.cts';
 import { nodesFolder } from './runtime/pack.cts';
 import { PACKAGE_NAME } from './runtime/runtime.cts';
 import {
 	adaptWorkflow,
-	chainWorkflow,
 	CREDENTIAL_NAME,
 	exampleFiles,
 	executeWorkflow,
@@ -24,8 +22,6 @@ import {
 	newWorkflowId,
 	nodeItems,
 	readExample,
-	type WorkflowJson,
-	type WorkflowNode,
 } from './runtime/workflows.cts';
 
 const ctx = useN8n('examples');
@@ -46,16 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await sim?.close();
 });
-
-/** What a Kling node of this kind must have output. */
-function expectKlingOutput(node: WorkflowNode, item: { json: Record<string, unknown>; binary?: Record<string, { mimeType?: string }> }) {
-	const { resource = 'element', operation = 'create' } = node.parameters as { resource?: string; operation?: string };
-	expect(item.json.status).toBe('succeed');
-	if (resource === 'element' && operation === 'create') expect(item.json.elementId).toMatch(/^\d+$/);
-	if (resource === 'voice' && operation === 'create') expect(item.json.voiceId).toEqual(expect.any(String));
-	if (resource === 'video') expect(item.json.videoUrl).toMatch(new RegExp(`^${sim.origin}/files/`));
-	if (node.parameters.downloadVideo) expect(item.binary?.data?.mimeType).toBe('video/mp4');
-}
 
 describe('The package installed from its tarball', () => {
 	it('holds only what ships, without dev or peer dependencies, and n8n loads both nodes and the credential', async () => {
@@ -89,7 +75,7 @@ describe('Example workflows in a real n8n', () => {
 		for (const node of klingNodes) {
 			const items = nodeItems(result.run, node.name);
 			expect(items).toHaveLength(1);
-			expectKlingOutput(node, items[0]);
+			expectKlingOutput(sim, node, items[0]);
 		}
 		// Each Kling node created exactly one task, and Kling refused nothing.
 		expect(sim.createdTaskCount()).toBe(klingNodes.length);
@@ -98,58 +84,24 @@ describe('Example workflows in a real n8n', () => {
 });
 
 describe('Binary images in a real n8n', () => {
-	// About 1.8 MB: n8n's binary data store hands it to the node in many chunks, each written over with its Base64.
-	const png = makePng(640, 960, { noise: true });
-	let files: Server;
+	let files: { url: string; close(): Promise<void> };
 
 	beforeAll(async () => {
-		files = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(png));
-		await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+		files = await servePng();
 	});
 
 	afterAll(async () => {
-		await new Promise((resolve) => files?.close(resolve));
+		await files?.close();
 	});
-
-	/** HTTP Request downloads a PNG as a file; Create Element sends it as its frontal image. */
-	function downloadThenCreate(): WorkflowJson {
-		const workflow = chainWorkflow('Create an element from a downloaded image', [
-			{
-				name: 'Download Image',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				parameters: {
-					url: `http://127.0.0.1:${(files.address() as AddressInfo).port}/front.png`,
-					options: { response: { response: { responseFormat: 'file' } } },
-				},
-			},
-			{
-				name: 'Create Element',
-				type: KLING_NODE,
-				parameters: {
-					elementName: 'Uploaded',
-					elementDescription: 'An element from a binary image',
-					frontalImageSource: 'binary',
-					frontalImageBinaryProperty: 'data',
-					additionalImages: { image: [{ url: 'https://cdn.example.com/side.png' }] },
-				},
-			},
-		]);
-		return adaptWorkflow(workflow, { credential, timeScale: 0.05 });
-	}
 
 	it('streams the file to Kling as raw Base64, with the exact Content-Length', async () => {
 		sim.reset();
-		const [id] = await importWorkflows(ctx.instance.cli, [{ ...downloadThenCreate(), id: newWorkflowId() }]);
+		const workflow = adaptWorkflow(downloadThenCreate(files.url), { credential, timeScale: 0.05 });
+		const [id] = await importWorkflows(ctx.instance.cli, [{ ...workflow, id: newWorkflowId() }]);
 		const result = await executeWorkflow(ctx.instance.cli, id);
 
 		expect(result.run.data?.resultData?.error).toBeUndefined();
 		expect(nodeItems(result.run, 'Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
-		const creates = sim.apiRequests({ method: 'POST' });
-		expect(creates).toHaveLength(1);
-		const { body, headers, rawBody } = creates[0];
-		expect((body as { element_image_list: { frontal_image: string } }).element_image_list.frontal_image).toBe(png.toString('base64'));
-		expect(headers['content-length']).toBe(String(Buffer.byteLength(rawBody)));
-		expect(headers['transfer-encoding']).toBeUndefined();
+		expectStreamedImage(sim);
 	});
 });

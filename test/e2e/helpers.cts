@@ -1,9 +1,13 @@
-/** What every e2e test file shares: a real n8n of its own (fresh user folder, free port) for the whole file. */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+/**
+ * What every e2e test file shares: a real n8n of its own (fresh user folder, free port) for the whole file, or
+ * a queue-mode topology of its own (test/e2e/queue).
+ */
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { launchInstance, type Instance } from './runtime/instance.cts';
+import { launchQueue, type QueueOptions, type QueueTopology } from './runtime/queue.cts';
 import { REPO_ROOT, type Runtime } from './runtime/runtime.cts';
 import { freePort } from './runtime/wait.cts';
 
@@ -15,28 +19,62 @@ export function prepared(): { runtime: Runtime; tarball: string } {
 	return { runtime: JSON.parse(runtime) as Runtime, tarball };
 }
 
+const RESULTS = path.join(REPO_ROOT, 'test-results');
+
 /**
  * Launches n8n before the file's tests and stops it afterwards. n8n's log is copied to
- * test-results/e2e/<name>.log either way.
+ * test-results/e2e/<name>.log either way. `restart()` stops n8n and starts it again on the same user folder
+ * and port, as an administrator's restart would.
  */
-export function useN8n(name: string): { readonly instance: Instance } {
-	const holder = {} as { instance: Instance };
+export function useN8n(name: string): { readonly instance: Instance; restart(): Promise<void> } {
 	let userFolder = '';
+	let port = 0;
+	const holder = {
+		instance: undefined as unknown as Instance,
+		async restart() {
+			await holder.instance.stop();
+			holder.instance = await launchInstance({ ...prepared(), userFolder, port });
+		},
+	};
 	beforeAll(async () => {
 		userFolder = mkdtempSync(path.join(tmpdir(), `kling-e2e-${name}-`));
-		holder.instance = await launchInstance({ ...prepared(), userFolder, port: await freePort() });
+		port = await freePort();
+		holder.instance = await launchInstance({ ...prepared(), userFolder, port });
 	});
 	afterAll(async () => {
 		await holder.instance?.stop();
 		if (!userFolder) return;
-		const logDir = path.join(REPO_ROOT, 'test-results', 'e2e');
-		mkdirSync(logDir, { recursive: true });
+		mkdirSync(path.join(RESULTS, 'e2e'), { recursive: true });
 		try {
-			copyFileSync(path.join(userFolder, 'n8n.log'), path.join(logDir, `${name}.log`));
+			copyFileSync(path.join(userFolder, 'n8n.log'), path.join(RESULTS, 'e2e', `${name}.log`));
 		} catch {
 			// n8n never started: launchInstance's error has the log tail
 		}
 		rmSync(userFolder, { recursive: true, force: true });
+	});
+	return holder;
+}
+
+/**
+ * Launches a queue-mode topology (PostgreSQL, Redis, main, workers, webhook processors) before the file's tests
+ * and stops every process of it afterwards. Their logs are copied to test-results/e2e-queue/<name>/.
+ */
+export function useQueue(name: string, options: Pick<QueueOptions, 'workers' | 'webhookProcessors' | 'workerConcurrency'> = {}): { readonly topology: QueueTopology } {
+	const holder = {} as { topology: QueueTopology };
+	let folder = '';
+	beforeAll(async () => {
+		folder = mkdtempSync(path.join(tmpdir(), `kling-queue-${name}-`));
+		const logDir = path.join(folder, 'logs');
+		holder.topology = await launchQueue({ ...prepared(), ...options, userFolder: path.join(folder, 'user'), logDir });
+	}, 600_000);
+	afterAll(async () => {
+		await holder.topology?.stop();
+		if (!folder) return;
+		const logs = path.join(folder, 'logs');
+		const kept = path.join(RESULTS, 'e2e-queue', name);
+		rmSync(kept, { recursive: true, force: true });
+		if (existsSync(logs)) cpSync(logs, kept, { recursive: true });
+		rmSync(folder, { recursive: true, force: true });
 	});
 	return holder;
 }

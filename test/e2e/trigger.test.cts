@@ -1,117 +1,66 @@
 /**
- * The Kling Trigger in a running n8n (`n8n start`): two workflows are activated through the public API, one that
+ * The Kling Trigger in a running n8n (`n8n start`): workflows are activated through the public API, one that
  * accepts unsigned callbacks and one with Require Signature on. Kling's real (signed) callbacks arrive from the
  * simulator; unsigned, forged and repeated ones are posted by the test. n8n's public API then tells which
- * executions were started: exactly the right ones.
+ * executions were started: exactly the right ones, also when Kling repeats deliveries of several tasks, and
+ * after n8n restarts. How often a repeat that arrives the moment the first delivery is answered still starts a
+ * second execution is measured (test-results/e2e/trigger-races.json), not asserted.
  */
 import { randomUUID } from 'node:crypto';
 
-import { signWebhook, startSimulator, type KlingSimulator } from '../simulator/index.cts';
+import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
+import {
+	activeTrigger,
+	capturedDeliveries,
+	createTask,
+	createTriggerCredential,
+	executionsSettled,
+	measureRepeats,
+	post,
+	postAndRepeat,
+	recordRaces,
+	signedHeaders,
+	sorted,
+	taskIdsOf,
+	TRIGGER_SECRET,
+	triggerJson,
+	triggerWorkflow,
+	withTaskId,
+} from './cases/trigger.cts';
 import { useN8n } from './helpers.cts';
-import type { Execution } from './runtime/api.cts';
-import { KLING_TRIGGER_NODE, type WorkflowJson } from './runtime/workflows.cts';
-import { waitFor } from './runtime/wait.cts';
-
-const SECRET = 'whsec_' + Buffer.from('kling-e2e-trigger-secret-32bytes').toString('base64');
+import { doneExecutions } from './runtime/executions.cts';
 
 const ctx = useN8n('trigger');
 let sim: KlingSimulator;
-const lenient = { webhookId: randomUUID(), workflowId: '', url: '' };
-const strict = { webhookId: randomUUID(), workflowId: '', url: '' };
-
-function triggerWorkflow(name: string, webhookId: string, credentialId: string, options: Record<string, unknown>): WorkflowJson {
-	return {
-		name,
-		nodes: [
-			{
-				name: 'Kling Trigger',
-				type: KLING_TRIGGER_NODE,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId,
-				parameters: { events: ['succeeded', 'failed'], options },
-				credentials: { klingApi: { id: credentialId, name: 'Kling with webhook secret' } },
-			},
-		],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-	};
-}
+let credentialId = '';
 
 beforeAll(async () => {
-	sim = await startSimulator({ webhookSecret: SECRET, timing: { submittedMs: 50, processingMs: 100 } });
-	const { api, server } = ctx.instance;
-	const credentialId = await api.createCredential('Kling with webhook secret', {
-		authType: 'apiKey',
-		apiKey: 'test-api-key',
-		region: 'custom',
-		customBaseUrl: sim.url,
-		webhookSecret: SECRET,
-	});
-	for (const [target, name, options] of [
-		[lenient, 'Kling callbacks', {}],
-		[strict, 'Kling callbacks, signed only', { requireSignature: true }],
-	] as const) {
-		target.workflowId = await api.createWorkflow(triggerWorkflow(name, target.webhookId, credentialId, options));
-		target.url = `${server.url}/webhook/${target.webhookId}/kling`;
-		await api.activate(target.workflowId, [target.url]);
-	}
+	sim = await startSimulator({ webhookSecret: TRIGGER_SECRET, timing: { submittedMs: 50, processingMs: 100 } });
+	credentialId = await createTriggerCredential(ctx.instance.api, sim);
 });
 
 afterAll(async () => {
 	await sim?.close();
 });
 
-async function post(url: string, body: string, headers: Record<string, string> = {}) {
-	const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-	return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined };
-}
-
-/** Creates an element task on the simulator, as a Kling node with Options → Callback URL would (or without one). */
-async function createTask(callbackUrl?: string): Promise<string> {
-	const response = await fetch(`${sim.url}/v1/general/advanced-custom-elements`, {
-		method: 'POST',
-		headers: { authorization: 'Bearer test-api-key', 'content-type': 'application/json' },
-		body: JSON.stringify({
-			element_name: 'Captain Mira',
-			element_description: 'A tall woman in a red pilot jacket',
-			reference_type: 'image_refer',
-			element_image_list: { frontal_image: 'https://example.com/front.png', refer_images: [{ image_url: 'https://example.com/side.png' }] },
-			callback_url: callbackUrl,
-		}),
-	});
-	const text = await response.text();
-	return /"task_id":"(\d+)"/.exec(text)![1];
-}
-
-/** The callback body with another task id: the raw text is edited, so 19-digit ids are never rounded. */
-const withTaskId = (body: string, taskId: string) => body.replace(/"task_id":"\d+"/, `"task_id":"${taskId}"`);
-
-function signedHeaders(body: string): Record<string, string> {
-	const id = `msg_${randomUUID()}`;
-	const timestamp = Math.floor(Date.now() / 1000);
-	return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(SECRET, id, timestamp, body) };
-}
-
-/** Waits until the workflow has `count` finished executions, then returns them with their data. */
-async function finishedExecutions(workflowId: string, count: number): Promise<Execution[]> {
-	const { api } = ctx.instance;
-	const list = await waitFor(
-		async () => {
-			const executions = await api.executions(workflowId, { includeData: true });
-			return executions.length >= count && executions.every((execution) => execution.finished || execution.status === 'error') && executions;
-		},
-		{ what: `${count} finished executions of workflow ${workflowId}`, timeoutMs: 30_000 },
-	);
-	return list.sort((a, b) => Number(a.id) - Number(b.id));
-}
-
-const triggerJson = (execution: Execution) => execution.data?.resultData.runData['Kling Trigger'][0].data?.main[0][0].json;
+beforeEach(() => sim.reset());
 
 describe('Kling Trigger in a running n8n', () => {
 	it('starts exactly the right executions for signed, repeated, forged and unsigned callbacks', async () => {
+		const { api, server } = ctx.instance;
+		const lenient = { webhookId: randomUUID(), workflowId: '', url: '' };
+		const strict = { webhookId: randomUUID(), workflowId: '', url: '' };
+		for (const [target, name, options] of [
+			[lenient, 'Kling callbacks', {}],
+			[strict, 'Kling callbacks, signed only', { requireSignature: true }],
+		] as const) {
+			target.workflowId = await api.createWorkflow(triggerWorkflow(name, target.webhookId, credentialId, options));
+			target.url = `${server.url}/webhook/${target.webhookId}/kling`;
+			await api.activate(target.workflowId, [target.url]);
+		}
+
 		// 1. Kling's own callbacks (signed): "processing" is filtered out, "succeed" starts one execution.
-		const realTask = await createTask(lenient.url);
+		const realTask = await createTask(sim, lenient.url);
 		await sim.idle();
 		expect(sim.callbacks.map((delivery) => delivery.status)).toEqual([200, 200]);
 		const succeed = sim.callbacks.find((delivery) => delivery.body.includes('"task_status":"succeed"'))!;
@@ -130,7 +79,7 @@ describe('Kling Trigger in a running n8n', () => {
 		const unsignedBody = withTaskId(succeed.body, '999000000000000002');
 		expect((await post(lenient.url, unsignedBody)).status).toBe(404);
 		expect((await post(strict.url, unsignedBody)).status).toBe(401);
-		const quietTask = await createTask();
+		const quietTask = await createTask(sim);
 		await sim.idle();
 		const forgedClaim = withTaskId(succeed.body, quietTask).replace(/"element_id":\d+/, '"element_id":111111111111111111');
 		expect((await post(lenient.url, forgedClaim)).status).toBe(200);
@@ -139,8 +88,8 @@ describe('Kling Trigger in a running n8n', () => {
 		const signedBody = withTaskId(succeed.body, '999000000000000003');
 		expect((await post(strict.url, signedBody, signedHeaders(signedBody))).status).toBe(200);
 
-		const lenientRuns = await finishedExecutions(lenient.workflowId, 2);
-		const strictRuns = await finishedExecutions(strict.workflowId, 1);
+		const lenientRuns = await doneExecutions(api, lenient.workflowId, 2);
+		const strictRuns = await doneExecutions(api, strict.workflowId, 1);
 		expect(lenientRuns.map((execution) => [execution.status, execution.mode])).toEqual([
 			['success', 'webhook'],
 			['success', 'webhook'],
@@ -152,7 +101,58 @@ describe('Kling Trigger in a running n8n', () => {
 		]);
 		expect(strictRuns.map(triggerJson)).toEqual([expect.objectContaining({ taskId: '999000000000000003', signature: 'verified' })]);
 		// Nothing else arrived late.
-		expect(await ctx.instance.api.executions(lenient.workflowId)).toHaveLength(2);
-		expect(await ctx.instance.api.executions(strict.workflowId)).toHaveLength(1);
+		expect(await api.executions(lenient.workflowId)).toHaveLength(2);
+		expect(await api.executions(strict.workflowId)).toHaveLength(1);
+	});
+
+	it('starts one execution for each of three tasks when Kling delivers every callback twice', async () => {
+		const { api, server } = ctx.instance;
+		const { workflowId, path } = await activeTrigger(api, credentialId, [server.url]);
+		const url = `${server.url}${path}`;
+		sim.injectFault({ when: { product: 'elements', operation: 'create' }, times: 3, fault: { kind: 'repeatCallbacks', count: 2 } });
+		// The tasks finish one after another, as renders of different lengths do.
+		const taskIds: string[] = [];
+		for (let task = 0; task < 3; task++) {
+			taskIds.push(await createTask(sim, url));
+			await sim.idle(60_000);
+		}
+		for (const taskId of taskIds) {
+			const succeeds = sim.callbacks.filter((delivery) => delivery.url === url && delivery.body.includes(`"task_id":"${taskId}"`) && delivery.body.includes('"task_status":"succeed"'));
+			expect(succeeds.map((delivery) => delivery.status)).toEqual([200, 200]);
+		}
+		expect(taskIdsOf(await executionsSettled(api, sim, workflowId, [url], taskIds))).toEqual(sorted(taskIds));
+	});
+
+	it('starts one execution for each of three tasks whose delivery comes again twice after it was handled', async () => {
+		const { api, server } = ctx.instance;
+		const { workflowId, path } = await activeTrigger(api, credentialId, [server.url]);
+		const url = `${server.url}${path}`;
+		const deliveries = await capturedDeliveries(sim, 3);
+		await postAndRepeat(api, workflowId, deliveries, [url], 2);
+		const taskIds = deliveries.map((delivery) => delivery.taskId);
+		expect(taskIdsOf(await executionsSettled(api, sim, workflowId, [url], taskIds))).toEqual(sorted(taskIds));
+	});
+
+	it('still knows the deliveries it received after n8n restarts', async () => {
+		const { workflowId, path } = await activeTrigger(ctx.instance.api, credentialId, [ctx.instance.server.url]);
+		const deliveries = await capturedDeliveries(sim, 3);
+		await postAndRepeat(ctx.instance.api, workflowId, deliveries, [`${ctx.instance.server.url}${path}`], 0);
+
+		await ctx.restart();
+		const url = `${ctx.instance.server.url}${path}`;
+		await ctx.instance.api.webhooksServed([url]);
+		for (const delivery of deliveries) expect((await post(url, delivery.body, delivery.headers)).status).toBe(200);
+		const taskIds = deliveries.map((delivery) => delivery.taskId);
+		expect(taskIdsOf(await executionsSettled(ctx.instance.api, sim, workflowId, [url], taskIds))).toEqual(sorted(taskIds));
+	});
+
+	it('measures how often a repeat that arrives the moment the first delivery is answered starts a second execution', async () => {
+		const { api, server } = ctx.instance;
+		const { workflowId, path } = await activeTrigger(api, credentialId, [server.url]);
+		const url = `${server.url}${path}`;
+		const figures = await measureRepeats({ api, sim, workflowId, urls: [url] }, 'regular mode, repeat sent when the first is answered', 20, async (delivery) => {
+			for (let copy = 0; copy < 2; copy++) expect((await post(url, delivery.body, delivery.headers)).status).toBe(200);
+		});
+		recordRaces('e2e', figures);
 	});
 });

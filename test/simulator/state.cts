@@ -181,7 +181,7 @@ export class SimState {
 		this.maxImageSlotsSeen = Math.max(this.maxImageSlotsSeen, this.imageSlotsInFlight());
 		const submittedMs = this.options.timing.submittedMs ?? 30;
 		const processingMs = this.options.timing.processingMs ?? 60;
-		task.timers.push(setTimeout(() => this.transition(task, 'processing'), submittedMs));
+		task.timers.push(setTimeout(() => this.startProcessing(task), submittedMs));
 		task.timers.push(setTimeout(() => this.finish(task), submittedMs + processingMs));
 		return task;
 	}
@@ -266,7 +266,16 @@ export class SimState {
 		this.onStatusChange(task);
 	}
 
+	/**
+	 * Only from submitted: when the event loop was blocked past both timers, Node may run the finish timer first
+	 * (seen in a busy jest worker), and a late "processing" must not undo the final status.
+	 */
+	private startProcessing(task: Task): void {
+		if (task.status === 'submitted') this.transition(task, 'processing');
+	}
+
 	private finish(task: Task): void {
+		this.startProcessing(task);
 		if (task.failMessage !== undefined) {
 			task.statusMsg = task.failMessage;
 			this.transition(task, 'failed');

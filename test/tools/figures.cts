@@ -1,6 +1,7 @@
 /**
  * Writes the README's figures from what the last test and benchmark runs recorded in test-results/:
- * `npm test` (reliability, bad input, secrets) and `npm run bench`. Run with `npm run figures`.
+ * `npm test` (reliability, bad input, secrets; the queue-mode suite's batch and trigger races), `npm run bench` and
+ * `npm run bench:queue`. Run with `npm run figures`.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,24 +74,47 @@ function replaceSection(readme: string, name: string, content: string | undefine
 	return readme.replace(pattern, `$1${content}$2`);
 }
 
-/**
- * The last `npm run bench` report without its own title (the README section has one). A run of some sections only
- * (`npm run bench -- memory`) would drop the others' figures from the README, so it is not copied.
- */
+/** A benchmark report without its own title (the README section has one). */
+function reportTable(name: string): string | undefined {
+	const file = path.join(results, name);
+	return existsSync(file) ? readFileSync(file, 'utf8').replace(/^# .*\n+/, '').trim() : undefined;
+}
+
+/** The last `npm run bench` report. One of some sections only (`npm run bench -- memory`) is not copied: it lacks the others. */
 function benchTable(): string | undefined {
-	const file = path.join(results, 'bench.md');
-	if (!existsSync(file)) return undefined;
-	const report = readFileSync(file, 'utf8');
-	const partial = /^Command: `npm run bench -- ([^`]*)`/m.exec(report);
+	const report = reportTable('bench.md');
+	const partial = report && /^Command: `npm run bench -- ([^`]*)`/m.exec(report);
 	if (partial) {
 		process.stderr.write(`The last bench ran only "${partial[1]}": run the whole \`npm run bench\` first.\n`);
 		return undefined;
 	}
-	return report.replace(/^# .*\n+/, '').trim();
+	return report;
+}
+
+/** What the queue-mode suite (and the regular one, for the trigger) recorded: the shared-account batch and the trigger's races. */
+function queueSuiteTable(): string | undefined {
+	const batch = readJson<{ executions: number; items: number; failed: number; duplicates: number; answers1303: number; seconds: number }>('e2e-queue/batch.json');
+	const races = [...(readJson<RaceFigures[]>('e2e/trigger-races.json') ?? []), ...(readJson<RaceFigures[]>('e2e-queue/trigger-races.json') ?? [])];
+	if (!batch || !races.length) return undefined;
+	return [
+		'| What the suite did | Result |',
+		'|---|---|',
+		`| ${batch.executions} executions of ${batch.items / batch.executions} items at once on 2 workers, Max Concurrent Tasks 3 each, account limit 5 | ${batch.items - batch.failed} of ${batch.items} items done, ${batch.failed} failed, ${batch.duplicates} tasks made twice, ${batch.answers1303} answers 1303 waited out (${Math.round(batch.seconds)} s) |`,
+		...races.map((race) => `| Kling Trigger, one delivery sent twice: ${race.how} | ${race.tasksStartedTwice} of ${race.tasks} tasks started two executions |`),
+	].join('\n');
+}
+
+interface RaceFigures {
+	how: string;
+	tasks: number;
+	tasksStartedTwice: number;
 }
 
 const readmePath = path.join(root, 'README.md');
 const before = readFileSync(readmePath, 'utf8');
-const readme = replaceSection(replaceSection(before, 'reliability', reliabilityTable()), 'bench', benchTable());
+let readme = replaceSection(before, 'reliability', reliabilityTable());
+readme = replaceSection(readme, 'bench', benchTable());
+readme = replaceSection(readme, 'bench-queue', reportTable('bench-queue.md'));
+readme = replaceSection(readme, 'queue-suite', queueSuiteTable());
 writeFileSync(readmePath, readme);
 process.stdout.write(readme === before ? 'README.md unchanged.\n' : 'README.md figures updated from test-results/.\n');

@@ -11,23 +11,33 @@
  * simulator is started then.
  * Other settings: N8N_PORT (5678), KLING_SIMULATOR_PORT (5679), KLING_START_FOLDER (the user folder, kept between
  * runs; default ~/.cache/n8n-nodes-kling-elements/start-user).
+ *
+ * `npm run start:queue` (or `npm start -- --queue`): the same in n8n's queue mode, as test/e2e/runtime/queue.cts
+ * runs it: a private PostgreSQL and Redis, main on N8N_PORT, two workers and a webhook processor on
+ * KLING_WEBHOOK_PORT (5680), where production webhooks and Kling's callbacks go. Manual executions from the editor
+ * run on the workers too. The database is new on every start (workflows and credentials are set up again); the
+ * logs of every process are in ~/.cache/n8n-nodes-kling-elements/start-queue/logs until the next start.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import { launchInstance, type Instance } from '../e2e/runtime/instance.cts';
 import { packPackage } from '../e2e/runtime/pack.cts';
+import { launchQueue, type QueueTopology } from '../e2e/runtime/queue.cts';
 import { ensureRuntime, REPO_ROOT } from '../e2e/runtime/runtime.cts';
 import { portIsFree } from '../e2e/runtime/wait.cts';
 import { adaptWorkflow, CREDENTIAL_NAME, exampleFiles, readExample, type KlingCredentialData } from '../e2e/runtime/workflows.cts';
 
+const QUEUE = process.argv.includes('--queue');
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SIMULATOR_PORT = Number(process.env.KLING_SIMULATOR_PORT ?? 5679);
+const WEBHOOK_PORT = Number(process.env.KLING_WEBHOOK_PORT ?? 5680);
 const CACHE = path.join(homedir(), '.cache', 'n8n-nodes-kling-elements');
 const USER_FOLDER = path.resolve(process.env.KLING_START_FOLDER ?? path.join(CACHE, 'start-user'));
+const QUEUE_FOLDER = path.join(CACHE, 'start-queue');
 const GLOBAL_BASE_URL = 'https://api-singapore.klingai.com';
 /** The simulator signs its callbacks with this secret; the credential carries it so the Kling Trigger verifies them. */
 const SIMULATOR_WEBHOOK_SECRET = 'whsec_' + Buffer.from('n8n-nodes-kling-elements-npm-start').toString('base64');
@@ -66,10 +76,21 @@ async function importExamples(instance: Instance, credentialId: string): Promise
 	return lines;
 }
 
+/** Where the queue-mode processes are. */
+function queueLines(topology: QueueTopology): string[] {
+	return [
+		`  Webhook processor: ${topology.webhooks[0].url} (Production URLs and Kling's callbacks: N8N_WEBHOOK_URL)`,
+		...topology.workers.map((worker, index) => `  Worker ${index + 1}:          pid ${worker.pid}, health ${worker.url}/healthz/readiness`),
+		`  PostgreSQL:        127.0.0.1:${topology.postgres.port}, database ${topology.postgres.database}, user ${topology.postgres.user}, password ${topology.postgres.password}`,
+		`  Redis:             127.0.0.1:${topology.redis.port}`,
+	];
+}
+
 async function main(): Promise<void> {
 	const real = realKlingCredential();
 	const ports: Array<[number, string]> = [[N8N_PORT, 'n8n (N8N_PORT)']];
 	if (!real) ports.push([SIMULATOR_PORT, 'the Kling simulator (KLING_SIMULATOR_PORT)']);
+	if (QUEUE) ports.push([WEBHOOK_PORT, 'the webhook processor (KLING_WEBHOOK_PORT)']);
 	for (const [port, what] of ports) {
 		if (!(await portIsFree(port))) throw new Error(`Port ${port} for ${what} is in use: is another npm start running?`);
 	}
@@ -83,13 +104,17 @@ async function main(): Promise<void> {
 
 	let sim: KlingSimulator | undefined;
 	let instance: Instance | undefined;
+	let topology: QueueTopology | undefined;
 	let stopping = false;
+	const stopN8n = async () => {
+		await (topology ?? instance)?.stop();
+		await sim?.close();
+	};
 	const stopAll = async (code: number) => {
 		if (stopping) return;
 		stopping = true;
-		say('stopping n8n and the simulator ...');
-		await instance?.stop();
-		await sim?.close();
+		say(`stopping ${QUEUE ? 'n8n, PostgreSQL, Redis' : 'n8n'} and the simulator ...`);
+		await stopN8n();
 		say('stopped');
 		process.exit(code);
 	};
@@ -106,34 +131,52 @@ async function main(): Promise<void> {
 			credential = { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url, webhookSecret: SIMULATOR_WEBHOOK_SECRET };
 			say(`Kling simulator on ${sim.url}`);
 		}
-		mkdirSync(USER_FOLDER, { recursive: true });
-		say(`starting n8n on port ${N8N_PORT} (user folder ${USER_FOLDER}) ...`);
-		instance = await launchInstance({ runtime, tarball, userFolder: USER_FOLDER, port: N8N_PORT, ownGroup: true });
+		if (QUEUE) {
+			rmSync(QUEUE_FOLDER, { recursive: true, force: true });
+			say(`starting PostgreSQL, Redis, n8n main on port ${N8N_PORT}, two workers and a webhook processor on port ${WEBHOOK_PORT} (about a minute) ...`);
+			topology = await launchQueue({
+				runtime,
+				tarball,
+				userFolder: path.join(QUEUE_FOLDER, 'user'),
+				logDir: path.join(QUEUE_FOLDER, 'logs'),
+				mainPort: N8N_PORT,
+				webhookPorts: [WEBHOOK_PORT],
+				ownGroup: true,
+				// n8n 3 always runs manual executions on workers; 2.41 does when asked.
+				extraEnv: { OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' },
+			});
+			instance = topology.main;
+		} else {
+			mkdirSync(USER_FOLDER, { recursive: true });
+			say(`starting n8n on port ${N8N_PORT} (user folder ${USER_FOLDER}) ...`);
+			instance = await launchInstance({ runtime, tarball, userFolder: USER_FOLDER, port: N8N_PORT, ownGroup: true });
+		}
 		const credentialId = await instance.api.upsertCredential(CREDENTIAL_NAME, credential);
 		const workflows = await importExamples(instance, credentialId);
 		const target = real ? `real Kling at ${real.customBaseUrl ?? real.region} (${real.authType === 'apiKey' ? 'API key' : 'access key + secret key'})` : `the simulator at ${sim!.url}`;
 		process.stdout.write(
 			[
 				'',
-				`  n8n is running:    ${instance.server.url}`,
+				`  n8n is running:    ${instance.server.url}${topology ? ' (main: editor and public API)' : ''}`,
+				...(topology ? queueLines(topology) : []),
 				`  Log in with:       ${instance.owner.email} / ${instance.owner.password}`,
 				`  Credential:        "${CREDENTIAL_NAME}" → ${target}`,
 				'  Example workflows:',
 				...workflows.map((line) => `    ${line}`),
-				`  n8n log:           ${instance.server.logFile}`,
+				topology ? `  Logs:              ${path.join(QUEUE_FOLDER, 'logs')}/ (main, worker-1, worker-2, webhook-1, postgres, redis)` : `  n8n log:           ${instance.server.logFile}`,
 				'',
-				`  Press Ctrl-C to stop ${sim ? 'n8n and the simulator' : 'n8n'}.`,
+				`  Press Ctrl-C to stop ${topology ? 'all of them' : sim ? 'n8n and the simulator' : 'n8n'}.`,
 				'',
 			].join('\n') + '\n',
 		);
-		await instance.server.exited;
+		const n8nProcesses = topology ? [topology.main.server, ...topology.workers, ...topology.webhooks] : [instance.server];
+		await Promise.race(n8nProcesses.map((server) => server.exited.then(() => server)));
 		if (!stopping) {
-			say(`n8n exited unexpectedly; see ${instance.server.logFile}`);
+			say(`an n8n process exited unexpectedly; see ${topology ? path.join(QUEUE_FOLDER, 'logs') : instance.server.logFile}`);
 			await stopAll(1);
 		}
 	} catch (error) {
-		await instance?.stop();
-		await sim?.close();
+		await stopN8n();
 		throw error;
 	}
 }

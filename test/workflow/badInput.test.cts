@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { badInputRecorder } from '../harness/report.cts';
 import { chain, runWorkflow } from '../harness/workflow.cts';
 import { apiKeyCredential, klingNode, useSimulator } from './helpers.cts';
+import { byId } from './videoHelpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 10, processingMs: 10 } });
 const record = badInputRecorder('other-operations');
@@ -21,17 +22,22 @@ const cases: Array<[operation: string, input: string, parameters: IDataObject, m
 	['Voice → Create', 'a voice URL that is not http(s)', { voiceUrl: 'voice.mp3' }, /Audio or Video URL/],
 	['Voice → Create', 'no voice URL', { voiceUrl: '' }, /Audio or Video URL/],
 	['Voice → Create', 'a Kling video id that is not a number', { voiceSource: 'video', videoId: 'my-video' }, /Video ID/],
-	['Voice → Create', 'a callback URL that is not http(s)', { taskOptions: { callbackUrl: 'n8n-webhook' } }, /^Callback URL must be an http\(s\) URL/],
 ];
 
 const itemCases: Array<[operation: string, input: string, parameters: IDataObject, message: RegExp]> = [
-	['Element → Get', 'a task ID from an empty expression', { resource: 'element', operation: 'get', taskId: '={{ $json.taskId ?? "" }}' }, /Task ID is required/],
-	['Element → Delete', 'an element ID that is not a number', { resource: 'element', operation: 'delete', element: { __rl: true, mode: 'id', value: 'captain-mira' } }, /An element ID is a number/],
-	['Element → Delete', 'an element ID that went through a number and lost digits', { resource: 'element', operation: 'delete', element: { __rl: true, mode: 'id', value: '={{ 835266081714884677 }}' } }, /lost digits|must be a number/],
+	['Element → Get', 'no element', { resource: 'element', operation: 'get', element: { __rl: true, mode: 'list', value: '' } }, /Parameter "Element" is required/],
+	['Element → Get', 'an element ID from an empty expression', { resource: 'element', operation: 'get', element: byId('={{ $json.elementId ?? "" }}') }, /^Element is required: pick one from the list or enter its ID/],
+	['Element → Get', 'an element ID that went through a number and lost digits', { resource: 'element', operation: 'get', element: byId('={{ 835266081714884677 }}') }, /^Element ID \d+ has lost digits: it passed through a number/],
+	['Element → Get Creation Task', 'a task ID from an empty expression', { resource: 'element', operation: 'getTask', taskId: '={{ $json.taskId ?? "" }}' }, /^Task ID is required/],
+	['Element → Delete', 'an element ID that is not a number', { resource: 'element', operation: 'delete', element: byId('captain-mira') }, /An element ID looks like 835266081714884677/],
+	['Element → Delete', 'an element ID from an expression that is not one', { resource: 'element', operation: 'delete', element: byId('={{ "captain-mira" }}') }, /^Element ID must look like 835266081714884677 \(it is "captain-mira"\)/],
+	['Element → Delete', 'an element ID that went through a number and lost digits', { resource: 'element', operation: 'delete', element: byId('={{ 835266081714884677 }}') }, /^Element ID \d+ has lost digits: it passed through a number/],
 	['Element → Delete', 'no element', { resource: 'element', operation: 'delete', element: { __rl: true, mode: 'list', value: '' } }, /"Element" is required/],
-	['Voice → Delete', 'no voice', { resource: 'voice', operation: 'delete', voice: { __rl: true, mode: 'id', value: '' } }, /"Voice" is required/],
-	['Voice → Get', 'a task ID from an empty expression', { resource: 'voice', operation: 'get', taskId: '={{ "" }}' }, /Task ID is required/],
-	['Video → Get', 'a task ID from an empty expression', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ "" }}' }, /Task ID is required/],
+	['Voice → Get', 'no voice', { resource: 'voice', operation: 'get', voice: byId('') }, /Parameter "Voice" is required/],
+	['Voice → Get', 'a voice ID that went through a number and lost digits', { resource: 'voice', operation: 'get', voice: byId('={{ 829824295736356877 }}') }, /^Voice ID \d+ has lost digits: it passed through a number/],
+	['Voice → Get Creation Task', 'a task ID from an empty expression', { resource: 'voice', operation: 'getTask', taskId: '={{ "" }}' }, /^Task ID is required/],
+	['Voice → Delete', 'no voice', { resource: 'voice', operation: 'delete', voice: byId('') }, /"Voice" is required/],
+	['Video → Get', 'a task ID from an empty expression', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ "" }}' }, /^Task ID is required/],
 ];
 
 describe('Bad input on the other operations sends nothing', () => {

@@ -1,4 +1,4 @@
-import type { INode } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 import { WAIT_INDEFINITELY, Workflow } from 'n8n-workflow';
 
 import { callNodeWebhook } from '../harness/webhook.cts';
@@ -7,7 +7,12 @@ import type { KlingSimulator } from '../simulator/index.cts';
 import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers.cts';
 import { binaryBytes, imageToVideoNode } from './videoHelpers.cts';
 
-const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 400 } });
+/** Kling's time, on the suite's virtual clock: tasks run long enough to pause for. */
+const TIMING = { submittedMs: 2_000, processingMs: 40_000 };
+
+const ctx = useSimulator({ timing: TIMING });
+
+const pauseMode = (options: IDataObject = {}) => ({ options: { completion: 'callback', ...options } });
 
 const pausingCreate = (extra: Record<string, unknown> = {}) =>
 	klingNode('Create Element', {
@@ -17,7 +22,7 @@ const pausingCreate = (extra: Record<string, unknown> = {}) =>
 		elementDescription: 'A copy for the callback test',
 		referenceType: 'image_refer',
 		...imageUrls,
-		completion: 'callback',
+		...pauseMode(),
 		...extra,
 	});
 
@@ -34,7 +39,7 @@ async function deliver(nodes: INode[], callbackUrl: string, body: unknown = { ta
 	const query = Object.fromEntries(new URL(callbackUrl).searchParams);
 	return await callNodeWebhook({
 		workflow,
-		node: nodes.find((node) => node.type === KLING && node.parameters.completion === 'callback')!,
+		node: nodes.find((node) => node.type === KLING && (node.parameters.options as IDataObject | undefined)?.completion === 'callback')!,
 		credentials: apiKeyCredential(ctx.sim),
 		body,
 		query,
@@ -102,7 +107,7 @@ describe('Pause Until Kling Calls Back', () => {
 
 	it('never takes a forged unsigned callback\'s word: its fake video URL neither resumes the run nor reaches the output', async () => {
 		const { sim } = ctx;
-		const workflow = chain(imageToVideoNode({ completion: 'callback' }));
+		const workflow = chain(imageToVideoNode(pauseMode()));
 		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-49' });
 		expect(paused.status).toBe('waiting');
 		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
@@ -165,18 +170,18 @@ describe('Pause Until Kling Calls Back', () => {
 	it('finishes without pausing when Kling is done before the pause', async () => {
 		const { sim } = ctx;
 		sim.options.timing = { submittedMs: 0, processingMs: 0 };
-		try {
-			const result = await runWorkflow({ ...chain(pausingCreate({ elementName: 'Quick' })), credentials: apiKeyCredential(sim) });
-			expect(result.status).toBe('success');
-			expect(result.output('Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
-		} finally {
-			sim.options.timing = { submittedMs: 20, processingMs: 400 };
-		}
+		// The look before the pause reaches Kling a second later, after the task's instant timers have surely fired (on
+		// the virtual clock they fire only when the pump ticks, which a busy machine may not do between two requests).
+		sim.injectFault({ when: { method: 'GET' }, fault: { kind: 'delay', ms: 1_000, processed: false } });
+		const result = await runWorkflow({ ...chain(pausingCreate({ elementName: 'Quick' })), credentials: apiKeyCredential(sim) });
+		expect(result.status).toBe('success');
+		expect(result.output('Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
+		expect(sim.apiRequests({ method: 'GET' })).toHaveLength(1);
 	});
 
 	it('resumes a video create with the video downloaded as binary data', async () => {
 		const { sim } = ctx;
-		const workflow = chain(imageToVideoNode({ completion: 'callback', downloadVideo: true }));
+		const workflow = chain(imageToVideoNode(pauseMode({ download: true })));
 		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-45' });
 		expect(paused.status).toBe('waiting');
 		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);

@@ -1,7 +1,10 @@
 import { chain, runWorkflow } from '../harness/workflow.cts';
 import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers.cts';
 
-const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 80 } });
+/** Kling's time, on the suite's virtual clock: a task takes 10 s. */
+const TIMING = { submittedMs: 2_000, processingMs: 8_000 };
+
+const ctx = useSimulator({ timing: TIMING });
 
 /** A Code-node-free way to get N input items: a Kling Get Many over N seeded elements. */
 function seedItems(n: number) {
@@ -9,7 +12,7 @@ function seedItems(n: number) {
 	return klingNode('Seeds', { resource: 'element', operation: 'getAll', returnAll: true });
 }
 
-const createPerItem = (extra: Record<string, unknown> = {}) =>
+const createPerItem = (options: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
 	klingNode('Create Element', {
 		resource: 'element',
 		operation: 'create',
@@ -17,13 +20,14 @@ const createPerItem = (extra: Record<string, unknown> = {}) =>
 		elementDescription: 'A copy for the batch test',
 		referenceType: 'image_refer',
 		...imageUrls,
+		options,
 		...extra,
 	});
 
 describe('Wait Until Done (Poll) over many items', () => {
 	afterEach(() => {
 		ctx.sim.options.concurrencyLimit = Infinity;
-		ctx.sim.options.timing = { submittedMs: 20, processingMs: 80 };
+		ctx.sim.options.timing = TIMING;
 	});
 
 	it('keeps at most Max Concurrent Tasks in flight and gives each item its own element', async () => {
@@ -68,8 +72,8 @@ describe('Wait Until Done (Poll) over many items', () => {
 
 	it('learns how long this batch\'s tasks take and checks later ones right when they should be done', async () => {
 		const { sim } = ctx;
-		// 30 s tasks in node time: the regular cadence (3 s, then 4.5 s, 6.75 s ...) needs five checks for each.
-		sim.options.timing = { submittedMs: 0, processingMs: 300 };
+		// 30 s tasks: the regular cadence (3 s, then 4.5 s, 6.75 s ...) needs five checks for each.
+		sim.options.timing = { submittedMs: 0, processingMs: 30_000 };
 		const result = await runWorkflow({ ...chain(seedItems(4), createPerItem({ maxConcurrentTasks: 1 })), credentials: apiKeyCredential(sim) });
 		expect(result.error).toBeUndefined();
 		const created = sim.tasks('elements').filter((task) => String(task.body.element_name).startsWith('Copy of'));
@@ -81,20 +85,20 @@ describe('Wait Until Done (Poll) over many items', () => {
 
 	it('fails with the task id when a task outlives the timeout', async () => {
 		const { sim } = ctx;
-		sim.options.timing = { submittedMs: 20, processingMs: 60_000 };
-		const result = await runWorkflow({ ...chain(createPerItem({ elementName: 'Slow', timeoutMinutes: 0.5 })), credentials: apiKeyCredential(sim) });
+		sim.options.timing = { submittedMs: 2_000, processingMs: 600_000 };
+		const result = await runWorkflow({ ...chain(createPerItem({ timeoutMinutes: 0.5 }, { elementName: 'Slow' })), credentials: apiKeyCredential(sim) });
 		expect(result.status).toBe('error');
 		const [task] = sim.tasks('elements');
 		expect(result.error?.message).toBe(`Kling task ${task.taskId} is still processing after 0.5 minutes`);
-		expect(result.error?.description).toContain('Get');
+		expect(result.error?.description).toContain(`Fetch it later by its task ID ${task.taskId}, or raise Options → Timeout (Minutes)`);
 	});
 
 	it('stops promptly when the execution is cancelled', async () => {
 		const { sim } = ctx;
-		sim.options.timing = { submittedMs: 20, processingMs: 60_000 };
+		sim.options.timing = { submittedMs: 2_000, processingMs: 3_600_000 };
 		const controller = new AbortController();
 		const running = runWorkflow({
-			...chain(createPerItem({ elementName: 'Cancelled', timeScale: 1 })),
+			...chain(createPerItem({}, { elementName: 'Cancelled' })),
 			credentials: apiKeyCredential(sim),
 			cancelSignal: controller.signal,
 		});
@@ -102,7 +106,9 @@ describe('Wait Until Done (Poll) over many items', () => {
 		controller.abort();
 		const result = await running;
 		expect(result.status).toBe('canceled');
-		// With a real-time 3 s first poll, reaching here at all proves the wait ended on the signal.
+		// The wait itself ended on the signal, before the first poll. (n8n also aborts the node's HTTP requests: a node
+		// that slept on would fail later, on a request that never left.)
+		expect(result.error?.message).toBe('The execution was cancelled while waiting for Kling');
 		expect(sim.apiRequests({ method: 'GET' })).toHaveLength(0);
 	});
 });

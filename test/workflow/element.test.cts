@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import { binaryFile, makeJpeg, makePng } from '../fixtures/images.cts';
 import { chain, emptyItems, runWorkflow, sourceItems } from '../harness/workflow.cts';
+import type { FaultRule } from '../simulator/index.cts';
 import { apiKeyCredential, createMiraElement, keyPairCredential, klingNode, useSimulator } from './helpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
@@ -86,6 +87,43 @@ describe('Element → Create', () => {
 		expect(sim.createdTaskCount('elements')).toBe(1);
 	});
 
+	it('gives a binary upload time on top of the request timeout, so a slow answer is not taken for a lost one', async () => {
+		const { sim } = ctx;
+		// 70 s of Kling's time (1.4 s on the virtual clock): past the 60 s request timeout.
+		const slowAnswer: FaultRule = { when: { operation: 'create' }, fault: { kind: 'delay', ms: 70_000 } };
+		const lookupsOf = (externalTaskId: string) => sim.apiRequests({ method: 'GET' }).filter((request) => request.path.endsWith(externalTaskId));
+
+		// Without images, the create is given up at 60 s and its task looked for by its external task id.
+		sim.injectFault(slowAnswer);
+		const plain = await runWorkflow({ ...chain(createImageElement()), credentials: apiKeyCredential(sim) });
+		expect(plain.error).toBeUndefined();
+		const [given] = sim.apiRequests({ method: 'POST' });
+		expect(given.status).toBe(0);
+		expect(lookupsOf((given.body as { external_task_id: string }).external_task_id)).toHaveLength(1);
+
+		// 5.3 MB of Base64: about 42 s more than the 60 s timeout, at the slowest upload the transport allows for.
+		sim.reset();
+		sim.injectFault(slowAnswer);
+		const result = await createWithBinaryFront(binaryFile(makeJpeg(768, 1024, 4_000_000), 'front.jpg', 'image/jpeg'));
+		expect(result.error).toBeUndefined();
+		const creates = sim.apiRequests({ method: 'POST' });
+		expect(creates).toHaveLength(1);
+		// Answered while the node still listened: no lookup by external task id was needed.
+		expect(creates[0].fault?.answered).toBe(true);
+		expect(creates[0].status).toBe(200);
+		expect(lookupsOf((creates[0].body as { external_task_id: string }).external_task_id)).toEqual([]);
+	});
+
+	it("sends a phone's JPEG that goes on after its end marker (a Motion Photo's video), whole", async () => {
+		const { sim } = ctx;
+		const front = Buffer.concat([makeJpeg(768, 1024, 300_000), Buffer.from('MotionPhoto_Data'), Buffer.alloc(200_000, 0x42)]);
+		const result = await createWithBinaryFront(binaryFile(front, 'front.jpg', 'image/jpeg'));
+
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect((create.body as { element_image_list: { frontal_image: string } }).element_image_list.frontal_image).toBe(front.toString('base64'));
+	});
+
 	it("finds a binary image where the workflow's binary mode keeps it: in the item's JSON when it is combined", async () => {
 		const { sim } = ctx;
 		const front = makePng(640, 640);
@@ -102,6 +140,16 @@ describe('Element → Create', () => {
 		expect(result.error).toBeUndefined();
 		const [create] = sim.apiRequests({ method: 'POST' });
 		expect((create.body as { element_image_list: { frontal_image: string } }).element_image_list.frontal_image).toBe(front.toString('base64'));
+	});
+
+	it.each([
+		['a comma-separated list of names and ids', '={{ "Character, o_103" }}', ['o_102', 'o_103']],
+		['an array, names in any case, each tag once', '={{ ["animal", "Character", "o_102"] }}', ['o_103', 'o_102']],
+	])('takes the tags from an expression: %s', async (_title, tags, ids) => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(createImageElement({ tags })), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		expect((sim.apiRequests({ method: 'POST' })[0].body as { tag_list: unknown }).tag_list).toEqual(ids.map((id) => ({ tag_id: id })));
 	});
 
 	it('creates a video element from one video URL', async () => {
@@ -126,12 +174,12 @@ describe('Element → Create', () => {
 		expect(create.body).not.toHaveProperty('element_image_list');
 	});
 
-	it('returns the task at once, and a Get node reads the element through an expression', async () => {
+	it('returns the task at once, and Get Creation Task reads it through an expression', async () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({
 			...chain(
 				createImageElement({ options: { completion: 'returnTask' } }),
-				klingNode('Get Element', { resource: 'element', operation: 'get', taskId: '={{ $json.taskId }}' }),
+				klingNode('Get Creation Task', { resource: 'element', operation: 'getTask', taskId: '={{ $json.taskId }}' }),
 			),
 			credentials: keyPairCredential(sim),
 		});
@@ -140,19 +188,24 @@ describe('Element → Create', () => {
 		expect(task.json).toMatchObject({ taskId: sim.tasks('elements')[0].taskId, status: 'submitted' });
 		expect(task.json.externalTaskId).toMatch(/^n8n-/);
 		expect(task.json).not.toHaveProperty('elementId');
-		const [got] = result.output('Get Element');
-		expect(got.json.taskId).toBe(task.json.taskId);
+		const [got] = result.output('Get Creation Task');
+		expect(got.json).toMatchObject({ taskId: task.json.taskId, externalTaskId: task.json.externalTaskId });
+		expect(sim.apiRequests({ method: 'GET' }).map((request) => request.path)).toEqual([`/v1/general/advanced-custom-elements/${task.json.taskId}`]);
 	});
 
-	it('gets an element by external task id once it is done', async () => {
+	it('reads the creation task by external task id once it is done', async () => {
 		const { sim } = ctx;
-		const created = await runWorkflow({ ...chain(createImageElement({ taskOptions: { externalTaskId: 'campaign-7-mira' } })), credentials: apiKeyCredential(sim) });
+		const created = await runWorkflow({ ...chain(createImageElement({ options: { externalTaskId: 'campaign-7-mira' } })), credentials: apiKeyCredential(sim) });
 		expect(created.error).toBeUndefined();
 		const result = await runWorkflow({
-			...chain(klingNode('Get Element', { resource: 'element', operation: 'get', taskId: 'campaign-7-mira' })),
+			...chain(klingNode('Get Creation Task', { resource: 'element', operation: 'getTask', taskId: 'campaign-7-mira' })),
 			credentials: apiKeyCredential(sim),
 		});
-		expect(result.output('Get Element')[0].json).toMatchObject({ elementId: created.output('Create Element')[0].json.elementId, externalTaskId: 'campaign-7-mira' });
+		expect(result.output('Get Creation Task')[0].json).toMatchObject({
+			elementId: created.output('Create Element')[0].json.elementId,
+			externalTaskId: 'campaign-7-mira',
+			status: 'succeed',
+		});
 	});
 
 	it('signs a fresh JWT for every request in key-pair mode', async () => {
@@ -211,7 +264,7 @@ describe('Element → Create', () => {
 
 	it('reports a 1201 naming external_task_id as a probable duplicate', async () => {
 		const { sim } = ctx;
-		const twice = { ...createImageElement({ taskOptions: { externalTaskId: 'campaign-7' } }), continueOnFail: true };
+		const twice = { ...createImageElement({ options: { externalTaskId: 'campaign-7' } }), continueOnFail: true };
 		const result = await runWorkflow({
 			...chain(emptyItems(2), twice),
 			credentials: apiKeyCredential(sim),

@@ -28,9 +28,25 @@ describe('Element kinds', () => {
 		const { sim } = ctx;
 		sim.options.elementKindKey = 'element_type';
 		const [character] = seedElements(sim, 1, 'video_refer');
-		const result = await runWorkflow({ ...chain(omniNode({ model: 'kling-video-o1', elements: elementList(character) })), credentials: apiKeyCredential(sim) });
+		// Given by ID, the element is read from the list only to translate the @mention; its kind is then known too.
+		const omni = omniNode({ model: 'kling-video-o1', prompt: '@Actor 1 waves at the camera', elements: elementList(character) });
+		const result = await runWorkflow({ ...chain(omni), credentials: apiKeyCredential(sim) });
 		expect(result.error?.message).toMatch(/Kling O1 takes only image elements/);
+		expect(sim.apiRequests({ method: 'GET' }).map((request) => request.path)).toEqual(['/v1/general/advanced-custom-elements']);
 		expect(sim.apiRequests({ method: 'POST' })).toHaveLength(0);
+	});
+
+	it('leaves an element whose kind it cannot know to Kling on Kling O1, and reports what Kling says', async () => {
+		const { sim } = ctx;
+		sim.options.elementKindKey = 'none';
+		const [character] = seedElements(sim, 1, 'video_refer');
+		const omni = omniNode({ model: 'kling-video-o1', prompt: '@Actor 1 waves at the camera', elements: elementList(character) });
+		const result = await runWorkflow({ ...chain(omni), credentials: apiKeyCredential(sim) });
+		// An image element would be fine: the node sends the create, and Kling's refusal costs nothing.
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect(create.body).toMatchObject({ prompt: '<<<element_1>>> waves at the camera', element_list: [{ element_id: character }] });
+		expect(result.error?.message).toMatch(/accepts multi-image elements only/);
+		expect(sim.createdTaskCount()).toBe(0);
 	});
 
 	it('still refuses what is wrong whatever the unknown kinds are', async () => {

@@ -1,4 +1,4 @@
-import { binaryFile, GIF_BYTES, makeJpeg, makePng } from '../fixtures/images.cts';
+import { binaryFile, cutShort, GIF_BYTES, makeJpeg, makePng } from '../fixtures/images.cts';
 import { badInputRecorder } from '../harness/report.cts';
 import { chain, runWorkflow, sourceItems } from '../harness/workflow.cts';
 import { apiKeyCredential, createMiraElement, useSimulator } from './helpers.cts';
@@ -6,14 +6,18 @@ import { apiKeyCredential, createMiraElement, useSimulator } from './helpers.cts
 const ctx = useSimulator({ timing: { submittedMs: 10, processingMs: 10 } });
 const record = badInputRecorder('element-create');
 
-
 const files = {
 	gif: binaryFile(GIF_BYTES, 'a.gif', 'image/gif'),
 	small: binaryFile(makePng(200, 640), 'small.png', 'image/png'),
 	wide: binaryFile(makeJpeg(1600, 600), 'wide.jpg', 'image/jpeg'),
 	huge: binaryFile(makeJpeg(2000, 2000, 11 * 1024 * 1024), 'huge.jpg', 'image/jpeg'),
 	ok: binaryFile(makePng(640, 640), 'ok.png', 'image/png'),
+	// Interrupted downloads: the header is whole, the end is missing. The PNG is about 1.8 MB, read in many chunks.
+	cutPng: binaryFile(cutShort(makePng(640, 960, { noise: true }), 40_000), 'cut.png', 'image/png'),
+	cutJpeg: binaryFile(cutShort(makeJpeg(1024, 1024, 500_000), 1), 'cut.jpg', 'image/jpeg'),
 };
+
+const dataUri = (bytes: Buffer, type: string) => `data:image/${type};base64,${bytes.toString('base64')}`;
 
 const binaryFrontal = (property: string) => ({ frontalImageSource: 'binary', frontalImageBinaryProperty: property });
 
@@ -23,7 +27,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['a description over 100 characters', { elementDescription: 'x'.repeat(101) }, /^Description must be at most 100 characters \(it has 101\)/],
 	['an empty description', { elementDescription: '' }, /Description" is required/],
 	['no additional image', { additionalImages: {} }, /^Additional Images needs 1 to 3 images \(it has 0\)/],
-	['four additional images', { additionalImages: { image: [1, 2, 3, 4].map((n) => ({ source: 'url', url: `https://x.example/${n}.png` })) } }, /^Additional Images needs 1 to 3 images \(it has 4\)/],
+	['four additional images', { additionalImages: { image: [1, 2, 3, 4].map((n) => ({ source: 'url', url: `https://x.example/${n}.png` })) } }, /^Additional Images takes at most 3 entries \(it has 4\)/],
 	['a frontal URL that is not http(s)', { frontalImageUrl: 'ftp://cdn.example.com/a.png' }, /^Frontal Image must be an http\(s\) URL/],
 	['an empty frontal URL', { frontalImageUrl: '' }, /^Frontal Image: enter an image URL/],
 	['an additional image that is not a URL', { additionalImages: { image: [{ source: 'url', url: 'mira-left.png' }] } }, /^Additional Image #1 must be an http\(s\) URL/],
@@ -31,13 +35,18 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['an image under 300 px', binaryFrontal('small'), /^Frontal Image \(binary field "small"\) is 200×640 px; each side must be at least 300 px/],
 	['a too-wide image', binaryFrontal('wide'), /aspect ratio of 2\.67:1/],
 	['an image over 10 MB', binaryFrontal('huge'), /is 11\.0 MB; Kling accepts at most 10 MB/],
+	['a PNG cut short', binaryFrontal('cutPng'), /^Frontal Image \(binary field "cutPng"\) is cut short: a PNG ends with an IEND chunk/],
+	['a JPEG cut short', binaryFrontal('cutJpeg'), /^Frontal Image \(binary field "cutJpeg"\) is cut short: a JPEG's image data ends with the marker FF D9/],
+	['an additional image cut short', { additionalImages: { image: [{ source: 'binary', binaryProperty: 'cutJpeg' }] } }, /^Additional Image #1 \(binary field "cutJpeg"\) is cut short/],
+	['a data URI of a PNG cut short', { frontalImageUrl: dataUri(cutShort(makePng(640, 640), 12), 'png') }, /^Frontal Image \(data URI\) is cut short: a PNG ends with an IEND chunk/],
+	['a data URI of a JPEG cut short', { frontalImageUrl: dataUri(cutShort(makeJpeg(640, 640, 5000), 2), 'jpeg') }, /^Frontal Image \(data URI\) is cut short: a JPEG/],
 	['a missing binary field', binaryFrontal('nope'), /^Frontal Image: the input item has no binary field "nope"/],
 	['a non-image binary as an additional image', { additionalImages: { image: [{ source: 'binary', binaryProperty: 'gif' }] } }, /^Additional Image #1 \(binary field "gif"\) must be a JPEG or PNG/],
 	['a video element without a URL', { referenceType: 'video_refer', videoUrl: '' }, /Video URL" is required/],
 	['a video URL that is not http(s)', { referenceType: 'video_refer', videoUrl: 'file:///tmp/a.mp4' }, /^Video URL must be an http\(s\) URL/],
 	['a video that is not mp4 or mov', { referenceType: 'video_refer', videoUrl: 'https://cdn.example.com/a.avi' }, /^Video URL must point to an MP4 or MOV file, not \.avi/],
-	['a callback URL that is not http(s)', { taskOptions: { callbackUrl: 'my-webhook' } }, /^Callback URL must be an http\(s\) URL/],
-	['an unknown tag', { tags: ['o_999'] }, /^Tags #1 must be one of o_101/],
+	['an unknown tag', { tags: ['o_999'] }, /^Tags: "o_999" is not one of Hottest \(o_101\), Character \(o_102\)/],
+	['an unknown tag from an expression', { tags: '={{ "Character, Robot" }}' }, /^Tags: "Robot" is not one of Hottest \(o_101\)/],
 ];
 
 describe('Element → Create refuses bad input before any request', () => {

@@ -81,7 +81,7 @@ describe('Element → Create with Generate Additional Views', () => {
 		const { sim } = ctx;
 		sim.failTaskWhen((product) => (product === 'ai-multi-shot' ? 'No clear subject in the frontal image' : undefined));
 		const result = await runWorkflow({ ...chain(createWithViews()), credentials: apiKeyCredential(sim) });
-		expect(result.error?.message).toMatch(/Kling could not generate the additional views: No clear subject/);
+		expect(result.error?.message).toMatch(/^Kling could not create the set of element views: No clear subject/);
 		expect(result.error?.description).toContain(sim.tasks('ai-multi-shot')[0].taskId);
 		expect(sim.createdTaskCount('elements')).toBe(0);
 	});

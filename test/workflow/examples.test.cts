@@ -1,9 +1,10 @@
+import type { INodeType } from 'n8n-workflow';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { loadExample } from '../harness/examples.cts';
-import { KLING, MANUAL_TRIGGER, PACKAGE_ROOT, runWorkflow } from '../harness/workflow.cts';
-import { apiKeyCredential, TIME_SCALE, useSimulator } from './helpers.cts';
+import { KLING, loadPackage, MANUAL_TRIGGER, PACKAGE_ROOT, runWorkflow } from '../harness/workflow.cts';
+import { apiKeyCredential, useSimulator } from './helpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
 
@@ -24,16 +25,29 @@ describe('Example workflows', () => {
 		}
 	});
 
+	it.each(EXAMPLES)('%s sets only parameters the Kling node has', async (file) => {
+		const { nodeTypes } = await loadPackage();
+		const known = new Set((nodeTypes.getByName(KLING) as INodeType).description.properties.map((property) => property.name));
+		for (const node of loadExample(file).nodes.filter((n) => n.type === KLING)) {
+			expect(Object.keys(node.parameters).filter((name) => !known.has(name))).toEqual([]);
+		}
+	});
+
+	it('download the videos they make through Options → Download Video', () => {
+		const downloading = EXAMPLES.filter((file) => loadExample(file).nodes.some((node) => (node.parameters.options as { download?: boolean } | undefined)?.download === true));
+		expect(downloading).toEqual(['element-to-motion-control.json', 'two-elements-omni.json', 'voice-character-speaking.json']);
+	});
+
 	it.each(EXAMPLES)('%s runs against the simulator', async (file) => {
 		const { sim } = ctx;
-		const example = loadExample(file, { timeScale: TIME_SCALE });
+		const example = loadExample(file);
 		const result = await runWorkflow({ nodes: example.nodes, connections: example.connections, credentials: apiKeyCredential(sim) });
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
 		for (const node of example.nodes.filter((n) => n.type === KLING)) {
 			const [item] = result.output(node.name);
 			expect(item?.json.status).toBe('succeed');
-			if (node.parameters.downloadVideo) expect(item.binary?.data.mimeType).toBe('video/mp4');
+			if ((node.parameters.options as { download?: boolean } | undefined)?.download) expect(item.binary?.data.mimeType).toBe('video/mp4');
 		}
 		// Each create reached Kling once; nothing was refused.
 		expect(sim.apiRequests().filter((request) => request.code !== 0)).toEqual([]);
@@ -41,7 +55,7 @@ describe('Example workflows', () => {
 
 	it('makes a voice from the clip, binds it to the video element made from the same clip, and makes it speak', async () => {
 		const { sim } = ctx;
-		const example = loadExample('voice-character-speaking.json', { timeScale: TIME_SCALE });
+		const example = loadExample('voice-character-speaking.json');
 		const result = await runWorkflow({ nodes: example.nodes, connections: example.connections, credentials: apiKeyCredential(sim) });
 		const voiceId = result.output('Create Voice')[0].json.voiceId;
 		const clip = (sim.apiRequests({ method: 'POST', pathIncludes: 'custom-voices' })[0].body as { voice_url: string }).voice_url;

@@ -1,4 +1,4 @@
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { startSimulator, type KlingSimulator, type SimulatorOptions } from '../simulator/index.cts';
 import { KLING } from '../harness/workflow.cts';
@@ -20,7 +20,7 @@ export function klingNode(name: string, parameters: IDataObject): Omit<INode, 'i
 	return {
 		name,
 		type: KLING,
-		parameters,
+		parameters: parameters as INodeParameters,
 		credentials: { klingApi: { id: '1', name: 'Kling test' } },
 	};
 }

@@ -31,9 +31,6 @@ const SECRETS = [API_KEY, WRONG_API_KEY, ACCESS_KEY, SECRET_KEY, WRONG_SECRET_KE
 /** Any JWT: base64url JSON header and payload, then a signature. */
 const JWT_SHAPE = /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}/;
 
-/** Faster than the other suites: this one is about what is emitted, not about timing. */
-const TIME_SCALE = 0.002;
-
 const ctx = useSimulator({ apiKeys: [API_KEY], keyPairs: { [ACCESS_KEY]: SECRET_KEY }, timing: { submittedMs: 20, processingMs: 40 } });
 
 type Auth = 'apiKey' | 'keyPair' | 'wrongApiKey' | 'wrongSecretKey';
@@ -173,7 +170,6 @@ const createElement = (extra: IDataObject = {}, continueOnFail = false) => ({
 		elementDescription: 'A subject for the secrets suite',
 		referenceType: 'image_refer',
 		...imageUrls,
-		timeScale: TIME_SCALE,
 		...extra,
 	}),
 	continueOnFail,
@@ -215,14 +211,16 @@ describe('the scanner', () => {
 });
 
 describe('no secret or token in anything a run emits', () => {
-	it.each(AUTHS)('success: create, get and list (%s)', async (auth) => {
+	it.each(AUTHS)('success: create, get its task and the element, and list (%s)', async (auth) => {
 		const result = await run(
 			auth,
 			createElement(),
-			{ ...klingNode('Get Element', { resource: 'element', operation: 'get', taskId: '={{ $json.taskId }}' }), continueOnFail: false },
+			{ ...klingNode('Get Creation Task', { resource: 'element', operation: 'getTask', taskId: '={{ $json.taskId }}' }), continueOnFail: false },
+			{ ...klingNode('Get Element', { resource: 'element', operation: 'get', element: { __rl: true, mode: 'id', value: '={{ $json.elementId }}' } }), continueOnFail: false },
 			{ ...klingNode('List Elements', { resource: 'element', operation: 'getAll', returnAll: true }), continueOnFail: false },
 		);
 		expect(result.error).toBeUndefined();
+		expect(result.output('Get Element').map((item) => item.json.elementName)).toEqual(['Secret test 0', 'Secret test 1']);
 		expect(result.output('List Elements').length).toBeGreaterThan(0);
 		expect(tokensSent().length).toBeGreaterThan(0);
 		// The capture is live: n8n logged the run through it.
@@ -242,7 +240,7 @@ describe('no secret or token in anything a run emits', () => {
 	});
 
 	it.each(AUTHS)('validation errors, before anything is sent (%s)', async (auth) => {
-		const result = await run(auth, createElement({ additionalImages: {}, taskOptions: { callbackUrl: 'not a url' } }));
+		const result = await run(auth, createElement({ additionalImages: {}, options: { callbackUrl: 'not a url' } }));
 		expect(result.status).toBe('error');
 		expect(ctx.sim.createdTaskCount()).toBe(0);
 		expectNoLeaks(result);
@@ -250,7 +248,7 @@ describe('no secret or token in anything a run emits', () => {
 
 	it.each(AUTHS)('a task id Kling does not know (%s)', async (auth) => {
 		const result = await runWorkflow({
-			...chain(klingNode('Get Element', { resource: 'element', operation: 'get', taskId: 'no-such-task' })),
+			...chain(klingNode('Get Creation Task', { resource: 'element', operation: 'getTask', taskId: 'no-such-task' })),
 			credentials: credentials(auth),
 		});
 		expect(result.status).toBe('error');
@@ -260,14 +258,14 @@ describe('no secret or token in anything a run emits', () => {
 	const faults: Array<[string, FaultRule, IDataObject?]> = [
 		['5000 on a create, task made', { when: { operation: 'create' }, fault: { kind: 'error', code: 5000, processed: true } }],
 		['creates that never get through', { when: { operation: 'create' }, times: Infinity, fault: { kind: 'dropAfterAccept', processed: false } }],
-		['an answer slower than the timeout', { when: { operation: 'create' }, fault: { kind: 'delay', ms: 60_000 * TIME_SCALE * 2.5 } }],
+		['an answer slower than the timeout', { when: { operation: 'create' }, fault: { kind: 'delay', ms: 60_000 * 2.5 } }],
 		["a relay's HTML page", { when: { method: 'GET' }, times: Infinity, fault: { kind: 'html', httpStatus: 502 } }],
 		['malformed JSON on every read', { when: { method: 'GET' }, times: Infinity, fault: { kind: 'malformedJson' } }],
 		['HTTP 200 with a non-zero code', { when: { operation: 'create' }, times: Infinity, fault: { kind: 'okWithCode', code: 1201 } }],
-		['a rate limit that never lifts', { when: { operation: 'create' }, times: Infinity, fault: { kind: 'error', code: 1303 } }, { timeoutMinutes: 0.1 }],
+		['a rate limit that never lifts', { when: { operation: 'create' }, times: Infinity, fault: { kind: 'error', code: 1303 } }, { options: { timeoutMinutes: 0.1 } }],
 		['a resource pack that is used up', { when: { operation: 'create' }, times: Infinity, fault: { kind: 'error', code: 1102 } }],
 		['an expired token, twice', { when: { operation: 'create' }, times: 2, fault: { kind: 'error', code: 1004 } }],
-		['a task that never finishes', { fault: { kind: 'stuck' }, times: Infinity }, { timeoutMinutes: 0.3 }],
+		['a task that never finishes', { fault: { kind: 'stuck' }, times: Infinity }, { options: { timeoutMinutes: 0.3 } }],
 	];
 
 	describe.each(AUTHS)('faults (%s)', (auth) => {

@@ -6,6 +6,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -51,7 +52,8 @@ async function startReceiver(parameters: IDataObject, credentials: ICredentialDa
 		parameters: parameters as INodeParameters,
 		credentials: { klingApi: { id: '1', name: 'Kling test' } },
 	};
-	const workflow = new Workflow({ id: 'trigger-workflow', nodes: [node], connections: {}, nodeTypes, active: true, staticData: {} });
+	// Each receiver is a workflow of its own, as in n8n: its own id, its own static data.
+	const workflow = new Workflow({ id: `trigger-workflow-${randomUUID()}`, nodes: [node], connections: {}, nodeTypes, active: true, staticData: {} });
 	const executions: INodeExecutionData[][] = [];
 	const answers: Receiver['answers'] = [];
 
@@ -107,7 +109,7 @@ async function receiver(sim: KlingSimulator, parameters: IDataObject = {}, secre
 }
 
 function createElementWithCallback(callbackUrl: string, externalTaskId = 'campaign-7-mira') {
-	return createMiraElement({ taskOptions: { callbackUrl, externalTaskId } });
+	return createMiraElement({ options: { callbackUrl, externalTaskId } });
 }
 
 describe('Kling Trigger receiving the callbacks of a Kling create', () => {
@@ -203,6 +205,26 @@ describe('Kling Trigger receiving the callbacks of a Kling create', () => {
 		await sim.idle();
 		expect(hook.executions).toHaveLength(1);
 		expect(hook.executions[0][0].json).toMatchObject({ status: 'failed', succeeded: false, final: true, message: 'Face not detected in the frontal image', elementIds: [] });
+	});
+
+	it('takes Events from an expression that gives a name', async () => {
+		const { sim } = ctx;
+		sim.failTaskWhen(() => 'Face not detected in the frontal image');
+		const hook = await receiver(sim, { events: '={{ "Failed" }}' });
+		await runWorkflow({ ...chain(createElementWithCallback(hook.url)), credentials: apiKeyCredential(sim) });
+		await sim.idle();
+		expect(hook.executions).toHaveLength(1);
+		expect(hook.executions[0][0].json).toMatchObject({ status: 'failed' });
+	});
+
+	it('answers 500 and starts nothing when an expression gives an event it does not know', async () => {
+		const { sim } = ctx;
+		const hook = await receiver(sim, { events: '={{ "succeeded, finished" }}' });
+		await runWorkflow({ ...chain(createElementWithCallback(hook.url)), credentials: apiKeyCredential(sim) });
+		await sim.idle();
+		expect(hook.executions).toHaveLength(0);
+		expect(hook.answers.map((answer) => answer.status)).toContain(500);
+		expect(hook.answers[0].body.message).toMatch(/^Events: "finished" is not one of Failed \(failed\)/);
 	});
 
 	it('refuses callbacks signed with another secret, so Kling retries and nothing starts', async () => {

@@ -49,15 +49,50 @@ describe('Voice → Create', () => {
 	});
 });
 
-describe('Voice → Get, Get Many, Delete', () => {
-	it('gets a voice by task id and by external task id', async () => {
+const getVoice = (voice: unknown) => klingNode('Get Voice', { resource: 'voice', operation: 'get', voice: voice as Record<string, unknown> });
+
+describe('Voice → Get', () => {
+	const reads = () => ctx.sim.apiRequests({ method: 'GET' }).map((request) => request.path);
+
+	it('gets one of your voices, by ID or picked from the list, without reading the presets', async () => {
 		const { sim } = ctx;
-		const created = await runWorkflow({ ...chain(createVoice({ completion: 'returnTask', taskOptions: { externalTaskId: 'voice-7' } })), credentials: apiKeyCredential(sim) });
+		sim.seedVoice({ name: 'Rex' });
+		const voiceId = sim.seedVoice({ name: 'Mira calm' });
+		for (const voice of [byId(voiceId), { __rl: true, mode: 'list', value: voiceId, cachedResultName: 'Mira calm' }]) {
+			sim.requests.length = 0;
+			const result = await runWorkflow({ ...chain(getVoice(voice)), credentials: apiKeyCredential(sim) });
+			expect(result.error).toBeUndefined();
+			expect(result.output('Get Voice').map((item) => item.json)).toEqual([{ voiceId, voiceName: 'Mira calm', trialUrl: expect.stringMatching(/\.mp3$/), ownedBy: expect.any(String) }]);
+			expect(reads()).toEqual(['/v1/general/custom-voices']);
+		}
+	});
+
+	it('gets a Kling preset after looking through your voices', async () => {
+		const { sim } = ctx;
+		const [, bright] = sim.presetVoiceIds();
+		const result = await runWorkflow({ ...chain(getVoice(byId(bright))), credentials: apiKeyCredential(sim) });
+		expect(result.output('Get Voice')[0].json).toMatchObject({ voiceId: bright, voiceName: 'Bright Girl', ownedBy: 'kling' });
+		expect(reads()).toEqual(['/v1/general/custom-voices', '/v1/general/presets-voices']);
+	});
+
+	it('says Kling has no voice with an unknown ID', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(getVoice(byId('850087542757530000'))), credentials: apiKeyCredential(sim) });
+		expect(result.error?.message).toBe('Kling has no voice with ID 850087542757530000');
+		expect(reads()).toEqual(['/v1/general/custom-voices', '/v1/general/presets-voices']);
+	});
+});
+
+describe('Voice → Get Creation Task, Get Many, Delete', () => {
+	it('reads the creation task by task id and by external task id', async () => {
+		const { sim } = ctx;
+		const created = await runWorkflow({ ...chain(createVoice({ options: { completion: 'returnTask', externalTaskId: 'voice-7' } })), credentials: apiKeyCredential(sim) });
+		expect(created.output('Create Voice')[0].json).toMatchObject({ status: 'submitted', externalTaskId: 'voice-7' });
 		await sim.idle();
 		const taskId = created.output('Create Voice')[0].json.taskId as string;
 		for (const id of [taskId, 'voice-7']) {
-			const result = await runWorkflow({ ...chain(klingNode('Get Voice', { resource: 'voice', operation: 'get', taskId: id })), credentials: apiKeyCredential(sim) });
-			expect(result.output('Get Voice')[0].json).toMatchObject({ taskId, externalTaskId: 'voice-7', voiceId: sim.tasks('voices')[0].outputId });
+			const result = await runWorkflow({ ...chain(klingNode('Get Task', { resource: 'voice', operation: 'getTask', taskId: id })), credentials: apiKeyCredential(sim) });
+			expect(result.output('Get Task')[0].json).toMatchObject({ taskId, externalTaskId: 'voice-7', status: 'succeed', voiceId: sim.tasks('voices')[0].outputId, voiceName: 'Mira calm' });
 		}
 	});
 

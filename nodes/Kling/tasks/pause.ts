@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { isFinal, type KlingTask } from '../contract/task';
@@ -26,8 +26,8 @@ const BATCH_PARAM = 'klingBatch';
 const COUNT_PARAM = 'klingItems';
 
 export interface CallbackBatch {
-	/** What each item's create gets: the resume URL as callback URL, and an external task id from the batch key. */
-	taskOptions(itemIndex: number): { callback_url: string; external_task_id: string };
+	/** An item's create with the resume URL as its callback URL and an external task id from the batch key. */
+	apply(body: IDataObject, itemIndex: number): IDataObject;
 }
 
 const externalTaskIdOf = (batch: string, itemIndex: number) => `n8n-${batch}-${itemIndex}`;
@@ -41,7 +41,18 @@ export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number): Cal
 	const url = new URL(ctx.getWorkflowDataProxy(0).$execution.resumeUrl);
 	url.searchParams.set(BATCH_PARAM, batch);
 	url.searchParams.set(COUNT_PARAM, String(itemCount));
-	return { taskOptions: (itemIndex) => ({ callback_url: url.toString(), external_task_id: externalTaskIdOf(batch, itemIndex) }) };
+	return {
+		apply(body, itemIndex) {
+			// Both are this mode's own; silently replacing the user's would leave a Kling Trigger or a lookup waiting.
+			if (body.callback_url || body.external_task_id) {
+				throw new NodeOperationError(ctx.getNode(), 'Options → Callback URL and External Task ID cannot be used with Pause Until Kling Calls Back', {
+					itemIndex,
+					description: 'This mode sets both itself: remove them, or choose Wait Until Done or Return Task Immediately.',
+				});
+			}
+			return { ...body, callback_url: url.toString(), external_task_id: externalTaskIdOf(batch, itemIndex) };
+		},
+	};
 }
 
 /** One output item per input item once every task is final; an item without a task refused its input before the pause. */

@@ -20,7 +20,8 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	const jobs: Job[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const body = { ...(await operation.buildRequest.call(this, itemIndex)), ...batch?.taskOptions(itemIndex) };
+			const request = await operation.buildRequest.call(this, itemIndex);
+			const body = batch ? batch.apply(request, itemIndex) : request;
 			jobs.push(newJob(this, itemIndex, body, operation.slots?.(body)));
 		} catch (error) {
 			outputs[itemIndex] = itemError.call(this, error, itemIndex);

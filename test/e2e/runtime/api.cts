@@ -84,6 +84,10 @@ export interface Execution {
 	status: string;
 	finished: boolean;
 	mode: string;
+	startedAt?: string;
+	stoppedAt?: string | null;
+	/** When n8n resumes a waiting execution by itself; WAIT_INDEFINITELY (year 3000) when only a resume call does. */
+	waitTill?: string | null;
 	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: any; binary?: any }>> } }>>; error?: unknown } };
 }
 
@@ -148,6 +152,11 @@ export class PublicApi {
 	 */
 	async activate(workflowId: string, webhookUrls: string[] = []): Promise<void> {
 		await this.call('POST', `/workflows/${workflowId}/activate`);
+		await this.webhooksServed(webhookUrls);
+	}
+
+	/** Waits until each production webhook URL is served (an active workflow's, e.g. after n8n restarted). */
+	async webhooksServed(webhookUrls: string[]): Promise<void> {
 		for (const url of webhookUrls) {
 			await waitFor(
 				async () => {

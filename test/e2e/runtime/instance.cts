@@ -30,6 +30,8 @@ export interface LaunchOptions {
 	extraEnv?: Record<string, string>;
 	/** Run n8n in its own process group (npm start stops it itself on Ctrl-C). */
 	ownGroup?: boolean;
+	/** Default <userFolder>/n8n.log. */
+	logFile?: string;
 }
 
 export async function launchInstance(options: LaunchOptions): Promise<Instance> {
@@ -38,7 +40,7 @@ export async function launchInstance(options: LaunchOptions): Promise<Instance> 
 	mkdirSync(workDir, { recursive: true });
 	await installTarball(options.tarball, userFolder);
 	const n8nOptions: N8nOptions = { runtime, userFolder, port, extraEnv: options.extraEnv };
-	const server = await startN8n({ ...n8nOptions, logFile: path.join(userFolder, 'n8n.log'), ownGroup: options.ownGroup });
+	const server = await startN8n({ ...n8nOptions, logFile: options.logFile ?? path.join(userFolder, 'n8n.log'), ownGroup: options.ownGroup });
 	try {
 		const owner = options.owner ?? DEFAULT_OWNER;
 		const session = await Session.ownerLogin(server.url, owner);

@@ -64,12 +64,14 @@ export interface N8nServer {
 	url: string;
 	port: number;
 	logFile: string;
+	/** The n8n process (its task runner is a child of it). */
+	pid: number;
 	/** Resolves when the process exits, for whatever reason. */
 	exited: Promise<void>;
 	stop(): Promise<void>;
 }
 
-function tail(file: string, lines = 40): string {
+export function tail(file: string, lines = 40): string {
 	try {
 		return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 	} catch {
@@ -81,9 +83,10 @@ function tail(file: string, lines = 40): string {
  * How a started n8n is ended. In its own process group (npm start), one signal reaches n8n and its task
  * runners and a terminal's Ctrl-C reaches only us, so we stop it in order; otherwise (tests) it shares our
  * group, so an interrupted test run interrupts n8n too. Either way, if this process exits without stopping it,
- * it is killed on the way out.
+ * it is killed on the way out. Postgres and Redis are ended the same way, each with the signal it shuts down
+ * cleanly on (`stopSignal`).
  */
-function processHandle(child: ChildProcess, ownGroup: boolean) {
+export function processHandle(child: ChildProcess, ownGroup: boolean, stopSignal: NodeJS.Signals = 'SIGTERM') {
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	const running = () => child.exitCode === null && child.signalCode === null && child.pid !== undefined;
 	const signal = (name: NodeJS.Signals) => {
@@ -99,10 +102,10 @@ function processHandle(child: ChildProcess, ownGroup: boolean) {
 	return {
 		exited,
 		running,
-		/** SIGTERM, then SIGKILL if it is still running after a deadline. */
+		/** `stopSignal` (SIGTERM), then SIGKILL if it is still running after a deadline. */
 		async stop(): Promise<void> {
 			if (!running()) return;
-			signal('SIGTERM');
+			signal(stopSignal);
 			const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 20_000).unref());
 			if ((await Promise.race([exited, timer])) === 'timeout') {
 				signal('SIGKILL');
@@ -112,11 +115,21 @@ function processHandle(child: ChildProcess, ownGroup: boolean) {
 	};
 }
 
-/** `n8n start`; resolves once GET /healthz/readiness answers 200. */
-export async function startN8n(options: N8nOptions & { logFile: string; readyTimeoutMs?: number; ownGroup?: boolean }): Promise<N8nServer> {
+export interface StartOptions extends N8nOptions {
+	logFile: string;
+	readyTimeoutMs?: number;
+	ownGroup?: boolean;
+	/** `start` (default), or in queue mode `worker` or `webhook`, with their flags (e.g. --concurrency=5). */
+	command?: string[];
+	/** Where readiness is asked; default <url>/healthz/readiness (a worker answers on QUEUE_HEALTH_CHECK_PORT). */
+	readyUrl?: string;
+}
+
+/** `n8n start` (or another server command); resolves once its readiness URL answers 200. */
+export async function startN8n(options: StartOptions): Promise<N8nServer> {
 	mkdirSync(path.dirname(options.logFile), { recursive: true });
 	const log = openSync(options.logFile, 'a');
-	const child = spawn(options.runtime.node, [options.runtime.n8nBin, 'start'], {
+	const child = spawn(options.runtime.node, [options.runtime.n8nBin, ...(options.command ?? ['start'])], {
 		cwd: options.userFolder,
 		env: await hermeticEnv(options),
 		stdio: ['ignore', log, log],
@@ -125,19 +138,20 @@ export async function startN8n(options: N8nOptions & { logFile: string; readyTim
 	closeSync(log);
 	const handle = processHandle(child, options.ownGroup === true);
 	const url = `http://127.0.0.1:${options.port}`;
-	const server: N8nServer = { url, port: options.port, logFile: options.logFile, exited: handle.exited, stop: handle.stop };
+	const server: N8nServer = { url, port: options.port, logFile: options.logFile, pid: child.pid!, exited: handle.exited, stop: handle.stop };
+	const readyUrl = options.readyUrl ?? `${url}/healthz/readiness`;
 	try {
 		const outcome = await waitFor(
 			async () => {
 				if (!handle.running()) return 'exited';
-				const response = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+				const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
 				if (response?.status !== 200) return undefined;
 				// n8n 1.x answers readiness before its migrations ran and its REST routes exist: wait for those too.
 				if (n8nMajor(options.runtime) >= 2) return 'ready';
 				const settings = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
 				return settings?.status === 200 ? 'ready' : undefined;
 			},
-			{ what: `n8n on port ${options.port} to be ready`, timeoutMs: options.readyTimeoutMs ?? 120_000, intervalMs: 250 },
+			{ what: `n8n ${(options.command ?? ['start'])[0]} at ${readyUrl} to be ready`, timeoutMs: options.readyTimeoutMs ?? 120_000, intervalMs: 250 },
 		).catch((error: Error) => {
 			throw new Error(`${error.message}. Log tail:\n${tail(options.logFile)}`);
 		});

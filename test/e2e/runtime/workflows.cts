@@ -3,7 +3,7 @@
  * credential reference points at the credential that was actually created; optionally a faster time scale),
  * imported and executed with n8n's own CLI.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -67,10 +67,41 @@ export function adaptWorkflow(workflow: WorkflowJson, options: { credential: { i
 	return { ...workflow, nodes };
 }
 
-/** Manual Trigger ("Start") followed by `nodes` in a line, each connected to the next. */
-export function chainWorkflow(name: string, nodes: Array<Omit<WorkflowNode, 'position' | 'typeVersion'> & Partial<Pick<WorkflowNode, 'typeVersion'>>>): WorkflowJson {
+const MANUAL_START: WorkflowNode = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/**
+ * A production Webhook node (POST <path>, answered at once): starts a workflow in a running n8n, which in queue
+ * mode hands the execution to a worker.
+ */
+export function webhookNode(path: string, name = 'Webhook'): WorkflowNode {
+	return {
+		name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+	};
+}
+
+/** The workflow with its Manual Trigger replaced by webhookNode(path), so a POST starts it in production. */
+export function startedByWebhook(workflow: WorkflowJson, path: string): WorkflowJson {
+	const manual = workflow.nodes.find((node) => node.type === MANUAL_START.type);
+	if (!manual) throw new Error(`${workflow.name} has no Manual Trigger to replace`);
+	const webhook = { ...webhookNode(path), position: manual.position };
+	const nodes = workflow.nodes.map((node) => (node === manual ? webhook : node));
+	const connections = Object.fromEntries(Object.entries(workflow.connections).map(([from, to]) => [from === manual.name ? webhook.name : from, to]));
+	return { ...workflow, nodes, connections };
+}
+
+/** `start` (a Manual Trigger unless given) followed by `nodes` in a line, each connected to the next. */
+export function chainWorkflow(
+	name: string,
+	nodes: Array<Omit<WorkflowNode, 'position' | 'typeVersion'> & Partial<Pick<WorkflowNode, 'typeVersion'>>>,
+	start: WorkflowNode = MANUAL_START,
+): WorkflowJson {
 	const all: WorkflowNode[] = [
-		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		start,
 		...nodes.map((node, index) => ({ typeVersion: 1, ...node, position: [220 * (index + 1), 0] as [number, number] })),
 	];
 	const connections = Object.fromEntries(all.slice(0, -1).map((node, index) => [node.name, { main: [[{ node: all[index + 1].name, type: 'main', index: 0 }]] }]));

@@ -104,6 +104,21 @@ describe('Kling Trigger webhook(): filters', () => {
 		expectIgnored(await deliver({ events: [], credentials: withoutSecret() }, { body: legacyBody() }), /succeed/);
 	});
 
+	it('takes Events from an expression: one event or a list, by value or by name in any case', async () => {
+		const setup = { events: 'Processing, succeeded', credentials: withoutSecret() };
+		expect((await deliver(setup, { body: legacyBody({ status: 'processing' }) })).items).toHaveLength(1);
+		expect((await deliver(setup, { body: legacyBody({ status: 'succeed' }) })).items).toHaveLength(1);
+		expectIgnored(await deliver(setup, { body: legacyBody({ status: 'failed' }) }), /failed/);
+		expect((await deliver({ events: 'FAILED', credentials: withoutSecret() }, { body: legacyBody({ status: 'failed' }) })).items).toHaveLength(1);
+		expectIgnored(await deliver({ events: '', credentials: withoutSecret() }, { body: legacyBody() }), /succeed/);
+	});
+
+	it('stops on an event it does not know, naming Events and the value, and starts nothing', async () => {
+		await expect(deliver({ events: 'succeeded,done' }, { body: legacyBody() })).rejects.toThrow(
+			/^Events: "done" is not one of Failed \(failed\), Processing \(processing\), Submitted \(submitted\), Succeeded \(succeeded\)/,
+		);
+	});
+
 	it('reacts only to tasks whose external task id has the prefix', async () => {
 		const setup = { options: { externalTaskIdPrefix: 'campaign-7-' }, credentials: withoutSecret() };
 		expect((await deliver(setup, { body: legacyBody({ externalTaskId: 'campaign-7-mira' }) })).items).toHaveLength(1);

@@ -23,6 +23,25 @@ describe('Kling Trigger webhook(): deduplication', () => {
 		expect(staticData.seenCallbacks).toEqual([`${TASK_ID}:succeed`, `${TASK_ID}:failed`, '842250903629086786:succeed']);
 	});
 
+	it('starts one execution when a repeat comes before n8n has written the record of the first, in one process', async () => {
+		const body = legacyBody({ taskId: '842250903629086990' });
+		const first = await deliver({ workflowId: 'wf-unsaved', staticData: {} }, { body, headers: signed(body) });
+		expect(first.items).toHaveLength(1);
+		// The static data as n8n would hand it over before its write: without the record.
+		expectIgnored(await deliver({ workflowId: 'wf-unsaved', staticData: {} }, { body, headers: signed(body) }), /already received/);
+		// Another workflow's trigger gets the same delivery as its own.
+		expect((await deliver({ workflowId: 'wf-other', staticData: {} }, { body, headers: signed(body) })).items).toHaveLength(1);
+	});
+
+	it('gives a delivery whose re-read failed another chance, also in the same process', async () => {
+		const body = legacyBody({ taskId: '842250903629086991' });
+		const setup = { workflowId: 'wf-reread', options: { reReadTask: true } };
+		await expect(deliver({ ...setup, staticData: {}, kling: () => NOT_FOUND }, { body, headers: signed(body) })).rejects.toThrow(/Kling has no task/);
+		// The callback's body is the task as Kling's query returns it.
+		const again = await deliver({ ...setup, staticData: {}, kling: () => [200, envelope(body)] }, { body, headers: signed(body) });
+		expect(again.items).toHaveLength(1);
+	});
+
 	it('does not remember refused or ignored deliveries', async () => {
 		const staticData: IDataObject = {};
 		const body = legacyBody();

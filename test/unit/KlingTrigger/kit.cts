@@ -54,11 +54,14 @@ export function signed(body: string, secret = SECRET, timestamp = Math.floor(Dat
 }
 
 export interface Setup {
-	events?: string[];
+	/** The Events parameter as n8n hands it over: the editor's array, or whatever an expression gave. */
+	events?: unknown;
 	options?: IDataObject;
 	/** null: no credential on the node. */
 	credentials?: ICredentialDataDecryptedObject | null;
 	staticData?: IDataObject;
+	/** The workflow's id; by default one per static data object. */
+	workflowId?: string;
 	/** Answers the transport's requests: [HTTP status, body text]. */
 	kling?: (request: IHttpRequestOptions) => [number, string];
 }
@@ -92,6 +95,9 @@ export const withoutSecret = (): ICredentialDataDecryptedObject => ({ ...default
 /** Kling's answer to a query for a task it does not know, as observed live (kling-api.md §10). */
 export const NOT_FOUND: [number, string] = [400, `{"code":1201,"message":"Task not found by id/external id: ${TASK_ID}","request_id":"req-0"}`];
 
+const workflowIds = new WeakMap<object, string>();
+const workflowIdOf = (staticData: object) => workflowIds.get(staticData) ?? workflowIds.set(staticData, `wf-${Math.random().toString(36).slice(2)}`).get(staticData)!;
+
 /** A hand-built IWebhookFunctions: just what the trigger and the transport use. */
 export function fakeContext(setup: Setup, delivery: Delivery) {
 	const credentials = setup.credentials === undefined ? defaultCredentials() : setup.credentials;
@@ -117,6 +123,8 @@ export function fakeContext(setup: Setup, delivery: Delivery) {
 	});
 	const context = {
 		getNode: () => node,
+		// One workflow per static data object, as in n8n: deliveries that share it are one workflow's.
+		getWorkflow: () => ({ id: setup.workflowId ?? workflowIdOf(staticData), name: 'Kling callbacks', active: true }),
 		logger: { warn: jest.fn(), debug: jest.fn(), info: jest.fn(), error: jest.fn() },
 		getMode: () => 'webhook',
 		getNodeParameter: jest.fn((name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback)),

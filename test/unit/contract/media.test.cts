@@ -68,7 +68,8 @@ describe('images cut short (an interrupted download)', () => {
 	it('wants FF D9 as the last bytes when the header read does not reach the scan', () => {
 		const jpeg = makeJpeg(640, 480, 5000);
 		expect(problem(jpeg.subarray(0, -1))).toMatch(/^is cut short/);
-		expect(hasWholeHeader(jpeg)).toBe(false);
+		// The head read so far stops before the start-of-scan segment.
+		expect(hasWholeHeader(jpeg.subarray(0, jpeg.indexOf(Buffer.from([0xff, 0xda]))))).toBe(false);
 		expect(hasWholeHeader(jpegWithScan())).toBe(true);
 		expect(hasWholeHeader(makePng(640, 480).subarray(0, 33))).toBe(true);
 	});

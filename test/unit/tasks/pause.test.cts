@@ -30,7 +30,7 @@ const RESUME_URL = 'https://n8n.test/webhook-waiting/exec-1?signature=abc';
 function pausedBatch(kling: FakeKling, count: number, missing: number[] = []) {
 	const { ctx } = executeContext({ kling, resumeUrl: RESUME_URL });
 	const batch = newCallbackBatch(ctx, count);
-	const options = Array.from({ length: count }, (_, itemIndex) => batch.taskOptions(itemIndex));
+	const options = Array.from({ length: count }, (_, itemIndex) => batch.apply({}, itemIndex) as { callback_url: string; external_task_id: string });
 	for (const [itemIndex, { external_task_id }] of options.entries()) {
 		if (!missing.includes(itemIndex)) kling.create({ at: Date.now(), method: 'POST', path: PRODUCT.path, body: JSON.stringify({ external_task_id }) });
 	}
@@ -58,8 +58,15 @@ describe('newCallbackBatch', () => {
 
 	it('makes a new batch key for each run of the node, so external task ids stay unique in a loop', () => {
 		const { ctx } = executeContext({ resumeUrl: RESUME_URL });
-		const first = newCallbackBatch(ctx, 1).taskOptions(0).external_task_id;
-		expect(newCallbackBatch(ctx, 1).taskOptions(0).external_task_id).not.toBe(first);
+		const first = newCallbackBatch(ctx, 1).apply({}, 0).external_task_id;
+		expect(newCallbackBatch(ctx, 1).apply({}, 0).external_task_id).not.toBe(first);
+	});
+
+	it.each(['callback_url', 'external_task_id'])('refuses a create whose options set %s itself, naming the options', (key) => {
+		const { ctx } = executeContext({ resumeUrl: RESUME_URL });
+		expect(() => newCallbackBatch(ctx, 1).apply({ prompt: 'x', [key]: 'mine' }, 0)).toThrow(
+			'Options → Callback URL and External Task ID cannot be used with Pause Until Kling Calls Back',
+		);
 	});
 });
 

@@ -97,10 +97,17 @@ const optionsOf = (ctx: IExecuteFunctions, itemIndex: number) => ctx.getNodePara
 export function readCompletion(this: IExecuteFunctions, { timeoutMinutes }: OptionsKind): CompletionSettings {
 	const options = optionsOf(this, 0);
 	const mode = (options.completion as CompletionMode | undefined) ?? 'poll';
+	const positive = (value: unknown, label: string) => {
+		const number = Number(value);
+		if (value === '' || !Number.isFinite(number) || number <= 0) {
+			throw new NodeOperationError(this.getNode(), `Options → ${label} must be a number above 0 (it is "${String(value).slice(0, 40)}")`, { itemIndex: 0 });
+		}
+		return number;
+	};
 	return {
 		mode: mode === 'callback' && this.isToolExecution() ? 'poll' : mode,
-		timeoutMs: Number(options.timeoutMinutes ?? timeoutMinutes) * 60_000,
-		maxConcurrent: Math.max(1, Math.floor(Number(options.maxConcurrentTasks ?? 3))),
+		timeoutMs: positive(options.timeoutMinutes ?? timeoutMinutes, 'Timeout (Minutes)') * 60_000,
+		maxConcurrent: Math.max(1, Math.floor(positive(options.maxConcurrentTasks ?? 3, 'Max Concurrent Tasks'))),
 	};
 }
 

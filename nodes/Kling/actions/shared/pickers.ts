@@ -14,14 +14,14 @@ const ELEMENT_ID = /^\d{1,20}$/;
 const VOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const PICKERS = {
-	element: { displayName: 'Element', searchListMethod: 'searchElements', example: '835266081714884677', pattern: ELEMENT_ID },
-	voice: { displayName: 'Voice', searchListMethod: 'searchVoices', example: '829824295736356877', pattern: VOICE_ID },
+	element: { displayName: 'Element', searchListMethod: 'searchElements', example: '835266081714884677', pattern: ELEMENT_ID, idHint: 'An element ID looks like 835266081714884677' },
+	voice: { displayName: 'Voice', searchListMethod: 'searchVoices', example: '829824295736356877', pattern: VOICE_ID, idHint: 'A voice ID looks like 829824295736356877' },
 };
 
 type Kind = keyof typeof PICKERS;
 
 export function picker(kind: Kind, overrides: Partial<INodeProperties> = {}): INodeProperties {
-	const { displayName, searchListMethod, example, pattern } = PICKERS[kind];
+	const { displayName, searchListMethod, example, pattern, idHint } = PICKERS[kind];
 	return {
 		displayName,
 		name: kind,
@@ -35,7 +35,7 @@ export function picker(kind: Kind, overrides: Partial<INodeProperties> = {}): IN
 				name: 'id',
 				type: 'string',
 				placeholder: `e.g. ${example}`,
-				validation: [{ type: 'regex', properties: { regex: pattern.source, errorMessage: `A ${kind} ID looks like ${example}` } }],
+				validation: [{ type: 'regex', properties: { regex: pattern.source, errorMessage: idHint } }],
 			},
 		],
 		...overrides,

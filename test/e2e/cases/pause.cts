@@ -1,0 +1,104 @@
+/**
+ * Pause Until Kling Calls Back in a running n8n, as the regular-mode and the queue-mode suites both check it: a
+ * production execution (started by a Webhook node) creates an element with its resume URL as callback_url, is
+ * stored as `waiting`, and finishes with the element that Kling made when its resume URL is called. Every check
+ * reads the execution as n8n stored it.
+ */
+import type { KlingSimulator, TaskSnapshot } from '../../simulator/index.cts';
+import type { Execution, PublicApi } from '../runtime/api.cts';
+import { executionWhere, finished, lastOutput, WAIT_INDEFINITELY } from '../runtime/executions.cts';
+import { waitFor } from '../runtime/wait.cts';
+import { adaptWorkflow, chainWorkflow, KLING_NODE, readExample, webhookNode, type WorkflowJson } from '../runtime/workflows.cts';
+
+export const CREATE_NODE = 'Create Element';
+
+export interface PauseSetup {
+	api: PublicApi;
+	sim: KlingSimulator;
+	workflowId: string;
+	/** The production URL of the workflow's Webhook node. */
+	startUrl: string;
+}
+
+/** Webhook → Create Element (the example's node) with Completion: Pause Until Kling Calls Back. */
+export function pauseWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
+	const create = readExample('create-element.json').nodes.find((node) => node.name === CREATE_NODE && node.type === KLING_NODE)!;
+	const workflow = chainWorkflow('Create an element, paused until Kling calls back', [{ ...create, parameters: { ...create.parameters, completion: 'callback' } }], webhookNode(path));
+	return adaptWorkflow(workflow, { credential });
+}
+
+/** Starts a run through the Webhook node; resolves once it is stored as waiting, with the task it created. */
+export async function startPausedRun(setup: PauseSetup): Promise<{ execution: Execution; task: TaskSnapshot }> {
+	const { api, sim, workflowId, startUrl } = setup;
+	const before = new Set((await api.executions(workflowId)).map((execution) => execution.id));
+	const started = await fetch(startUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+	expect(started.status).toBe(200);
+	const execution = await executionWhere(api, workflowId, (candidate) => !before.has(candidate.id) && candidate.status === 'waiting', 'the new execution to wait for Kling');
+	const task = sim.tasks('elements').find((candidate) => String(candidate.body.callback_url).includes(`/webhook-waiting/${execution.id}?`));
+	if (!task) throw new Error(`No task has execution ${execution.id}'s resume URL as its callback_url`);
+	return { execution, task };
+}
+
+/** The stored execution finished with the element that Kling made for `task`, read from Kling. */
+export async function expectResumedWithElement(setup: PauseSetup, executionId: string, task: TaskSnapshot): Promise<Execution> {
+	const done = await finished(setup.api, executionId);
+	expect(done.data?.resultData.error).toBeUndefined();
+	expect(done.status).toBe('success');
+	const element = setup.sim.tasks('elements').find((candidate) => candidate.taskId === task.taskId)!;
+	expect(element.status).toBe('succeed');
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([
+		expect.objectContaining({ elementId: element.outputId, status: 'succeed', taskId: task.taskId }),
+	]);
+	return done;
+}
+
+/**
+ * The stored execution waits with no time of its own to resume (only a call to its resume URL continues it), and
+ * no run of the Kling node holds a result or the Webhook's item passed through.
+ */
+export async function expectWaitingWithoutResult(api: PublicApi, executionId: string): Promise<void> {
+	const stored = await api.execution(executionId);
+	expect({ status: stored.status, waitTill: stored.waitTill && new Date(stored.waitTill).toISOString() }).toEqual({ status: 'waiting', waitTill: WAIT_INDEFINITELY });
+	const outputs = (stored.data?.resultData.runData[CREATE_NODE] ?? []).flatMap((run) => run.data?.main[0] ?? []);
+	expect(outputs.filter((item) => 'elementId' in item.json || item.json.status === 'succeed' || 'headers' in item.json)).toEqual([]);
+}
+
+/** A body like Kling's final callback; the node re-reads the tasks from Kling and never trusts it. */
+function finalCallbackBody(task: TaskSnapshot): string {
+	return JSON.stringify({ task_id: task.taskId, task_status: 'succeed', task_status_msg: '', task_info: { external_task_id: task.externalTaskId }, task_result: {} });
+}
+
+/** Kling's callbacks resume the execution at the URL the node gave Kling (its origin is `expectedOrigin`). */
+export async function resumesWhenKlingCallsBack(setup: PauseSetup, expectedOrigin: string): Promise<Execution> {
+	const { execution, task } = await startPausedRun(setup);
+	expect(String(task.body.callback_url)).toMatch(new RegExp(`^${expectedOrigin}/webhook-waiting/${execution.id}\\?`));
+	// "processing" keeps the execution waiting, "succeed" resumes it. A call that came while the execution was still
+	// being saved as waiting may get 409, which Kling's retries get past.
+	await setup.sim.idle(60_000);
+	const answers = setup.sim.callbacks.filter((delivery) => delivery.url === task.body.callback_url).map((delivery) => delivery.status);
+	expect({ unexpected: answers.filter((status) => status !== 200 && status !== 409), last: answers[answers.length - 1] }).toEqual({ unexpected: [], last: 200 });
+	return await expectResumedWithElement(setup, execution.id, task);
+}
+
+/**
+ * Kling's callbacks are lost: once the task is final on Kling, the execution still waits, with nothing passed
+ * through. A later call to the resume URL (at `resumeOrigin`, default the one in callback_url) makes the node read
+ * the task from Kling and continue with the element.
+ */
+export async function waitsUntilTheResumeUrlIsCalled(setup: PauseSetup, resumeOrigin?: string): Promise<Execution> {
+	const { api, sim } = setup;
+	sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'dropCallbacks' } });
+	const { execution, task } = await startPausedRun(setup);
+	await waitFor(() => sim.tasks('elements').find((candidate) => candidate.taskId === task.taskId)?.status === 'succeed', {
+		what: `task ${task.taskId} to succeed on the simulator`,
+		timeoutMs: 60_000,
+	});
+	await expectWaitingWithoutResult(api, execution.id);
+	expect(sim.callbacks.filter((delivery) => delivery.url === task.body.callback_url)).toEqual([]);
+
+	const resumeUrl = new URL(String(task.body.callback_url));
+	const target = resumeOrigin ? `${resumeOrigin}${resumeUrl.pathname}${resumeUrl.search}` : resumeUrl.href;
+	const answer = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: finalCallbackBody(task) });
+	expect(answer.status).toBe(200);
+	return await expectResumedWithElement(setup, execution.id, task);
+}

@@ -1,0 +1,120 @@
+/**
+ * Kling calling back into n8n's queue mode: main, two workers and two webhook processors on a private PostgreSQL
+ * and Redis. N8N_WEBHOOK_URL points at the first webhook processor, so that is where Kling's callbacks go.
+ * Pause Until Kling Calls Back is resumed there, or at main, and waits for as long as no callback comes; the
+ * Kling Trigger starts one execution per task however often, and at whichever processor, Kling delivers it once
+ * the first delivery was handled. How often a delivery that reaches both processors at the same moment, or the
+ * second the moment the first is answered, starts two executions is measured and written to
+ * test-results/e2e-queue/trigger-races.json (the README quotes it), not asserted.
+ */
+import { startSimulator, type KlingSimulator } from '../../simulator/index.cts';
+import { pauseWorkflow, resumesWhenKlingCallsBack, waitsUntilTheResumeUrlIsCalled, type PauseSetup } from '../cases/pause.cts';
+import {
+	activeTrigger,
+	capturedDeliveries,
+	createTask,
+	createTriggerCredential,
+	executionsSettled,
+	measureRepeats,
+	post,
+	postAndRepeat,
+	recordRaces,
+	sorted,
+	taskIdsOf,
+	TRIGGER_SECRET,
+	type Delivery,
+} from '../cases/trigger.cts';
+import { useQueue } from '../helpers.cts';
+import { workersThatRan } from '../runtime/executions.cts';
+import { CREDENTIAL_NAME } from '../runtime/workflows.cts';
+
+const ctx = useQueue('callbacks', { workers: 2, webhookProcessors: 2 });
+let sim: KlingSimulator;
+
+beforeAll(async () => {
+	sim = await startSimulator({ webhookSecret: TRIGGER_SECRET, timing: { submittedMs: 500, processingMs: 5000 } });
+});
+
+afterAll(async () => {
+	await sim?.close();
+});
+
+beforeEach(() => sim.reset());
+
+describe('Pause Until Kling Calls Back in queue mode', () => {
+	let setup: PauseSetup;
+
+	beforeAll(async () => {
+		const { main, webhooks } = ctx.topology;
+		const credentialId = await main.api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
+		const workflowId = await main.api.createWorkflow(pauseWorkflow({ id: credentialId, name: CREDENTIAL_NAME }, 'make-element'));
+		const startUrl = `${webhooks[0].url}/webhook/make-element`;
+		await main.api.activate(workflowId, [startUrl]);
+		setup = { api: main.api, sim, workflowId, startUrl };
+	});
+
+	it('a worker pauses the execution; Kling calls back at the webhook processor, and a worker finishes it with the element', async () => {
+		const done = await resumesWhenKlingCallsBack(setup, ctx.topology.webhooks[0].url);
+		expect(workersThatRan(done.id, ctx.topology.processes()).length).toBeGreaterThan(0);
+	});
+
+	it('the resume URL called at main instead continues the execution the same way', async () => {
+		await waitsUntilTheResumeUrlIsCalled(setup, ctx.topology.main.server.url);
+	});
+
+	it('with the callbacks lost, the execution keeps waiting after the task finished, until its resume URL is called', async () => {
+		await waitsUntilTheResumeUrlIsCalled(setup);
+	});
+});
+
+describe('Kling Trigger in queue mode', () => {
+	let credentialId = '';
+	const origins = () => ctx.topology.webhooks.map((server) => server.url);
+
+	beforeAll(async () => {
+		credentialId = await createTriggerCredential(ctx.topology.main.api, sim);
+		sim.options.timing = { submittedMs: 50, processingMs: 100 };
+	});
+
+	it('starts one execution for each of three tasks when Kling delivers every callback twice', async () => {
+		const { api } = ctx.topology.main;
+		const { workflowId, path: webhookPath } = await activeTrigger(api, credentialId, origins());
+		const url = `${origins()[0]}${webhookPath}`;
+		sim.injectFault({ when: { product: 'elements', operation: 'create' }, times: 3, fault: { kind: 'repeatCallbacks', count: 2 } });
+		// The tasks finish one after another, as renders of different lengths do.
+		const taskIds: string[] = [];
+		for (let task = 0; task < 3; task++) {
+			taskIds.push(await createTask(sim, url));
+			await sim.idle(60_000);
+		}
+		const executions = await executionsSettled(api, sim, workflowId, [url], taskIds);
+		expect(taskIdsOf(executions)).toEqual(sorted(taskIds));
+		for (const execution of executions) expect(workersThatRan(execution.id, ctx.topology.processes())).toHaveLength(1);
+	});
+
+	it('starts one execution for each of three tasks whose delivery comes again at both webhook processors after it was handled', async () => {
+		const { api } = ctx.topology.main;
+		const { workflowId, path: webhookPath } = await activeTrigger(api, credentialId, origins());
+		const urls = origins().map((origin) => `${origin}${webhookPath}`);
+		const deliveries = await capturedDeliveries(sim, 3);
+		await postAndRepeat(api, workflowId, deliveries, urls, 3);
+		const taskIds = deliveries.map((delivery) => delivery.taskId);
+		expect(taskIdsOf(await executionsSettled(api, sim, workflowId, urls, taskIds))).toEqual(sorted(taskIds));
+	});
+
+	it('measures how often a delivery reaching both webhook processors, at once or the moment the first is answered, starts two executions', async () => {
+		const { api } = ctx.topology.main;
+		const measure = async (how: string, send: (delivery: Delivery, urls: string[]) => Promise<void>) => {
+			const { workflowId, path: webhookPath } = await activeTrigger(api, credentialId, origins());
+			const urls = origins().map((origin) => `${origin}${webhookPath}`);
+			recordRaces('e2e-queue', await measureRepeats({ api, sim, workflowId, urls }, how, 20, (delivery) => send(delivery, urls)));
+		};
+		await measure('queue mode, one copy at each webhook processor at the same moment', async (delivery, urls) => {
+			const answers = await Promise.all(urls.map((url) => post(url, delivery.body, delivery.headers)));
+			expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+		});
+		await measure('queue mode, the second copy at the other webhook processor when the first is answered', async (delivery, urls) => {
+			for (const url of urls) expect((await post(url, delivery.body, delivery.headers)).status).toBe(200);
+		});
+	});
+});
