@@ -41,7 +41,7 @@ function runChild(args: ElementsArgs | DownloadArgs): Promise<MemoryResult> {
 	});
 }
 
-/** A child run against a simulator of its own, closed afterwards: it keeps every request body it received (53 MB each). */
+/** A child run against a simulator of its own, closed afterwards: it keeps every request body it received (about 52 MB each). */
 async function withSimulator<T>(options: SimulatorOptions, use: (sim: KlingSimulator) => Promise<T>): Promise<T> {
 	const sim = await startSimulator(options);
 	try {
