@@ -7,31 +7,28 @@ import { klingNode } from '../workflow/helpers.cts';
 
 export const ELEMENTS_PATH = '/v1/general/advanced-custom-elements';
 
-/** Simulator timing for a task that takes `klingMs` of Kling time, run `scale` times as fast. */
-export function taskTiming(klingMs: number, scale: number) {
-	return { submittedMs: Math.round(klingMs * scale * 0.1), processingMs: Math.round(klingMs * scale * 0.9) };
+/** Simulator timing for a task that takes `klingMs`: a tenth submitted, the rest processing. */
+export function taskTiming(klingMs: number) {
+	return { submittedMs: Math.round(klingMs * 0.1), processingMs: Math.round(klingMs * 0.9) };
 }
 
-/** N input items without a Code node: a Get Many over N seeded elements (as the workflow tests do). */
-export function seededItems(sim: KlingSimulator, n: number, timeScale: number) {
-	for (let i = 0; i < n; i++) sim.seedElement({ name: `Item ${i}` });
-	return klingNode('Items', { resource: 'element', operation: 'getAll', returnAll: true, timeScale });
-}
-
-/** Create Element from image URLs, one per input item. */
-export function createElement(parameters: IDataObject) {
+/** Create Element from image URLs, one per input item (items as `emptyItems` makes them, JSON { index }). */
+export function createElement(options: IDataObject = {}) {
 	return klingNode('Create Element', {
 		resource: 'element',
 		operation: 'create',
-		elementName: '={{ "Copy of " + ($json.elementName ?? "one") }}',
+		elementName: '={{ "Copy of " + ($json.index ?? "one") }}',
 		elementDescription: 'A benchmark element',
 		referenceType: 'image_refer',
 		frontalImageSource: 'url',
 		frontalImageUrl: 'https://cdn.example.com/front.png',
 		additionalImages: { image: [{ source: 'url', url: 'https://cdn.example.com/side.png' }] },
-		...parameters,
+		options,
 	});
 }
+
+/** The tasks of the benchmark's own creates (createElement names them "Copy of ..."). */
+export const ownTasks = (sim: KlingSimulator) => sim.tasks('elements').filter((task) => String(task.body.element_name).startsWith('Copy of'));
 
 /** How long a node's first run took, as n8n itself records it (ms). */
 export function nodeExecutionMs(result: RunResult, nodeName: string): number {
@@ -81,6 +78,12 @@ export function duration(ms: number): string {
 }
 
 export const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+
+/** A change, with its sign: +1.5 or -0.3 (`digits` decimals). */
+export const signed = (value: number, digits = 1) => `${value < 0 ? '-' : '+'}${Math.abs(value).toFixed(digits)}`;
+
+/** A change in memory, with its sign: +12.0 MB or -4.1 MB. */
+export const mbChange = (bytes: number) => `${signed(bytes / 1024 ** 2)} MB`;
 
 /** One line of the report: what was measured, the result, the target and whether it was met. */
 export interface Row {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the package's benchmarks against the Kling simulator, printed as a Markdown table and written
  * to test-results/bench.md. Not a test: nothing here runs under jest. `npm run bench -- polling memory` runs only
- * the named sections (batch, polling, memory, load). on-n8n-node.sh runs this on n8n 2.41.1's Node 24.
+ * the named sections (batch, polling, pause, memory, load). on-n8n-node.sh runs this on n8n 2.41.1's Node 24.
  */
 import '../harness/setup.cts';
 
@@ -14,17 +14,19 @@ import { batchBench } from './batch.cts';
 import { row, type Row } from './lib.cts';
 import { loadTimeBench } from './loadTime.cts';
 import { memoryBench } from './memory.cts';
+import { pauseBench } from './pause.cts';
 import { pollingBench } from './polling.cts';
 
 /** In the order of the report. */
 const SECTIONS: Record<string, () => Promise<Row[]>> = {
 	batch: batchBench,
 	polling: pollingBench,
+	pause: pauseBench,
 	memory: memoryBench,
 	load: loadTimeBench,
 };
 /** Load time runs first: it times process start-up, which the memory runs' gigabyte of file writes would slow. */
-const RUN_ORDER = ['load', 'batch', 'polling', 'memory'];
+const RUN_ORDER = ['load', 'batch', 'polling', 'pause', 'memory'];
 
 function machine(): string {
 	const cpus = os.cpus();
@@ -50,11 +52,15 @@ function table(rows: Row[]): string {
 	return lines.join('\n');
 }
 
+/** The machine's load (1-minute average, the bench's own included): other work slows the real-time figures (batch, load time). */
+const loadAverage = () => os.loadavg()[0].toFixed(1);
+
 async function main() {
 	const wanted = process.argv.slice(2);
 	const unknown = wanted.filter((name) => !SECTIONS[name]);
 	if (unknown.length) throw new Error(`Unknown section(s) ${unknown.join(', ')}; pick from ${Object.keys(SECTIONS).join(', ')}`);
 	const started = Date.now();
+	const loadBefore = loadAverage();
 	const results = new Map<string, Row[]>();
 	for (const name of RUN_ORDER) {
 		if (wanted.length && !wanted.includes(name)) continue;
@@ -74,6 +80,8 @@ async function main() {
 		'# Benchmarks',
 		'',
 		`Machine: ${machine()}`,
+		'',
+		`Load average (1 min, the bench included): ${loadBefore} at the start, ${loadAverage()} at the end`,
 		'',
 		`Command: \`${wanted.length ? `npm run bench -- ${wanted.join(' ')}` : 'npm run bench'}\` (${new Date().toISOString().slice(0, 10)}, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
 		'',

@@ -74,6 +74,23 @@ function replaceSection(readme: string, name: string, content: string | undefine
 	return readme.replace(pattern, `$1${content}$2`);
 }
 
+/** A benchmark report without its own title (the README section has one). */
+function reportTable(name: string): string | undefined {
+	const file = path.join(results, name);
+	return existsSync(file) ? readFileSync(file, 'utf8').replace(/^# .*\n+/, '').trim() : undefined;
+}
+
+/** The last `npm run bench` report. One of some sections only (`npm run bench -- memory`) is not copied: it lacks the others. */
+function benchTable(): string | undefined {
+	const report = reportTable('bench.md');
+	const partial = report && /^Command: `npm run bench -- ([^`]*)`/m.exec(report);
+	if (partial) {
+		process.stderr.write(`The last bench ran only "${partial[1]}": run the whole \`npm run bench\` first.\n`);
+		return undefined;
+	}
+	return report;
+}
+
 /** What the queue-mode suite (and the regular one, for the trigger) recorded: the shared-account batch and the trigger's races. */
 function queueSuiteTable(): string | undefined {
 	const batch = readJson<{ executions: number; items: number; failed: number; duplicates: number; answers1303: number; seconds: number }>('e2e-queue/batch.json');
@@ -94,13 +111,10 @@ interface RaceFigures {
 }
 
 const readmePath = path.join(root, 'README.md');
-let readme = readFileSync(readmePath, 'utf8');
-readme = replaceSection(readme, 'reliability', reliabilityTable());
-const bench = path.join(results, 'bench.md');
-// The benchmark report's own title is dropped: the README section has one.
-readme = replaceSection(readme, 'bench', existsSync(bench) ? readFileSync(bench, 'utf8').replace(/^# .*\n+/, '').trim() : undefined);
-const benchQueue = path.join(results, 'bench-queue.md');
-readme = replaceSection(readme, 'bench-queue', existsSync(benchQueue) ? readFileSync(benchQueue, 'utf8').replace(/^# .*\n+/, '').trim() : undefined);
+const before = readFileSync(readmePath, 'utf8');
+let readme = replaceSection(before, 'reliability', reliabilityTable());
+readme = replaceSection(readme, 'bench', benchTable());
+readme = replaceSection(readme, 'bench-queue', reportTable('bench-queue.md'));
 readme = replaceSection(readme, 'queue-suite', queueSuiteTable());
 writeFileSync(readmePath, readme);
-process.stdout.write('README.md figures updated from test-results/.\n');
+process.stdout.write(readme === before ? 'README.md unchanged.\n' : 'README.md figures updated from test-results/.\n');
