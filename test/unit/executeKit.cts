@@ -2,6 +2,7 @@
  * What the unit tests of the transport and the tasks share: a small stateful fake of Kling's task API behind a
  * hand-built IExecuteFunctions (or IWebhookFunctions), and jest's fake timers to let Kling's seconds pass.
  */
+import { Readable } from 'node:stream';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -77,6 +78,8 @@ export class FakeKling {
 	accountLimit = Infinity;
 	durationOf: (body: IDataObject, index: number) => number = () => 10_000;
 	outcomeOf: (body: IDataObject) => 'succeed' | 'failed' = () => 'succeed';
+	/** How long the nth create takes to reach Kling, in (fake) ms. */
+	createLatencyOf: (index: number) => number = () => 0;
 	private readonly rules: Rule[] = [];
 	private nextId = 842250903629086000n;
 
@@ -182,6 +185,8 @@ export const node: INode = {
 /** n8n's HTTP helper, answered by the fake. */
 function httpHelper(kling: FakeKling) {
 	return jest.fn(async (_type: string, request: IHttpRequestOptions) => {
+		const latency = request.method === 'POST' ? kling.createLatencyOf(kling.creates().length) : 0;
+		if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
 		const answer = kling.handle(request);
 		if (answer instanceof Error) throw answer;
 		return { statusCode: answer.status, headers: answer.headers ?? {}, body: answer.body };
@@ -194,6 +199,8 @@ export interface BinaryFile {
 	stored?: boolean;
 	/** The size the store reports, when it differs from the bytes (a file that changed). */
 	reportedSize?: number;
+	/** The size of the chunks the store's stream hands out, when it is not the one asked for. */
+	streamChunk?: number;
 }
 
 export interface ExecuteSetup {
@@ -232,6 +239,12 @@ export function executeContext(setup: ExecuteSetup = {}) {
 			httpRequestWithAuthentication: httpHelper(kling),
 			assertBinaryData: (_itemIndex: number, property: string) => binaryOf(property),
 			getBinaryDataBuffer: jest.fn(async (_itemIndex: number, property: string) => binaries[property].bytes),
+			getBinaryStream: jest.fn(async (id: string, chunkSize = 64 * 1024) => {
+				const file = binaries[id.replace('filesystem-v2:', '')];
+				const step = file.streamChunk ?? chunkSize;
+				const chunks = Array.from({ length: Math.ceil(file.bytes.length / step) }, (_, n) => file.bytes.subarray(n * step, (n + 1) * step));
+				return Readable.from(chunks);
+			}),
 			getBinaryMetadata: jest.fn(async (id: string) => {
 				const file = binaries[id.replace('filesystem-v2:', '')];
 				return { fileSize: file.reportedSize ?? file.bytes.length };

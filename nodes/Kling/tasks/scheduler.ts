@@ -109,15 +109,18 @@ export class Scheduler {
 
 	private nextCheckAt(): number {
 		const expected = this.durations.expectedMs;
-		let next = Infinity;
-		for (const job of this.inFlight) {
+		const dues = this.inFlight.map((job) => {
 			const lastSeen = job.lastCheckedAt ?? job.submittedAt!;
 			// Once the batch's typical duration is known, look when this task should be done (2 % margin for clock
 			// skew), but never more than the longest interval away; after that, the growing cadence.
 			const likelyDone = expected === undefined ? -Infinity : job.submittedAt! + expected * 1.02;
-			next = Math.min(next, lastSeen < likelyDone ? Math.min(likelyDone, lastSeen + POLL_INTERVAL.maxMs) : lastSeen + pollIntervalMs(job.checks));
-		}
-		return Math.max(next, this.lastRoundAt + POLL_INTERVAL.floorMs);
+			return lastSeen < likelyDone ? Math.min(likelyDone, lastSeen + POLL_INTERVAL.maxMs) : lastSeen + pollIntervalMs(job.checks);
+		});
+		const next = Math.max(Math.min(...dues), this.lastRoundAt + POLL_INTERVAL.floorMs);
+		if (expected === undefined) return next;
+		// Tasks likely done within the floor after that are waited for: a round just before them would leave their
+		// slots idle for a whole floor, and a batch whose creates went out a little apart would never catch up.
+		return Math.max(next, ...dues.filter((due) => due < next + POLL_INTERVAL.floorMs));
 	}
 
 	private nextSubmitAt(): number {

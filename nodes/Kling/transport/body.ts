@@ -14,7 +14,7 @@ const ENCODE_STEP = 3 * 16 * 1024;
 /**
  * The text of a create body. Binary images (references to the input item's files, see contract/media.ts) are
  * written in as raw Base64 (§2): the body then becomes one Buffer of its exact size, and the images are read from
- * n8n's binary store one at a time while it is filled, so besides the body only one image is ever held.
+ * n8n's binary store one after the other while it is filled, in steps, so besides the body no image is held whole.
  */
 export async function serialiseCreate(ctx: IExecuteFunctions, body: IDataObject, ids: ElementIdForm): Promise<string | Buffer> {
 	const refs: BinaryImageRef[] = [];
@@ -36,15 +36,38 @@ export async function serialiseCreate(ctx: IExecuteFunctions, body: IDataObject,
 			continue;
 		}
 		const ref = refs[Number(piece)];
-		const bytes = await ctx.helpers.getBinaryDataBuffer(ref.binaryImage.itemIndex, ref.binaryImage.property);
-		if (bytes.length !== sizes[Number(piece)]) throw changedFile(ctx, ref);
+		const end = at + base64Length(sizes[Number(piece)]) - 1;
 		at += out.write('"', at, 'latin1');
-		for (let step = 0; step < bytes.length; step += ENCODE_STEP) {
-			at += out.write(bytes.subarray(step, step + ENCODE_STEP).toString('base64'), at, 'latin1');
-		}
-		at += out.write('"', at, 'latin1');
+		if ((await writeBase64(ctx, ref, out, at, end)) !== sizes[Number(piece)]) throw changedFile(ctx, ref);
+		at = end + out.write('"', end, 'latin1');
 	}
 	return out;
+}
+
+/**
+ * Writes the file's Base64 into `out` from `at`, never past `end`, and returns how many bytes of the file it read. A file in n8n's
+ * binary store outside memory is read in steps of ENCODE_STEP bytes, so no copy of the whole file is made; bytes left
+ * over from a step that is not a multiple of 3 are carried to the next, so no padding lands inside the Base64.
+ */
+async function writeBase64(ctx: IExecuteFunctions, ref: BinaryImageRef, out: Buffer, at: number, end: number): Promise<number> {
+	const { itemIndex, property } = ref.binaryImage;
+	const { id } = ctx.helpers.assertBinaryData(itemIndex, property);
+	const chunks: AsyncIterable<Buffer> | Buffer[] = id ? await ctx.helpers.getBinaryStream(id, ENCODE_STEP) : [await ctx.helpers.getBinaryDataBuffer(itemIndex, property)];
+	const write = (bytes: Buffer) => {
+		if (at + 4 * Math.ceil(bytes.length / 3) > end) throw changedFile(ctx, ref);
+		at += out.write(bytes.toString('base64'), at, 'latin1');
+	};
+	let carry: Buffer = Buffer.alloc(0);
+	let read = 0;
+	for await (const chunk of chunks) {
+		read += chunk.length;
+		const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+		const whole = bytes.length - (bytes.length % 3);
+		for (let step = 0; step < whole; step += ENCODE_STEP) write(bytes.subarray(step, Math.min(step + ENCODE_STEP, whole)));
+		carry = bytes.subarray(whole);
+	}
+	write(carry);
+	return read;
 }
 
 /** The file's size in bytes, from n8n's binary store without reading the file when it is stored outside memory. */

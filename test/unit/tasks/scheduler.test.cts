@@ -242,6 +242,18 @@ describe('Scheduler: polling rounds', () => {
 		for (const gap of gaps(kling.reads().map((read) => read.at))) expect(gap).toBeGreaterThanOrEqual(2_000);
 	});
 
+	it('waits for a task likely done just after the round, so a batch whose creates went out a little apart reads each wave once', async () => {
+		// In every wave of 5 the last create reaches Kling 61 ms after the others (seen in the batch benchmark).
+		const kling = new FakeKling();
+		kling.durationOf = () => 2_000;
+		kling.createLatencyOf = (index) => (index % 5 === 4 ? 61 : 0);
+		const settled = await schedule(kling, Array.from({ length: 15 }, (_, n) => job(n)), { maxConcurrent: 5 }).finish();
+		expect(settled.map((entry) => taskOf(entry)?.task_status)).toEqual(Array(15).fill('succeed'));
+		// One round per wave, and each next wave goes out together, once the whole previous wave is seen done.
+		expect(kling.reads()).toHaveLength(3);
+		for (const wave of [5, 10]) expect(kling.tasks[wave].createdAt).toBeGreaterThanOrEqual(kling.tasks[wave - 1].doneAt);
+	});
+
 	it('outputs the task as Kling last showed it', async () => {
 		const kling = new FakeKling();
 		kling.outcomeOf = () => 'failed';

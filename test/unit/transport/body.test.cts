@@ -75,6 +75,19 @@ describe('serialiseCreate with binary images', () => {
 		expect(context.helpers.getBinaryMetadata).toHaveBeenCalledWith('filesystem-v2:stored');
 	});
 
+	it.each([1, 2, 4, 65_537])('reads a stored file in the chunks the store hands out, %i bytes each, carrying what is not a multiple of 3', async (streamChunk) => {
+		const front = randomBytes(200_000);
+		const sent = await serialise({ image: ref('front') }, { front: { bytes: front, stored: true, streamChunk } });
+		expect(sent.toString()).toBe(`{"image":"${front.toString('base64')}"}`);
+	});
+
+	it('never reads a stored file whole', async () => {
+		const { ctx, context } = executeContext({ binaries: { front: { bytes: randomBytes(200_000), stored: true } } });
+		await serialiseCreate(ctx, { image: ref('front') }, 'integer');
+		expect(context.helpers.getBinaryDataBuffer).not.toHaveBeenCalled();
+		expect(context.helpers.getBinaryStream).toHaveBeenCalledWith('filesystem-v2:front', 48 * 1024);
+	});
+
 	it('leaves the files it read unchanged', async () => {
 		const front = randomBytes(3001);
 		const before = Buffer.from(front);
