@@ -57,7 +57,7 @@ function reliabilityTable(): string | undefined {
 		`| Items lost | ${totals.lostItems} |`,
 		`| Duplicate tasks created | ${totals.duplicateTasks} |`,
 		`| Bad inputs tried (across ${operations.size} operations) | ${badInputs.length} |`,
-		`| Requests sent for them (element-list reads needed by a few element-kind rules included) | ${lookups} |`,
+		`| Requests sent for them (creates Kling refuses at no cost, and element-list reads for @names, included) | ${lookups} |`,
 		`| Tasks created for them (credits spent) | ${creates} |`,
 		`| Runs scanned for secrets (API key, key pair, signed JWTs) | ${secrets.runs} |`,
 		`| Secret leaks found | ${secrets.leaks} |`,
