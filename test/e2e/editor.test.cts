@@ -47,6 +47,8 @@ async function choose(page: Page, parameter: string, option: string) {
 	await item.click();
 	const input = param(page, parameter).locator('input').first();
 	await waitFor(async () => (await input.inputValue()) === option, { what: `${parameter} to show "${option}"`, timeoutMs: 10_000, intervalMs: 100 });
+	// The list fades out after the click; a screenshot taken before it is gone shows it over the fields below.
+	await waitFor(async () => (await page.locator('.el-select-dropdown__item:visible').count()) === 0, { what: `the ${parameter} list to close`, timeoutMs: 10_000, intervalMs: 100 });
 }
 
 async function visible(page: Page, parameter: string) {

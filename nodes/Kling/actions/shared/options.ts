@@ -29,10 +29,6 @@ const completionOption: INodeProperties = {
 	],
 };
 
-/**
- * The Options collection of every create: when the node finishes, its limits, and the task's own settings. The
- * first three apply to the whole run and are read from the first item.
- */
 /** The options about the files a create makes: download them into binary data, and watermarked copies. */
 const MEDIA_OPTIONS: Record<NonNullable<OptionsKind['media']>, INodeProperties[]> = {
 	video: [
@@ -47,6 +43,10 @@ const MEDIA_OPTIONS: Record<NonNullable<OptionsKind['media']>, INodeProperties[]
 	],
 };
 
+/**
+ * The Options collection of every create: when the node finishes, its limits, and the task's own settings. The
+ * first three apply to the whole run and are read from the first item.
+ */
 export function createOptions({ timeoutMinutes, media }: OptionsKind): INodeProperties {
 	const mediaOptions = media ? MEDIA_OPTIONS[media] : [];
 	return {
