@@ -7,6 +7,8 @@ import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from './po
 import { lostCreateError, submitTask, type Submission } from './submit';
 import type { CompletionSettings } from './taskOperation';
 
+const ACCOUNT_LIMIT_HOLDS_MS = 60_000;
+
 /** One input item's way through Kling: its create, then its task. */
 export interface Job extends Submission {
 	itemIndex: number;
@@ -37,8 +39,11 @@ export class Scheduler {
 	private readonly inFlight: Job[] = [];
 	private readonly durations = new DurationEstimate();
 	private readonly waitForResult: boolean;
-	/** How many slots Kling let us use at once before it answered 1303: the account's limit for now. */
-	private accountLimit = Infinity;
+	/**
+	 * How many slots Kling let us use at once before it answered 1303: the account's limit for now. Other executions'
+	 * tasks end too, so it holds for a minute; then the full Max Concurrent Tasks is tried again (one refusal at most).
+	 */
+	private accountLimit = { slots: Infinity, until: -Infinity };
 	private lastRoundAt = -Infinity;
 
 	constructor(
@@ -65,7 +70,8 @@ export class Scheduler {
 	private get slotsFree() {
 		if (!this.waitForResult) return Infinity;
 		const used = this.inFlight.reduce((sum, job) => sum + job.slots, 0);
-		return Math.min(this.settings.maxConcurrent, this.accountLimit) - used;
+		const accountLimit = Date.now() < this.accountLimit.until ? this.accountLimit.slots : Infinity;
+		return Math.min(this.settings.maxConcurrent, accountLimit) - used;
 	}
 
 	/** Whether a job fits now; one bigger than the limit still goes alone, or it would wait forever. */
@@ -86,9 +92,10 @@ export class Scheduler {
 				continue;
 			}
 			if (outcome.kind === 'retryLater') {
-				if (outcome.reason === 'concurrency' && this.inFlight.length && this.accountLimit === Infinity) {
-					// From now on the next job goes when one of ours finishes, not after a timer that would idle the slot.
-					this.accountLimit = this.inFlight.reduce((sum, other) => sum + other.slots, 0);
+				if (outcome.reason === 'concurrency' && this.inFlight.length) {
+					// For now the next job goes when one of ours finishes, not after a timer that would idle the slot.
+					const slots = this.inFlight.reduce((sum, other) => sum + other.slots, 0);
+					this.accountLimit = { slots, until: Date.now() + ACCOUNT_LIMIT_HOLDS_MS };
 					return;
 				}
 				// Kling is full, or a lost create's task is not found yet: this and every later job wait for the back-off.

@@ -117,6 +117,20 @@ describe("Scheduler: Kling's limits", () => {
 		expect(d.createdAt).toBeGreaterThanOrEqual(Math.min(b.doneAt, c.doneAt));
 	});
 
+	it('tries its full Max Concurrent Tasks again a minute after a 1303: slots that other executions held come back', async () => {
+		const kling = new FakeKling();
+		// Another execution holds 3 of the account's 5 slots for the first 30 s.
+		kling.accountLimit = 2;
+		setTimeout(() => (kling.accountLimit = 5), 30_000);
+		kling.durationOf = () => 20_000;
+		await schedule(kling, [...Array(20).keys()].map((n) => job(n)), { maxConcurrent: 5 }).finish();
+
+		expect(kling.tasks).toHaveLength(20);
+		expect(Math.max(...kling.tasks.map((task) => runningAt(kling, task.createdAt)))).toBe(5);
+		// The 1303 that taught the limit was the only one: the limit was tried again only after a minute.
+		expect(kling.creates()).toHaveLength(21);
+	});
+
 	it('backs off 1, 2, 4 s on 1303 while none of its tasks run, and keeps later jobs behind', async () => {
 		const kling = new FakeKling().inject(isCreate, refused(1303, 'parallel task over resource pack limit', 429), 3);
 		await schedule(kling, [job(0), job(1)], { mode: 'returnTask' }).finish();
