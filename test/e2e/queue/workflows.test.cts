@@ -98,17 +98,22 @@ describe('Several executions against one Kling account', () => {
 	const ITEMS = 10;
 	const ACCOUNT_CONCURRENCY = 5;
 
-	/** Webhook → Split Out (the posted items) → Create Element for each item, at most 3 tasks at once per execution. */
-	function batchWorkflow(): WorkflowJson {
+	/** Webhook → Split Out (the posted items) → Create Element for each item, at most `maxConcurrentTasks` at once. */
+	function batchWorkflow(webhookPath = 'create-batch', maxConcurrentTasks = 3): WorkflowJson {
 		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
 		return chainWorkflow(
 			'Create the posted elements',
 			[
 				{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'body.items', options: {} } },
-				{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options: { maxConcurrentTasks: 3 } } },
+				{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options: { maxConcurrentTasks } } },
 			],
-			webhookNode('create-batch'),
+			webhookNode(webhookPath),
 		);
+	}
+
+	/** The most of `tasks` that ran on Kling at one moment (a task runs from its create until its final status). */
+	function mostAtOnce(tasks: Array<{ createdAt: number; updatedAt: number }>): number {
+		return Math.max(...tasks.map((task) => tasks.filter((other) => other.createdAt <= task.createdAt && task.createdAt < other.updatedAt).length));
 	}
 
 	it(`${EXECUTIONS} executions of ${ITEMS} items on 2 workers share an account limit of ${ACCOUNT_CONCURRENCY}: every item done, no task made twice, Kling's 1303 answers absorbed`, async () => {
@@ -142,6 +147,37 @@ describe('Several executions against one Kling account', () => {
 			const figures = { executions: EXECUTIONS, items: outputs.length, failed: failed.length, tasks: sim.createdTaskCount(), duplicates: sim.createdTaskCount() - names.flat().length, answers1303: refused, seconds };
 			mkdirSync(path.join(REPO_ROOT, 'test-results', 'e2e-queue'), { recursive: true });
 			writeFileSync(path.join(REPO_ROOT, 'test-results', 'e2e-queue', 'batch.json'), JSON.stringify(figures, null, 2));
+		} finally {
+			sim.options.concurrencyLimit = Infinity;
+			sim.options.timing = { submittedMs: 100, processingMs: 200 };
+		}
+	});
+
+	it('slots another execution held come back within a run: after a 1303, an execution uses its full Max Concurrent Tasks again a minute later', async () => {
+		sim.options.concurrencyLimit = 5;
+		try {
+			// Execution A holds 3 of the account's 5 slots for 30 s.
+			sim.options.timing = { submittedMs: 1000, processingMs: 29_000 };
+			const holder = await activate(batchWorkflow('hold-slots', 3), 'hold-slots');
+			await start(holder.url, { items: [1, 2, 3].map((n) => ({ name: `Held ${n}` })) });
+			await waitFor(async () => sim.tasks('elements').length === 3, { what: "execution A's three tasks", timeoutMs: 60_000 });
+
+			// Execution B, 16 items of 15 s at most 5 at once, starts while A's tasks run: Kling lets it run 2 and refuses a
+			// third. In the minute B keeps to 2 it makes at most 10 tasks, so at least 6 are left for when it tries 5 again.
+			sim.options.timing = { submittedMs: 1000, processingMs: 14_000 };
+			const later = await activate(batchWorkflow('use-slots', 5), 'use-slots');
+			await start(later.url, { items: Array.from({ length: 16 }, (_, n) => ({ name: `Later ${n + 1}` })) });
+			const [execution] = await doneExecutions(ctx.topology.main.api, later.workflowId, 1, 600_000);
+
+			expectRunByAWorker(execution);
+			const outputs = lastOutput(execution, 'Create Element').map((item) => item.json);
+			expect(outputs.map((json) => [json.error, json.status])).toEqual(outputs.map(() => [undefined, 'succeed']));
+			const tasksOfB = sim.tasks('elements').filter((task) => String(task.body.element_name).startsWith('Later'));
+			expect(tasksOfB).toHaveLength(16);
+			// Once A's tasks ended, B ran 5 at once: the limit it learnt from the 1303 did not hold for the rest of the run.
+			expect(mostAtOnce(tasksOfB)).toBe(5);
+			// The one 1303 that taught B the limit; it tried 5 again only after the minute, when A's slots were free.
+			expect(sim.apiRequests({ method: 'POST' }).filter((request) => request.code === 1303)).toHaveLength(1);
 		} finally {
 			sim.options.concurrencyLimit = Infinity;
 			sim.options.timing = { submittedMs: 100, processingMs: 200 };
