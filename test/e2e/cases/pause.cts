@@ -102,3 +102,68 @@ export async function waitsUntilTheResumeUrlIsCalled(setup: PauseSetup, resumeOr
 	expect(answer.status).toBe(200);
 	return await expectResumedWithElement(setup, execution.id, task);
 }
+
+/** Webhook → Split Out (the posted `items`) → Create Element named by each item, paused until Kling calls back. */
+export function pauseBatchWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
+	const create = readExample('create-element.json').nodes.find((node) => node.name === CREATE_NODE && node.type === KLING_NODE)!;
+	const nodes = [
+		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'body.items', options: {} } },
+		{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options: { completion: 'callback' } } },
+	];
+	return adaptWorkflow(chainWorkflow('Create the posted elements, paused until Kling calls back', nodes, webhookNode(path)), { credential });
+}
+
+/** Starts a run of pauseBatchWorkflow with one item per name; resolves once it waits, with its tasks in item order. */
+async function startPausedBatch(setup: PauseSetup, names: string[]): Promise<{ execution: Execution; tasks: TaskSnapshot[] }> {
+	const { api, sim, workflowId, startUrl } = setup;
+	const before = new Set((await api.executions(workflowId)).map((execution) => execution.id));
+	const body = JSON.stringify({ items: names.map((name) => ({ name })) });
+	const started = await fetch(startUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+	expect(started.status).toBe(200);
+	const execution = await executionWhere(api, workflowId, (candidate) => !before.has(candidate.id) && candidate.status === 'waiting', 'the new execution to wait for Kling');
+	const ours = sim.tasks('elements').filter((task) => String(task.body.callback_url).includes(`/webhook-waiting/${execution.id}?`));
+	return { execution, tasks: names.map((name) => ours.find((task) => task.body.element_name === name)!) };
+}
+
+/** The callbacks Kling delivered for `task`: the status each reported and n8n's answer. */
+function deliveriesOf(sim: KlingSimulator, task: TaskSnapshot): Array<{ status: string; answer: number | 'error' }> {
+	return sim.callbacks
+		.filter((delivery) => delivery.url === task.body.callback_url && JSON.parse(delivery.body).task_id === task.taskId)
+		.map((delivery) => ({ status: JSON.parse(delivery.body).task_status as string, answer: delivery.status }));
+}
+
+/**
+ * Several items, one of whose tasks fails: the run continues once every task is final, with one item per input item;
+ * the failed task's item carries its error beside the others' elements. `setup` runs pauseBatchWorkflow.
+ */
+export async function resumesWithEveryItem(setup: PauseSetup): Promise<Execution> {
+	const { api, sim } = setup;
+	sim.failTaskWhen((_product, body) => (body.element_name === 'Second' ? 'The reference images show no subject' : undefined));
+	const { execution, tasks } = await startPausedBatch(setup, ['First', 'Second', 'Third']);
+	const done = await finished(api, execution.id);
+	expect(done.data?.resultData.error).toBeUndefined();
+	expect(done.status).toBe('success');
+	const [first, second, third] = tasks.map((task) => sim.tasks('elements').find((candidate) => candidate.taskId === task.taskId)!);
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([
+		expect.objectContaining({ elementId: first.outputId, status: 'succeed', taskId: first.taskId }),
+		expect.objectContaining({ error: 'Kling could not create the element: The reference images show no subject', status: 'failed', taskId: second.taskId }),
+		expect.objectContaining({ elementId: third.outputId, status: 'succeed', taskId: third.taskId }),
+	]);
+	return done;
+}
+
+/**
+ * While one item's task still runs, the other item's final callback is answered and the run keeps waiting, with no
+ * result passed on. `setup` runs pauseBatchWorkflow.
+ */
+export async function keepsWaitingForTheLastItem(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	sim.injectFault({ when: { product: 'elements', operation: 'create', bodyIncludes: '"Slow"' }, fault: { kind: 'stuck' } });
+	const { execution, tasks } = await startPausedBatch(setup, ['Quick', 'Slow']);
+	await waitFor(() => deliveriesOf(sim, tasks[0]).some((delivery) => delivery.status === 'succeed' && delivery.answer === 200), {
+		what: `the final callback of task ${tasks[0].taskId} to be answered`,
+		timeoutMs: 60_000,
+	});
+	expect(sim.tasks('elements').find((task) => task.taskId === tasks[1].taskId)?.status).toBe('processing');
+	await expectWaitingWithoutResult(api, execution.id);
+}

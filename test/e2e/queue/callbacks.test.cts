@@ -1,14 +1,23 @@
 /**
  * Kling calling back into n8n's queue mode: main, two workers and two webhook processors on a private PostgreSQL
  * and Redis. N8N_WEBHOOK_URL points at the first webhook processor, so that is where Kling's callbacks go.
- * Pause Until Kling Calls Back is resumed there, or at main, and waits for as long as no callback comes; the
+ * Pause Until Kling Calls Back is resumed there, or at main, waits for as long as no callback comes and, with
+ * several items, until the last task is final; the
  * Kling Trigger starts one execution per task however often, and at whichever processor, Kling delivers it once
  * the first delivery was handled. How often a delivery that reaches both processors at the same moment, or the
  * second the moment the first is answered, starts two executions is measured and written to
  * test-results/e2e-queue/trigger-races.json (the README quotes it), not asserted.
  */
 import { startSimulator, type KlingSimulator } from '../../simulator/index.cts';
-import { pauseWorkflow, resumesWhenKlingCallsBack, waitsUntilTheResumeUrlIsCalled, type PauseSetup } from '../cases/pause.cts';
+import {
+	keepsWaitingForTheLastItem,
+	pauseBatchWorkflow,
+	pauseWorkflow,
+	resumesWhenKlingCallsBack,
+	resumesWithEveryItem,
+	waitsUntilTheResumeUrlIsCalled,
+	type PauseSetup,
+} from '../cases/pause.cts';
 import {
 	activeTrigger,
 	capturedDeliveries,
@@ -43,14 +52,20 @@ beforeEach(() => sim.reset());
 
 describe('Pause Until Kling Calls Back in queue mode', () => {
 	let setup: PauseSetup;
+	let batchSetup: PauseSetup;
 
 	beforeAll(async () => {
 		const { main, webhooks } = ctx.topology;
 		const credentialId = await main.api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
-		const workflowId = await main.api.createWorkflow(pauseWorkflow({ id: credentialId, name: CREDENTIAL_NAME }, 'make-element'));
+		const credential = { id: credentialId, name: CREDENTIAL_NAME };
+		const workflowId = await main.api.createWorkflow(pauseWorkflow(credential, 'make-element'));
 		const startUrl = `${webhooks[0].url}/webhook/make-element`;
+		const batchWorkflowId = await main.api.createWorkflow(pauseBatchWorkflow(credential, 'make-elements'));
+		const batchStartUrl = `${webhooks[0].url}/webhook/make-elements`;
 		await main.api.activate(workflowId, [startUrl]);
+		await main.api.activate(batchWorkflowId, [batchStartUrl]);
 		setup = { api: main.api, sim, workflowId, startUrl };
+		batchSetup = { api: main.api, sim, workflowId: batchWorkflowId, startUrl: batchStartUrl };
 	});
 
 	it('a worker pauses the execution; Kling calls back at the webhook processor, and a worker finishes it with the element', async () => {
@@ -64,6 +79,14 @@ describe('Pause Until Kling Calls Back in queue mode', () => {
 
 	it('with the callbacks lost, the execution keeps waiting after the task finished, until its resume URL is called', async () => {
 		await waitsUntilTheResumeUrlIsCalled(setup);
+	});
+
+	it('with several items, a worker continues once the last task is final, a failed task as an item with its error', async () => {
+		await resumesWithEveryItem(batchSetup);
+	});
+
+	it('with several items, the webhook processor answers the final callback of one and the execution keeps waiting while another task runs', async () => {
+		await keepsWaitingForTheLastItem(batchSetup);
 	});
 });
 
