@@ -105,6 +105,26 @@ describe('Kling Trigger in a running n8n', () => {
 		expect(await api.executions(strict.workflowId)).toHaveLength(1);
 	});
 
+	it('starts executions only for tasks whose external task ID starts with the External Task ID Prefix', async () => {
+		const { api, server } = ctx.instance;
+		const webhookId = randomUUID();
+		const workflowId = await api.createWorkflow(triggerWorkflow('Kling callbacks of campaign 42', webhookId, credentialId, { externalTaskIdPrefix: 'campaign-42-' }));
+		const url = `${server.url}/webhook/${webhookId}/kling`;
+		await api.activate(workflowId, [url]);
+
+		const ours = await createTask(sim, url, 'campaign-42-poster');
+		const other = await createTask(sim, url, 'campaign-7-poster');
+		await sim.idle();
+		// Every callback is answered 200, so Kling stops sending; the other campaign's final one starts nothing.
+		expect(sim.callbacks.map((delivery) => delivery.status)).toEqual([200, 200, 200, 200]);
+		const otherFinal = sim.callbacks.find((delivery) => delivery.body.includes(`"task_id":"${other}"`) && delivery.body.includes('"task_status":"succeed"'))!;
+		expect((await post(url, otherFinal.body, otherFinal.headers)).body).toMatchObject({ started: false, reason: expect.stringContaining('campaign-42-') });
+
+		const runs = await doneExecutions(api, workflowId, 1);
+		expect(runs.map(triggerJson)).toEqual([expect.objectContaining({ taskId: ours, externalTaskId: 'campaign-42-poster', status: 'succeed' })]);
+		expect(await api.executions(workflowId)).toHaveLength(1);
+	});
+
 	it('starts one execution for each of three tasks when Kling delivers every callback twice', async () => {
 		const { api, server } = ctx.instance;
 		const { workflowId, path } = await activeTrigger(api, credentialId, [server.url]);

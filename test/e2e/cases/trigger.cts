@@ -60,7 +60,7 @@ export async function post(url: string, body: string, headers: Record<string, st
 }
 
 /** Creates an element task on the simulator, as a Kling node with Options → Callback URL would (or without one). */
-export async function createTask(sim: KlingSimulator, callbackUrl?: string): Promise<string> {
+export async function createTask(sim: KlingSimulator, callbackUrl?: string, externalTaskId?: string): Promise<string> {
 	const response = await fetch(`${sim.url}/v1/general/advanced-custom-elements`, {
 		method: 'POST',
 		headers: { authorization: 'Bearer test-api-key', 'content-type': 'application/json' },
@@ -70,6 +70,7 @@ export async function createTask(sim: KlingSimulator, callbackUrl?: string): Pro
 			reference_type: 'image_refer',
 			element_image_list: { frontal_image: 'https://example.com/front.png', refer_images: [{ image_url: 'https://example.com/side.png' }] },
 			callback_url: callbackUrl,
+			external_task_id: externalTaskId,
 		}),
 	});
 	const text = await response.text();
