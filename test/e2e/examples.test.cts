@@ -1,7 +1,8 @@
 /**
  * Every example workflow in examples/, imported and executed with n8n's own CLI in a real n8n that has the
  * package installed from its tarball, against the Kling simulator. The credential "Kling account" is created
- * through the public API, and each workflow's credential reference is pointed at it at import time.
+ * through the public API, and each workflow's credential reference is pointed at it at import time. Also: a binary
+ * image sent from n8n's store, and Wait Until Done's Timeout.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { nodesFolder } from './runtime/pack.cts';
 import { PACKAGE_NAME } from './runtime/runtime.cts';
 import {
 	adaptWorkflow,
+	chainWorkflow,
 	CREDENTIAL_NAME,
 	exampleFiles,
 	executeWorkflow,
@@ -103,5 +105,26 @@ describe('Binary images in a real n8n', () => {
 		expect(result.run.data?.resultData?.error).toBeUndefined();
 		expect(nodeItems(result.run, 'Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
 		expectStreamedImage(sim);
+	});
+});
+
+describe('Wait Until Done in a real n8n', () => {
+	it('fails the run, naming the task to fetch later, when a task is still running at Options → Timeout', async () => {
+		sim.reset();
+		sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'stuck' } });
+		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
+		const workflow = chainWorkflow('Create an element that takes too long', [{ ...create, parameters: { ...create.parameters, options: { timeoutMinutes: 0.1 } } }]);
+		const [id] = await importWorkflows(ctx.instance.cli, [{ ...adaptWorkflow(workflow, { credential }), id: newWorkflowId() }]);
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		const [task] = sim.tasks('elements');
+		expect(task.status).toBe('processing');
+		expect(result.run.status).toBe('error');
+		expect(result.run.data?.resultData?.error).toMatchObject({
+			message: `Kling task ${task.taskId} is still processing after 0.1 minutes`,
+			description: expect.stringContaining(`Fetch it later by its task ID ${task.taskId}`),
+		});
+		expect(nodeItems(result.run, create.name)).toEqual([]);
+		expect(sim.createdTaskCount()).toBe(1);
 	});
 });
