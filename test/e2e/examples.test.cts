@@ -2,7 +2,7 @@
  * Every example workflow in examples/, imported and executed with n8n's own CLI in a real n8n that has the
  * package installed from its tarball, against the Kling simulator. The credential "Kling account" is created
  * through the public API, and each workflow's credential reference is pointed at it at import time. Also: a binary
- * image sent from n8n's store, and Wait Until Done's Timeout.
+ * image sent from n8n's store, Wait Until Done's Timeout, and a download cut short.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -126,5 +126,19 @@ describe('Wait Until Done in a real n8n', () => {
 		});
 		expect(nodeItems(result.run, create.name)).toEqual([]);
 		expect(sim.createdTaskCount()).toBe(1);
+	});
+});
+
+describe('Downloads in a real n8n', () => {
+	it('fails the run, with no file passed on, when a video download stops half way, and makes no task again', async () => {
+		sim.reset();
+		sim.injectFault({ when: { pathIncludes: '/files/' }, fault: { kind: 'cutFile' } });
+		const result = await executeWorkflow(ctx.instance.cli, imported.get('element-to-motion-control.json')!);
+
+		expect(sim.faultLog.map((fault) => fault.kind)).toEqual(['cutFile']);
+		expect(result.run.status).toBe('error');
+		expect(result.run.data?.resultData?.error?.message).toMatch(/^Could not download the file from Kling: it did not arrive whole or could not be stored/);
+		expect(nodeItems(result.run, 'Motion Control')).toEqual([]);
+		expect(sim.createdTaskCount()).toBe(2);
 	});
 });

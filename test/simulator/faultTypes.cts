@@ -8,7 +8,8 @@ import type { LoggedRequest } from './types.cts';
  *
  * - request faults shape the answer to matching API requests (not file downloads);
  * - task faults change the life of a task made by a matching create;
- * - callback faults change how that task's callbacks are delivered.
+ * - callback faults change how that task's callbacks are delivered;
+ * - file faults break the download of a matching generated file (`when.pathIncludes: '/files/'`).
  *
  * `processed` says whether the simulator handles the request before the fault shapes the answer: a processed
  * create makes its task (and counts in createdTaskCount) even though the client never learns of it.
@@ -100,9 +101,14 @@ export interface DropCallbacksFault {
 	kind: 'dropCallbacks';
 }
 
+/** File fault: the download stops half way; the full Content-Length was announced, then the connection closes. */
+export interface CutFileFault {
+	kind: 'cutFile';
+}
+
 export type TaskFault = StuckFault;
 export type CallbackFault = RepeatCallbacksFault | ReorderCallbacksFault | DropCallbacksFault;
-export type Fault = RequestFault | TaskFault | CallbackFault;
+export type Fault = RequestFault | TaskFault | CallbackFault | CutFileFault;
 export type FaultKind = Fault['kind'];
 
 export type ApiOperation = 'create' | 'query' | 'list';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'crypto';
 import type { ServerResponse } from 'http';
 
-import type { AppliedFault, ApiOperation, CallbackFault, Fault, FaultExchange, FaultKind, FaultMatch, FaultRule, RequestFault, SimReply, StuckFault } from './faultTypes.cts';
+import type { AppliedFault, ApiOperation, CallbackFault, CutFileFault, Fault, FaultExchange, FaultKind, FaultMatch, FaultRule, RequestFault, SimReply, StuckFault } from './faultTypes.cts';
 import { stringifyJson } from './json.cts';
 import { PRODUCT_ALIASES, PRODUCTS } from './products.cts';
 import type { Task } from './state.cts';
@@ -132,6 +132,13 @@ export class FaultInjector {
 		if (!fault) return false;
 		this.apply(fault, exchange);
 		return true;
+	}
+
+	/** Whether the download of this file is to stop half way (a cutFile rule matched it). */
+	cutsFile(entry: LoggedRequest): boolean {
+		const fault = this.take(entry, (f): f is CutFileFault => f.kind === 'cutFile');
+		if (fault) entry.fault = this.record(fault, entry, { answered: false });
+		return fault !== undefined;
 	}
 
 	/** Binds task and callback rules to the tasks a create just made. */

@@ -170,6 +170,10 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 		const bytes = file.bytes();
 		entry.status = 200;
 		res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(bytes.length) });
+		if (method === 'GET' && faults.cutsFile(entry)) {
+			res.write(bytes.subarray(0, bytes.length >> 1), () => res.destroy());
+			return;
+		}
 		res.end(method === 'HEAD' ? undefined : bytes);
 	}
 

@@ -216,3 +216,20 @@ describe('request faults', () => {
 		expect(sim.faultLog).toHaveLength(0);
 	});
 });
+
+describe('file faults', () => {
+	it('cutFile announces the whole file, sends half of it and closes the connection, once', async () => {
+		const sim = await start({ videoBytes: 5000 });
+		const created = await call(sim, 'POST', '/v1/videos/omni-video', '{"model_name":"kling-v3-omni","prompt":"waves","aspect_ratio":"16:9","duration":"5","mode":"std"}');
+		await sim.idle();
+		const task = (await call(sim, 'GET', `/v1/videos/omni-video/${created.json.data.task_id}`)).json.data;
+		const { url } = task.task_result.videos[0];
+		sim.injectFault({ when: { pathIncludes: '/files/' }, fault: { kind: 'cutFile' } });
+
+		const cut = await fetch(url);
+		expect(cut.headers.get('content-length')).toBe('5000');
+		await expect(cut.arrayBuffer()).rejects.toThrow();
+		expect(sim.faultLog.map((fault) => fault.kind)).toEqual(['cutFile']);
+		expect((await (await fetch(url)).arrayBuffer()).byteLength).toBe(5000);
+	});
+});

@@ -1,7 +1,6 @@
 import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-
 /** Kling's longest 4K videos stay far below this; anything bigger is not a video Kling made. */
 export const MAX_DOWNLOAD_BYTES = 1024 ** 3;
 
@@ -28,6 +27,11 @@ export async function downloadFile(
 	if (!/^https?:\/\/[^/]/i.test(url)) {
 		throw new NodeOperationError(this.getNode(), `Cannot download "${url.slice(0, 80)}": only http(s) URLs are fetched`, { itemIndex });
 	}
+	const failed = (reason: string) =>
+		new NodeOperationError(this.getNode(), `Could not download the file from Kling: ${reason}`, {
+			itemIndex,
+			description: `URL: ${url}. Kling's file links expire after 30 days; fetch the task again with Get for a fresh one.`,
+		});
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await this.helpers.httpRequest({
@@ -39,10 +43,7 @@ export async function downloadFile(
 			abortSignal: this.getExecutionCancelSignal(),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `Could not download the file from Kling: ${(error as Error).message}`, {
-			itemIndex,
-			description: `URL: ${url}. Kling's file links expire after 30 days; fetch the task again with Get for a fresh one.`,
-		});
+		throw failed((error as Error).message);
 	}
 	const stream = response.body as ResponseStream & BinarySource;
 	const length = Number(headerValue(response.headers, 'content-length'));
@@ -53,7 +54,12 @@ export async function downloadFile(
 			description: `Use its URL instead: ${url}`,
 		});
 	}
-	return await this.helpers.prepareBinaryData(stream, fileName, mimeType);
+	try {
+		// A body that ends before its Content-Length fails here, in n8n's store: a cut-short file is never passed on.
+		return await this.helpers.prepareBinaryData(stream, fileName, mimeType);
+	} catch (error) {
+		throw failed(`it did not arrive whole or could not be stored (${(error as Error).message || 'connection closed'})`);
+	}
 }
 
 function headerValue(headers: IN8nHttpFullResponse['headers'], name: string): string | undefined {
