@@ -24,10 +24,10 @@ export const SEEN_CALLBACKS_LIMIT = 500;
 const STATE_KEY = 'seenCallbacks';
 
 /**
- * The deliveries this n8n process started an execution for, most recent last. n8n writes the static-data record only
+ * The deliveries this n8n instance started an execution for, most recent last. n8n writes the static-data record only
  * after the request was answered, so a repeat that arrives in that moment would not see it; this record, checked and
- * added with nothing awaited in between, covers that moment within one process. (Two processes receiving one delivery
- * at once share no memory: docs/n8n-behaviour.md and the README say how often that was seen.)
+ * added with nothing awaited in between, covers that moment within one instance. (Two instances receiving one
+ * delivery at once share no memory: docs/n8n-behaviour.md and the README say how often that was seen.)
  */
 const handledHere = new Set<string>();
 

@@ -7,16 +7,14 @@
  */
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import {
+	activatePauseWorkflows,
 	keepsWaitingForTheLastItem,
-	pauseBatchWorkflow,
-	pauseWorkflow,
 	resumesWhenKlingCallsBack,
 	resumesWithEveryItem,
 	waitsUntilTheResumeUrlIsCalled,
 	type PauseSetup,
 } from './cases/pause.cts';
 import { useN8n } from './helpers.cts';
-import { CREDENTIAL_NAME } from './runtime/workflows.cts';
 
 const ctx = useN8n('callback');
 let sim: KlingSimulator;
@@ -26,17 +24,7 @@ let batchSetup: PauseSetup;
 beforeAll(async () => {
 	// Long enough in "processing" for the execution to be seen waiting; the final callback then resumes it.
 	sim = await startSimulator({ timing: { submittedMs: 500, processingMs: 5000 } });
-	const { api, server } = ctx.instance;
-	const credentialId = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
-	const credential = { id: credentialId, name: CREDENTIAL_NAME };
-	const workflowId = await api.createWorkflow(pauseWorkflow(credential, 'make-element'));
-	const startUrl = `${server.url}/webhook/make-element`;
-	const batchWorkflowId = await api.createWorkflow(pauseBatchWorkflow(credential, 'make-elements'));
-	const batchStartUrl = `${server.url}/webhook/make-elements`;
-	await api.activate(workflowId, [startUrl]);
-	await api.activate(batchWorkflowId, [batchStartUrl]);
-	setup = { api, sim, workflowId, startUrl };
-	batchSetup = { api, sim, workflowId: batchWorkflowId, startUrl: batchStartUrl };
+	({ single: setup, batch: batchSetup } = await activatePauseWorkflows(ctx.instance.api, sim, ctx.instance.server.url));
 });
 
 afterAll(async () => {

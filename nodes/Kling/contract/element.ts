@@ -58,8 +58,6 @@ export const createElementBodySchema = z
 		}
 	});
 
-export type CreateElementBody = z.infer<typeof createElementBodySchema>;
-
 /** One element inside `task_result.elements[]` (docs/kling-api.md §3.2). */
 export const elementSchema = z
 	.object({

@@ -10,7 +10,5 @@ export const envelopeSchema = z
 	})
 	.passthrough();
 
-export type KlingEnvelope = z.infer<typeof envelopeSchema>;
-
 /** Ids arrive as exact strings from the lossless parser (int64) or as small numbers; both leave as strings. */
 export const idSchema = z.union([z.string(), z.number()]).transform((value) => String(value));

@@ -29,9 +29,6 @@ export const createVoiceBodySchema = z
 		}
 	});
 
-/** Body of `POST /v1/general/delete-voices`. */
-export const deleteVoiceBodySchema = z.object({ voice_id: z.string().trim().min(1) });
-
 /** One voice inside `task_result.voices[]` (docs/kling-api.md §4). */
 export const voiceSchema = z
 	.object({

@@ -8,7 +8,7 @@ import type { KlingSimulator, TaskSnapshot } from '../../simulator/index.cts';
 import type { Execution, PublicApi } from '../runtime/api.cts';
 import { executionWhere, finished, lastOutput, WAIT_INDEFINITELY } from '../runtime/executions.cts';
 import { waitFor } from '../runtime/wait.cts';
-import { adaptWorkflow, chainWorkflow, KLING_NODE, readExample, webhookNode, type WorkflowJson } from '../runtime/workflows.cts';
+import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, KLING_NODE, readExample, webhookNode, type WorkflowJson } from '../runtime/workflows.cts';
 
 export const CREATE_NODE = 'Create Element';
 
@@ -25,6 +25,22 @@ export function pauseWorkflow(credential: { id: string; name: string }, path: st
 	const create = readExample('create-element.json').nodes.find((node) => node.name === CREATE_NODE && node.type === KLING_NODE)!;
 	const workflow = chainWorkflow('Create an element, paused until Kling calls back', [{ ...create, parameters: { ...create.parameters, options: { completion: 'callback' } } }], webhookNode(path));
 	return adaptWorkflow(workflow, { credential });
+}
+
+/**
+ * Creates the credential and both pause workflows (one item, and pauseBatchWorkflow), activated with their production
+ * URLs at `webhookOrigin`: main in regular mode, a webhook processor in queue mode.
+ */
+export async function activatePauseWorkflows(api: PublicApi, sim: KlingSimulator, webhookOrigin: string): Promise<{ single: PauseSetup; batch: PauseSetup }> {
+	const credentialId = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
+	const credential = { id: credentialId, name: CREDENTIAL_NAME };
+	const activate = async (workflow: WorkflowJson, path: string): Promise<PauseSetup> => {
+		const workflowId = await api.createWorkflow(workflow);
+		const startUrl = `${webhookOrigin}/webhook/${path}`;
+		await api.activate(workflowId, [startUrl]);
+		return { api, sim, workflowId, startUrl };
+	};
+	return { single: await activate(pauseWorkflow(credential, 'make-element'), 'make-element'), batch: await activate(pauseBatchWorkflow(credential, 'make-elements'), 'make-elements') };
 }
 
 /** Starts a run through the Webhook node; resolves once it is stored as waiting, with the task it created. */

@@ -10,9 +10,8 @@
  */
 import { startSimulator, type KlingSimulator } from '../../simulator/index.cts';
 import {
+	activatePauseWorkflows,
 	keepsWaitingForTheLastItem,
-	pauseBatchWorkflow,
-	pauseWorkflow,
 	resumesWhenKlingCallsBack,
 	resumesWithEveryItem,
 	waitsUntilTheResumeUrlIsCalled,
@@ -35,7 +34,6 @@ import {
 } from '../cases/trigger.cts';
 import { useQueue } from '../helpers.cts';
 import { workersThatRan } from '../runtime/executions.cts';
-import { CREDENTIAL_NAME } from '../runtime/workflows.cts';
 
 const ctx = useQueue('callbacks', { workers: 2, webhookProcessors: 2 });
 let sim: KlingSimulator;
@@ -55,17 +53,7 @@ describe('Pause Until Kling Calls Back in queue mode', () => {
 	let batchSetup: PauseSetup;
 
 	beforeAll(async () => {
-		const { main, webhooks } = ctx.topology;
-		const credentialId = await main.api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
-		const credential = { id: credentialId, name: CREDENTIAL_NAME };
-		const workflowId = await main.api.createWorkflow(pauseWorkflow(credential, 'make-element'));
-		const startUrl = `${webhooks[0].url}/webhook/make-element`;
-		const batchWorkflowId = await main.api.createWorkflow(pauseBatchWorkflow(credential, 'make-elements'));
-		const batchStartUrl = `${webhooks[0].url}/webhook/make-elements`;
-		await main.api.activate(workflowId, [startUrl]);
-		await main.api.activate(batchWorkflowId, [batchStartUrl]);
-		setup = { api: main.api, sim, workflowId, startUrl };
-		batchSetup = { api: main.api, sim, workflowId: batchWorkflowId, startUrl: batchStartUrl };
+		({ single: setup, batch: batchSetup } = await activatePauseWorkflows(ctx.topology.main.api, sim, ctx.topology.webhooks[0].url));
 	});
 
 	it('a worker pauses the execution; Kling calls back at the webhook processor, and a worker finishes it with the element', async () => {
