@@ -17,23 +17,24 @@ const JWT_LIFETIME_SECONDS = 1800;
 /** Kling rejects a token whose `nbf` is in the future (1003); five seconds absorbs small clock drift. */
 const JWT_CLOCK_SKEW_SECONDS = 5;
 
-const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+/** One part of a JWT: the value as JSON, Base64url-encoded. */
+const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs the HS256 token Kling expects for the access key + secret key mode (RFC 7519). */
 export function signKlingJwt(accessKey: string, secretKey: string, nowSeconds = Math.floor(Date.now() / 1000)) {
-	const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-	const payload = base64url(
-		JSON.stringify({
-			iss: accessKey,
-			exp: nowSeconds + JWT_LIFETIME_SECONDS,
-			nbf: nowSeconds - JWT_CLOCK_SKEW_SECONDS,
-		}),
-	);
+	const claims = { iss: accessKey, exp: nowSeconds + JWT_LIFETIME_SECONDS, nbf: nowSeconds - JWT_CLOCK_SKEW_SECONDS };
+	const header = jwtPart({ alg: 'HS256', typ: 'JWT' });
+	const payload = jwtPart(claims);
 	const signature = createHmac('sha256', secretKey).update(`${header}.${payload}`).digest('base64url');
 	return `${header}.${payload}.${signature}`;
 }
 
 const CHECK_THE_KEY = 'Check the key (or access key and secret key) and that the region matches the one the key was created in.';
+
+/** A credential-test rule for an HTTP error status. */
+function httpStatus(value: number, message: string): IAuthenticateRuleResponseCode {
+	return { type: 'responseCode', properties: { value, message } };
+}
 
 /** A credential-test rule for a successful HTTP answer that carries Kling's error `code`. */
 function codeInBody(code: number, message: string): IAuthenticateRuleResponseSuccessBody {
@@ -56,11 +57,7 @@ export class KlingApi implements ICredentialType {
 			type: 'options',
 			default: 'apiKey',
 			options: [
-				{
-					name: 'API Key',
-					value: 'apiKey',
-					description: 'A key from the Kling developer console, sent as a bearer token',
-				},
+				{ name: 'API Key', value: 'apiKey', description: 'A key from the Kling developer console, sent as a bearer token' },
 				{
 					name: 'Access Key and Secret Key',
 					value: 'keyPair',
@@ -131,10 +128,7 @@ export class KlingApi implements ICredentialType {
 
 	// A function (not a generic header template) so that every request, each poll included, gets a freshly
 	// signed token: a render that takes longer than the token's lifetime never fails on an expired one.
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) {
 		const token =
 			credentials.authType === 'keyPair'
 				? signKlingJwt(String(credentials.accessKey ?? ''), String(credentials.secretKey ?? ''))
@@ -153,14 +147,8 @@ export class KlingApi implements ICredentialType {
 		},
 		// n8n checks each rule by its type, so the two kinds mix (the type allows only one kind per list).
 		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: `Kling rejected the credential. ${CHECK_THE_KEY}` } },
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message: 'The base URL does not serve the Kling API. Check the region or the custom base URL.',
-				},
-			},
+			httpStatus(401, `Kling rejected the credential. ${CHECK_THE_KEY}`),
+			httpStatus(404, 'The base URL does not serve the Kling API. Check the region or the custom base URL.'),
 			// Some relays answer HTTP 200 with Kling's error code in the body (docs/kling-api.md §2).
 			...[1000, 1001, 1002].map((code) => codeInBody(code, `Kling rejected the credential (code ${code}). ${CHECK_THE_KEY}`)),
 			...[1003, 1004].map((code) => codeInBody(code, `Kling rejected the signed token (code ${code}): check this machine's clock.`)),

@@ -1,11 +1,4 @@
-import type {
-	IDataObject,
-	IHookFunctions,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { multiOptionValues } from '../Kling/actions/shared/multiOptions';
@@ -38,8 +31,6 @@ function handleOnce(key: string): boolean {
 	return true;
 }
 
-type TriggerEvent = 'submitted' | 'processing' | 'succeeded' | 'failed';
-
 interface TriggerOptions {
 	externalTaskIdPrefix?: string;
 	reReadTask?: boolean;
@@ -53,19 +44,11 @@ const EVENT_OPTIONS = [
 	{ name: 'Succeeded', value: 'succeeded', description: 'The task finished with a result (status "succeed", or "succeeded" on the new API)' },
 ];
 
-/** The Events option a status belongs to: `succeed` (legacy) and `succeeded` (new standard) are one event. */
-function eventOf(status: string): TriggerEvent | undefined {
-	if (status === 'succeed' || status === 'succeeded') return 'succeeded';
-	if (status === 'submitted' || status === 'processing' || status === 'failed') return status;
-	return undefined;
-}
-
 /**
  * Whether a callback carries a result. Kling documents only images and videos in callbacks (docs/kling-api.md §9.1), so
  * the success of an element or voice task may arrive without its element or voice ID.
  */
-function hasResult(callback: NormalisedCallback): boolean {
-	const { videos, images, audios, elementIds, voiceIds } = callback;
+function hasResult({ videos, images, audios, elementIds, voiceIds }: NormalisedCallback): boolean {
 	return [videos, images, audios, elementIds, voiceIds].some((list) => list.length > 0);
 }
 
@@ -148,21 +131,9 @@ export class KlingTrigger implements INodeType {
 		],
 	};
 
-	webhookMethods = {
-		default: {
-			// Kling has no API to register or list webhooks: the callback URL is sent with each create request
-			// (Options → Callback URL on the Kling node). There is nothing to check, create or delete.
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// Kling has no API to register or list webhooks: the callback URL is sent with each create request (Options →
+	// Callback URL on the Kling node). There is nothing to check, create or delete.
+	webhookMethods = { default: { checkExists: async () => true, create: async () => true, delete: async () => true } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		// An expression may give one event, a comma-separated list or an array, by value or by name. An unknown one stops
@@ -203,12 +174,11 @@ export class KlingTrigger implements INodeType {
 		}
 		const callback = read?.task ?? received;
 
-		const event = eventOf(callback.status);
-		if (!event || !events.includes(event)) return acknowledge(`Status "${callback.status}" is not one of the selected events`);
+		// `succeed` (legacy) and `succeeded` (new standard) are one event; `events` holds only the options' values.
+		const event = callback.succeeded ? 'succeeded' : callback.status;
+		if (!events.includes(event)) return acknowledge(`Status "${callback.status}" is not one of the selected events`);
 		const prefix = options.externalTaskIdPrefix?.trim();
-		if (prefix && !callback.externalTaskId?.startsWith(prefix)) {
-			return acknowledge(`The external task ID does not start with "${prefix}"`);
-		}
+		if (prefix && !callback.externalTaskId?.startsWith(prefix)) return acknowledge(`The external task ID does not start with "${prefix}"`);
 
 		// Kling may deliver one status more than once. Static data persists only for active (production)
 		// workflows, which is where repeated deliveries matter.
@@ -222,13 +192,12 @@ export class KlingTrigger implements INodeType {
 		const resultMissing = callback.succeeded && !hasResult(callback) && Boolean(this.getNode().credentials?.klingApi);
 		if (!read && callback.final && (options.reReadTask || resultMissing)) {
 			// If the re-read fails, Kling's next delivery of this status gets another chance.
-			read = await reReadTask.call(this, callback).catch((error: unknown) => {
+			try {
+				read = await reReadTask.call(this, callback);
+				if (!read) throw noSuchTaskError.call(this, callback.taskId);
+			} catch (error) {
 				handledHere.delete(hereKey);
 				throw asNodeError(this.getNode(), error);
-			});
-			if (!read) {
-				handledHere.delete(hereKey);
-				throw noSuchTaskError.call(this, callback.taskId);
 			}
 		}
 		const json = read

@@ -119,7 +119,6 @@ export function normaliseCallback(body: unknown): NormalisedCallback | undefined
 	const parsed = newSchema.safeParse(body);
 	if (!parsed.success) return undefined;
 	const task = parsed.data;
-	const outputs = task.outputs ?? [];
 	return {
 		taskId: task.id,
 		externalTaskId: defined(task.external_id),
@@ -127,11 +126,11 @@ export function normaliseCallback(body: unknown): NormalisedCallback | undefined
 		message: task.message ?? '',
 		createdAt: defined(task.create_time),
 		updatedAt: defined(task.update_time),
-		videos: entries(outputs, videoSchema, toVideo, 'video'),
-		images: entries(outputs, imageSchema, toImage, 'image'),
-		audios: entries(outputs, audioSchema, toAudio, 'audio'),
-		elementIds: entries(outputs, idOnlySchema, (output) => output.id, 'element'),
-		voiceIds: entries(outputs, idOnlySchema, (output) => output.id, 'voice'),
+		videos: entries(task.outputs, videoSchema, toVideo, 'video'),
+		images: entries(task.outputs, imageSchema, toImage, 'image'),
+		audios: entries(task.outputs, audioSchema, toAudio, 'audio'),
+		elementIds: entries(task.outputs, idOnlySchema, (output) => output.id, 'element'),
+		voiceIds: entries(task.outputs, idOnlySchema, (output) => output.id, 'voice'),
 		shape: 'new',
 		raw: body,
 	};

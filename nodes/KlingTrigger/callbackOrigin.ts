@@ -3,9 +3,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { hasSignatureHeaders, verifyStandardWebhook, type WebhookRejection } from './signature';
 
-/** How the callback's origin was established, output with every item. */
-export type SignatureState = 'verified' | 'unsigned' | 'notChecked';
-
 const REJECTIONS: Record<Exclude<WebhookRejection, 'bad-secret'>, string> = {
 	'missing-headers': 'The callback is not signed (webhook-id, webhook-timestamp and webhook-signature are required)',
 	stale: 'The callback signature is older or newer than 5 minutes',
@@ -24,16 +21,9 @@ export function rawBodyOf(this: IWebhookFunctions): Buffer {
 	return Buffer.from(JSON.stringify(this.getBodyData() ?? {}), 'utf8');
 }
 
-/** The credential's Webhook Secret, or '' when the node has no credential or the credential has no secret. */
-async function webhookSecretOf(this: IWebhookFunctions): Promise<string> {
-	if (!this.getNode().credentials?.klingApi) return '';
-	const credentials = await this.getCredentials('klingApi');
-	return String(credentials.webhookSecret ?? '').trim();
-}
-
-/** How the callback's origin was established, and whether a Webhook Secret was there to establish it with. */
+/** How the callback's origin was established (output with every item), and whether a Webhook Secret was there. */
 export interface Origin {
-	accepted: SignatureState;
+	accepted: 'verified' | 'unsigned' | 'notChecked';
 	/** The credential has a Webhook Secret: then an unsigned body proves nothing and is never output as is. */
 	hasSecret: boolean;
 }
@@ -47,7 +37,8 @@ export async function checkSignature(
 	rawBody: Buffer,
 	requireSignature: boolean,
 ): Promise<Origin | { rejected: string }> {
-	const secret = await webhookSecretOf.call(this);
+	const credentials = this.getNode().credentials?.klingApi ? await this.getCredentials('klingApi') : undefined;
+	const secret = String(credentials?.webhookSecret ?? '').trim();
 	const headers = this.getHeaderData();
 	const signed = hasSignatureHeaders(headers);
 	if (!secret) {

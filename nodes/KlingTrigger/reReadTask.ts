@@ -11,7 +11,7 @@ import { normaliseCallback, type NormalisedCallback } from './callback';
  * and Kling has no "get any task" endpoint (§12), so the products are tried in turn: elements and voices first (their
  * callbacks carry no documented result, §9.1), then the video products, then AI multi-shot.
  */
-export const REREAD_ORDER: ProductKey[] = ['element', 'voice', 'omniVideo', 'imageToVideo', 'motionControl', 'multiShot'];
+const REREAD_ORDER: ProductKey[] = ['element', 'voice', 'omniVideo', 'imageToVideo', 'motionControl', 'multiShot'];
 
 /** A task as Kling answered it, in the callback's shape, and the product it was found under (legacy tasks). */
 export interface ReadTask {

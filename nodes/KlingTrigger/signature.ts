@@ -1,14 +1,12 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
 /** Standard Webhooks' replay window, and Kling's (docs/kling-api.md §9.2): five minutes either way. */
-export const WEBHOOK_TOLERANCE_SECONDS = 300;
+const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /** The three headers of a signed Kling callback, in the lower case Node gives incoming header names. */
-export const WEBHOOK_SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
+const WEBHOOK_SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 
 export type WebhookRejection = 'missing-headers' | 'stale' | 'bad-signature' | 'bad-secret';
-
-export type WebhookVerification = { ok: true } | { ok: false; reason: WebhookRejection };
 
 export type WebhookHeaders = Record<string, string | string[] | undefined>;
 
@@ -27,14 +25,10 @@ export interface VerifyWebhookInput {
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const UNIX_SECONDS = /^\d{1,15}$/;
 
-/** A header by name, case-insensitively; repeated headers are joined with a space, as HTTP folding would. */
-export function headerValue(headers: WebhookHeaders, name: string): string | undefined {
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== wanted || value === undefined) continue;
-		return (Array.isArray(value) ? value.join(' ') : value).trim();
-	}
-	return undefined;
+/** A header by its lower-case name, in any case; repeated headers are joined with a space, as HTTP folding would. */
+function headerValue(headers: WebhookHeaders, name: string): string | undefined {
+	const value = Object.entries(headers).find(([key, given]) => key.toLowerCase() === name && given !== undefined)?.[1];
+	return value === undefined ? undefined : (Array.isArray(value) ? value.join(' ') : value).trim();
 }
 
 /** True when the request carries any of the signature headers, i.e. it claims to be signed. */
@@ -57,13 +51,11 @@ function signingKey(secret: string): Buffer | undefined {
  * rotation); any matching `v1` value is accepted and other versions are ignored. Timestamps more than
  * `toleranceSeconds` away from now, in either direction, are rejected as replays.
  */
-export function verifyStandardWebhook(input: VerifyWebhookInput): WebhookVerification {
+export function verifyStandardWebhook(input: VerifyWebhookInput): { ok: true } | { ok: false; reason: WebhookRejection } {
 	const key = signingKey(input.secret);
 	if (!key) return { ok: false, reason: 'bad-secret' };
 
-	const id = headerValue(input.headers, 'webhook-id');
-	const timestamp = headerValue(input.headers, 'webhook-timestamp');
-	const signatures = headerValue(input.headers, 'webhook-signature');
+	const [id, timestamp, signatures] = WEBHOOK_SIGNATURE_HEADERS.map((name) => headerValue(input.headers, name));
 	// A timestamp that is not Unix seconds cannot be checked for freshness: treated like a missing header.
 	if (!id || !timestamp || !signatures || !UNIX_SECONDS.test(timestamp)) return { ok: false, reason: 'missing-headers' };
 
@@ -71,16 +63,13 @@ export function verifyStandardWebhook(input: VerifyWebhookInput): WebhookVerific
 	const tolerance = input.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;
 	if (Math.abs(now - Number(timestamp)) > tolerance) return { ok: false, reason: 'stale' };
 
-	const body = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody;
-	const mac = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+	const mac = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(input.rawBody).digest('base64');
 	const expected = Buffer.from(`v1,${mac}`, 'utf8');
 
-	let matched = false;
-	for (const candidate of signatures.split(/\s+/)) {
-		if (!candidate.startsWith('v1,')) continue;
+	const matched = signatures.split(/\s+/).some((candidate) => {
 		const given = Buffer.from(candidate, 'utf8');
 		// timingSafeEqual needs equal lengths; a length mismatch reveals nothing about the MAC.
-		if (given.length === expected.length && timingSafeEqual(given, expected)) matched = true;
-	}
+		return given.length === expected.length && timingSafeEqual(given, expected);
+	});
 	return matched ? { ok: true } : { ok: false, reason: 'bad-signature' };
 }
