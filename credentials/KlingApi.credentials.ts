@@ -17,7 +17,6 @@ const JWT_LIFETIME_SECONDS = 1800;
 /** Kling rejects a token whose `nbf` is in the future (1003); five seconds absorbs small clock drift. */
 const JWT_CLOCK_SKEW_SECONDS = 5;
 
-/** One part of a JWT: the value as JSON, Base64url-encoded. */
 const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs the HS256 token Kling expects for the access key + secret key mode (RFC 7519). */
@@ -43,11 +42,8 @@ function codeInBody(code: number, message: string): IAuthenticateRuleResponseSuc
 
 export class KlingApi implements ICredentialType {
 	name = 'klingApi';
-
 	displayName = 'Kling API';
-
 	icon: Icon = { light: 'file:../icons/kling.svg', dark: 'file:../icons/kling.dark.svg' };
-
 	documentationUrl = 'https://kling.ai/document-api/api/get-started/authentication';
 
 	properties: INodeProperties[] = [

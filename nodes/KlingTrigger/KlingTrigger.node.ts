@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { multiOptionValues } from '../Kling/actions/shared/multiOptions';
 import { asNodeError } from '../Kling/transport/errors';
 import { parseJsonLossless } from '../Kling/transport/json';
-import { normaliseCallback, type NormalisedCallback } from './callback';
+import { normaliseCallback } from './callback';
 import { checkSignature, rawBodyOf } from './callbackOrigin';
 import { noSuchTaskError, reReadTask, type ReadTask } from './reReadTask';
 
@@ -17,10 +17,9 @@ export const SEEN_CALLBACKS_LIMIT = 500;
 const STATE_KEY = 'seenCallbacks';
 
 /**
- * The deliveries this n8n instance started an execution for, most recent last. n8n writes the static-data record only
- * after the request was answered, so a repeat that arrives in that moment would not see it; this record, checked and
- * added with nothing awaited in between, covers that moment within one instance. (Two instances receiving one
- * delivery at once share no memory: docs/n8n-behaviour.md and the README say how often that was seen.)
+ * The deliveries this n8n instance started an execution for, oldest first. n8n writes the static-data record only after
+ * the request is answered; a repeat arriving meanwhile sees this record instead (checked and added with nothing awaited
+ * between). Two instances share no memory: docs/n8n-behaviour.md and the README say how often that race was seen.
  */
 const handledHere = new Set<string>();
 
@@ -43,14 +42,6 @@ const EVENT_OPTIONS = [
 	{ name: 'Submitted', value: 'submitted', description: 'Kling accepted the task' },
 	{ name: 'Succeeded', value: 'succeeded', description: 'The task finished with a result (status "succeed", or "succeeded" on the new API)' },
 ];
-
-/**
- * Whether a callback carries a result. Kling documents only images and videos in callbacks (docs/kling-api.md §9.1), so
- * the success of an element or voice task may arrive without its element or voice ID.
- */
-function hasResult({ videos, images, audios, elementIds, voiceIds }: NormalisedCallback): boolean {
-	return [videos, images, audios, elementIds, voiceIds].some((list) => list.length > 0);
-}
 
 /** Answers the request directly with a JSON error; no execution starts. */
 function refuse(this: IWebhookFunctions, code: number, message: string): IWebhookResponseData {
@@ -178,18 +169,22 @@ export class KlingTrigger implements INodeType {
 		const event = callback.succeeded ? 'succeeded' : callback.status;
 		if (!events.includes(event)) return acknowledge(`Status "${callback.status}" is not one of the selected events`);
 		const prefix = options.externalTaskIdPrefix?.trim();
-		if (prefix && !callback.externalTaskId?.startsWith(prefix)) return acknowledge(`The external task ID does not start with "${prefix}"`);
+		if (prefix && !callback.externalTaskId?.startsWith(prefix)) {
+			return acknowledge(`The external task ID does not start with "${prefix}"`);
+		}
 
-		// Kling may deliver one status more than once. Static data persists only for active (production)
-		// workflows, which is where repeated deliveries matter.
+		// Kling may deliver a status more than once. Static data persists only for active workflows, where that matters.
 		const state = this.getWorkflowStaticData('node');
 		const seen = Array.isArray(state[STATE_KEY]) ? (state[STATE_KEY] as string[]) : [];
 		const key = `${callback.taskId}:${callback.status}`;
 		const hereKey = `${this.getWorkflow().id}:${this.getNode().name}:${key}`;
 		if (seen.includes(key) || !handleOnce(hereKey)) return acknowledge('This status of this task was already received');
 
-		// A success without its result is read from Kling whenever the node has a credential to read it with.
-		const resultMissing = callback.succeeded && !hasResult(callback) && Boolean(this.getNode().credentials?.klingApi);
+		// Kling documents only images and videos in callbacks (docs/kling-api.md §9.1), so an element or voice task's
+		// success may come without its ID: such a success is read from Kling whenever the node has a credential for it.
+		const { videos, images, audios, elementIds, voiceIds } = callback;
+		const hasResult = [videos, images, audios, elementIds, voiceIds].some((list) => list.length > 0);
+		const resultMissing = callback.succeeded && !hasResult && Boolean(this.getNode().credentials?.klingApi);
 		if (!read && callback.final && (options.reReadTask || resultMissing)) {
 			// If the re-read fails, Kling's next delivery of this status gets another chance.
 			try {

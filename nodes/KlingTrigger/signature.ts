@@ -8,6 +8,8 @@ const WEBHOOK_SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-s
 
 export type WebhookRejection = 'missing-headers' | 'stale' | 'bad-signature' | 'bad-secret';
 
+export type WebhookVerification = { ok: true } | { ok: false; reason: WebhookRejection };
+
 export type WebhookHeaders = Record<string, string | string[] | undefined>;
 
 export interface VerifyWebhookInput {
@@ -25,7 +27,7 @@ export interface VerifyWebhookInput {
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const UNIX_SECONDS = /^\d{1,15}$/;
 
-/** A header by its lower-case name, in any case; repeated headers are joined with a space, as HTTP folding would. */
+/** The header `name` (lower case) under any casing; repeated headers are joined with a space, as HTTP folding would. */
 function headerValue(headers: WebhookHeaders, name: string): string | undefined {
 	const value = Object.entries(headers).find(([key, given]) => key.toLowerCase() === name && given !== undefined)?.[1];
 	return value === undefined ? undefined : (Array.isArray(value) ? value.join(' ') : value).trim();
@@ -51,7 +53,7 @@ function signingKey(secret: string): Buffer | undefined {
  * rotation); any matching `v1` value is accepted and other versions are ignored. Timestamps more than
  * `toleranceSeconds` away from now, in either direction, are rejected as replays.
  */
-export function verifyStandardWebhook(input: VerifyWebhookInput): { ok: true } | { ok: false; reason: WebhookRejection } {
+export function verifyStandardWebhook(input: VerifyWebhookInput): WebhookVerification {
 	const key = signingKey(input.secret);
 	if (!key) return { ok: false, reason: 'bad-secret' };
 
