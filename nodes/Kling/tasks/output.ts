@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { isSucceeded, type KlingTask, type TaskProduct } from '../contract/task';
+import { asNodeError } from '../transport/errors';
 import type { TaskOperation } from './taskOperation';
 
 /** The task fields every output shares, in camelCase, ids as strings. */
@@ -22,8 +23,7 @@ export function taskSummary(task: KlingTask): IDataObject {
  * thrown, tagged with the item so n8n names it. `extra` adds fields (a task ID) to the error item.
  */
 export function itemError(this: IExecuteFunctions, error: unknown, itemIndex: number, extra: IDataObject = {}, note?: string): INodeExecutionData {
-	const known = error instanceof NodeApiError || error instanceof NodeOperationError;
-	const wrapped = known ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	const wrapped = asNodeError(this.getNode(), error);
 	const description = [wrapped.description, note].filter(Boolean).join(' ');
 	if (this.continueOnFail()) {
 		const json: IDataObject = { error: wrapped.message };

@@ -8,41 +8,34 @@ import { readTasks } from './poll';
 import type { TaskOperation } from './taskOperation';
 
 /**
- * Pause Until Kling Calls Back.
- *
- * n8n resumes a waiting execution only once, and the callback that resumes it carries one task. So every item's
- * task gets the same resume URL, tagged with a batch key and the item count, and external task ids derived from the
- * key. Each callback re-reads all of the batch's tasks (the body is never trusted, so a forged or repeated callback
- * changes nothing): while any is unfinished the call is acknowledged and the execution keeps waiting; the call that
- * finds all finished resumes it with every item.
+ * Pause Until Kling Calls Back. n8n resumes a waiting execution only once, and the callback that resumes it carries
+ * one task. So every item's task gets the same resume URL, tagged with a batch key and the item count, and external
+ * task ids derived from the key. Each callback re-reads all of the batch's tasks (the body is never trusted, so a
+ * forged or repeated callback changes nothing): while any is unfinished the call is acknowledged and the execution
+ * keeps waiting; the call that finds all finished resumes it with every item.
  *
  * There is no time limit. At an execution's `waitTill`, n8n resumes it with the waiting node disabled (n8n-core
  * `WorkflowExecute.handleWaitingState`, see docs/n8n-behaviour.md): the node does not run, its input items pass on as
- * its output, and the run ends as a success with no result. A node cannot act at that moment, so it sets no limit:
- * an execution whose callbacks never come stays waiting, which is visible, rather than succeeding with wrong data.
+ * its output, and the run ends as a success with no result. A node cannot act then, so it sets no limit: an
+ * execution whose callbacks never come stays waiting, which is visible, rather than succeeding with wrong data.
  */
 
 const BATCH_PARAM = 'klingBatch';
 const COUNT_PARAM = 'klingItems';
-
-export interface CallbackBatch {
-	/** An item's create with the resume URL as its callback URL and an external task id from the batch key. */
-	apply(body: IDataObject, itemIndex: number): IDataObject;
-}
-
 const externalTaskIdOf = (batch: string, itemIndex: number) => `n8n-${batch}-${itemIndex}`;
 
 /**
  * A new batch for each run of the node. Its key is random because external task ids derive from it and must be unique
  * per account (§2), also when a loop runs the node again in one execution.
  */
-export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number): CallbackBatch {
+export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
 	const batch = randomBytes(8).toString('hex');
 	const url = new URL(ctx.getWorkflowDataProxy(0).$execution.resumeUrl);
 	url.searchParams.set(BATCH_PARAM, batch);
 	url.searchParams.set(COUNT_PARAM, String(itemCount));
 	return {
-		apply(body, itemIndex) {
+		/** An item's create with the resume URL as its callback URL and an external task id from the batch key. */
+		apply(body: IDataObject, itemIndex: number): IDataObject {
 			// Both are this mode's own; silently replacing the user's would leave a Kling Trigger or a lookup waiting.
 			if (body.callback_url || body.external_task_id) {
 				throw new NodeOperationError(ctx.getNode(), 'Options → Callback URL and External Task ID cannot be used with Pause Until Kling Calls Back', {
@@ -84,7 +77,7 @@ export async function pauseForCallbacks(
 	// One look before pausing: a quick task (or one adopted after a lost answer) may be done already. If Kling cannot
 	// be read just now, the callbacks will tell.
 	const ids = submitted.flatMap((task) => (task ? [task.task_id] : []));
-	const current = ids.length ? await readTasks.call(this, operation.product, ids).catch(() => new Map<string, KlingTask>()) : new Map<string, KlingTask>();
+	const current = await readTasks.call(this, operation.product, ids).catch(() => new Map<string, KlingTask>());
 	const latest = submitted.map((task) => (task ? (current.get(task.task_id) ?? task) : undefined));
 	if (latest.every((task) => !task || isFinal(task.task_status))) return await presentBatch(this, operation, latest);
 	await this.putExecutionToWait(WAIT_INDEFINITELY);

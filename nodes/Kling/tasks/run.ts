@@ -52,8 +52,7 @@ async function outputOf(this: IExecuteFunctions, operation: TaskOperation, setti
  */
 export async function runOneTask(this: IExecuteFunctions, product: TaskProduct, body: IDataObject, itemIndex: number, timeoutMs: number): Promise<KlingTask> {
 	let result: Outcome | undefined;
-	const settings: CompletionSettings = { mode: 'poll', timeoutMs, maxConcurrent: 1 };
-	await new Scheduler(this, product, settings, async (_job, outcome) => {
+	await new Scheduler(this, product, { mode: 'poll', timeoutMs, maxConcurrent: 1 }, async (_job, outcome) => {
 		result = outcome;
 	}).run([newJob(this, itemIndex, body)]);
 	if (!result || 'error' in result) throw asNodeError(this.getNode(), result?.error);

@@ -26,9 +26,6 @@ export interface Job extends Submission {
 /** A job's end: its task, or an error; the note names tasks still running on Kling, for an error the item may become. */
 export type Outcome = ({ task: KlingTask } | { error: unknown }) & { note?: string };
 
-/** Receives each job's outcome as soon as it is known; throwing stops the whole run (an item without Continue On Fail). */
-export type Settle = (job: Job, outcome: Outcome) => Promise<void>;
-
 /**
  * Submits the jobs in order with at most Max Concurrent Tasks' slots on Kling at once and, when the node waits for
  * results, checks the running tasks in rounds of one list read until each is final (§11, §12). Kling's 1302/1303
@@ -38,7 +35,6 @@ export class Scheduler {
 	private readonly pending: Job[] = [];
 	private readonly inFlight: Job[] = [];
 	private readonly durations = new DurationEstimate();
-	private readonly waitForResult: boolean;
 	/**
 	 * How many slots Kling let us use at once before it answered 1303: the account's limit for now. Other executions'
 	 * tasks end too, so it holds for a minute; then the full Max Concurrent Tasks is tried again (one refusal at most).
@@ -50,10 +46,9 @@ export class Scheduler {
 		private readonly ctx: IExecuteFunctions,
 		private readonly product: TaskProduct,
 		private readonly settings: CompletionSettings,
-		private readonly settle: Settle,
-	) {
-		this.waitForResult = settings.mode === 'poll';
-	}
+		/** Gets each job's outcome as soon as it is known; throwing stops the whole run (an item without Continue On Fail). */
+		private readonly settle: (job: Job, outcome: Outcome) => Promise<void>,
+	) {}
 
 	async run(jobs: Job[]) {
 		this.pending.push(...jobs);
@@ -68,7 +63,7 @@ export class Scheduler {
 	}
 
 	private get slotsFree() {
-		if (!this.waitForResult) return Infinity;
+		if (this.settings.mode !== 'poll') return Infinity;
 		const used = this.inFlight.reduce((sum, job) => sum + job.slots, 0);
 		const accountLimit = Date.now() < this.accountLimit.until ? this.accountLimit.slots : Infinity;
 		return Math.min(this.settings.maxConcurrent, accountLimit) - used;
@@ -109,7 +104,7 @@ export class Scheduler {
 			this.pending.shift();
 			job.task = outcome.task;
 			job.submittedAt = Date.now();
-			if (this.waitForResult && !isFinal(outcome.task.task_status)) this.inFlight.push(job);
+			if (this.settings.mode === 'poll' && !isFinal(outcome.task.task_status)) this.inFlight.push(job);
 			else await this.settle(job, { task: outcome.task });
 		}
 	}
@@ -165,7 +160,6 @@ export class Scheduler {
 		if (index >= 0) this.inFlight.splice(index, 1);
 	}
 
-	/** Settles a job with an error. */
 	private async fail(job: Job, error: unknown) {
 		this.leave(job);
 		await this.settle(job, { error, note: this.noteFor(job, error) });
@@ -176,13 +170,11 @@ export class Scheduler {
 		const running = this.inFlight.map((other) => other.task!.task_id);
 		const own = job.task && !isFinal(job.task.task_status) ? job.task.task_id : undefined;
 		const text = error instanceof Error ? `${error.message} ${(error as { description?: string }).description ?? ''}` : '';
-		const note = [
+		const notes = [
 			own && !text.includes(own) && `This item's task ${own} may still be running on Kling; fetch it later with Get Creation Task or Get.`,
 			running.length && `Tasks still running on Kling for other items: ${running.join(', ')}. Fetch them later.`,
-		]
-			.filter(Boolean)
-			.join(' ');
-		return note || undefined;
+		];
+		return notes.filter(Boolean).join(' ') || undefined;
 	}
 
 	private timeoutError(job: Job, task: KlingTask) {

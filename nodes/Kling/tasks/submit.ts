@@ -77,9 +77,7 @@ export function lostCreateError(ctx: IExecuteFunctions, submission: Submission):
 		failure.description,
 		`Kling may still have created the task: it does not show one with external task ID ${submission.externalTaskId} yet.`,
 		'Look it up with Get Creation Task or Get (by that external task ID) before running the node again, so it is not paid for twice.',
-	]
-		.filter(Boolean)
-		.join(' ');
+	].filter(Boolean).join(' ');
 	return failure;
 }
 

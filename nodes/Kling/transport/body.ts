@@ -35,10 +35,10 @@ export async function serialiseCreate(ctx: IExecuteFunctions, body: IDataObject,
 			at += out.write(piece, at, 'utf8');
 			continue;
 		}
-		const ref = refs[Number(piece)];
-		const end = at + base64Length(sizes[Number(piece)]) - 1;
+		const [ref, size] = [refs[Number(piece)], sizes[Number(piece)]];
+		const end = at + base64Length(size) - 1;
 		at += out.write('"', at, 'latin1');
-		if ((await writeBase64(ctx, ref, out, at, end)) !== sizes[Number(piece)]) throw changedFile(ctx, ref);
+		if ((await writeBase64(ctx, ref, out, at, end)) !== size) throw changedFile(ctx, ref);
 		at = end + out.write('"', end, 'latin1');
 	}
 	return out;

@@ -1,17 +1,15 @@
 import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/** Kling's longest 4K videos stay far below this; anything bigger is not a video Kling made. */
-export const MAX_DOWNLOAD_BYTES = 1024 ** 3;
-
-/** Time to the first byte; the body itself may take longer. */
-const RESPONSE_TIMEOUT_MS = 120_000;
+import { headerValue } from './index';
 
 type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 
-interface ResponseStream {
-	destroy(error?: Error): void;
-}
+/** Kling's longest 4K videos stay far below this; anything bigger is not a video Kling made. */
+const MAX_DOWNLOAD_BYTES = 1024 ** 3;
+
+/** Time to the first byte; the body itself may take longer. */
+const RESPONSE_TIMEOUT_MS = 120_000;
 
 /**
  * Downloads a generated file into n8n's binary data store. The body is streamed straight into the store, so
@@ -45,7 +43,7 @@ export async function downloadFile(
 	} catch (error) {
 		throw failed((error as Error).message);
 	}
-	const stream = response.body as ResponseStream & BinarySource;
+	const stream = response.body as BinarySource & { destroy(): void };
 	const length = Number(headerValue(response.headers, 'content-length'));
 	if (Number.isFinite(length) && length > MAX_DOWNLOAD_BYTES) {
 		stream.destroy();
@@ -60,9 +58,4 @@ export async function downloadFile(
 	} catch (error) {
 		throw failed(`it did not arrive whole or could not be stored (${(error as Error).message || 'connection closed'})`);
 	}
-}
-
-function headerValue(headers: IN8nHttpFullResponse['headers'], name: string): string | undefined {
-	const value = headers?.[name];
-	return Array.isArray(value) ? value[0] : value === undefined ? undefined : String(value);
 }

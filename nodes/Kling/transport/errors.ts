@@ -34,27 +34,16 @@ export function klingApiError(
 	node: INode,
 	details: { code: number; message: string; requestId?: string; httpStatus: number; retryAfterMs?: number },
 ): NodeApiError {
-	const info = KLING_CODES[details.code];
-	const meaning = info?.meaning ?? `Kling error ${details.code}`;
-	const kling: KlingErrorContext = {
-		klingCode: details.code,
-		requestId: details.requestId,
-		httpStatus: details.httpStatus,
-		retryAfterMs: details.retryAfterMs,
-	};
-	const error = new NodeApiError(
-		node,
-		{ code: details.code, message: details.message, request_id: details.requestId ?? null } as JsonObject,
-		{
-			message: details.message ? `${meaning}: ${details.message}` : meaning,
-			description: [info?.hint, `Kling code ${details.code}`, details.requestId && `request ID ${details.requestId}`]
-				.filter(Boolean)
-				.join(' · '),
-			httpCode: String(details.httpStatus),
-			failure: failureOf(details.code, details.retryAfterMs),
-		},
-	);
-	error.context.kling = kling;
+	const { code, message, requestId, httpStatus, retryAfterMs } = details;
+	const info = KLING_CODES[code];
+	const meaning = info?.meaning ?? `Kling error ${code}`;
+	const error = new NodeApiError(node, { code, message, request_id: requestId ?? null } as JsonObject, {
+		message: message ? `${meaning}: ${message}` : meaning,
+		description: [info?.hint, `Kling code ${code}`, requestId && `request ID ${requestId}`].filter(Boolean).join(' · '),
+		httpCode: String(httpStatus),
+		failure: failureOf(code, retryAfterMs),
+	});
+	error.context.kling = { klingCode: code, requestId, httpStatus, retryAfterMs } satisfies KlingErrorContext;
 	return error;
 }
 
@@ -78,13 +67,13 @@ export function klingNoAnswerError(node: INode, reason: string, details: { httpS
 	return error;
 }
 
+/** n8n's failure cause; only the causes a wait can help carry Kling's Retry-After. */
 function failureOf(code: number, retryAfterMs?: number): NodeApiError['failure'] {
 	const cause = KLING_CODES[code]?.failure;
-	if (!cause) return undefined;
 	if (cause === 'rate-limited' || cause === 'quota-exhausted' || cause === 'temporarily-unavailable') {
 		return { cause, retryAfterMs };
 	}
-	return { cause };
+	return cause ? { cause } : undefined;
 }
 
 /** Errors raised in this package already are n8n errors; anything else is wrapped so n8n can show it. */

@@ -25,8 +25,8 @@ export interface KlingRequest {
 	body?: IDataObject | string | Buffer;
 	qs?: IDataObject;
 	/**
-	 * How often a transient failure (§10) is tried again; reads default to 5. A create is never sent again once it may
-	 * have reached Kling (its callers look for its task instead), only when it reached no server at all.
+	 * Tries after a transient failure (§10); reads default to 5. A create that may have reached Kling is never sent
+	 * again (its callers look for its task instead), only one that reached no server at all.
 	 */
 	retries?: number;
 }
@@ -104,7 +104,7 @@ function redactSecrets(text: string, credentials: IDataObject): string {
 
 function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, credentials: IDataObject): KlingResponse {
 	const status = response.statusCode;
-	const text = typeof response.body === 'string' ? response.body : String(response.body ?? '');
+	const text = String(response.body ?? '');
 	let parsed: unknown;
 	try {
 		parsed = parseJsonLossless(text);
@@ -119,16 +119,18 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, cred
 	const { code, request_id: requestId, data } = envelope.data;
 	if (code !== 0) {
 		const message = redactSecrets(envelope.data.message, credentials);
-		throw klingApiError(this.getNode(), { code, message, requestId, httpStatus: status, retryAfterMs: retryAfterOf(response.headers) });
+		const retryAfter = Number(headerValue(response.headers, 'retry-after'));
+		const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
+		throw klingApiError(this.getNode(), { code, message, requestId, httpStatus: status, retryAfterMs });
 	}
 	if (status >= 300) throw klingNoAnswerError(this.getNode(), `HTTP ${status} with code 0`, { httpStatus: status });
 	return { data, requestId };
 }
 
-function retryAfterOf(headers: IN8nHttpFullResponse['headers']): number | undefined {
-	const value = headers?.['retry-after'];
-	const seconds = Number(Array.isArray(value) ? value[0] : value);
-	return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+/** A header's value, the first one when it came several times. */
+export function headerValue(headers: IN8nHttpFullResponse['headers'], name: string): unknown {
+	const value = headers?.[name];
+	return Array.isArray(value) ? value[0] : value;
 }
 
 /** Connection errors raised before a request could reach any server. */

@@ -1,8 +1,7 @@
 /**
- * Kling's element ids are int64 values (e.g. 835266081714884677) that `JSON.parse` silently rounds
- * (to 835266081714884700). Before parsing, this wraps every integer literal of 16 or more digits that
- * stands outside a string in quotes, so ids arrive as exact strings. Smaller numbers (timestamps in ms
- * have 13 digits) stay numbers.
+ * Kling's element ids are int64 values (e.g. 835266081714884677) that `JSON.parse` silently rounds (to
+ * 835266081714884700). Before parsing, this wraps every integer literal of 16 or more digits outside a string in
+ * quotes, so ids arrive as exact strings. Smaller numbers (timestamps in ms have 13 digits) stay numbers.
  */
 const BIG_INTEGER_DIGITS = 16;
 

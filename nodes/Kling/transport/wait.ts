@@ -29,6 +29,5 @@ export async function pause(ctx: WaitContext, ms: number): Promise<void> {
 
 /** Back-off for answers worth another try: 1 s, 2 s, 4 s, ... up to 30 s, or longer when Kling says so (§10). */
 export function backoffMs(attempt: number, retryAfterMs?: number): number {
-	const exponential = Math.min(30_000, 1_000 * 2 ** attempt);
-	return retryAfterMs !== undefined ? Math.max(retryAfterMs, exponential) : exponential;
+	return Math.max(retryAfterMs ?? 0, Math.min(30_000, 1_000 * 2 ** attempt));
 }
