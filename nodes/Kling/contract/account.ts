@@ -6,22 +6,21 @@ import { idSchema } from './envelope';
 export const ACCOUNT_COSTS_PATH = '/account/costs';
 export const ACCOUNT_COSTS_MIN_GAP_MS = 1000;
 
-const time = z.union([z.number(), z.string()]).nullish();
+const numberOrString = z.union([z.number(), z.string()]).nullish();
 
 export const resourcePackSchema = z
 	.object({
 		resource_pack_name: z.string().nullish(),
 		resource_pack_id: idSchema.nullish(),
 		resource_pack_type: z.string().nullish(),
-		total_quantity: z.union([z.number(), z.string()]).nullish(),
-		remaining_quantity: z.union([z.number(), z.string()]).nullish(),
-		purchase_time: time,
-		effective_time: time,
-		invalid_time: time,
+		total_quantity: numberOrString,
+		remaining_quantity: numberOrString,
+		purchase_time: numberOrString,
+		effective_time: numberOrString,
+		invalid_time: numberOrString,
 		status: z.string().nullish(),
 	})
 	.passthrough();
-
 export type ResourcePack = z.infer<typeof resourcePackSchema>;
 
 /** The answer's `data`: its own `code` and `msg` around the list of packs. */

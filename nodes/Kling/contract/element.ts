@@ -2,17 +2,17 @@ import { z } from 'zod';
 
 import { idSchema } from './envelope';
 import { mediaSchema as mediaValue } from './media';
-import { tasksOfPage } from './task';
+import { taskOptionsShape } from './request';
+import { listOf, PRODUCTS, tasksOfPage, type TaskResult } from './task';
 
 /** The account's elements (listed as their creation tasks) and Kling's official presets (§3.3, §3.4). */
 export const ELEMENT_LIBRARIES = {
-	custom: '/v1/general/advanced-custom-elements',
+	custom: PRODUCTS.element.path,
 	preset: '/v1/general/advanced-presets-elements',
 } as const;
 
 export const ELEMENT_NAME_MAX = 20;
 export const ELEMENT_DESCRIPTION_MAX = 100;
-export const REFER_IMAGES_MIN = 1;
 export const REFER_IMAGES_MAX = 3;
 
 export const ELEMENT_TAGS = [
@@ -28,7 +28,6 @@ export const ELEMENT_TAGS = [
 
 const tagIds = ELEMENT_TAGS.map((tag) => tag.id) as [string, ...string[]];
 
-
 /** Body of `POST /v1/general/advanced-custom-elements` (docs/kling-api.md §3.1). */
 export const createElementBodySchema = z
 	.object({
@@ -38,7 +37,7 @@ export const createElementBodySchema = z
 		element_image_list: z
 			.object({
 				frontal_image: mediaValue,
-				refer_images: z.array(z.object({ image_url: mediaValue })).min(REFER_IMAGES_MIN).max(REFER_IMAGES_MAX),
+				refer_images: z.array(z.object({ image_url: mediaValue })).min(1).max(REFER_IMAGES_MAX),
 			})
 			.optional(),
 		element_video_list: z
@@ -46,8 +45,7 @@ export const createElementBodySchema = z
 			.optional(),
 		element_voice_id: z.string().min(1).optional(),
 		tag_list: z.array(z.object({ tag_id: z.enum(tagIds) })).optional(),
-		callback_url: z.string().url().optional(),
-		external_task_id: z.string().min(1).optional(),
+		...taskOptionsShape,
 	})
 	.superRefine((body, ctx) => {
 		if (body.reference_type === 'image_refer' && !body.element_image_list) {
@@ -77,7 +75,6 @@ export const elementSchema = z
 		status: z.string().nullish(),
 	})
 	.passthrough();
-
 export type KlingElement = z.infer<typeof elementSchema>;
 
 /** `image_refer`: a multi-image element; `video_refer`: a video character element. */
@@ -103,12 +100,9 @@ export function elementKindOf(element: KlingElement): ElementKind | undefined {
  * The element a task produced. The contract's shape is `task_result.elements[0]`; one client reads a flat
  * `task_result.element_id` (UNCERTAIN in docs/kling-api.md §3.2), so that is accepted too.
  */
-export function elementsOfTaskResult(taskResult: Record<string, unknown> | null | undefined): KlingElement[] {
-	if (!taskResult) return [];
-	const list = z.array(elementSchema).safeParse(taskResult.elements);
-	if (list.success && list.data.length) return list.data;
-	const flat = elementSchema.safeParse(taskResult);
-	return flat.success ? [flat.data] : [];
+export function elementsOfTaskResult(taskResult: TaskResult): KlingElement[] {
+	const list = listOf(elementSchema, taskResult?.elements);
+	return list.length ? list : listOf(elementSchema, [taskResult]);
 }
 
 /** The elements on one page of a library: each listed task holds its element. */

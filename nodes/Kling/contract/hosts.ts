@@ -8,7 +8,5 @@ export const CHINA_BASE_URL = 'https://api-beijing.klingai.com';
  */
 export function baseUrlOf(credentials: { region?: unknown; customBaseUrl?: unknown }): string {
 	const chosen = credentials.region === 'custom' ? credentials.customBaseUrl : credentials.region;
-	return String(chosen || GLOBAL_BASE_URL)
-		.trim()
-		.replace(/\/+$/, '');
+	return String(chosen || GLOBAL_BASE_URL).trim().replace(/\/+$/, '');
 }

@@ -1,32 +1,24 @@
 import { z } from 'zod';
 
 import { mediaSchema } from './media';
-import { elementListSchema, PROMPT_MAX, taskOptionsShape, watermarkSchema } from './request';
+import { elementListSchema, mediaTaskOptionsShape, PROMPT_MAX } from './request';
+import { listOf, type TaskResult } from './task';
 
 /** Images with elements (docs/kling-api.md §7a): Omni Image (O1, 3.0 Omni) and Kling 3.0 image generation. */
 
 export const OMNI_IMAGE_MODELS = ['kling-image-o1', 'kling-v3-omni'] as const;
 export type OmniImageModel = (typeof OMNI_IMAGE_MODELS)[number];
 /** 4K and series exist for Kling 3.0 Omni only; Image O1 makes 1K and 2K single images. */
-export const RESOLUTIONS: Record<OmniImageModel | 'kling-v3', readonly string[]> = {
+export const RESOLUTIONS: Record<OmniImageModel, readonly string[]> = {
 	'kling-image-o1': ['1k', '2k'],
 	'kling-v3-omni': ['1k', '2k', '4k'],
-	'kling-v3': ['1k', '2k'],
 };
 export const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '3:2', '2:3', '21:9'] as const;
 /** Reference images plus elements, per request. */
 export const IMAGE_REFERENCES_MAX = 10;
 export const IMAGES_MAX = 9;
-/** What a series of `auto` length may hold, for counting its concurrency slots before Kling says (§11). */
-export const SERIES_AUTO_SLOTS = IMAGES_MAX;
 
 const countSchema = z.number().int().min(1).max(IMAGES_MAX);
-
-function checkResolution(ctx: z.RefinementCtx, model: keyof typeof RESOLUTIONS, resolution: string | undefined) {
-	if (resolution && !RESOLUTIONS[model].includes(resolution)) {
-		ctx.addIssue({ code: 'custom', path: ['resolution'], message: `must be ${RESOLUTIONS[model].join(', ')} for this model (it is ${resolution})` });
-	}
-}
 
 /** Body of `POST /v1/images/omni-image` (§7a). */
 export const omniImageBodySchema = z
@@ -40,8 +32,7 @@ export const omniImageBodySchema = z
 		n: countSchema.optional(),
 		series_amount: z.union([z.number().int().min(2).max(IMAGES_MAX), z.literal('auto')]).optional(),
 		aspect_ratio: z.enum([...ASPECT_RATIOS, 'auto']),
-		watermark_info: watermarkSchema.optional(),
-		...taskOptionsShape,
+		...mediaTaskOptionsShape,
 	})
 	.superRefine((body, ctx) => {
 		const references = (body.image_list?.length ?? 0) + (body.element_list?.length ?? 0);
@@ -51,7 +42,10 @@ export const omniImageBodySchema = z
 		if (body.result_type === 'series' && body.model_name !== 'kling-v3-omni') {
 			ctx.addIssue({ code: 'custom', path: ['result_type'], message: 'Series needs the Kling 3.0 Omni model' });
 		}
-		checkResolution(ctx, body.model_name, body.resolution);
+		const resolutions = RESOLUTIONS[body.model_name];
+		if (!resolutions.includes(body.resolution)) {
+			ctx.addIssue({ code: 'custom', path: ['resolution'], message: `must be ${resolutions.join(', ')} for this model (it is ${body.resolution})` });
+		}
 	});
 
 /** Body of `POST /v1/images/generations` with `model_name: "kling-v3"` (§7a). */
@@ -65,8 +59,7 @@ export const imageGenerationBodySchema = z
 		resolution: z.enum(['1k', '2k']),
 		n: countSchema,
 		aspect_ratio: z.enum(ASPECT_RATIOS),
-		watermark_info: watermarkSchema.optional(),
-		...taskOptionsShape,
+		...mediaTaskOptionsShape,
 	})
 	.superRefine((body, ctx) => {
 		if (body.image !== undefined && body.negative_prompt) {
@@ -78,21 +71,16 @@ export const imageGenerationBodySchema = z
 		}
 	});
 
-/** How many concurrency slots an image task holds: one per image (§11). */
+/** Concurrency slots an image task holds: one per image (§11), and for an `auto` series the most it may hold. */
 export function imageSlots(body: { n?: unknown; result_type?: unknown; series_amount?: unknown }): number {
-	if (body.result_type === 'series') return body.series_amount === 'auto' ? SERIES_AUTO_SLOTS : Number(body.series_amount) || 1;
+	if (body.result_type === 'series') return body.series_amount === 'auto' ? IMAGES_MAX : Number(body.series_amount) || 1;
 	return Number(body.n) || 1;
 }
 
 export const imageResultSchema = z.object({ index: z.number().nullish(), url: z.string(), watermark_url: z.string().nullish() }).passthrough();
 
-export type KlingImage = z.infer<typeof imageResultSchema>;
-
 /** The images a task made: a series' `series_images`, or `images`. */
-export function imagesOfTaskResult(taskResult: Record<string, unknown> | null | undefined): KlingImage[] {
-	for (const key of ['series_images', 'images']) {
-		const list = z.array(imageResultSchema).safeParse(taskResult?.[key]);
-		if (list.success && list.data.length) return list.data;
-	}
-	return [];
+export function imagesOfTaskResult(taskResult: TaskResult) {
+	const series = listOf(imageResultSchema, taskResult?.series_images);
+	return series.length ? series : listOf(imageResultSchema, taskResult?.images);
 }

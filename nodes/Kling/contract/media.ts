@@ -4,29 +4,21 @@ import { z } from 'zod';
  * A binary file of an input item, standing in a request body for its Base64 until the request is built (see
  * transport/body.ts), so a batch of items with 10 MB images is checked up front but encoded one request at a time.
  */
-export interface BinaryImageRef {
-	binaryImage: { itemIndex: number; property: string };
-}
+const binaryRefSchema = z.object({ binaryImage: z.object({ itemIndex: z.number(), property: z.string() }) });
+export type BinaryImageRef = z.infer<typeof binaryRefSchema>;
 
 export const isBinaryRef = (value: unknown): value is BinaryImageRef =>
 	typeof value === 'object' && value !== null && 'binaryImage' in value;
 
 /** A media field as the node holds it before sending: a URL, raw Base64, or a binary file's reference. */
-export const mediaSchema = z.union([
-	z.string().trim().min(1),
-	z.object({ binaryImage: z.object({ itemIndex: z.number(), property: z.string() }) }),
-]);
+export const mediaSchema = z.union([z.string().trim().min(1), binaryRefSchema]);
 
 /**
  * Image facts read from the file header alone, so a 10 MB picture is never decoded just to learn its size.
  * Kling's rules for every image (docs/kling-api.md §3.1, §5, §6.1, §7): JPEG or PNG, at most 10 MB, each side at least
  * 300 px; and for all but image-to-video's frames (§7 gives them no limit), an aspect ratio between 1:2.5 and 2.5:1.
  */
-export const IMAGE_RULES = {
-	maxBytes: 10 * 1024 * 1024,
-	minSide: 300,
-	maxAspectRatio: 2.5,
-} as const;
+export const IMAGE_RULES = { maxBytes: 10 * 1024 * 1024, minSide: 300, maxAspectRatio: 2.5 } as const;
 
 export interface ImageInfo {
 	format: 'jpeg' | 'png';
@@ -40,14 +32,8 @@ export function inspectImage(bytes: Buffer): ImageInfo | undefined {
 	if (bytes.length >= 24 && PNG_SIGNATURE.every((b, i) => bytes[i] === b) && bytes.toString('latin1', 12, 16) === 'IHDR') {
 		return { format: 'png', width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 	}
-	if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-		return inspectJpeg(bytes);
-	}
-	return undefined;
-}
-
-/** Walks the JPEG segments up to the first start-of-frame marker, which holds the pixel size. */
-function inspectJpeg(bytes: Buffer): ImageInfo | undefined {
+	if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return undefined;
+	// A JPEG's pixel size is in its first start-of-frame segment.
 	const frame = findJpegSegment(bytes, (marker) => marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker));
 	if (!frame || frame.offset + 9 > bytes.length) return undefined;
 	return { format: 'jpeg', height: bytes.readUInt16BE(frame.offset + 5), width: bytes.readUInt16BE(frame.offset + 7) };
@@ -59,18 +45,10 @@ function findJpegSegment(bytes: Buffer, wanted: (marker: number) => boolean): { 
 	while (offset + 4 <= bytes.length) {
 		if (bytes[offset] !== 0xff) return undefined;
 		const marker = bytes[offset + 1];
-		if (marker === 0xff) {
-			offset++; // fill byte
-			continue;
-		}
-		// Standalone markers carry no length.
-		if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-			offset += 2;
-			continue;
-		}
-		const length = bytes.readUInt16BE(offset + 2);
-		if (wanted(marker)) return { offset, length };
-		offset += 2 + length;
+		if (marker === 0xff) offset++; // a fill byte
+		else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) offset += 2; // a standalone marker: no length
+		else if (wanted(marker)) return { offset, length: bytes.readUInt16BE(offset + 2) };
+		else offset += 2 + bytes.readUInt16BE(offset + 2);
 	}
 	return undefined;
 }
@@ -108,9 +86,7 @@ export interface ImageRuleOptions {
  * file (its header), with the whole file's `size` given separately.
  */
 export function imageProblem(bytes: Buffer, size = bytes.length, { anyAspectRatio = false }: ImageRuleOptions = {}): string | undefined {
-	if (size > IMAGE_RULES.maxBytes) {
-		return `is ${(size / 1024 / 1024).toFixed(1)} MB; Kling accepts at most 10 MB`;
-	}
+	if (size > IMAGE_RULES.maxBytes) return `is ${(size / 1024 / 1024).toFixed(1)} MB; Kling accepts at most 10 MB`;
 	const info = inspectImage(bytes);
 	if (!info) return `must be a JPEG or PNG image, but the file is ${describeOtherFormat(bytes)}`;
 	const { width, height } = info;
@@ -168,15 +144,13 @@ export function imageEndOf(bytes: Buffer): ImageEnd {
 
 /**
  * Why an image whose header passed `imageProblem` is cut short (an interrupted download in an earlier node), or
- * undefined when its format's end marker is there. Only markers are compared, nothing is decoded; `head` is the start
- * of the file (its format and, for a JPEG, where the image data begins), `end` what `ImageEndReader` kept.
- * - PNG: the file ends with the IEND chunk. No encoder we know of writes past it, so nothing after it is allowed.
- * - JPEG: the marker FF D9 follows the image data. In most files it is the last two bytes, but not in all of the
- *   phones' files, so that is not required: the Exif standard tells readers to allow data after it, Samsung's trailer
- *   and the Motion Photos of Google and Samsung phones (the picture, then an MP4 video) put data there, and some
- *   cameras leave padding or other bytes after it. Inside compressed data an FF byte is always followed by 00 or a
- *   restart marker, so FF D9 after the scan begins is the picture's end; the FF D9 of an Exif thumbnail, in the
- *   header before the scan, does not count.
+ * undefined when its format's end marker is there; markers are compared, nothing is decoded. `head` is the start of the
+ * file (its format and, for a JPEG, where the image data begins), `end` what `ImageEndReader` kept.
+ * - PNG: the file ends with the IEND chunk; no encoder we know of writes past it, so nothing after it is allowed.
+ * - JPEG: the marker FF D9 ends the image data but not always the file: the Exif standard tells readers to allow data
+ *   after it, Samsung's trailer and the Motion Photos of Google and Samsung phones (the picture, then an MP4 video) put
+ *   data there, and some cameras leave padding. Inside compressed data an FF byte is always followed by 00 or a restart
+ *   marker, so FF D9 after the scan begins is the picture's end; an Exif thumbnail's, before the scan, does not count.
  */
 export function imageEndProblem(head: Buffer, end: ImageEnd): string | undefined {
 	const format = inspectImage(head)?.format;

@@ -6,8 +6,6 @@ import type { OmniModel } from './video';
  * which the node often does not know: `checkOmniCounts` decides for every kind the unknown elements could be.
  */
 
-export type { ElementKind };
-
 export interface OmniInputs {
 	model: OmniModel;
 	firstFrame: boolean;

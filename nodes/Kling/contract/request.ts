@@ -3,18 +3,14 @@ import { z } from 'zod';
 /** Pieces several create bodies share (docs/kling-api.md §2, §5, §6.1, §7). */
 
 /** An http(s) address: Kling fetches videos and audio itself, so nothing else can work. */
-export const httpUrlSchema = z
-	.string()
-	.trim()
-	.min(1)
-	.refine((value) => {
-		try {
-			const { protocol, hostname } = new URL(value);
-			return (protocol === 'http:' || protocol === 'https:') && Boolean(hostname);
-		} catch {
-			return false;
-		}
-	}, 'must be an http(s) URL');
+export const httpUrlSchema = z.string().trim().min(1).refine((value) => {
+	try {
+		const { protocol, hostname } = new URL(value);
+		return (protocol === 'http:' || protocol === 'https:') && Boolean(hostname);
+	} catch {
+		return false;
+	}
+}, 'must be an http(s) URL');
 
 /** Element ids are int64 digits, kept as strings in the node and written as bare integers into a body (§2). */
 export const elementIdSchema = z.string().regex(/^\d{1,20}$/, 'must be an element ID such as 835266081714884677');
@@ -31,13 +27,9 @@ export const hasStringElementIds = (json: string): boolean => json.search(STRING
  * The same JSON text with every string `element_id` written as a bare integer with all its digits, which
  * `JSON.stringify` cannot do: Kling types `element_list[].element_id` as `long` (docs/kling-api.md §2, revised 2026-12).
  */
-export function withBareElementIds(json: string): string {
-	return json.replace(STRING_ELEMENT_ID, '$1"element_id":$2');
-}
+export const withBareElementIds = (json: string): string => json.replace(STRING_ELEMENT_ID, '$1"element_id":$2');
 
 export const elementListSchema = (max: number) => z.array(z.object({ element_id: elementIdSchema })).max(max);
-
-export const watermarkSchema = z.object({ enabled: z.boolean() });
 
 /** Durations are strings of whole seconds in the legacy API ("5"), never numbers. */
 export const secondsSchema = z.string().regex(/^\d{1,2}$/, 'must be a whole number of seconds, e.g. "5"');
@@ -46,6 +38,12 @@ export const secondsSchema = z.string().regex(/^\d{1,2}$/, 'must be a whole numb
 export const taskOptionsShape = {
 	callback_url: z.string().url().optional(),
 	external_task_id: z.string().min(1).optional(),
+};
+
+/** The options of the creates that make images or videos, which Kling can watermark. */
+export const mediaTaskOptionsShape = {
+	watermark_info: z.object({ enabled: z.boolean() }).optional(),
+	...taskOptionsShape,
 };
 
 export const PROMPT_MAX = 2500;

@@ -3,11 +3,8 @@ import { z } from 'zod';
 import { idSchema } from './envelope';
 
 /** `succeed` is the legacy spelling, `succeeded` the new standard's (docs/kling-api.md §8): accept both. */
-export const SUCCESS_STATUSES = ['succeed', 'succeeded'] as const;
-export const FINAL_STATUSES = [...SUCCESS_STATUSES, 'failed'] as const;
-
-export const isSucceeded = (status: string) => (SUCCESS_STATUSES as readonly string[]).includes(status);
-export const isFinal = (status: string) => (FINAL_STATUSES as readonly string[]).includes(status);
+export const isSucceeded = (status: string) => status === 'succeed' || status === 'succeeded';
+export const isFinal = (status: string) => isSucceeded(status) || status === 'failed';
 
 /** The legacy task object returned by create, query and list (docs/kling-api.md §2). Unknown keys are kept. */
 export const taskSchema = z
@@ -15,25 +12,25 @@ export const taskSchema = z
 		task_id: idSchema,
 		task_status: z.string(),
 		task_status_msg: z.string().optional(),
-		task_info: z
-			.object({ external_task_id: z.string().nullish() })
-			.passthrough()
-			.nullish(),
+		task_info: z.object({ external_task_id: z.string().nullish() }).passthrough().nullish(),
 		task_result: z.record(z.unknown()).nullish(),
 		final_unit_deduction: z.union([z.string(), z.number()]).nullish(),
 		created_at: z.number().nullish(),
 		updated_at: z.number().nullish(),
 	})
 	.passthrough();
-
 export type KlingTask = z.infer<typeof taskSchema>;
+export type TaskResult = KlingTask['task_result'];
+
+/** A list in a task's result, read with `schema`; empty when the list is missing or holds an odd entry. */
+export function listOf<T extends z.ZodTypeAny>(schema: T, list: unknown): Array<z.output<T>> {
+	const parsed = z.array(schema).safeParse(list);
+	return parsed.success ? parsed.data : [];
+}
 
 /** The tasks of a list page, read one by one so that an odd entry hides only itself. */
 export const tasksOfPage = (page: unknown): KlingTask[] =>
-	(Array.isArray(page) ? page : []).flatMap((entry) => {
-		const task = taskSchema.safeParse(entry);
-		return task.success ? [task.data] : [];
-	});
+	(Array.isArray(page) ? page : []).flatMap((entry) => listOf(taskSchema, [entry]));
 
 /**
  * The asynchronous Kling products. Each has a create path, and a query (`{path}/{id}`) and list (`{path}?pageNum=`)

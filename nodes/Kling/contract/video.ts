@@ -2,16 +2,8 @@ import { z } from 'zod';
 
 import { idSchema } from './envelope';
 import { mediaSchema as mediaValue } from './media';
-import {
-	elementListSchema,
-	httpUrlSchema,
-	PROMPT_MAX,
-	secondsSchema,
-	taskOptionsShape,
-	watermarkSchema,
-} from './request';
-
-export { PROMPT_MAX };
+import { elementListSchema, httpUrlSchema, mediaTaskOptionsShape, PROMPT_MAX, secondsSchema } from './request';
+import { listOf, type TaskResult } from './task';
 
 // ------------------------------------------------------------------------------------ motion control (§5)
 
@@ -30,8 +22,7 @@ export const motionControlBodySchema = z
 		// A string, not a boolean, in Kling's contract.
 		keep_original_sound: z.enum(['yes', 'no']),
 		element_list: elementListSchema(MOTION_ELEMENTS_MAX).optional(),
-		watermark_info: watermarkSchema.optional(),
-		...taskOptionsShape,
+		...mediaTaskOptionsShape,
 	})
 	.superRefine((body, ctx) => {
 		if (body.element_list?.length && body.model_name !== 'kling-v3') {
@@ -60,8 +51,7 @@ export const imageToVideoBodySchema = z
 		sound: z.enum(['on', 'off']),
 		mode: z.enum(['std', 'pro', '4k']),
 		duration: secondsSchema,
-		watermark_info: watermarkSchema.optional(),
-		...taskOptionsShape,
+		...mediaTaskOptionsShape,
 	})
 	.superRefine((body, ctx) => {
 		if (body.image === undefined && body.image_tail === undefined) {
@@ -104,10 +94,7 @@ const shotSchema = z.object({
 	duration: secondsSchema,
 });
 
-/**
- * Body of `POST /v1/videos/omni-video` (docs/kling-api.md §6.1), with the rules that need no knowledge of the
- * elements. The count limits, which depend on each element's kind, are in omniRules.ts.
- */
+/** Body of `POST /v1/videos/omni-video` (docs/kling-api.md §6.1). Count limits by element kind: omniRules.ts. */
 export const omniVideoBodySchema = z
 	.object({
 		model_name: z.enum(OMNI_MODELS),
@@ -122,8 +109,7 @@ export const omniVideoBodySchema = z
 		mode: z.enum(['std', 'pro', '4k']),
 		aspect_ratio: z.enum(['16:9', '9:16', '1:1']).optional(),
 		duration: secondsSchema.optional(),
-		watermark_info: watermarkSchema.optional(),
-		...taskOptionsShape,
+		...mediaTaskOptionsShape,
 	})
 	.superRefine((body, ctx) => {
 		const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -159,7 +145,6 @@ export const omniVideoBodySchema = z
 			if (total !== seconds) issue('multi_prompt', `durations add up to ${total} seconds; they must add up to the Duration (${seconds})`);
 		}
 	});
-
 export type OmniVideoBody = z.infer<typeof omniVideoBodySchema>;
 
 function checkSeconds(ctx: z.RefinementCtx, value: string | undefined, range: { min: number; max: number }, model: string) {
@@ -173,7 +158,7 @@ function checkSeconds(ctx: z.RefinementCtx, value: string | undefined, range: { 
 // --------------------------------------------------------------------------------------------- results
 
 /** One video inside `task_result.videos[]` (docs/kling-api.md §5, §6.1, §7). */
-export const videoResultSchema = z
+const videoResultSchema = z
 	.object({
 		id: idSchema,
 		url: z.string(),
@@ -182,9 +167,4 @@ export const videoResultSchema = z
 	})
 	.passthrough();
 
-export type KlingVideo = z.infer<typeof videoResultSchema>;
-
-export function videosOfTaskResult(taskResult: Record<string, unknown> | null | undefined): KlingVideo[] {
-	const list = z.array(videoResultSchema).safeParse(taskResult?.videos);
-	return list.success ? list.data : [];
-}
+export const videosOfTaskResult = (taskResult: TaskResult) => listOf(videoResultSchema, taskResult?.videos);

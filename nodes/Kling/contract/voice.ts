@@ -2,13 +2,10 @@ import { z } from 'zod';
 
 import { idSchema } from './envelope';
 import { httpUrlSchema, taskOptionsShape } from './request';
-import { tasksOfPage } from './task';
+import { listOf, PRODUCTS, tasksOfPage, type TaskResult } from './task';
 
 /** The account's voices (listed as their creation tasks) and Kling's official voices (§4). */
-export const VOICE_LIBRARIES = {
-	custom: '/v1/general/custom-voices',
-	preset: '/v1/general/presets-voices',
-} as const;
+export const VOICE_LIBRARIES = { custom: PRODUCTS.voice.path, preset: '/v1/general/presets-voices' } as const;
 
 export const VOICE_NAME_MAX = 20;
 /** Voice lists allow larger pages than other lists (docs/kling-api.md §2, §4). */
@@ -38,13 +35,9 @@ export const voiceSchema = z
 		owned_by: idSchema.nullish(),
 	})
 	.passthrough();
-
 export type KlingVoice = z.infer<typeof voiceSchema>;
 
-export function voicesOfTaskResult(taskResult: Record<string, unknown> | null | undefined): KlingVoice[] {
-	const list = z.array(voiceSchema).safeParse(taskResult?.voices);
-	return list.success ? list.data : [];
-}
+export const voicesOfTaskResult = (taskResult: TaskResult): KlingVoice[] => listOf(voiceSchema, taskResult?.voices);
 
 /** The voices on one page of a library: each listed task holds its voice. */
 export const voicesOfPage = (page: unknown): KlingVoice[] =>

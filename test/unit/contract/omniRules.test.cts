@@ -1,4 +1,5 @@
-import { checkOmniCounts, countProblem, type ElementKind, type OmniInputs } from '../../../nodes/Kling/contract/omniRules';
+import type { ElementKind } from '../../../nodes/Kling/contract/element';
+import { checkOmniCounts, countProblem, type OmniInputs } from '../../../nodes/Kling/contract/omniRules';
 import { motionControlBodySchema, omniVideoBodySchema } from '../../../nodes/Kling/contract/video';
 
 const IMG: ElementKind = 'image_refer';
