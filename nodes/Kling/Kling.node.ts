@@ -1,12 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import * as account from './actions/account/Account.resource';
-import * as element from './actions/element/Element.resource';
-import * as image from './actions/image/Image.resource';
-import { operationOf, router } from './actions/router';
-import * as video from './actions/video/Video.resource';
-import * as voice from './actions/voice/Voice.resource';
+import { operationOf, resources } from './actions/router';
 import { listSearch } from './methods';
 import { handleCallback } from './tasks/pause';
 
@@ -41,11 +36,7 @@ export class Kling implements INodeType {
 				],
 				default: 'element',
 			},
-			...account.description,
-			...element.description,
-			...image.description,
-			...video.description,
-			...voice.description,
+			...Object.values(resources).flatMap((resource) => resource.description),
 		],
 	};
 
@@ -53,19 +44,7 @@ export class Kling implements INodeType {
 
 	// Lint requires lifecycle methods for any webhook, but n8n never calls them for a restart webhook: the resume URL
 	// exists only while an execution waits, and there is nothing to register with Kling (the URL goes with each task).
-	webhookMethods = {
-		default: {
-			async checkExists(): Promise<boolean> {
-				return true;
-			},
-			async create(): Promise<boolean> {
-				return true;
-			},
-			async delete(): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = { default: { checkExists: async () => true, create: async () => true, delete: async () => true } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const { task } = operationOf(this.getNode(), this.getNodeParameter('resource') as string, this.getNodeParameter('operation') as string);
@@ -74,6 +53,7 @@ export class Kling implements INodeType {
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		const { execute } = operationOf(this.getNode(), this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string);
+		return [await execute.call(this)];
 	}
 }

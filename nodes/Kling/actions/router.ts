@@ -1,11 +1,10 @@
-import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskOperation } from '../tasks/taskOperation';
 import * as account from './account/Account.resource';
 import * as element from './element/Element.resource';
 import * as image from './image/Image.resource';
-import type { KlingType } from './node.type';
 import * as video from './video/Video.resource';
 import * as voice from './voice/Voice.resource';
 
@@ -18,22 +17,15 @@ export interface Operation {
 	task?: TaskOperation;
 }
 
-const resources: { [R in KlingType['resource']]: Record<Extract<KlingType, { resource: R }>['operation'], Operation> } = {
-	account,
-	element,
-	image,
-	video,
-	voice,
-};
+/** A resource's module: the `description` that lists its operations, and each operation's module. */
+type Resource = { description: INodeProperties[] } & Record<string, Operation | INodeProperties[]>;
+
+/** The resources, in the editor's order. */
+export const resources: Record<string, Resource> = { account, element, image, video, voice };
 
 /** The module of a resource's operation; n8n's "Custom API Call" and unknown values are refused. */
 export function operationOf(node: INode, resource: string, operation: string): Operation {
-	const found = (resources as Record<string, Record<string, Operation> | undefined>)[resource]?.[operation];
+	const found = resources[resource]?.[operation] as Operation | undefined;
 	if (!found) throw new NodeOperationError(node, `The operation "${operation}" of resource "${resource}" is not supported`);
 	return found;
-}
-
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const { execute } = operationOf(this.getNode(), this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string);
-	return [await execute.call(this)];
 }

@@ -40,6 +40,5 @@ export function durationField(max: number, description: string, displayOptions?:
 
 /** The trimmed text of a field, or undefined so an empty one is not sent. */
 export function readText(this: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
-	const text = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	return text || undefined;
+	return String(this.getNodeParameter(name, itemIndex, '') ?? '').trim() || undefined;
 }

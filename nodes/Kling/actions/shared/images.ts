@@ -1,5 +1,4 @@
 import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import {
 	hasWholeHeader,
@@ -12,6 +11,7 @@ import {
 	type ImageEnd,
 	type ImageRuleOptions,
 } from '../../contract/media';
+import { invalidInput, truncate } from './validate';
 
 /** One image parameter as the user filled it in: a URL, or a binary property of the input item. */
 export interface ImageSource {
@@ -24,17 +24,15 @@ export type ImageValue = string | BinaryImageRef;
 
 const DATA_URI_PREFIX = /^data:image\/[a-z0-9.+-]+;base64,/i;
 
+type ImageFieldsOptions = { prefix?: string; displayOptions?: INodeProperties['displayOptions'] } & ImageRuleOptions;
+
 /**
  * The three fields that describe one image: where it comes from, its URL, or its binary field. With a prefix
  * they are top-level parameters (`frontalImageSource`, ...); without, they are the values of a collection entry.
  */
 export function imageSourceFields(
 	what: string,
-	{
-		prefix = '',
-		displayOptions,
-		anyAspectRatio = false,
-	}: { prefix?: string; displayOptions?: INodeProperties['displayOptions'] } & ImageRuleOptions = {},
+	{ prefix = '', displayOptions, anyAspectRatio = false }: ImageFieldsOptions = {},
 ): INodeProperties[] {
 	const capitalise = (word: string) => `${word[0].toUpperCase()}${word.slice(1)}`;
 	const name = (field: string) => (prefix ? `${prefix}${capitalise(field)}` : field);
@@ -98,27 +96,25 @@ export async function resolveImage(
 ): Promise<ImageValue> {
 	if ((input.source ?? 'url') === 'binary') {
 		const property = String(input.binaryProperty ?? '').trim();
-		if (!property) throw new NodeOperationError(this.getNode(), `${label}: enter the name of the input binary field`, { itemIndex });
+		if (!property) throw invalidInput.call(this, `${label}: enter the name of the input binary field`, itemIndex);
 		const binary = inputBinary.call(this, itemIndex, property, label);
 		const { head, size, end } = await readImageEnds.call(this, binary, itemIndex, property);
 		const problem = imageProblem(head, size, rules) ?? (end && imageEndProblem(head, end));
-		if (problem) {
-			throw new NodeOperationError(this.getNode(), `${label} (binary field "${property}") ${problem}`, { itemIndex });
-		}
+		if (problem) throw invalidInput.call(this, `${label} (binary field "${property}") ${problem}`, itemIndex);
 		return { binaryImage: { itemIndex, property } };
 	}
 	const url = String(input.url ?? '').trim();
-	if (!url) throw new NodeOperationError(this.getNode(), `${label}: enter an image URL`, { itemIndex });
+	if (!url) throw invalidInput.call(this, `${label}: enter an image URL`, itemIndex);
 	if (DATA_URI_PREFIX.test(url)) {
 		// A data URI from an expression: Kling wants the raw Base64 without its prefix.
 		const base64 = url.replace(DATA_URI_PREFIX, '');
 		const bytes = Buffer.from(base64, 'base64');
 		const problem = imageProblem(bytes, undefined, rules) ?? imageEndProblem(bytes, imageEndOf(bytes));
-		if (problem) throw new NodeOperationError(this.getNode(), `${label} (data URI) ${problem}`, { itemIndex });
+		if (problem) throw invalidInput.call(this, `${label} (data URI) ${problem}`, itemIndex);
 		return base64;
 	}
 	if (!isHttpUrl(url)) {
-		throw new NodeOperationError(this.getNode(), `${label} must be an http(s) URL (it is "${truncate(url)}")`, { itemIndex });
+		throw invalidInput.call(this, `${label} must be an http(s) URL (it is "${truncate(url)}")`, itemIndex);
 	}
 	return url;
 }
@@ -131,10 +127,8 @@ function inputBinary(this: IExecuteFunctions, itemIndex: number, property: strin
 	try {
 		return this.helpers.assertBinaryData(itemIndex, property);
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `${label}: the input item has no binary field "${property}"`, {
-			itemIndex,
-			description: `Check the binary field name, or switch the source to URL. (n8n: ${(error as Error).message})`,
-		});
+		const hint = `Check the binary field name, or switch the source to URL. (n8n: ${(error as Error).message})`;
+		throw invalidInput.call(this, `${label}: the input item has no binary field "${property}"`, itemIndex, hint);
 	}
 }
 
@@ -193,5 +187,3 @@ async function readImageEnds(
 	}
 	return { head: Buffer.concat(chunks), size: fileSize, end: readToEnd ? end.end : undefined };
 }
-
-const truncate = (value: string) => (value.length > 60 ? `${value.slice(0, 57)}...` : value);

@@ -13,52 +13,48 @@ const LIBRARIES = {
 	voice: { paths: VOICE_LIBRARIES, pageSize: VOICE_PAGE_SIZE_MAX, ofPage: voicesOfPage, idOf: (entry: KlingVoice) => entry.voice_id, nameOf: (entry: KlingVoice) => entry.voice_name },
 };
 
-type Entry<K extends keyof typeof LIBRARIES> = K extends 'element' ? KlingElement : KlingVoice;
-export type Library = 'custom' | 'preset';
+type Kind = keyof typeof LIBRARIES;
+type Entry<K extends Kind> = K extends 'element' ? KlingElement : KlingVoice;
+type Library = 'custom' | 'preset';
 
 /** One library's entries, page by page; stop iterating to stop reading. */
-export async function* libraryEntries<K extends keyof typeof LIBRARIES>(ctx: IExecuteFunctions, kind: K, library: Library, pageSize?: number): AsyncGenerator<Entry<K>> {
-	const { paths, ofPage } = LIBRARIES[kind];
-	for await (const page of klingPages.call(ctx, paths[library], pageSize ?? LIBRARIES[kind].pageSize)) {
-		yield* ofPage(page) as Array<Entry<K>>;
+async function* libraryEntries<K extends Kind>(ctx: IExecuteFunctions, kind: K, library: Library, pageSize = LIBRARIES[kind].pageSize): AsyncGenerator<Entry<K>> {
+	for await (const page of klingPages.call(ctx, LIBRARIES[kind].paths[library], pageSize)) {
+		yield* LIBRARIES[kind].ofPage(page) as Array<Entry<K>>;
 	}
 }
 
-interface Reading<T> {
-	seen: Map<string, T>;
-	entries: AsyncGenerator<T>;
-	done: boolean;
-}
-
-/** One reading of the libraries per node run and kind: the execute context is the same object for every item of a run. */
-const readings = new WeakMap<IExecuteFunctions, Map<string, Reading<unknown>>>();
-
-async function* bothLibraries<K extends keyof typeof LIBRARIES>(ctx: IExecuteFunctions, kind: K): AsyncGenerator<Entry<K>> {
+async function* bothLibraries<K extends Kind>(ctx: IExecuteFunctions, kind: K): AsyncGenerator<Entry<K>> {
 	yield* libraryEntries(ctx, kind, 'custom');
 	yield* libraryEntries(ctx, kind, 'preset');
 }
+
+type Reading = { seen: Map<string, unknown>; entries: AsyncGenerator<unknown> };
+
+/** One reading of the libraries per node run and kind: the execute context is the same object for every item of a run. */
+const readings = new WeakMap<IExecuteFunctions, Partial<Record<Kind, Reading>>>();
 
 /**
  * The entries with these ids, looked for in the account's library, then the presets; a missing id was found in
  * neither. The pages read are kept for the whole node run, so a batch of items costs one pass at most, and reading
  * stops as soon as every wanted id was seen.
  */
-export async function findInLibraries<K extends keyof typeof LIBRARIES>(ctx: IExecuteFunctions, kind: K, ids: string[]): Promise<Map<string, Entry<K>>> {
-	const byKind = readings.get(ctx) ?? new Map<string, Reading<unknown>>();
+export async function findInLibraries<K extends Kind>(ctx: IExecuteFunctions, kind: K, ids: string[]): Promise<Map<string, Entry<K>>> {
+	const byKind = readings.get(ctx) ?? {};
 	readings.set(ctx, byKind);
-	const reading = (byKind.get(kind) ?? { seen: new Map(), entries: bothLibraries(ctx, kind), done: false }) as Reading<Entry<K>>;
-	byKind.set(kind, reading);
-	const idOf = LIBRARIES[kind].idOf as (entry: Entry<K>) => string;
-	while (!reading.done && ids.some((id) => !reading.seen.has(id))) {
-		const next = await reading.entries.next();
-		if (next.done) reading.done = true;
-		else reading.seen.set(idOf(next.value), next.value);
+	const { seen, entries } = (byKind[kind] ??= { seen: new Map(), entries: bothLibraries(ctx, kind) });
+	const idOf = LIBRARIES[kind].idOf as (entry: unknown) => string;
+	// A generator that has finished (or failed) answers `done` at once, so a later item reads nothing again.
+	while (ids.some((id) => !seen.has(id))) {
+		const next = await entries.next();
+		if (next.done) break;
+		seen.set(idOf(next.value), next.value);
 	}
-	return new Map(ids.flatMap((id) => (reading.seen.has(id) ? [[id, reading.seen.get(id)!] as const] : [])));
+	return new Map(ids.flatMap((id) => (seen.has(id) ? [[id, seen.get(id) as Entry<K>] as const] : [])));
 }
 
 /** The fields of a Get Many: which library, how many, and a name filter. */
-export function libraryFields(kind: keyof typeof LIBRARIES, presetsDescription: string, extraFilters: INodeProperties[] = []): INodeProperties[] {
+export function libraryFields(kind: Kind, presetsDescription: string, extraFilters: INodeProperties[] = []): INodeProperties[] {
 	const title = kind === 'element' ? 'Elements' : 'Voices';
 	const libraries: INodePropertyOptions[] = [
 		{ name: `My ${title}`, value: 'custom', description: `${title} created with this account` },
@@ -83,7 +79,7 @@ export function libraryFields(kind: keyof typeof LIBRARIES, presetsDescription: 
 }
 
 /** Get Many: the entries of the chosen library that pass the filters, up to the limit. */
-export async function readLibrary<K extends keyof typeof LIBRARIES>(ctx: IExecuteFunctions, kind: K, itemIndex: number, keep: (entry: Entry<K>, filters: IDataObject) => boolean = () => true): Promise<Array<Entry<K>>> {
+export async function readLibrary<K extends Kind>(ctx: IExecuteFunctions, kind: K, itemIndex: number, keep: (entry: Entry<K>, filters: IDataObject) => boolean = () => true): Promise<Array<Entry<K>>> {
 	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const limit = ctx.getNodeParameter('returnAll', itemIndex) ? Infinity : (ctx.getNodeParameter('limit', itemIndex) as number);
 	const needle = String(filters.nameContains ?? '').trim().toLowerCase();

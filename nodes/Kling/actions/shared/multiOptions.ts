@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-export type MultiOption = Pick<INodePropertyOptions, 'name' | 'value'>;
+import { truncate } from './validate';
+
+type MultiOption = Pick<INodePropertyOptions, 'name' | 'value'>;
 
 /**
  * The option values a multi-select parameter ("multiOptions") holds. The editor stores an array of values, but n8n
@@ -22,7 +24,7 @@ export function parseMultiOptions(value: unknown, options: readonly MultiOption[
 			options.find((candidate) => candidate.name.toLowerCase() === text.toLowerCase());
 		if (!option) {
 			const known = options.map((candidate) => `${candidate.name} (${String(candidate.value)})`).join(', ');
-			return { problem: `"${text.length > 60 ? `${text.slice(0, 57)}...` : text}" is not one of ${known}` };
+			return { problem: `"${truncate(text)}" is not one of ${known}` };
 		}
 		if (!values.includes(String(option.value))) values.push(String(option.value));
 	}

@@ -86,11 +86,6 @@ export function readDownload(this: IExecuteFunctions, itemIndex: number, media: 
 	return { download: options.download === true, binaryPropertyName: String(options.binaryPropertyName ?? fallback).trim() || fallback };
 }
 
-export interface CreateOptions extends Download {
-	/** What the request gets from the options: callback URL, external task ID, watermark. */
-	body: IDataObject;
-}
-
 const optionsOf = (ctx: IExecuteFunctions, itemIndex: number) => ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
 /** When the node finishes, from the first item's options. An AI agent calling the node as a tool cannot be paused. */
@@ -111,7 +106,8 @@ export function readCompletion(this: IExecuteFunctions, { timeoutMinutes }: Opti
 	};
 }
 
-export function readCreateOptions(this: IExecuteFunctions, itemIndex: number, { media }: OptionsKind): CreateOptions {
+/** An item's Download options, and what the request gets from its options: callback URL, external task ID, watermark. */
+export function readCreateOptions(this: IExecuteFunctions, itemIndex: number, { media }: OptionsKind): Download & { body: IDataObject } {
 	const options = optionsOf(this, itemIndex);
 	const body: IDataObject = {};
 	const callbackUrl = String(options.callbackUrl ?? '').trim();

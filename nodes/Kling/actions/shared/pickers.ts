@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+
+import { invalidInput } from './validate';
 
 /**
  * The element and voice pickers: search the account's own (and Kling's presets) by name, or give an ID or an
@@ -42,11 +43,7 @@ export function picker(kind: Kind, overrides: Partial<INodeProperties> = {}): IN
 	};
 }
 
-interface LocatorValue {
-	mode?: string;
-	value?: unknown;
-	cachedResultName?: string;
-}
+type LocatorValue = { mode?: string; value?: unknown; cachedResultName?: string };
 
 /** A picked element or voice: its id, and its name when it was picked from the list (an id typed later may differ). */
 export interface Picked {
@@ -54,44 +51,41 @@ export interface Picked {
 	name?: string;
 }
 
-/** Checks a picker's value (or a bare id from an older or hand-made workflow) before anything is sent; '' when empty. */
+/** Checks a picker's value (or a bare id from an older or hand-made workflow) before anything is sent; none if empty. */
 export function checkPicked(this: IExecuteFunctions, kind: Kind, picked: unknown, itemIndex: number, label: string): Picked | undefined {
 	const locator: LocatorValue = picked !== null && typeof picked === 'object' ? (picked as LocatorValue) : { value: picked };
 	const raw = locator.value;
 	const value = String(raw ?? '').trim();
 	if (!value) return undefined;
 	if (typeof raw === 'number' && !Number.isSafeInteger(raw)) {
-		throw new NodeOperationError(this.getNode(), `${label} ID ${value} has lost digits: it passed through a number`, {
-			itemIndex,
-			description: `Pass IDs as text, e.g. {{ $json.${kind}Id }} from this node's output, not a number from a calculation.`,
-		});
+		const hint = `Pass IDs as text, e.g. {{ $json.${kind}Id }} from this node's output, not a number from a calculation.`;
+		throw invalidInput.call(this, `${label} ID ${value} has lost digits: it passed through a number`, itemIndex, hint);
 	}
 	if (!PICKERS[kind].pattern.test(value)) {
-		throw new NodeOperationError(this.getNode(), `${label} ID must look like ${PICKERS[kind].example} (it is "${value.slice(0, 40)}")`, { itemIndex });
+		throw invalidInput.call(this, `${label} ID must look like ${PICKERS[kind].example} (it is "${value.slice(0, 40)}")`, itemIndex);
 	}
 	const name = locator.mode === 'list' ? locator.cachedResultName?.replace(PRESET_NAME_SUFFIX, '') : undefined;
 	return { id: value, name: name || undefined };
 }
 
-/** Reads a required picker parameter. */
 export function readPicked(this: IExecuteFunctions, kind: Kind, parameter: string, itemIndex: number, label = PICKERS[kind].displayName): Picked {
 	const picked = checkPicked.call(this, kind, this.getNodeParameter(parameter, itemIndex, ''), itemIndex, label);
-	if (!picked) throw new NodeOperationError(this.getNode(), `${label} is required: pick one from the list or enter its ID`, { itemIndex });
+	if (!picked) throw invalidInput.call(this, `${label} is required: pick one from the list or enter its ID`, itemIndex);
 	return picked;
 }
 
 /** An ordered list of pickers: the order is the `<<<element_N>>>` / `<<<voice_N>>>` numbering (§6.1, §7). */
 export function pickerList(kind: Kind, max: number, description: string, overrides: Partial<INodeProperties> = {}): INodeProperties {
-	const title = `${PICKERS[kind].displayName}s`;
+	const { displayName } = PICKERS[kind];
 	return {
-		displayName: title,
+		displayName: `${displayName}s`,
 		name: `${kind}s`,
 		type: 'fixedCollection',
-		placeholder: `Add ${PICKERS[kind].displayName}`,
+		placeholder: `Add ${displayName}`,
 		default: {},
 		typeOptions: { multipleValues: true, sortable: true, maxAllowed: max },
 		description,
-		options: [{ displayName: PICKERS[kind].displayName, name: kind, values: [picker(kind, { required: false })] }],
+		options: [{ displayName, name: kind, values: [picker(kind, { required: false })] }],
 		...overrides,
 	};
 }
@@ -102,7 +96,7 @@ export function readPickerList(this: IExecuteFunctions, kind: Kind, itemIndex: n
 	return entries.map((entry, n) => {
 		const label = `${PICKERS[kind].displayName} ${n + 1}`;
 		const picked = checkPicked.call(this, kind, entry[kind], itemIndex, label);
-		if (!picked) throw new NodeOperationError(this.getNode(), `${label} is empty: pick one from the list or remove the entry`, { itemIndex });
+		if (!picked) throw invalidInput.call(this, `${label} is empty: pick one from the list or remove the entry`, itemIndex);
 		return picked;
 	});
 }

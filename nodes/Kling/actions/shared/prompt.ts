@@ -36,14 +36,12 @@ export function hasMentions(text: string): boolean {
 	return MENTION_START.test(text);
 }
 
-export type MentionResult = { text: string } | { problem: string };
-
 /**
  * Replaces `@Element Name` with `<<<element_N>>>` for the elements in the list (`names[N - 1]`). Matching
  * ignores case and takes the longest name that ends at a word boundary, so "@Mira" never matches "Miranda".
  * An `@` that names no element stays as typed.
  */
-export function translateMentions(text: string, names: Array<string | undefined>): MentionResult {
+export function translateMentions(text: string, names: Array<string | undefined>): { text: string } | { problem: string } {
 	const candidates = names
 		.map((name, index) => ({ name: name?.trim() ?? '', position: index + 1 }))
 		.filter((candidate) => candidate.name)

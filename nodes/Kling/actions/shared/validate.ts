@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ZodIssue, ZodType, ZodTypeDef } from 'zod';
 
 /** Maps request-body paths (e.g. `element_image_list.refer_images`) to the field names the user sees. */
-export type FieldLabels = Record<string, string>;
+type FieldLabels = Record<string, string>;
 
 /**
  * Checks a request body against its contract schema before anything is sent, and reports the first
@@ -18,8 +18,7 @@ export function parseRequestBody<T>(
 ): T {
 	const result = schema.safeParse(body);
 	if (result.success) return result.data;
-	const issue = result.error.issues[0];
-	throw new NodeOperationError(this.getNode(), describeIssue(issue, labels, body), { itemIndex });
+	throw invalidInput.call(this, describeIssue(result.error.issues[0], labels, body), itemIndex);
 }
 
 export function invalidInput(
@@ -34,14 +33,9 @@ export function invalidInput(
 function describeIssue(issue: ZodIssue, labels: FieldLabels, body: unknown): string {
 	const keys = issue.path.filter((part): part is string => typeof part === 'string');
 	const position = issue.path.find((part): part is number => typeof part === 'number');
-	let label = issue.path.join('.');
-	for (let n = keys.length; n > 0; n--) {
-		const candidate = labels[keys.slice(0, n).join('.')];
-		if (candidate) {
-			label = candidate;
-			break;
-		}
-	}
+	// The label of the longest labelled start of the path: `a.b` before `a`.
+	const labelled = keys.map((_, n) => labels[keys.slice(0, keys.length - n).join('.')]).find(Boolean);
+	let label = labelled ?? issue.path.join('.');
 	if (position !== undefined) label += ` #${position + 1}`;
 	return `${label} ${describeProblem(issue, valueAt(body, issue.path))}`;
 }
@@ -75,3 +69,6 @@ function valueAt(root: unknown, path: Array<string | number>): unknown {
 		root,
 	);
 }
+
+/** A value quoted in a message, cut to 60 characters. */
+export const truncate = (value: string) => (value.length > 60 ? `${value.slice(0, 57)}...` : value);
