@@ -10,7 +10,7 @@ import { readCompletion, readCreateOptions, type Download, type OptionsKind } fr
 
 export const IMAGE_OPTIONS: OptionsKind = { timeoutMinutes: 10, media: 'images' };
 
-export const RESOLUTIONS: INodePropertyOptions[] = [{ name: '1K', value: '1k' }, { name: '2K', value: '2k' }, { name: '4K', value: '4k' }];
+export const RESOLUTIONS: INodePropertyOptions[] = ['1K', '2K', '4K'].map((name) => ({ name, value: name.toLowerCase() }));
 export const NUMBER_OF_IMAGES: INodeProperties = { displayName: 'Number of Images', name: 'n', type: 'number', default: 1, typeOptions: { minValue: 1, maxValue: IMAGES_MAX }, description: 'How many images to make, 1 to 9; each takes a concurrency slot of your image pack' };
 
 /** The `task` and `execute` of an image create, which differ only in the product and how the request is built. */
@@ -35,7 +35,7 @@ function imageTaskOutput(task: KlingTask): IDataObject {
 	return { images, ...taskSummary(task) };
 }
 
-/** The output of an image task; a finished one's images come as binary data (`<prefix><index>`) too when Download Images is on. */
+/** The output of an image task; with Download Images, a finished one's images also as binary data (`<prefix><index>`). */
 export async function presentImages(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download): Promise<INodeExecutionData> {
 	const json = imageTaskOutput(task);
 	if (!download.download || !isSucceeded(task.task_status)) return { json };

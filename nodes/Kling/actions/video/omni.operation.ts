@@ -148,8 +148,8 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['omni'] } }, properties);
 
 const LABELS = {
-	multi_shot: 'Multi-Shot', shot_type: 'Shot Type', multi_prompt: 'Shots', 'multi_prompt.prompt': 'Shot Prompt', image_list: 'Images',
-	video_list: 'Reference Video', aspect_ratio: 'Aspect Ratio', ...VIDEO_LABELS, ...OPTION_LABELS,
+	multi_shot: 'Multi-Shot', shot_type: 'Shot Type', multi_prompt: 'Shots', 'multi_prompt.prompt': 'Shot Prompt',
+	image_list: 'Images', video_list: 'Reference Video', aspect_ratio: 'Aspect Ratio', ...VIDEO_LABELS, ...OPTION_LABELS,
 };
 
 type ImageEntry = ImageSource & { use?: 'reference' | 'first_frame' | 'end_frame' };
