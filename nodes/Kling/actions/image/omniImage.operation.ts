@@ -1,28 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { ASPECT_RATIOS, IMAGE_REFERENCES_MAX, IMAGES_MAX, imageSlots, omniImageBodySchema, type OmniImageModel } from '../../contract/image';
+import { ASPECT_RATIOS, IMAGE_REFERENCES_MAX, omniImageBodySchema, type OmniImageModel } from '../../contract/image';
 import { PRODUCTS } from '../../contract/task';
-import { runTaskOperation } from '../../tasks/run';
-import type { TaskOperation } from '../../tasks/taskOperation';
 import { placeholder, promptField, readText } from '../shared/fields';
 import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
-import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
+import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { placeholderProblem, translateElementMentions } from '../shared/prompt';
 import { invalidInput, parseRequestBody } from '../shared/validate';
-import { presentImages } from './output';
+import { IMAGE_OPTIONS, imageCreate, NUMBER_OF_IMAGES, RESOLUTIONS } from './output';
 
-const OPTIONS: OptionsKind = { timeoutMinutes: 10, media: 'images' };
 const V3 = { show: { model: ['kling-v3-omni'] } };
 const O1 = { show: { model: ['kling-image-o1'] } };
 const SERIES = { show: { model: ['kling-v3-omni'], resultType: ['series'] } };
 
-const resolutions: INodePropertyOptions[] = [
-	{ name: '1K', value: '1k' },
-	{ name: '2K', value: '2k' },
-	{ name: '4K', value: '4k' },
-];
 const aspectRatios: INodePropertyOptions[] = [{ name: 'Auto (From the Content)', value: 'auto' }, ...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))];
 const seriesAmounts: INodePropertyOptions[] = [{ name: 'Auto', value: 'auto', description: 'Kling decides; it may take up to 9 concurrency slots' }, ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({ name: String(n), value: String(n) }))];
 
@@ -63,20 +55,12 @@ const properties: INodeProperties[] = [
 		],
 		displayOptions: V3,
 	},
-	{
-		displayName: 'Number of Images',
-		name: 'n',
-		type: 'number',
-		default: 1,
-		typeOptions: { minValue: 1, maxValue: IMAGES_MAX },
-		description: 'How many images to make, 1 to 9; each takes a concurrency slot of your image pack',
-		displayOptions: { hide: { resultType: ['series'] } },
-	},
+	{ ...NUMBER_OF_IMAGES, displayOptions: { hide: { resultType: ['series'] } } },
 	{ displayName: 'Series Length', name: 'seriesAmount', type: 'options', default: '4', options: seriesAmounts, displayOptions: SERIES },
-	{ displayName: 'Resolution', name: 'resolution', type: 'options', default: '1k', options: resolutions, displayOptions: V3 },
-	{ displayName: 'Resolution', name: 'resolution', type: 'options', default: '1k', options: resolutions.slice(0, 2), displayOptions: O1 },
+	{ displayName: 'Resolution', name: 'resolution', type: 'options', default: '1k', options: RESOLUTIONS, displayOptions: V3 },
+	{ displayName: 'Resolution', name: 'resolution', type: 'options', default: '1k', options: RESOLUTIONS.slice(0, 2), displayOptions: O1 },
 	{ displayName: 'Aspect Ratio', name: 'aspectRatio', type: 'options', default: 'auto', options: aspectRatios },
-	createOptions(OPTIONS),
+	createOptions(IMAGE_OPTIONS),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['omniImage'] } }, properties);
@@ -99,7 +83,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		n: series ? undefined : Number(this.getNodeParameter('n', i, 1)),
 		series_amount: series ? (amount === 'auto' ? 'auto' : Number(amount)) : undefined,
 		aspect_ratio: this.getNodeParameter('aspectRatio', i, 'auto') as string,
-		...readCreateOptions.call(this, i, OPTIONS).body,
+		...readCreateOptions.call(this, i, IMAGE_OPTIONS).body,
 	};
 	parseRequestBody.call(this, omniImageBodySchema, body, LABELS, i);
 	const problem = placeholderProblem(String(body.prompt), { element: elements.length, image: images.length });
@@ -108,15 +92,4 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	return parseRequestBody.call(this, omniImageBodySchema, { ...body, prompt }, LABELS, i) as IDataObject;
 }
 
-export const task: TaskOperation = {
-	product: PRODUCTS.omniImage,
-	slots: imageSlots,
-	buildRequest,
-	async present(kling, i) {
-		return await presentImages.call(this, kling, i, readCreateOptions.call(this, i, OPTIONS));
-	},
-};
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
-}
+export const { task, execute } = imageCreate(PRODUCTS.omniImage, buildRequest);

@@ -1,21 +1,44 @@
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { imagesOfTaskResult } from '../../contract/image';
-import type { KlingTask } from '../../contract/task';
+import { imagesOfTaskResult, imageSlots, IMAGES_MAX } from '../../contract/image';
+import { isSucceeded, type KlingTask, type TaskProduct } from '../../contract/task';
 import { taskSummary } from '../../tasks/output';
+import { runTaskOperation } from '../../tasks/run';
+import type { TaskOperation } from '../../tasks/taskOperation';
 import { downloadFile } from '../../transport/download';
-import type { Download } from '../shared/options';
+import { readCompletion, readCreateOptions, type Download, type OptionsKind } from '../shared/options';
+
+export const IMAGE_OPTIONS: OptionsKind = { timeoutMinutes: 10, media: 'images' };
+
+export const RESOLUTIONS: INodePropertyOptions[] = ['1K', '2K', '4K'].map((name) => ({ name, value: name.toLowerCase() }));
+export const NUMBER_OF_IMAGES: INodeProperties = { displayName: 'Number of Images', name: 'n', type: 'number', default: 1, typeOptions: { minValue: 1, maxValue: IMAGES_MAX }, description: 'How many images to make, 1 to 9; each takes a concurrency slot of your image pack' };
+
+/** The `task` and `execute` of an image create, which differ only in the product and how the request is built. */
+export function imageCreate(product: TaskProduct, buildRequest: TaskOperation['buildRequest']) {
+	const task: TaskOperation = {
+		product,
+		slots: imageSlots,
+		buildRequest,
+		async present(kling, i) {
+			return await presentImages.call(this, kling, i, readCreateOptions.call(this, i, IMAGE_OPTIONS));
+		},
+	};
+	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+		return await runTaskOperation.call(this, task, readCompletion.call(this, IMAGE_OPTIONS));
+	}
+	return { task, execute };
+}
 
 /** An image task as the node outputs it: its images (index, URL, watermarked URL), then the task. */
-export function imageTaskOutput(task: KlingTask): IDataObject {
+function imageTaskOutput(task: KlingTask): IDataObject {
 	const images = imagesOfTaskResult(task.task_result).map((image, n) => ({ index: image.index ?? n, url: image.url, watermarkUrl: image.watermark_url ?? undefined }));
 	return { images, ...taskSummary(task) };
 }
 
-/** The output of a finished image task, every image as binary data (`<prefix><index>`) when Download Images is on. */
+/** The output of an image task; with Download Images, a finished one's images also as binary data (`<prefix><index>`). */
 export async function presentImages(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download): Promise<INodeExecutionData> {
 	const json = imageTaskOutput(task);
-	if (!download.download) return { json };
+	if (!download.download || !isSucceeded(task.task_status)) return { json };
 	const binary: IBinaryKeyData = {};
 	for (const image of json.images as Array<{ index: number; url: string }>) {
 		const extension = /\.jpe?g(\?|$)/i.test(image.url) ? 'jpg' : 'png';

@@ -1,20 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ImageRuleOptions } from '../../contract/media';
 import { PRODUCTS } from '../../contract/task';
 import { I2V_DURATION, I2V_ELEMENTS_MAX, I2V_VOICES_MAX, IMAGE_TO_VIDEO_MODEL, imageToVideoBodySchema } from '../../contract/video';
-import { runTaskOperation } from '../../tasks/run';
-import type { TaskOperation } from '../../tasks/taskOperation';
 import { durationField, modeField, placeholder, promptField, readText } from '../shared/fields';
 import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
-import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
+import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { placeholderProblem } from '../shared/prompt';
 import { invalidInput, parseRequestBody } from '../shared/validate';
-import { presentVideo, VIDEO_LABELS } from './output';
+import { soundField, VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 
-const OPTIONS: OptionsKind = { timeoutMinutes: 30, media: 'video' };
 /** Kling sets no aspect ratio limit for the frames (§7), unlike for every other image. */
 const FRAME_RULES: ImageRuleOptions = { anyAspectRatio: true };
 
@@ -38,56 +35,39 @@ const properties: INodeProperties[] = [
 	{ displayName: 'Negative Prompt', name: 'negativePrompt', type: 'string', default: '', placeholder: 'e.g. blurry, distorted hands', description: 'What the video should avoid, up to 2500 characters' },
 	pickerList('element', I2V_ELEMENTS_MAX, 'Up to 3 elements that appear in the frame; not together with voices'),
 	pickerList('voice', I2V_VOICES_MAX, `Up to 2 voices for speech, referred to as ${placeholder('voice_1')} and ${placeholder('voice_2')} in the prompt; needs Sound on, and no elements`),
-	{
-		displayName: 'Sound',
-		name: 'sound',
-		type: 'options',
-		default: 'off',
-		options: [
-			{ name: 'Off', value: 'off' },
-			{ name: 'On', value: 'on', description: 'Kling generates sound and speech with the video' },
-		],
-	},
+	soundField('Kling generates sound and speech with the video'),
 	modeField(true),
 	durationField(I2V_DURATION.max, 'Length of the video'),
-	createOptions(OPTIONS),
+	createOptions(VIDEO_OPTIONS),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['imageToVideo'] } }, properties);
 
 const LABELS = { image: 'First Frame', image_tail: 'End Frame', negative_prompt: 'Negative Prompt', voice_list: 'Voices', ...VIDEO_LABELS, ...OPTION_LABELS };
 
-export const task: TaskOperation = {
-	product: PRODUCTS.imageToVideo,
-	async buildRequest(i) {
-		const frames = this.getNodeParameter('frames', i, 'first') as 'first' | 'end' | 'both';
-		const frame = async (prefix: string, label: string) => (await resolveImage.call(this, readImageSource.call(this, prefix, i), label, i, FRAME_RULES)) as IDataObject | string;
-		const elements = readPickerList.call(this, 'element', i);
-		const voices = readPickerList.call(this, 'voice', i);
-		const prompt = readText.call(this, 'prompt', i);
-		const body: IDataObject = {
-			model_name: IMAGE_TO_VIDEO_MODEL,
-			image: frames === 'end' ? undefined : await frame('firstFrame', 'First Frame'),
-			image_tail: frames === 'first' ? undefined : await frame('endFrame', 'End Frame'),
-			prompt,
-			negative_prompt: readText.call(this, 'negativePrompt', i),
-			element_list: toElementList(elements),
-			voice_list: voices.length ? voices.map(({ id }) => ({ voice_id: id })) : undefined,
-			sound: this.getNodeParameter('sound', i, 'off') as string,
-			mode: this.getNodeParameter('mode', i) as string,
-			duration: String(this.getNodeParameter('duration', i, '5')),
-			...readCreateOptions.call(this, i, OPTIONS).body,
-		};
-		const parsed = parseRequestBody.call(this, imageToVideoBodySchema, body, LABELS, i) as IDataObject;
-		const problem = prompt && placeholderProblem(prompt, { element: elements.length, voice: voices.length });
-		if (problem) throw invalidInput.call(this, problem, i);
-		return parsed;
-	},
-	async present(kling, i) {
-		return await presentVideo.call(this, kling, i, readCreateOptions.call(this, i, OPTIONS));
-	},
-};
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
+async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const frames = this.getNodeParameter('frames', i, 'first') as 'first' | 'end' | 'both';
+	const frame = async (prefix: string, label: string) => (await resolveImage.call(this, readImageSource.call(this, prefix, i), label, i, FRAME_RULES)) as IDataObject | string;
+	const elements = readPickerList.call(this, 'element', i);
+	const voices = readPickerList.call(this, 'voice', i);
+	const prompt = readText.call(this, 'prompt', i);
+	const body: IDataObject = {
+		model_name: IMAGE_TO_VIDEO_MODEL,
+		image: frames === 'end' ? undefined : await frame('firstFrame', 'First Frame'),
+		image_tail: frames === 'first' ? undefined : await frame('endFrame', 'End Frame'),
+		prompt,
+		negative_prompt: readText.call(this, 'negativePrompt', i),
+		element_list: toElementList(elements),
+		voice_list: voices.length ? voices.map(({ id }) => ({ voice_id: id })) : undefined,
+		sound: this.getNodeParameter('sound', i, 'off') as string,
+		mode: this.getNodeParameter('mode', i) as string,
+		duration: String(this.getNodeParameter('duration', i, '5')),
+		...readCreateOptions.call(this, i, VIDEO_OPTIONS).body,
+	};
+	const parsed = parseRequestBody.call(this, imageToVideoBodySchema, body, LABELS, i) as IDataObject;
+	const problem = prompt && placeholderProblem(prompt, { element: elements.length, voice: voices.length });
+	if (problem) throw invalidInput.call(this, problem, i);
+	return parsed;
 }
+
+export const { task, execute } = videoCreate(PRODUCTS.imageToVideo, buildRequest);

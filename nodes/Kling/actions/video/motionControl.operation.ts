@@ -1,18 +1,15 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { MOTION_ELEMENTS_MAX, motionControlBodySchema } from '../../contract/video';
-import { runTaskOperation } from '../../tasks/run';
-import type { TaskOperation } from '../../tasks/taskOperation';
 import { modeField, promptField, readText } from '../shared/fields';
 import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
-import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
+import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { parseRequestBody } from '../shared/validate';
-import { presentVideo, VIDEO_LABELS } from './output';
+import { VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 
-const OPTIONS: OptionsKind = { timeoutMinutes: 30, media: 'video' };
 /** Elements work with Kling 3.0 only (§5), so they are offered only there. */
 const WITH_ELEMENTS = { show: { model: ['kling-v3'] } };
 
@@ -59,34 +56,26 @@ const properties: INodeProperties[] = [
 		default: '',
 		displayOptions: WITH_ELEMENTS,
 	},
-	createOptions(OPTIONS),
+	createOptions(VIDEO_OPTIONS),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['motionControl'] } }, properties);
 
 const LABELS = { image_url: 'Character Image', video_url: 'Motion Video URL', character_orientation: 'Character Orientation', ...VIDEO_LABELS, ...OPTION_LABELS };
 
-export const task: TaskOperation = {
-	product: PRODUCTS.motionControl,
-	async buildRequest(i) {
-		const body: IDataObject = {
-			model_name: this.getNodeParameter('model', i) as string,
-			image_url: (await resolveImage.call(this, readImageSource.call(this, 'image', i), 'Character Image', i)) as IDataObject | string,
-			video_url: String(this.getNodeParameter('motionVideoUrl', i, '')).trim(),
-			character_orientation: this.getNodeParameter('characterOrientation', i) as string,
-			mode: this.getNodeParameter('mode', i) as string,
-			keep_original_sound: this.getNodeParameter('keepOriginalSound', i, true) ? 'yes' : 'no',
-			prompt: readText.call(this, 'prompt', i),
-			element_list: toElementList(readPickerList.call(this, 'element', i)),
-			...readCreateOptions.call(this, i, OPTIONS).body,
-		};
-		return parseRequestBody.call(this, motionControlBodySchema, body, LABELS, i) as IDataObject;
-	},
-	async present(kling, i) {
-		return await presentVideo.call(this, kling, i, readCreateOptions.call(this, i, OPTIONS));
-	},
-};
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
+async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const body: IDataObject = {
+		model_name: this.getNodeParameter('model', i) as string,
+		image_url: (await resolveImage.call(this, readImageSource.call(this, 'image', i), 'Character Image', i)) as IDataObject | string,
+		video_url: String(this.getNodeParameter('motionVideoUrl', i, '')).trim(),
+		character_orientation: this.getNodeParameter('characterOrientation', i) as string,
+		mode: this.getNodeParameter('mode', i) as string,
+		keep_original_sound: this.getNodeParameter('keepOriginalSound', i, true) ? 'yes' : 'no',
+		prompt: readText.call(this, 'prompt', i),
+		element_list: toElementList(readPickerList.call(this, 'element', i)),
+		...readCreateOptions.call(this, i, VIDEO_OPTIONS).body,
+	};
+	return parseRequestBody.call(this, motionControlBodySchema, body, LABELS, i) as IDataObject;
 }
+
+export const { task, execute } = videoCreate(PRODUCTS.motionControl, buildRequest);

@@ -1,19 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { OMNI_DURATION, OMNI_ELEMENTS_MAX, OMNI_IMAGES_MAX, omniVideoBodySchema, SHOTS_MAX, type OmniModel, type OmniVideoBody } from '../../contract/video';
-import { runTaskOperation } from '../../tasks/run';
-import type { TaskOperation } from '../../tasks/taskOperation';
 import { durationField, modeField, placeholder, promptField, readText } from '../shared/fields';
 import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
-import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
+import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { parseRequestBody } from '../shared/validate';
 import { applyOmniRules } from './omniChecks';
-import { presentVideo, VIDEO_LABELS } from './output';
+import { soundField, VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 
-const OPTIONS: OptionsKind = { timeoutMinutes: 30, media: 'video' };
 const V3 = { show: { model: ['kling-v3-omni'] } };
 const O1 = { show: { model: ['kling-video-o1'] } };
 
@@ -95,17 +92,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Sound',
-		name: 'sound',
-		type: 'options',
-		default: 'off',
-		options: [
-			{ name: 'Off', value: 'off' },
-			{ name: 'On', value: 'on', description: 'Kling generates sound and speech; not with a reference video' },
-		],
-		displayOptions: V3,
-	},
+	soundField('Kling generates sound and speech; not with a reference video', V3),
 	// 4K and up to 15 s exist for Kling 3.0 Omni only (§6.1), so each model is offered what it can do.
 	modeField(true, V3),
 	modeField(false, O1),
@@ -155,21 +142,14 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	createOptions(OPTIONS),
+	createOptions(VIDEO_OPTIONS),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['omni'] } }, properties);
 
 const LABELS = {
-	multi_shot: 'Multi-Shot',
-	shot_type: 'Shot Type',
-	multi_prompt: 'Shots',
-	'multi_prompt.prompt': 'Shot Prompt',
-	image_list: 'Images',
-	video_list: 'Reference Video',
-	aspect_ratio: 'Aspect Ratio',
-	...VIDEO_LABELS,
-	...OPTION_LABELS,
+	multi_shot: 'Multi-Shot', shot_type: 'Shot Type', multi_prompt: 'Shots', 'multi_prompt.prompt': 'Shot Prompt',
+	image_list: 'Images', video_list: 'Reference Video', aspect_ratio: 'Aspect Ratio', ...VIDEO_LABELS, ...OPTION_LABELS,
 };
 
 type ImageEntry = ImageSource & { use?: 'reference' | 'first_frame' | 'end_frame' };
@@ -180,6 +160,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const elements = readPickerList.call(this, 'element', i);
 	const images = this.getNodeParameter('images.image', i, []) as ImageEntry[];
 	const videos = this.getNodeParameter('referenceVideo.video', i, []) as VideoEntry[];
+	const videoList = videos.map((video) => ({ video_url: String(video.url ?? '').trim(), refer_type: video.referType ?? 'base', keep_original_sound: video.keepOriginalSound === false ? 'no' : 'yes' }));
 	const multiShot = this.getNodeParameter('multiShot', i, false) as boolean;
 	const shotType = multiShot ? (this.getNodeParameter('shotType', i, 'customize') as string) : undefined;
 	const shots = shotType === 'customize' ? (this.getNodeParameter('shots.shot', i, []) as Array<{ prompt?: string; duration?: number }>) : [];
@@ -199,16 +180,14 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 				)
 			: undefined,
 		element_list: toElementList(elements),
-		video_list: videos.length
-			? videos.map((video) => ({ video_url: String(video.url ?? '').trim(), refer_type: video.referType ?? 'base', keep_original_sound: video.keepOriginalSound === false ? 'no' : 'yes' }))
-			: undefined,
+		video_list: videoList.length ? videoList : undefined,
 		// Kling O1 makes no sound; the field only exists for 3.0 Omni.
 		sound: model === 'kling-v3-omni' ? (this.getNodeParameter('sound', i, 'off') as string) : undefined,
 		mode: this.getNodeParameter('mode', i) as string,
 		aspect_ratio: aspectRatio === 'auto' ? undefined : aspectRatio,
 		// An edited video keeps its own length, so no duration is sent.
-		duration: videos.some((video) => (video.referType ?? 'base') === 'base') ? undefined : String(this.getNodeParameter('duration', i, '5')),
-		...readCreateOptions.call(this, i, OPTIONS).body,
+		duration: videoList.some((video) => video.refer_type === 'base') ? undefined : String(this.getNodeParameter('duration', i, '5')),
+		...readCreateOptions.call(this, i, VIDEO_OPTIONS).body,
 	};
 	const checked = parseRequestBody.call(this, omniVideoBodySchema, body, LABELS, i) as OmniVideoBody;
 	const translated = await applyOmniRules.call(this, checked, elements, i);
@@ -216,14 +195,4 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	return parseRequestBody.call(this, omniVideoBodySchema, translated, LABELS, i) as IDataObject;
 }
 
-export const task: TaskOperation = {
-	product: PRODUCTS.omniVideo,
-	buildRequest,
-	async present(kling, i) {
-		return await presentVideo.call(this, kling, i, readCreateOptions.call(this, i, OPTIONS));
-	},
-};
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
-}
+export const { task, execute } = videoCreate(PRODUCTS.omniVideo, buildRequest);

@@ -14,17 +14,16 @@ const COUNT_HINT = 'Kling limits how many elements and reference images one omni
  * mentions, and the count limits. Rules that depend on whether an element is an image element or a video character
  * are decided for every kind an element could be: the node refuses what is wrong whatever the kinds, and leaves the
  * rest to Kling, whose refusal costs nothing. Kinds are known only for elements a mention made the node look up.
- *
  * Returns the body with mentions turned into placeholders.
  */
 export async function applyOmniRules(this: IExecuteFunctions, body: OmniVideoBody, elements: Picked[], i: number): Promise<OmniVideoBody> {
 	const shots = body.multi_prompt ?? [];
 	const images = body.image_list ?? [];
-	for (const text of [body.prompt, ...shots.map((shot) => shot.prompt)]) {
-		const problem = text && placeholderProblem(text, { element: elements.length, image: images.length, video: body.video_list?.length ?? 0 });
-		if (problem) throw invalidInput.call(this, problem, i);
-	}
-	const { texts, found } = await translateElementMentions.call(this, [body.prompt ?? '', ...shots.map((shot) => shot.prompt)], elements, i);
+	const prompts = [body.prompt ?? '', ...shots.map((shot) => shot.prompt)];
+	const counts = { element: elements.length, image: images.length, video: body.video_list?.length ?? 0 };
+	const problem = prompts.map((text) => placeholderProblem(text, counts)).find(Boolean);
+	if (problem) throw invalidInput.call(this, problem, i);
+	const { texts, found } = await translateElementMentions.call(this, prompts, elements, i);
 	const verdict = checkOmniCounts({
 		model: body.model_name,
 		firstFrame: images.some((image) => image.type === 'first_frame'),

@@ -1,17 +1,41 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { KlingTask } from '../../contract/task';
+import { isSucceeded, type KlingTask, type TaskProduct } from '../../contract/task';
 import { videosOfTaskResult } from '../../contract/video';
 import { taskSummary } from '../../tasks/output';
+import { runTaskOperation } from '../../tasks/run';
+import type { TaskOperation } from '../../tasks/taskOperation';
 import { downloadFile } from '../../transport/download';
-import type { Download } from '../shared/options';
+import { readCompletion, readCreateOptions, type Download, type OptionsKind } from '../shared/options';
+
+export const VIDEO_OPTIONS: OptionsKind = { timeoutMinutes: 30, media: 'video' };
 
 /** Field names in validation messages for what every video create sends. */
 export const VIDEO_LABELS = { model_name: 'Model', prompt: 'Prompt', element_list: 'Elements', sound: 'Sound', mode: 'Mode', duration: 'Duration' };
 
+export function soundField(onDescription: string, displayOptions?: INodeProperties['displayOptions']): INodeProperties {
+	const options = [{ name: 'Off', value: 'off' }, { name: 'On', value: 'on', description: onDescription }];
+	return { displayName: 'Sound', name: 'sound', type: 'options', default: 'off', options, displayOptions };
+}
+
+/** The `task` and `execute` of a video create, which differ only in the product and how the request is built. */
+export function videoCreate(product: TaskProduct, buildRequest: TaskOperation['buildRequest']) {
+	const task: TaskOperation = {
+		product,
+		buildRequest,
+		async present(kling, i) {
+			return await presentVideo.call(this, kling, i, readCreateOptions.call(this, i, VIDEO_OPTIONS));
+		},
+	};
+	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+		return await runTaskOperation.call(this, task, readCompletion.call(this, VIDEO_OPTIONS));
+	}
+	return { task, execute };
+}
+
 /** A video task as the node outputs it: the video's id (a string), URL and length first, then the task. */
-export function videoTaskOutput(task: KlingTask): IDataObject {
+function videoTaskOutput(task: KlingTask): IDataObject {
 	const [video] = videosOfTaskResult(task.task_result);
 	const seconds = Number(video?.duration);
 	return {
@@ -23,10 +47,10 @@ export function videoTaskOutput(task: KlingTask): IDataObject {
 	};
 }
 
-/** The output of a finished video task, with the video as binary data when Download Video is on. */
+/** The output of a video task; a finished one's video comes as binary data too when Download Video is on. */
 export async function presentVideo(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download): Promise<INodeExecutionData> {
 	const json = videoTaskOutput(task);
-	if (!download.download) return { json };
+	if (!download.download || !isSucceeded(task.task_status)) return { json };
 	if (typeof json.videoUrl !== 'string') throw new NodeOperationError(this.getNode(), `Kling reported no video URL for task ${task.task_id}`, { itemIndex });
 	const binary = await downloadFile.call(this, json.videoUrl, `kling-${String(json.videoId ?? task.task_id)}.mp4`, 'video/mp4', itemIndex);
 	return { json, binary: { [download.binaryPropertyName]: binary } };
