@@ -2,7 +2,7 @@
  * The package's layers, checked on every import of every .ts file under nodes/ and credentials/:
  *
  *   node        nodes/Kling/Kling.node.ts, nodes/KlingTrigger/*
- *   operations  nodes/Kling/actions/<resource>/*, actions/router.ts, actions/node.type.ts, nodes/Kling/methods/*
+ *   operations  nodes/Kling/actions/<resource>/*, actions/router.ts, nodes/Kling/methods/*
  *   shared      nodes/Kling/actions/shared/*
  *   tasks       nodes/Kling/tasks/*
  *   transport   nodes/Kling/transport/*

@@ -11,7 +11,14 @@ import { readCompletion, readCreateOptions, type Download, type OptionsKind } fr
 export const IMAGE_OPTIONS: OptionsKind = { timeoutMinutes: 10, media: 'images' };
 
 export const RESOLUTIONS: INodePropertyOptions[] = ['1K', '2K', '4K'].map((name) => ({ name, value: name.toLowerCase() }));
-export const NUMBER_OF_IMAGES: INodeProperties = { displayName: 'Number of Images', name: 'n', type: 'number', default: 1, typeOptions: { minValue: 1, maxValue: IMAGES_MAX }, description: 'How many images to make, 1 to 9; each takes a concurrency slot of your image pack' };
+export const NUMBER_OF_IMAGES: INodeProperties = {
+	displayName: 'Number of Images',
+	name: 'n',
+	type: 'number',
+	default: 1,
+	typeOptions: { minValue: 1, maxValue: IMAGES_MAX },
+	description: 'How many images to make, 1 to 9; each takes a concurrency slot of your image pack',
+};
 
 /** The `task` and `execute` of an image create, which differ only in the product and how the request is built. */
 export function imageCreate(product: TaskProduct, buildRequest: TaskOperation['buildRequest']) {
