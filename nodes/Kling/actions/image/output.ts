@@ -3,10 +3,10 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData
 import { imagesOfTaskResult, imageSlots, IMAGES_MAX } from '../../contract/image';
 import { isSucceeded, type KlingTask, type TaskProduct } from '../../contract/task';
 import { taskSummary } from '../../tasks/output';
-import { runTaskOperation } from '../../tasks/run';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { downloadFile } from '../../transport/download';
-import { readCompletion, readCreateOptions, type Download, type OptionsKind } from '../shared/options';
+import type { Download, OptionsKind } from '../shared/options';
+import { mediaCreate } from '../shared/tasks';
 
 export const IMAGE_OPTIONS: OptionsKind = { timeoutMinutes: 10, media: 'images' };
 
@@ -20,21 +20,9 @@ export const NUMBER_OF_IMAGES: INodeProperties = {
 	description: 'How many images to make, 1 to 9; each takes a concurrency slot of your image pack',
 };
 
-/** The `task` and `execute` of an image create, which differ only in the product and how the request is built. */
-export function imageCreate(product: TaskProduct, buildRequest: TaskOperation['buildRequest']) {
-	const task: TaskOperation = {
-		product,
-		slots: imageSlots,
-		buildRequest,
-		async present(kling, i) {
-			return await presentImages.call(this, kling, i, readCreateOptions.call(this, i, IMAGE_OPTIONS));
-		},
-	};
-	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-		return await runTaskOperation.call(this, task, readCompletion.call(this, IMAGE_OPTIONS));
-	}
-	return { task, execute };
-}
+/** The `task` and `execute` of an image create; an image task holds a concurrency slot per image. */
+export const imageCreate = (product: TaskProduct, buildRequest: TaskOperation['buildRequest']) =>
+	mediaCreate(IMAGE_OPTIONS, presentImages, { product, buildRequest, slots: imageSlots });
 
 /** An image task as the node outputs it: its images (index, URL, watermarked URL), then the task. */
 function imageTaskOutput(task: KlingTask): IDataObject {

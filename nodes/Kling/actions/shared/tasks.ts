@@ -1,8 +1,30 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { KlingTask, TaskProduct } from '../../contract/task';
+import { runTaskOperation } from '../../tasks/run';
 import { findTask } from '../../tasks/submit';
+import type { TaskOperation } from '../../tasks/taskOperation';
+import { readCompletion, readCreateOptions, type Download, type OptionsKind } from './options';
+
+type PresentMedia = (this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download) => Promise<INodeExecutionData>;
+
+/**
+ * The `task` and `execute` of a create that makes videos or images: they differ only in the product, the request, and
+ * how a result is presented with the item's Download options.
+ */
+export function mediaCreate(kind: OptionsKind, present: PresentMedia, operation: Omit<TaskOperation, 'present'>) {
+	const task: TaskOperation = {
+		...operation,
+		async present(kling, i) {
+			return await present.call(this, kling, i, readCreateOptions.call(this, i, kind));
+		},
+	};
+	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+		return await runTaskOperation.call(this, task, readCompletion.call(this, kind));
+	}
+	return { task, execute };
+}
 
 /** The Task ID field of the operations that read a task: Kling answers to the task id and to the caller's external task id. */
 export function taskIdField(what: string): INodeProperties {

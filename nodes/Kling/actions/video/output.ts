@@ -4,10 +4,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isSucceeded, type KlingTask, type TaskProduct } from '../../contract/task';
 import { videosOfTaskResult } from '../../contract/video';
 import { taskSummary } from '../../tasks/output';
-import { runTaskOperation } from '../../tasks/run';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { downloadFile } from '../../transport/download';
-import { readCompletion, readCreateOptions, type Download, type OptionsKind } from '../shared/options';
+import type { Download, OptionsKind } from '../shared/options';
+import { mediaCreate } from '../shared/tasks';
 
 export const VIDEO_OPTIONS: OptionsKind = { timeoutMinutes: 30, media: 'video' };
 
@@ -19,20 +19,9 @@ export function soundField(onDescription: string, displayOptions?: INodeProperti
 	return { displayName: 'Sound', name: 'sound', type: 'options', default: 'off', options, displayOptions };
 }
 
-/** The `task` and `execute` of a video create, which differ only in the product and how the request is built. */
-export function videoCreate(product: TaskProduct, buildRequest: TaskOperation['buildRequest']) {
-	const task: TaskOperation = {
-		product,
-		buildRequest,
-		async present(kling, i) {
-			return await presentVideo.call(this, kling, i, readCreateOptions.call(this, i, VIDEO_OPTIONS));
-		},
-	};
-	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-		return await runTaskOperation.call(this, task, readCompletion.call(this, VIDEO_OPTIONS));
-	}
-	return { task, execute };
-}
+/** The `task` and `execute` of a video create. */
+export const videoCreate = (product: TaskProduct, buildRequest: TaskOperation['buildRequest']) =>
+	mediaCreate(VIDEO_OPTIONS, presentVideo, { product, buildRequest });
 
 /** A video task as the node outputs it: the video's id (a string), URL and length first, then the task. */
 function videoTaskOutput(task: KlingTask): IDataObject {
