@@ -25,7 +25,9 @@ export const resources: Record<string, Resource> = { account, element, image, vi
 
 /** The module of a resource's operation; n8n's "Custom API Call" and unknown values are refused. */
 export function operationOf(node: INode, resource: string, operation: string): Operation {
-	const found = resources[resource]?.[operation] as Operation | undefined;
-	if (!found) throw new NodeOperationError(node, `The operation "${operation}" of resource "${resource}" is not supported`);
+	// Own keys only, and not the `description` a resource module also exports: a name is never looked up elsewhere.
+	const operations = Object.prototype.hasOwnProperty.call(resources, resource) ? resources[resource] : undefined;
+	const found = operations && Object.prototype.hasOwnProperty.call(operations, operation) ? operations[operation] : undefined;
+	if (!found || Array.isArray(found)) throw new NodeOperationError(node, `The operation "${operation}" of resource "${resource}" is not supported`);
 	return found;
 }
