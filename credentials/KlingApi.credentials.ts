@@ -20,7 +20,8 @@ const JWT_CLOCK_SKEW_SECONDS = 5;
 const jwtPart = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs the HS256 token Kling expects for the access key + secret key mode (RFC 7519). */
-export function signKlingJwt(accessKey: string, secretKey: string, nowSeconds = Math.floor(Date.now() / 1000)) {
+export function signKlingJwt(accessKey: string, secretKey: string) {
+	const nowSeconds = Math.floor(Date.now() / 1000);
 	const claims = { iss: accessKey, exp: nowSeconds + JWT_LIFETIME_SECONDS, nbf: nowSeconds - JWT_CLOCK_SKEW_SECONDS };
 	const header = jwtPart({ alg: 'HS256', typ: 'JWT' });
 	const payload = jwtPart(claims);

@@ -19,9 +19,6 @@ export interface VerifyWebhookInput {
 	headers: WebhookHeaders;
 	/** The body exactly as received. A string is taken as its UTF-8 bytes. */
 	rawBody: Buffer | string;
-	/** Defaults to the current time. */
-	nowSeconds?: number;
-	toleranceSeconds?: number;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -51,7 +48,7 @@ function signingKey(secret: string): Buffer | undefined {
  * `v1,` + Base64(HMAC-SHA256(key, `${webhook-id}.${webhook-timestamp}.${rawBody}`)), computed over the raw bytes
  * (never re-serialised JSON). `webhook-signature` may list several space-separated values (during a secret
  * rotation); any matching `v1` value is accepted and other versions are ignored. Timestamps more than
- * `toleranceSeconds` away from now, in either direction, are rejected as replays.
+ * five minutes away from now, in either direction, are rejected as replays.
  */
 export function verifyStandardWebhook(input: VerifyWebhookInput): WebhookVerification {
 	const key = signingKey(input.secret);
@@ -61,9 +58,7 @@ export function verifyStandardWebhook(input: VerifyWebhookInput): WebhookVerific
 	// A timestamp that is not Unix seconds cannot be checked for freshness: treated like a missing header.
 	if (!id || !timestamp || !signatures || !UNIX_SECONDS.test(timestamp)) return { ok: false, reason: 'missing-headers' };
 
-	const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
-	const tolerance = input.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;
-	if (Math.abs(now - Number(timestamp)) > tolerance) return { ok: false, reason: 'stale' };
+	if (Math.abs(Date.now() / 1000 - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) return { ok: false, reason: 'stale' };
 
 	const mac = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(input.rawBody).digest('base64');
 	const expected = Buffer.from(`v1,${mac}`, 'utf8');

@@ -7,7 +7,9 @@ const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toStr
 
 describe('Kling API credential', () => {
 	it('signs an HS256 JWT with iss, exp = now + 1800 and nbf = now - 5', () => {
-		const token = signKlingJwt('ak-123', 'sk-456', 1_781_000_000);
+		jest.useFakeTimers({ now: 1_781_000_000_400 });
+		const token = signKlingJwt('ak-123', 'sk-456');
+		jest.useRealTimers();
 		const [header, payload, signature] = token.split('.');
 		expect(decode(header)).toEqual({ alg: 'HS256', typ: 'JWT' });
 		expect(decode(payload)).toEqual({ iss: 'ak-123', exp: 1_781_001_800, nbf: 1_780_999_995 });
