@@ -133,6 +133,7 @@ export class KlingTrigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
 		const rawBody = rawBodyOf.call(this);
+		if (!rawBody) return refuse.call(this, 500, 'n8n did not keep the raw body, and its parsed body has an ID too large to be exact');
 		if (rawBody.length > MAX_CALLBACK_BYTES) return refuse.call(this, 413, 'The body is larger than 1 MiB');
 
 		const origin = await checkSignature.call(this, rawBody, options.requireSignature === true);

@@ -11,15 +11,22 @@ const REJECTIONS: Record<Exclude<WebhookRejection, 'bad-secret'>, string> = {
 
 /**
  * The body exactly as it arrived. n8n keeps it for every content type it parses (JSON included). Only if it is
- * missing does the node fall back to the parsed body, re-serialised: that will not match a signature, and int64
- * ids in it may already have been rounded by n8n's own parser.
+ * missing does the node fall back to the parsed body, re-serialised, which will not match a signature; and not even
+ * that when the parsed body holds an integer past 2^53 (an int64 id): n8n's parser has rounded it already, so the
+ * body is no longer what Kling sent (undefined).
  */
-export function rawBodyOf(this: IWebhookFunctions): Buffer {
+export function rawBodyOf(this: IWebhookFunctions): Buffer | undefined {
 	const { rawBody } = this.getRequestObject() as { rawBody?: unknown };
 	if (Buffer.isBuffer(rawBody)) return rawBody;
 	if (typeof rawBody === 'string') return Buffer.from(rawBody, 'utf8');
-	return Buffer.from(JSON.stringify(this.getBodyData() ?? {}), 'utf8');
+	const parsed = this.getBodyData() ?? {};
+	return hasRoundedInteger(parsed) ? undefined : Buffer.from(JSON.stringify(parsed), 'utf8');
 }
+
+const hasRoundedInteger = (value: unknown): boolean =>
+	typeof value === 'number'
+		? Number.isInteger(value) && !Number.isSafeInteger(value)
+		: typeof value === 'object' && value !== null && Object.values(value).some(hasRoundedInteger);
 
 /** How the callback's origin was established (output with every item), and whether a Webhook Secret was there. */
 export interface Origin {

@@ -79,8 +79,14 @@ describe('Kling Trigger webhook(): bodies', () => {
 	});
 
 	it('falls back to the parsed body when the raw body is missing', async () => {
-		const outcome = await deliver({ credentials: withoutSecret() }, { body: legacyBody(), withoutRawBody: true });
+		const setup = { events: ['failed'], credentials: withoutSecret() };
+		const outcome = await deliver(setup, { body: legacyBody({ status: 'failed' }), withoutRawBody: true });
 		expect(outcome.items[0].json).toMatchObject({ taskId: TASK_ID, signature: 'unsigned' });
+	});
+
+	it('refuses the parsed body when n8n\'s parser has rounded an int64 id in it, rather than output a wrong id', async () => {
+		const outcome = await deliver({ credentials: withoutSecret() }, { body: legacyBody(), withoutRawBody: true });
+		expectRefused(outcome, 500, /too large to be exact/);
 	});
 });
 
