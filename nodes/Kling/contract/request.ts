@@ -2,15 +2,17 @@ import { z } from 'zod';
 
 /** Pieces several create bodies share (docs/kling-api.md §2, §5, §6.1, §7). */
 
-/** An http(s) address: Kling fetches videos and audio itself, so nothing else can work. */
-export const httpUrlSchema = z.string().trim().min(1).refine((value) => {
+/** Whether `value` is an http(s) address with a host: Kling fetches media itself, so nothing else can work. */
+export function isHttpUrl(value: string): boolean {
 	try {
 		const { protocol, hostname } = new URL(value);
 		return (protocol === 'http:' || protocol === 'https:') && Boolean(hostname);
 	} catch {
 		return false;
 	}
-}, 'must be an http(s) URL');
+}
+
+export const httpUrlSchema = z.string().trim().min(1).refine(isHttpUrl, 'must be an http(s) URL');
 
 /** Element ids are int64 digits, kept as strings in the node and written as bare integers into a body (§2). */
 export const elementIdSchema = z.string().regex(/^\d{1,20}$/, 'must be an element ID such as 835266081714884677');

@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isHttpUrl } from '../contract/request';
 import { headerValue } from './index';
 
 type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
@@ -22,7 +23,7 @@ export async function downloadFile(
 	mimeType: string,
 	itemIndex: number,
 ): Promise<IBinaryData> {
-	if (!/^https?:\/\/[^/]/i.test(url)) {
+	if (!isHttpUrl(url)) {
 		throw new NodeOperationError(this.getNode(), `Cannot download "${url.slice(0, 80)}": only http(s) URLs are fetched`, { itemIndex });
 	}
 	const failed = (reason: string) =>

@@ -144,8 +144,10 @@ async function startPausedBatch(setup: PauseSetup, names: string[]): Promise<{ e
 /** The callbacks Kling delivered for `task`: the status each reported and n8n's answer. */
 function deliveriesOf(sim: KlingSimulator, task: TaskSnapshot): Array<{ status: string; answer: number | 'error' }> {
 	return sim.callbacks
-		.filter((delivery) => delivery.url === task.body.callback_url && JSON.parse(delivery.body).task_id === task.taskId)
-		.map((delivery) => ({ status: JSON.parse(delivery.body).task_status as string, answer: delivery.status }));
+		.filter((delivery) => delivery.url === task.body.callback_url)
+		.map((delivery) => ({ body: JSON.parse(delivery.body) as { task_id: string; task_status: string }, answer: delivery.status }))
+		.filter(({ body }) => body.task_id === task.taskId)
+		.map(({ body, answer }) => ({ status: body.task_status, answer }));
 }
 
 /**

@@ -2,9 +2,8 @@
  * Kling calling back into n8n's queue mode: main, two workers and two webhook processors on a private PostgreSQL
  * and Redis. N8N_WEBHOOK_URL points at the first webhook processor, so that is where Kling's callbacks go.
  * Pause Until Kling Calls Back is resumed there, or at main, waits for as long as no callback comes and, with
- * several items, until the last task is final; the
- * Kling Trigger starts one execution per task however often, and at whichever processor, Kling delivers it once
- * the first delivery was handled. How often a delivery that reaches both processors at the same moment, or the
+ * several items, until the last task is final; the Kling Trigger starts one execution per task however often, and at
+ * whichever processor, Kling delivers it once the first delivery was handled. How often a delivery that reaches both processors at the same moment, or the
  * second the moment the first is answered, starts two executions is measured and written to
  * test-results/e2e-queue/trigger-races.json (the README quotes it), not asserted.
  */

@@ -3,10 +3,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { createElementBodySchema, ELEMENT_DESCRIPTION_MAX, ELEMENT_NAME_MAX, ELEMENT_TAGS, REFER_IMAGES_MAX } from '../../contract/element';
 import { viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
+import { isHttpUrl } from '../../contract/request';
 import { PRODUCTS } from '../../contract/task';
 import { runOneTask, runTaskOperation } from '../../tasks/run';
 import type { TaskOperation } from '../../tasks/taskOperation';
-import { imageSourceFields, isHttpUrl, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
+import { imageSourceFields, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
 import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
 import { checkPicked, picker } from '../shared/pickers';

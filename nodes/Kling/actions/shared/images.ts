@@ -11,6 +11,7 @@ import {
 	type ImageEnd,
 	type ImageRuleOptions,
 } from '../../contract/media';
+import { isHttpUrl } from '../../contract/request';
 import { invalidInput, truncate } from './validate';
 
 /** One image parameter as the user filled it in: a URL, or a binary property of the input item. */
@@ -129,15 +130,6 @@ function inputBinary(this: IExecuteFunctions, itemIndex: number, property: strin
 	} catch (error) {
 		const hint = `Check the binary field name, or switch the source to URL. (n8n: ${(error as Error).message})`;
 		throw invalidInput.call(this, `${label}: the input item has no binary field "${property}"`, itemIndex, hint);
-	}
-}
-
-export function isHttpUrl(value: string): boolean {
-	try {
-		const parsed = new URL(value);
-		return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && Boolean(parsed.hostname);
-	} catch {
-		return false;
 	}
 }
 

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isHttpUrl } from '../../contract/request';
 import type { CompletionMode, CompletionSettings } from '../../tasks/taskOperation';
-import { isHttpUrl } from './images';
 
 /** What an operation's Options offer besides the common ones: its default timeout, and the files it makes. */
 export interface OptionsKind {
