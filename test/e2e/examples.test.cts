@@ -2,7 +2,7 @@
  * Every example workflow in examples/, imported and executed with n8n's own CLI in a real n8n that has the
  * package installed from its tarball, against the Kling simulator. The credential "Kling account" is created
  * through the public API, and each workflow's credential reference is pointed at it at import time. Also: a binary
- * image sent from n8n's store, Wait Until Done's Timeout, and a download cut short.
+ * image sent from n8n's store, Wait Until Done's Timeout, a failed task that stops the run, and a download cut short.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -126,6 +126,30 @@ describe('Wait Until Done in a real n8n', () => {
 		});
 		expect(nodeItems(result.run, create.name)).toEqual([]);
 		expect(sim.createdTaskCount()).toBe(1);
+	});
+
+	it("stops the run when one item's task fails, naming the task already made for the other item, whose output n8n drops", async () => {
+		sim.reset();
+		sim.failTaskWhen((product, body) => (product === 'advanced-custom-elements' && body.element_name === 'Broken' ? 'no subject found in the images' : undefined));
+		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
+		const workflow = chainWorkflow('Create two elements, one of which fails on Kling', [
+			{ name: 'Names', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: '{ "items": [{ "name": "Fine" }, { "name": "Broken" }] }', options: {} } },
+			{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'items', options: {} } },
+			{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}' } },
+		]);
+		const [id] = await importWorkflows(ctx.instance.cli, [{ ...adaptWorkflow(workflow, { credential }), id: newWorkflowId() }]);
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		const [fine, broken] = sim.tasks('elements');
+		expect([fine.status, broken.status]).toEqual(['succeed', 'failed']);
+		expect(result.run.status).toBe('error');
+		expect(result.run.data?.resultData?.error).toMatchObject({
+			message: 'Kling could not create the element: no subject found in the images',
+			description: expect.stringContaining(`Tasks already created for other items: ${fine.taskId} (succeed).`),
+		});
+		// n8n keeps no output of a node that failed: the error is the only place the paid-for task is named.
+		expect(nodeItems(result.run, create.name)).toEqual([]);
+		expect(sim.createdTaskCount()).toBe(2);
 	});
 });
 

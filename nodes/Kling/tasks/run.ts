@@ -28,11 +28,20 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 		}
 	}
 	await new Scheduler(this, operation.product, settings, async (job, outcome) => {
-		outputs[job.itemIndex] = await outputOf.call(this, operation, settings, job, outcome);
+		// Without Continue On Fail an error stops the node, and n8n keeps none of its output: it names every other task.
+		const note = this.continueOnFail() ? outcome.note : [outcome.note, otherTasksNote(job, jobs)].filter(Boolean).join(' ') || undefined;
+		outputs[job.itemIndex] = await outputOf.call(this, operation, settings, job, { ...outcome, note });
 	}).run(jobs);
 	if (!batch) return outputs;
 	const submitted = items.map((_, itemIndex) => jobs.find((job) => job.itemIndex === itemIndex)?.task);
 	return await pauseForCallbacks.call(this, operation, submitted, outputs);
+}
+
+/** The tasks this run created for items other than `failed`'s, with their last known status; paid for, so none may be lost. */
+function otherTasksNote(failed: Job, jobs: Job[]): string | undefined {
+	const others = jobs.filter((job) => job !== failed && job.task).map(({ task }) => `${task!.task_id} (${task!.task_status})`);
+	if (!others.length) return undefined;
+	return `Tasks already created for other items: ${others.join(', ')}. The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`;
 }
 
 async function outputOf(this: IExecuteFunctions, operation: TaskOperation, settings: CompletionSettings, job: Job, outcome: Outcome): Promise<INodeExecutionData> {

@@ -23,7 +23,7 @@ export interface Job extends Submission {
 	notBefore: number;
 }
 
-/** A job's end: its task, or an error; the note names tasks still running on Kling, for an error the item may become. */
+/** A job's end: its task, or an error; the note says the job's own task may still run, for an error the item may become. */
 export type Outcome = ({ task: KlingTask } | { error: unknown }) & { note?: string };
 
 /**
@@ -165,16 +165,12 @@ export class Scheduler {
 		await this.settle(job, { error, note: this.noteFor(job, error) });
 	}
 
-	/** Names every task still running, this job's own included, so that a failing item loses none from sight. */
+	/** Says that the job's own task may still be running, when its error does not already name it. */
 	private noteFor(job: Job, error?: unknown): string | undefined {
-		const running = this.inFlight.map((other) => other.task!.task_id);
 		const own = job.task && !isFinal(job.task.task_status) ? job.task.task_id : undefined;
 		const text = error instanceof Error ? `${error.message} ${(error as { description?: string }).description ?? ''}` : '';
-		const notes = [
-			own && !text.includes(own) && `This item's task ${own} may still be running on Kling; fetch it later with Get Creation Task or Get.`,
-			running.length && `Tasks still running on Kling for other items: ${running.join(', ')}. Fetch them later.`,
-		];
-		return notes.filter(Boolean).join(' ') || undefined;
+		if (!own || text.includes(own)) return undefined;
+		return `This item's task ${own} may still be running on Kling; fetch it later with Get Creation Task or Get.`;
 	}
 
 	private timeoutError(job: Job, task: KlingTask) {

@@ -1,6 +1,6 @@
 /**
  * tasks/run.ts: a task-creating operation over all input items. Every item is checked before anything is sent; each
- * create carries an external task id; the outputs follow Completion; an item that fails names the tasks still running.
+ * create carries an external task id; the outputs follow Completion; an item that stops the node names every other task it created.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
@@ -9,7 +9,7 @@ import { videosOfTaskResult } from '../../../nodes/Kling/contract/video';
 import { taskSummary } from '../../../nodes/Kling/tasks/output';
 import { runTaskOperation } from '../../../nodes/Kling/tasks/run';
 import type { CompletionSettings, TaskOperation } from '../../../nodes/Kling/tasks/taskOperation';
-import { executeContext, failureOf, FakeKling, PRODUCT, useFakeTime, whileTimePasses } from '../executeKit.cts';
+import { executeContext, failureOf, FakeKling, isCreate, PRODUCT, refused, useFakeTime, whileTimePasses } from '../executeKit.cts';
 
 useFakeTime();
 
@@ -87,6 +87,32 @@ describe('runTaskOperation', () => {
 		// Items 1 and 2 are paid for and still running: the user must learn their ids, as for any other failure.
 		expect(error.description).toContain(kling.tasks[1].id);
 		expect(error.description).toContain(kling.tasks[2].id);
+	});
+
+	it("names the other items' finished tasks too: n8n drops a stopped node's output, and they are paid for", async () => {
+		const kling = new FakeKling();
+		kling.outcomeOf = (body) => (body.prompt === 'a desert' ? 'failed' : 'succeed');
+		kling.durationOf = (body) => (body.prompt === 'a desert' ? 60_000 : 5_000);
+		const error = await failureOf(run(kling, items('a harbour', 'a forest', 'a desert')).output);
+		const [harbour, forest, desert] = kling.tasks.map((task) => task.id);
+		expect(error.description).toBe(
+			`Task ID ${desert} Tasks already created for other items: ${harbour} (succeed), ${forest} (succeed). The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`,
+		);
+	});
+
+	it('names the tasks already created when a later create is refused with Return Task Immediately', async () => {
+		const kling = new FakeKling().inject((sent) => isCreate(sent) && String(sent.body).includes('a desert'), refused(1301, 'prompt violates the policy'));
+		const error = await failureOf(run(kling, items('a harbour', 'a forest', 'a desert'), { mode: 'returnTask' }).output);
+		expect(error.message).toBe('Content-safety policy triggered: prompt violates the policy');
+		expect(error.description).toContain(`Tasks already created for other items: ${kling.tasks[0].id} (processing), ${kling.tasks[1].id} (processing).`);
+	});
+
+	it('with Continue On Fail, names no other tasks: their items come out', async () => {
+		const kling = new FakeKling();
+		kling.outcomeOf = (body) => (body.prompt === 'a forest' ? 'failed' : 'succeed');
+		const output = await whileTimePasses(run(kling, items('a harbour', 'a forest'), {}, true).output);
+		expect(output[1].json.description).toBe(`Task ID ${kling.tasks[1].id}`);
+		expect(output[0].json.taskId).toBe(kling.tasks[0].id);
 	});
 
 	it('returns the tasks at once with Return Task Immediately', async () => {
