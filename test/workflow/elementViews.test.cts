@@ -1,5 +1,5 @@
 import { binaryFile, makeJpeg } from '../fixtures/images.cts';
-import { chain, runWorkflow, sourceItems } from '../harness/workflow.cts';
+import { chain, emptyItems, runWorkflow, sourceItems } from '../harness/workflow.cts';
 import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 20, processingMs: 40 } });
@@ -73,6 +73,14 @@ describe('Element → Create with Generate Additional Views', () => {
 	it('checks the rest of the element before paying for views', async () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({ ...chain(createWithViews({ elementName: 'A name that is far too long' })), credentials: apiKeyCredential(sim) });
+		expect(result.error?.message).toMatch(/Name must be at most 20 characters/);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	it("checks every item before paying for any item's views", async () => {
+		const { sim } = ctx;
+		const elementName = '={{ $itemIndex === 1 ? "A name that is far too long" : "Captain Mira" }}';
+		const result = await runWorkflow({ ...chain(emptyItems(2), createWithViews({ elementName })), credentials: apiKeyCredential(sim) });
 		expect(result.error?.message).toMatch(/Name must be at most 20 characters/);
 		expect(sim.requests).toHaveLength(0);
 	});

@@ -17,11 +17,19 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	const items = this.getInputData();
 	const outputs: INodeExecutionData[] = [];
 	const batch = settings.mode === 'callback' ? newCallbackBatch(this, items.length) : undefined;
-	const jobs: Job[] = [];
+	const requests = new Map<number, IDataObject>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const request = await operation.buildRequest.call(this, itemIndex);
-			const body = batch ? batch.apply(request, itemIndex) : request;
+			requests.set(itemIndex, await operation.buildRequest.call(this, itemIndex));
+		} catch (error) {
+			outputs[itemIndex] = itemError.call(this, error, itemIndex);
+		}
+	}
+	const jobs: Job[] = [];
+	for (const [itemIndex, request] of requests) {
+		try {
+			const prepared = operation.prepare ? await operation.prepare.call(this, request, itemIndex) : request;
+			const body = batch ? batch.apply(prepared, itemIndex) : prepared;
 			jobs.push(newJob(this, itemIndex, body, operation.slots?.(body)));
 		} catch (error) {
 			outputs[itemIndex] = itemError.call(this, error, itemIndex);

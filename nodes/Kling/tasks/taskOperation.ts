@@ -11,6 +11,11 @@ export interface TaskOperation {
 	product: TaskProduct;
 	/** Reads and checks one item's parameters. Throws, before anything is sent, when an input is wrong. */
 	buildRequest(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject>;
+	/**
+	 * Completes a checked request with what Kling must make first (an element's generated views, a paid task of its
+	 * own). Runs only once every item's request was built, so a bad item stops the node before anything is paid for.
+	 */
+	prepare?(this: IExecuteFunctions, request: IDataObject, itemIndex: number): Promise<IDataObject>;
 	/** The output item of a task that succeeded (a downloaded file included, when asked for). */
 	present(this: IExecuteFunctions, task: KlingTask, itemIndex: number): Promise<INodeExecutionData>;
 	/** Concurrency slots a task holds: image tasks take one per image (§11). Default 1. */

@@ -58,6 +58,26 @@ describe('runTaskOperation', () => {
 		expect(kling.sent).toEqual([]);
 	});
 
+	it('prepares a request (a paid step such as generated views) only once every item was checked, and sends what it returns', async () => {
+		const prepared: number[] = [];
+		const withPrepare: TaskOperation = {
+			...operation,
+			async prepare(request, itemIndex) {
+				prepared.push(itemIndex);
+				return { ...request, prompt: `${String(request.prompt)}, prepared` };
+			},
+		};
+		const badBatch = executeContext({ kling: new FakeKling(), items: items('a harbour', undefined) });
+		await failureOf(runTaskOperation.call(badBatch.ctx, withPrepare, settings()));
+		expect(prepared).toEqual([]);
+
+		const kling = new FakeKling();
+		const { ctx } = executeContext({ kling, items: items('a harbour', 'a forest') });
+		await whileTimePasses(runTaskOperation.call(ctx, withPrepare, settings()));
+		expect(prepared).toEqual([0, 1]);
+		expect(kling.tasks.map((task) => task.body.prompt)).toEqual(['a harbour, prepared', 'a forest, prepared']);
+	});
+
 	it('with Continue On Fail, a refused item becomes its error and the others go on', async () => {
 		const kling = new FakeKling();
 		const output = await whileTimePasses(run(kling, items('a harbour', undefined), {}, true).output);

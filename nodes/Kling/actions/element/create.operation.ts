@@ -107,24 +107,34 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	}
 	const frontal = await resolveImage.call(this, readImageSource.call(this, 'frontalImage', i), 'Frontal Image', i);
 	const additional = this.getNodeParameter('additionalImages.image', i, []) as ImageSource[];
-	const imageList = (refer: ImageValue[]) => ({ frontal_image: frontal, refer_images: refer.map((image) => ({ image_url: image })) }) as IDataObject;
-	if (additional.length || !this.getNodeParameter('generateViews', i, false)) {
-		const refer = await Promise.all(additional.map(async (image, n) => await resolveImage.call(this, image, `Additional Image #${n + 1}`, i)));
-		if (!refer.length) {
-			throw new NodeOperationError(this.getNode(), `Additional Images needs 1 to ${REFER_IMAGES_MAX} images (it has 0)`, {
-				itemIndex: i,
-				description: 'An image element is made from a frontal image plus 1 to 3 other views of the same subject. Or turn on Generate Additional Views.',
-			});
-		}
-		return parseRequestBody.call(this, createElementBodySchema, { ...body, element_image_list: imageList(refer) }, LABELS, i) as IDataObject;
+	const refer = await Promise.all(additional.map(async (image, n) => await resolveImage.call(this, image, `Additional Image #${n + 1}`, i)));
+	if (!refer.length && !generatesViews.call(this, i)) {
+		throw new NodeOperationError(this.getNode(), `Additional Images needs 1 to ${REFER_IMAGES_MAX} images (it has 0)`, {
+			itemIndex: i,
+			description: 'An image element is made from a frontal image plus 1 to 3 other views of the same subject. Or turn on Generate Additional Views.',
+		});
 	}
-	// The rest is checked first (the frontal image standing in for the views), so a bad name costs no multi-shot task.
-	parseRequestBody.call(this, createElementBodySchema, { ...body, element_image_list: imageList([frontal]) }, LABELS, i);
+	// Views still to be drawn (prepare, below): the frontal image stands in for them while the rest is checked.
+	return parseRequestBody.call(this, createElementBodySchema, { ...body, element_image_list: imageList(frontal, refer.length ? refer : [frontal]) }, LABELS, i) as IDataObject;
+}
+
+const imageList = (frontal: ImageValue, refer: ImageValue[]) => ({ frontal_image: frontal, refer_images: refer.map((image) => ({ image_url: image })) }) as IDataObject;
+
+/** Whether Kling draws this item's additional views: asked for, and no additional images given. */
+function generatesViews(this: IExecuteFunctions, i: number): boolean {
+	const additional = this.getNodeParameter('additionalImages.image', i, []) as ImageSource[];
+	return this.getNodeParameter('referenceType', i) === 'image_refer' && !additional.length && (this.getNodeParameter('generateViews', i, false) as boolean);
+}
+
+/** Draws the views (an AI multi-shot task) and puts its first set in; run.ts calls this once every item was checked. */
+async function prepare(this: IExecuteFunctions, request: IDataObject, i: number): Promise<IDataObject> {
+	if (!generatesViews.call(this, i)) return request;
+	const frontal = (request.element_image_list as IDataObject).frontal_image as ImageValue;
 	const views = await runOneTask.call(this, PRODUCTS.multiShot, { element_frontal_image: frontal as IDataObject | string }, i, readCompletion.call(this, OPTIONS).timeoutMs);
 	const [firstSet] = viewSetsOfTaskResult(views.task_result);
 	const urls = firstSet ? viewUrls(firstSet).slice(0, REFER_IMAGES_MAX) : [];
 	if (!urls.length) throw new NodeOperationError(this.getNode(), 'Kling generated no additional views', { itemIndex: i, description: `AI multi-shot task ID ${views.task_id}` });
-	return { ...body, element_image_list: imageList(urls) };
+	return { ...request, element_image_list: imageList(frontal, urls) };
 }
 
 function readVideoUrl(this: IExecuteFunctions, i: number): string {
@@ -138,6 +148,7 @@ function readVideoUrl(this: IExecuteFunctions, i: number): string {
 export const task: TaskOperation = {
 	product: PRODUCTS.element,
 	buildRequest,
+	prepare,
 	async present(kling) {
 		return { json: elementTaskOutput(kling) };
 	},
