@@ -2,8 +2,8 @@
  * Completion "Pause Until Kling Calls Back" in a running n8n (regular mode): a production execution (started by a
  * Webhook node) creates an element with this execution's resume URL as callback_url, is persisted as `waiting`,
  * and finishes when that URL is called (n8n's WEBHOOK_URL points at itself). With several items it waits for the
- * last task, and a task that failed comes out as an item with its error. The cases are shared with the queue-mode
- * suite (cases/pause.cts).
+ * last task, a task that failed comes out as an item with its error, and Retry On Fail pays for no task twice. The
+ * cases are shared with the queue-mode suite (cases/pause.cts).
  */
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import {
@@ -11,6 +11,7 @@ import {
 	keepsWaitingForTheLastItem,
 	resumesWhenKlingCallsBack,
 	resumesWithEveryItem,
+	retriedBatchPaysOnce,
 	waitsUntilTheResumeUrlIsCalled,
 	type PauseSetup,
 } from './cases/pause.cts';
@@ -20,11 +21,12 @@ const ctx = useN8n('callback');
 let sim: KlingSimulator;
 let setup: PauseSetup;
 let batchSetup: PauseSetup;
+let retriedSetup: PauseSetup;
 
 beforeAll(async () => {
 	// Long enough in "processing" for the execution to be seen waiting; the final callback then resumes it.
 	sim = await startSimulator({ timing: { submittedMs: 500, processingMs: 5000 } });
-	({ single: setup, batch: batchSetup } = await activatePauseWorkflows(ctx.instance.api, sim, ctx.instance.server.url));
+	({ single: setup, batch: batchSetup, retried: retriedSetup } = await activatePauseWorkflows(ctx.instance.api, sim, ctx.instance.server.url));
 });
 
 afterAll(async () => {
@@ -48,5 +50,9 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it('with several items, answers the final callback of one and keeps waiting while another task runs', async () => {
 		await keepsWaitingForTheLastItem(batchSetup);
+	});
+
+	it("with Retry On Fail, takes over the first try's task on the second try, pauses, and finishes with every item", async () => {
+		await retriedBatchPaysOnce(retriedSetup);
 	});
 });

@@ -131,14 +131,7 @@ describe('Wait Until Done in a real n8n', () => {
 	it("stops the run when one item's task fails, naming the task already made for the other item, whose output n8n drops", async () => {
 		sim.reset();
 		sim.failTaskWhen((product, body) => (product === 'advanced-custom-elements' && body.element_name === 'Broken' ? 'no subject found in the images' : undefined));
-		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
-		const workflow = chainWorkflow('Create two elements, one of which fails on Kling', [
-			{ name: 'Names', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: '{ "items": [{ "name": "Fine" }, { "name": "Broken" }] }', options: {} } },
-			{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'items', options: {} } },
-			{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}' } },
-		]);
-		const [id] = await importWorkflows(ctx.instance.cli, [{ ...adaptWorkflow(workflow, { credential }), id: newWorkflowId() }]);
-		const result = await executeWorkflow(ctx.instance.cli, id);
+		const result = await executeWorkflow(ctx.instance.cli, await importTwoElements('Create two elements, one of which fails on Kling', ['Fine', 'Broken']));
 
 		const [fine, broken] = sim.tasks('elements');
 		expect([fine.status, broken.status]).toEqual(['succeed', 'failed']);
@@ -148,10 +141,40 @@ describe('Wait Until Done in a real n8n', () => {
 			description: expect.stringContaining(`Tasks already created for other items: ${fine.taskId} (succeed).`),
 		});
 		// n8n keeps no output of a node that failed: the error is the only place the paid-for task is named.
-		expect(nodeItems(result.run, create.name)).toEqual([]);
+		expect(nodeItems(result.run, CREATE_TWO)).toEqual([]);
 		expect(sim.createdTaskCount()).toBe(2);
 	});
+
+	it("with Retry On Fail, takes over the first try's tasks on the second try instead of paying for them again", async () => {
+		sim.reset();
+		// The first try's read of the running tasks is refused, which stops that try after both tasks were created.
+		sim.injectFault({ when: { product: 'elements', method: 'GET' }, fault: { kind: 'error', code: 1000 } });
+		const id = await importTwoElements('Create two elements, retried on fail', ['Mira', 'Fox'], { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		expect(sim.faultLog.map((fault) => fault.kind)).toEqual(['error']);
+		expect(result.run.status).toBe('success');
+		const tasks = sim.tasks('elements');
+		expect(tasks).toHaveLength(2);
+		expect(sim.apiRequests({ method: 'POST' }).map((request) => request.code)).toEqual([0, 0, 1201, 1201]);
+		expect(nodeItems(result.run, CREATE_TWO).map((item) => item.json.elementId)).toEqual(tasks.map((task) => task.outputId));
+	});
 });
+
+const CREATE_TWO = 'Create Element';
+
+/** Imports a workflow that creates one element per name (Edit Fields → Split Out → Create Element); returns its id. */
+async function importTwoElements(name: string, names: string[], settings: Record<string, unknown> = {}): Promise<string> {
+	const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
+	const items = JSON.stringify({ items: names.map((element) => ({ name: element })) });
+	const workflow = chainWorkflow(name, [
+		{ name: 'Names', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: items, options: {} } },
+		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'items', options: {} } },
+		{ ...create, name: CREATE_TWO, parameters: { ...create.parameters, elementName: '={{ $json.name }}' }, ...settings },
+	]);
+	const [id] = await importWorkflows(ctx.instance.cli, [{ ...adaptWorkflow(workflow, { credential }), id: newWorkflowId() }]);
+	return id;
+}
 
 describe('Downloads in a real n8n', () => {
 	it('fails the run, with no file passed on, when a video download stops half way, and makes no task again', async () => {

@@ -155,6 +155,9 @@ export class FakeKling {
 	private answer(sent: Sent): Answer {
 		if (!sent.path.startsWith(PRODUCT.path)) return { status: 404, body: '<html>Not Found</html>' };
 		if (sent.method === 'POST') {
+			// Kling's answer to an external task id it has seen (docs/kling-api.md §10, observed live).
+			const externalTaskId = (JSON.parse(sent.body ?? '{}') as IDataObject).external_task_id;
+			if (externalTaskId && this.find(String(externalTaskId))) return refused(1201, `External_task_id ${String(externalTaskId)} already exists`);
 			if (this.running(sent.at) >= this.accountLimit) return refused(1303, 'parallel task over resource pack limit', 429);
 			return ok(this.taskJson(this.create(sent), sent.at));
 		}
@@ -211,6 +214,10 @@ export interface ExecuteSetup {
 	items?: INodeExecutionData[];
 	resumeUrl?: string;
 	binaries?: Record<string, BinaryFile>;
+	/** The node's run index in its execution (a node in a loop runs more than once). */
+	runIndex?: number;
+	/** The execution's ID (default exec-1). */
+	executionId?: string;
 }
 
 /** A hand-built IExecuteFunctions: just what the transport, the tasks and the operations' helpers use. */
@@ -230,10 +237,10 @@ export function executeContext(setup: ExecuteSetup = {}) {
 		getCredentials: async () => credentials(),
 		getExecutionCancelSignal: () => cancel.signal,
 		continueOnFail: () => setup.continueOnFail ?? false,
-		getExecutionId: () => 'exec-1',
+		getExecutionId: () => setup.executionId ?? 'exec-1',
 		getInputData: () => setup.items ?? [{ json: {} }],
 		isToolExecution: () => false,
-		getWorkflowDataProxy: () => ({ $execution: { resumeUrl: setup.resumeUrl ?? 'https://n8n.test/webhook-waiting/exec-1' } }),
+		getWorkflowDataProxy: () => ({ $runIndex: setup.runIndex ?? 0, $execution: { resumeUrl: setup.resumeUrl ?? 'https://n8n.test/webhook-waiting/exec-1' } }),
 		putExecutionToWait: jest.fn(async () => {}),
 		helpers: {
 			httpRequestWithAuthentication: httpHelper(kling),

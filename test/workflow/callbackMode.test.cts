@@ -146,10 +146,10 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(resumed.workflowData).toHaveLength(2);
 	});
 
-	it('gives each run of the node its own external task ids, also within one execution', async () => {
+	it('gives each execution its own external task ids (a loop within one execution: below)', async () => {
 		const { sim } = ctx;
 		await pauseTwoItems('exec-46');
-		await pauseTwoItems('exec-46');
+		await pauseTwoItems('exec-46b');
 		const ids = sim.apiRequests({ method: 'POST' }).map((request) => (request.body as Record<string, string>).external_task_id);
 		// The second run reads the two elements seeded for it as well: 2 + 4 creates.
 		expect(ids).toHaveLength(6);

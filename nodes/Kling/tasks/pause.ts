@@ -1,10 +1,10 @@
-import { randomBytes } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { isFinal, type KlingTask } from '../contract/task';
 import { presentFinal, taskSummary } from './output';
 import { readTasks } from './poll';
+import { runDigest } from './runKey';
 import type { TaskOperation } from './taskOperation';
 
 /**
@@ -25,11 +25,11 @@ const COUNT_PARAM = 'klingItems';
 const externalTaskIdOf = (batch: string, itemIndex: number) => `n8n-${batch}-${itemIndex}`;
 
 /**
- * A new batch for each run of the node. Its key is random because external task ids derive from it and must be unique
- * per account (§2), also when a loop runs the node again in one execution.
+ * The batch of a run of the node. External task ids derive from its key and must be unique per account (§2), also when
+ * a loop runs the node again in one execution; a second try of the run (Retry On Fail) gets the same key (runKey.ts).
  */
 export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
-	const batch = randomBytes(8).toString('hex');
+	const batch = runDigest(ctx, 'pause', 16);
 	const url = new URL(ctx.getWorkflowDataProxy(0).$execution.resumeUrl);
 	url.searchParams.set(BATCH_PARAM, batch);
 	url.searchParams.set(COUNT_PARAM, String(itemCount));

@@ -1,10 +1,10 @@
-import { randomBytes } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { isSucceeded, type KlingTask, type TaskProduct } from '../contract/task';
 import { asNodeError } from '../transport/errors';
 import { itemError, presentFinal, taskFailedError, taskSummary } from './output';
 import { newCallbackBatch, pauseForCallbacks } from './pause';
+import { runDigest } from './runKey';
 import { Scheduler, type Job, type Outcome } from './scheduler';
 import type { CompletionSettings, TaskOperation } from './taskOperation';
 
@@ -30,7 +30,7 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 		try {
 			const prepared = operation.prepare ? await operation.prepare.call(this, request, itemIndex) : request;
 			const body = batch ? batch.apply(prepared, itemIndex) : prepared;
-			jobs.push(newJob(this, itemIndex, body, operation.slots?.(body)));
+			jobs.push(newJob(this, operation.product, itemIndex, body, { slots: operation.slots?.(body), ownId: batch !== undefined }));
 		} catch (error) {
 			outputs[itemIndex] = itemError.call(this, error, itemIndex);
 		}
@@ -71,14 +71,19 @@ export async function runOneTask(this: IExecuteFunctions, product: TaskProduct, 
 	let result: Outcome | undefined;
 	await new Scheduler(this, product, { mode: 'poll', timeoutMs, maxConcurrent: 1 }, async (_job, outcome) => {
 		result = outcome;
-	}).run([newJob(this, itemIndex, body)]);
+	}).run([newJob(this, product, itemIndex, body)]);
 	if (!result || 'error' in result) throw asNodeError(this.getNode(), result?.error);
 	if (!isSucceeded(result.task.task_status)) throw taskFailedError(this.getNode(), product, result.task, itemIndex);
 	return result.task;
 }
 
-/** An item's job. Every create carries an external task id, unique per account (§2): it finds a task whose answer was lost. */
-function newJob(ctx: IExecuteFunctions, itemIndex: number, body: IDataObject, slots = 1): Job {
-	const externalTaskId = String(body.external_task_id ?? '') || `n8n-${ctx.getExecutionId() ?? 'run'}-${itemIndex}-${randomBytes(6).toString('hex')}`;
-	return { itemIndex, body: { ...body, external_task_id: externalTaskId }, externalTaskId, slots, checks: 0, retries: 0, notBefore: 0 };
+/**
+ * An item's job. Every create carries an external task id, unique per account (§2): it finds a task whose answer was
+ * lost. Unless the user gave one, the id is the node's own for this run (`ownId`: pause mode's, set from its batch key),
+ * so a second try of the run (n8n's Retry On Fail) sends the same id and takes over the task the first try made.
+ */
+function newJob(ctx: IExecuteFunctions, product: TaskProduct, itemIndex: number, body: IDataObject, { slots = 1, ownId = false } = {}): Job {
+	const given = String(body.external_task_id ?? '');
+	const externalTaskId = given || `n8n-${ctx.getExecutionId()}-${itemIndex}-${runDigest(ctx, `${itemIndex}:${product.path}`, 12)}`;
+	return { itemIndex, body: { ...body, external_task_id: externalTaskId }, externalTaskId, ownExternalTaskId: ownId || !given, slots, checks: 0, retries: 0, notBefore: 0 };
 }

@@ -21,6 +21,8 @@ const LOOKUPS_AFTER_LOST_ANSWER = 4;
 export interface Submission {
 	body: IDataObject;
 	externalTaskId: string;
+	/** The id is the node's own, made for this run (run.ts): only an earlier try of the same run can have sent it. */
+	ownExternalTaskId?: boolean;
 	/** Set once a create got no usable answer: it is never sent again, only looked for. */
 	lostAnswer?: { error: unknown; lookups: number };
 }
@@ -30,7 +32,9 @@ export interface Submission {
  * One that got no usable answer, or a 5xx, may have made a task, so it is never sent again: what Kling does with a
  * repeated `external_task_id` is undocumented (§2), and a create still in Kling's backlog would not show up yet. Its
  * task is looked for by the external task id a few times and adopted when found; otherwise the item fails and says
- * how to find the task later. (A request that reached no server at all is sent again by the transport.)
+ * how to find the task later. (A request that reached no server at all is sent again by the transport.) A create
+ * refused as a duplicate of the node's own external task id was made by an earlier try of the same run (n8n's Retry On
+ * Fail): that task is adopted.
  */
 export async function submitTask(this: IExecuteFunctions, product: TaskProduct, submission: Submission): Promise<SubmitOutcome> {
 	if (!submission.lostAnswer) {
@@ -42,7 +46,11 @@ export async function submitTask(this: IExecuteFunctions, product: TaskProduct, 
 			if (klingCode !== undefined && RETRY_SAFE_FOR_CREATE.has(klingCode)) {
 				return { kind: 'retryLater', reason: klingCode === 1303 ? 'concurrency' : 'rate', retryAfterMs };
 			}
-			if (!noAnswer && !(klingCode !== undefined && klingCode >= 5000)) throw explained(this, error);
+			if (!noAnswer && !(klingCode !== undefined && klingCode >= 5000)) {
+				const earlier = submission.ownExternalTaskId && isDuplicateId(this, error) ? await findTask.call(this, product, submission.externalTaskId) : undefined;
+				if (earlier) return { kind: 'created', task: earlier };
+				throw explained(this, error);
+			}
 			submission.lostAnswer = { error, lookups: 0 };
 		}
 	}
@@ -81,10 +89,13 @@ export function lostCreateError(ctx: IExecuteFunctions, submission: Submission):
 	return failure;
 }
 
-/** Kling's 1201 naming `external_task_id` most likely means the id was used before (§2). */
+/** Kling's 1201 naming `external_task_id` most likely means the id was used before (§2, §10). */
+const isDuplicateId = (ctx: IExecuteFunctions, error: unknown) =>
+	klingErrorContext(error).klingCode === 1201 && /external_task_id/i.test(asNodeError(ctx.getNode(), error).message);
+
 function explained(ctx: IExecuteFunctions, error: unknown): NodeApiError | NodeOperationError {
 	const failure = asNodeError(ctx.getNode(), error);
-	if (klingErrorContext(error).klingCode === 1201 && /external_task_id/i.test(failure.message)) {
+	if (isDuplicateId(ctx, error)) {
 		failure.description = `Probably a duplicate: this external task ID was used before, and Kling requires a new one per task. ${failure.description ?? ''}`.trim();
 	}
 	return failure;

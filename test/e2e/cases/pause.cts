@@ -31,7 +31,11 @@ export function pauseWorkflow(credential: { id: string; name: string }, path: st
  * Creates the credential and both pause workflows (one item, and pauseBatchWorkflow), activated with their production
  * URLs at `webhookOrigin`: main in regular mode, a webhook processor in queue mode.
  */
-export async function activatePauseWorkflows(api: PublicApi, sim: KlingSimulator, webhookOrigin: string): Promise<{ single: PauseSetup; batch: PauseSetup }> {
+export async function activatePauseWorkflows(
+	api: PublicApi,
+	sim: KlingSimulator,
+	webhookOrigin: string,
+): Promise<{ single: PauseSetup; batch: PauseSetup; retried: PauseSetup }> {
 	const credentialId = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
 	const credential = { id: credentialId, name: CREDENTIAL_NAME };
 	const activate = async (workflow: WorkflowJson, path: string): Promise<PauseSetup> => {
@@ -40,7 +44,11 @@ export async function activatePauseWorkflows(api: PublicApi, sim: KlingSimulator
 		await api.activate(workflowId, [startUrl]);
 		return { api, sim, workflowId, startUrl };
 	};
-	return { single: await activate(pauseWorkflow(credential, 'make-element'), 'make-element'), batch: await activate(pauseBatchWorkflow(credential, 'make-elements'), 'make-elements') };
+	return {
+		single: await activate(pauseWorkflow(credential, 'make-element'), 'make-element'),
+		batch: await activate(pauseBatchWorkflow(credential, 'make-elements'), 'make-elements'),
+		retried: await activate(pauseBatchWorkflow(credential, 'make-elements-retried', { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }), 'make-elements-retried'),
+	};
 }
 
 /** Starts a run through the Webhook node; resolves once it is stored as waiting, with the task it created. */
@@ -119,12 +127,15 @@ export async function waitsUntilTheResumeUrlIsCalled(setup: PauseSetup, resumeOr
 	return await expectResumedWithElement(setup, execution.id, task);
 }
 
-/** Webhook → Split Out (the posted `items`) → Create Element named by each item, paused until Kling calls back. */
-export function pauseBatchWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
+/**
+ * Webhook → Split Out (the posted `items`) → Create Element named by each item, paused until Kling calls back;
+ * `settings` are the Create Element node's settings (Retry On Fail).
+ */
+export function pauseBatchWorkflow(credential: { id: string; name: string }, path: string, settings: Record<string, unknown> = {}): WorkflowJson {
 	const create = readExample('create-element.json').nodes.find((node) => node.name === CREATE_NODE && node.type === KLING_NODE)!;
 	const nodes = [
 		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'body.items', options: {} } },
-		{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options: { completion: 'callback' } } },
+		{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options: { completion: 'callback' } }, ...settings },
 	];
 	return adaptWorkflow(chainWorkflow('Create the posted elements, paused until Kling calls back', nodes, webhookNode(path)), { credential });
 }
@@ -184,4 +195,22 @@ export async function keepsWaitingForTheLastItem(setup: PauseSetup): Promise<voi
 	});
 	expect(sim.tasks('elements').find((task) => task.taskId === tasks[1].taskId)?.status).toBe('processing');
 	await expectWaitingWithoutResult(api, execution.id);
+}
+
+/**
+ * Retry On Fail in pause mode: the first try stops when the second item's create is refused, after the first item's
+ * task was created; the second try takes that task over, creates the second, pauses, and finishes with both elements.
+ * `setup` runs pauseBatchWorkflow with Retry On Fail.
+ */
+export async function retriedBatchPaysOnce(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	sim.injectFault({ when: { product: 'elements', operation: 'create', bodyIncludes: '"Fox"' }, fault: { kind: 'error', code: 1301 } });
+	const { execution, tasks } = await startPausedBatch(setup, ['Mira', 'Fox']);
+	const done = await finished(api, execution.id);
+	expect(done.status).toBe('success');
+	expect(sim.faultLog.map((fault) => fault.kind)).toEqual(['error']);
+	expect(sim.tasks('elements').map((task) => task.body.element_name)).toEqual(['Mira', 'Fox']);
+	const made = sim.tasks('elements');
+	expect(tasks.map((task) => task.taskId)).toEqual(made.map((task) => task.taskId));
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json.elementId)).toEqual(made.map((task) => task.outputId));
 }

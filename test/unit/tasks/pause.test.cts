@@ -56,10 +56,11 @@ describe('newCallbackBatch', () => {
 		expect(options).toEqual([0, 1, 2].map((n) => ({ callback_url: options[0].callback_url, external_task_id: `n8n-${batch}-${n}` })));
 	});
 
-	it('makes a new batch key for each run of the node, so external task ids stay unique in a loop', () => {
-		const { ctx } = executeContext({ resumeUrl: RESUME_URL });
-		const first = newCallbackBatch(ctx, 1).apply({}, 0).external_task_id;
-		expect(newCallbackBatch(ctx, 1).apply({}, 0).external_task_id).not.toBe(first);
+	it('makes a new batch key for each run of the node (a loop, another execution), and the same one for a second try of a run', () => {
+		const idOf = (setup: { runIndex?: number; executionId?: string }) => newCallbackBatch(executeContext({ resumeUrl: RESUME_URL, ...setup }).ctx, 1).apply({}, 0).external_task_id;
+		const first = idOf({ executionId: 'exec-pause' });
+		expect(idOf({ executionId: 'exec-pause' })).toBe(first);
+		expect(new Set([first, idOf({ executionId: 'exec-pause', runIndex: 1 }), idOf({ executionId: 'exec-other' })]).size).toBe(3);
 	});
 
 	it.each(['callback_url', 'external_task_id'])('refuses a create whose options set %s itself, naming the options', (key) => {

@@ -51,6 +51,33 @@ describe('runTaskOperation', () => {
 		expect(kling.tasks[0].externalTaskId).toBe('campaign-7');
 	});
 
+	it("takes over the first try's tasks on a second try of the same run (n8n's Retry On Fail) instead of paying for them again", async () => {
+		const kling = new FakeKling().inject((sent) => sent.method === 'GET', refused(1000, 'Authentication failed', 401));
+		const { ctx } = executeContext({ kling, items: items('a harbour', 'a forest') });
+		await failureOf(runTaskOperation.call(ctx, operation, settings()));
+		const output = await whileTimePasses(runTaskOperation.call(ctx, operation, settings()));
+		expect(kling.tasks).toHaveLength(2);
+		expect(output.map((item) => [item.json.taskId, item.json.status])).toEqual(kling.tasks.map((task) => [task.id, 'succeed']));
+	});
+
+	it('takes over the first try’s tasks on a second try in pause mode too', async () => {
+		const kling = new FakeKling().inject((sent) => isCreate(sent) && String(sent.body).includes('a forest'), refused(1301, 'prompt violates the policy'));
+		const { ctx, context } = executeContext({ kling, items: items('a harbour', 'a forest') });
+		await failureOf(runTaskOperation.call(ctx, operation, settings({ mode: 'callback' })));
+		await whileTimePasses(runTaskOperation.call(ctx, operation, settings({ mode: 'callback' })));
+		expect(kling.tasks.map((task) => task.body.prompt)).toEqual(['a harbour', 'a forest']);
+		expect(context.putExecutionToWait).toHaveBeenCalledTimes(1);
+	});
+
+	it('creates new tasks when the node runs again in a loop (a new run index) or in another execution', async () => {
+		const kling = new FakeKling();
+		for (const setup of [{}, { runIndex: 1 }, { executionId: 'exec-2' }]) {
+			await whileTimePasses(runTaskOperation.call(executeContext({ kling, items: items('a harbour'), ...setup }).ctx, operation, settings()));
+		}
+		expect(kling.tasks).toHaveLength(3);
+		expect(new Set(kling.tasks.map((task) => task.externalTaskId)).size).toBe(3);
+	});
+
 	it('checks every item before sending anything: a refused item stops the node at no cost', async () => {
 		const kling = new FakeKling();
 		const error = await failureOf(run(kling, items('a harbour', undefined, 'a forest')).output);

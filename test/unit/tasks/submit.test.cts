@@ -146,6 +146,15 @@ describe('submitTask when Kling refuses the create', () => {
 		expect(kling.sent).toHaveLength(1);
 	});
 
+	it("takes over the task of the node's own external task id that Kling already has: a second try of the same run (Retry On Fail)", async () => {
+		const { kling, submission, submit } = setup();
+		submission.ownExternalTaskId = true;
+		const [first, second] = [await submit(), await submit()];
+		for (const outcome of [first, second]) expect(outcome).toEqual({ kind: 'created', task: expect.objectContaining({ task_id: kling.tasks[0].id }) });
+		expect(kling.tasks).toHaveLength(1);
+		expect(kling.sent.map((sent) => sent.method)).toEqual(['POST', 'POST', 'GET']);
+	});
+
 	it('passes any other refusal on as it is, without sending again or looking', async () => {
 		const { kling, submission, submit } = setup();
 		kling.inject(isCreate, refused(1301, 'prompt violates the policy'));

@@ -61,7 +61,7 @@ export function createOptions({ timeoutMinutes, media }: OptionsKind): INodeProp
 			{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many concurrency slots the items' tasks may take on Kling at once (an image task takes one per image). Match your resource pack's limit." },
 			...mediaOptions,
 			{ displayName: 'Callback URL', name: 'callbackUrl', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/1f0c.../kling', description: 'Kling POSTs the status changes of the task here, for example to the production URL of a Kling Trigger node' },
-			{ displayName: 'External Task ID', name: 'externalTaskId', type: 'string', default: '', placeholder: 'e.g. campaign-42-hero', description: 'Your own ID for the task, unique in the Kling account. Left empty, the node makes one, which also finds a task whose answer was lost.' },
+			{ displayName: 'External Task ID', name: 'externalTaskId', type: 'string', default: '', placeholder: 'e.g. campaign-42-hero', description: 'Your own ID for the task, unique in the Kling account. Left empty, the node makes one, which also finds a task whose answer was lost, and lets Retry On Fail take over the tasks of the first try.' },
 		],
 	};
 }

@@ -1,0 +1,29 @@
+import { createHash, randomBytes } from 'crypto';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * A random key per run of a node in this process: per execution, node and run index (a loop runs a node more than once
+ * in an execution). n8n's Retry On Fail tries the node again within the same run and process, so it gets the same key;
+ * nothing else does, not even an execution whose ID is reused after n8n's database was reset. The newest runs are kept.
+ */
+const runKeys = new Map<string, string>();
+const RUN_KEYS_KEPT = 1000;
+
+function runKeyOf(ctx: IExecuteFunctions): string {
+	const run = `${ctx.getExecutionId()}:${ctx.getNode().id}:${ctx.getWorkflowDataProxy(0).$runIndex}`;
+	let key = runKeys.get(run);
+	if (!key) {
+		key = randomBytes(8).toString('hex');
+		runKeys.set(run, key);
+		if (runKeys.size > RUN_KEYS_KEPT) runKeys.delete(runKeys.keys().next().value as string);
+	}
+	return key;
+}
+
+/**
+ * Hex digits that name `what` within this run of the node. External task ids are made of them, so a second try of the
+ * run (n8n's Retry On Fail) sends the same ids and takes over the tasks the first try made (tasks/submit.ts).
+ */
+export function runDigest(ctx: IExecuteFunctions, what: string, length: number): string {
+	return createHash('sha256').update(`${runKeyOf(ctx)}:${what}`).digest('hex').slice(0, length);
+}
