@@ -2,15 +2,17 @@ import { createHash, randomBytes } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**
- * A random key per run of a node in this process: per execution, node and run index (a loop runs a node more than once
- * in an execution). n8n's Retry On Fail tries the node again within the same run and process, so it gets the same key;
- * nothing else does, not even an execution whose ID is reused after n8n's database was reset. The newest runs are kept.
+ * A random key per run of a node in this process: per execution, node (its id, and its name, unique in a workflow even
+ * where an old workflow's nodes lack ids) and run index (a loop runs a node more than once in an execution). n8n's
+ * Retry On Fail tries the node again within the same run and process, so it gets the same key; nothing else does, not
+ * even an execution whose ID is reused after n8n's database was reset. The newest runs are kept.
  */
 const runKeys = new Map<string, string>();
 const RUN_KEYS_KEPT = 1000;
 
 function runKeyOf(ctx: IExecuteFunctions): string {
-	const run = `${ctx.getExecutionId()}:${ctx.getNode().id}:${ctx.getWorkflowDataProxy(0).$runIndex}`;
+	const { id, name } = ctx.getNode();
+	const run = JSON.stringify([ctx.getExecutionId(), id, name, ctx.getWorkflowDataProxy(0).$runIndex]);
 	let key = runKeys.get(run);
 	if (!key) {
 		key = randomBytes(8).toString('hex');
