@@ -31,8 +31,10 @@ export function itemError(this: IExecuteFunctions, error: unknown, itemIndex: nu
 		if (description) json.description = description;
 		return { json, pairedItem: { item: itemIndex } };
 	}
+	// The error is all that is left of the item then: it names the item's task (paid for) unless it does already.
+	const taskId = extra.taskId !== undefined && !`${wrapped.message} ${description}`.includes(String(extra.taskId)) ? `Task ID ${String(extra.taskId)}.` : '';
 	wrapped.context.itemIndex = itemIndex;
-	if (description) wrapped.description = description;
+	if (description || taskId) wrapped.description = [description, taskId].filter(Boolean).join(' ');
 	throw wrapped;
 }
 

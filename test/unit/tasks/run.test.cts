@@ -154,6 +154,18 @@ describe('runTaskOperation', () => {
 		expect(error.description).toContain(`Tasks already created for other items: ${kling.tasks[0].id} (processing), ${kling.tasks[1].id} (processing).`);
 	});
 
+	it("names the item's own task when its result cannot be presented (a download that failed), so the paid-for task is not lost", async () => {
+		const kling = new FakeKling();
+		const failing: TaskOperation = {
+			...operation,
+			async present() {
+				throw new NodeOperationError(this.getNode(), 'Could not download the file from Kling: the connection closed');
+			},
+		};
+		const error = await failureOf(runTaskOperation.call(executeContext({ kling, items: items('a harbour') }).ctx, failing, settings()));
+		expect(error.description).toBe(`Task ID ${kling.tasks[0].id}.`);
+	});
+
 	it('with Continue On Fail, names no other tasks: their items come out', async () => {
 		const kling = new FakeKling();
 		kling.outcomeOf = (body) => (body.prompt === 'a forest' ? 'failed' : 'succeed');
