@@ -2,10 +2,11 @@
  * Kling calling back into n8n's queue mode: main, two workers and two webhook processors on a private PostgreSQL
  * and Redis. N8N_WEBHOOK_URL points at the first webhook processor, so that is where Kling's callbacks go.
  * Pause Until Kling Calls Back is resumed there, or at main, waits for as long as no callback comes and, with
- * several items, until the last task is final; the Kling Trigger starts one execution per task however often, and at
- * whichever processor, Kling delivers it once the first delivery was handled. How often a delivery that reaches both processors at the same moment, or the
- * second the moment the first is answered, starts two executions is measured and written to
- * test-results/e2e-queue/trigger-races.json (the README quotes it), not asserted.
+ * several items, until the last task is final, and with Retry On Fail pays for no task twice. The Kling Trigger
+ * starts one execution per task however often, and at whichever processor, Kling delivers it once the first delivery
+ * was handled. How often a delivery that reaches both processors at the same moment, or the second the moment the
+ * first is answered, starts two executions is measured and written to test-results/e2e-queue/trigger-races.json (the
+ * README quotes it), not asserted.
  */
 import { startSimulator, type KlingSimulator } from '../../simulator/index.cts';
 import {
@@ -13,6 +14,7 @@ import {
 	keepsWaitingForTheLastItem,
 	resumesWhenKlingCallsBack,
 	resumesWithEveryItem,
+	retriedBatchPaysOnce,
 	waitsUntilTheResumeUrlIsCalled,
 	type PauseSetup,
 } from '../cases/pause.cts';
@@ -50,9 +52,10 @@ beforeEach(() => sim.reset());
 describe('Pause Until Kling Calls Back in queue mode', () => {
 	let setup: PauseSetup;
 	let batchSetup: PauseSetup;
+	let retriedSetup: PauseSetup;
 
 	beforeAll(async () => {
-		({ single: setup, batch: batchSetup } = await activatePauseWorkflows(ctx.topology.main.api, sim, ctx.topology.webhooks[0].url));
+		({ single: setup, batch: batchSetup, retried: retriedSetup } = await activatePauseWorkflows(ctx.topology.main.api, sim, ctx.topology.webhooks[0].url));
 	});
 
 	it('a worker pauses the execution; Kling calls back at the webhook processor, and a worker finishes it with the element', async () => {
@@ -74,6 +77,10 @@ describe('Pause Until Kling Calls Back in queue mode', () => {
 
 	it('with several items, the webhook processor answers the final callback of one and the execution keeps waiting while another task runs', async () => {
 		await keepsWaitingForTheLastItem(batchSetup);
+	});
+
+	it("with Retry On Fail, the worker's second try takes over the first try's task, and the execution finishes with every item", async () => {
+		await retriedBatchPaysOnce(retriedSetup);
 	});
 });
 
