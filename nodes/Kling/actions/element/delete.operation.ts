@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { klingApiRequest } from '../../transport';
 import { asNodeError, isNotFound } from '../../transport/errors';
-import { eachItem } from '../shared/items';
+import { eachItemCheckedFirst } from '../shared/items';
 import { picker, readPicked } from '../shared/pickers';
 
 const properties: INodeProperties[] = [picker('element', { description: 'The custom element to delete; presets cannot be deleted' })];
@@ -17,8 +17,7 @@ export const description = updateDisplayOptions({ show: { resource: ['element'],
 const DELETE_PATHS = ['/v1/general/delete-advanced-elements', '/v1/general/delete-elements'];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await eachItem.call(this, async (i) => {
-		const { id } = readPicked.call(this, 'element', 'element', i);
+	return await eachItemCheckedFirst.call(this, (i) => readPicked.call(this, 'element', 'element', i).id, async (id, i) => {
 		let answer = '';
 		for (const path of DELETE_PATHS) {
 			try {

@@ -18,3 +18,26 @@ export async function eachItem(this: IExecuteFunctions, run: (itemIndex: number)
 	}
 	return out;
 }
+
+/**
+ * `eachItem` for an operation that changes something on Kling (a delete): every item's ID is read first, so an ID
+ * refused further down cannot stop the node with the batch half done. With Continue On Fail the refused items become
+ * error items and the others run.
+ */
+export async function eachItemCheckedFirst(
+	this: IExecuteFunctions,
+	read: (itemIndex: number) => string,
+	run: (id: string, itemIndex: number) => Promise<INodeExecutionData>,
+): Promise<INodeExecutionData[]> {
+	const inputs = this.getInputData().map((_, itemIndex): { id: string } | { refused: INodeExecutionData } => {
+		try {
+			return { id: read(itemIndex) };
+		} catch (error) {
+			return { refused: itemError.call(this, error, itemIndex) }; // throws here without Continue On Fail
+		}
+	});
+	return await eachItem.call(this, async (itemIndex) => {
+		const entry = inputs[itemIndex];
+		return 'refused' in entry ? entry.refused : await run(entry.id, itemIndex);
+	});
+}

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { klingApiRequest } from '../../transport';
 import { asNodeError, isNotFound } from '../../transport/errors';
-import { eachItem } from '../shared/items';
+import { eachItemCheckedFirst } from '../shared/items';
 import { picker, readPicked } from '../shared/pickers';
 
 const properties: INodeProperties[] = [picker('voice', { description: 'The custom voice to delete; presets cannot be deleted' })];
@@ -12,8 +12,7 @@ export const description = updateDisplayOptions({ show: { resource: ['voice'], o
 
 /** `POST /v1/general/delete-voices` (§4): code 0 means deleted, whatever the task status says. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await eachItem.call(this, async (i) => {
-		const { id } = readPicked.call(this, 'voice', 'voice', i);
+	return await eachItemCheckedFirst.call(this, (i) => readPicked.call(this, 'voice', 'voice', i).id, async (id, i) => {
 		try {
 			await klingApiRequest.call(this, { method: 'POST', path: '/v1/general/delete-voices', body: { voice_id: id }, retries: 5 });
 		} catch (error) {
