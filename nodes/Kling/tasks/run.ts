@@ -36,20 +36,25 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 		}
 	}
 	await new Scheduler(this, operation.product, settings, async (job, outcome) => {
-		// Without Continue On Fail an error stops the node, and n8n keeps none of its output: it names every other task.
-		const note = this.continueOnFail() ? outcome.note : [outcome.note, otherTasksNote(job, jobs)].filter(Boolean).join(' ') || undefined;
-		outputs[job.itemIndex] = await outputOf.call(this, operation, settings, job, { ...outcome, note });
+		try {
+			outputs[job.itemIndex] = await outputOf.call(this, operation, settings, job, outcome);
+		} catch (error) {
+			// Only an item error without Continue On Fail gets here: it stops the node, and n8n keeps none of its output.
+			throw withOtherTasks(error as Error & { description?: string }, job, jobs);
+		}
 	}).run(jobs);
 	if (!batch) return outputs;
 	const submitted = items.map((_, itemIndex) => jobs.find((job) => job.itemIndex === itemIndex)?.task);
 	return await pauseForCallbacks.call(this, operation, submitted, outputs);
 }
 
-/** The tasks this run created for items other than `failed`'s, with their last known status; paid for, so none may be lost. */
-function otherTasksNote(failed: Job, jobs: Job[]): string | undefined {
+/** Adds the tasks this run created for items other than `failed`'s, with their last known status: paid for, none may be lost. */
+function withOtherTasks<E extends Error & { description?: string }>(error: E, failed: Job, jobs: Job[]): E {
 	const others = jobs.filter((job) => job !== failed && job.task).map(({ task }) => `${task!.task_id} (${task!.task_status})`);
-	if (!others.length) return undefined;
-	return `Tasks already created for other items: ${others.join(', ')}. The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`;
+	if (!others.length) return error;
+	const note = `Tasks already created for other items: ${others.join(', ')}. The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`;
+	error.description = [error.description, note].filter(Boolean).join(' ');
+	return error;
 }
 
 async function outputOf(this: IExecuteFunctions, operation: TaskOperation, settings: CompletionSettings, job: Job, outcome: Outcome): Promise<INodeExecutionData> {
