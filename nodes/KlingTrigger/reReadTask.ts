@@ -8,10 +8,10 @@ import { normaliseCallback, type NormalisedCallback } from './callback';
 
 /**
  * Where a legacy task is looked for when it is re-read. A legacy callback does not say which product made the task
- * and Kling has no "get any task" endpoint (§12), so the products are tried in turn: elements and voices first (their
- * callbacks carry no documented result, §9.1), then the video products, then AI multi-shot.
+ * and Kling has no "get any task" endpoint (§12), so every product is tried in turn, in the order of PRODUCTS:
+ * elements and voices first, as their callbacks carry no documented result (§9.1).
  */
-const REREAD_ORDER: ProductKey[] = ['element', 'voice', 'omniVideo', 'imageToVideo', 'motionControl', 'multiShot'];
+const REREAD_ORDER = Object.keys(PRODUCTS) as ProductKey[];
 
 /** A task as Kling answered it, in the callback's shape, and the product it was found under (legacy tasks). */
 export interface ReadTask {

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { callNodeWebhook } from '../harness/webhook.cts';
 import { chain, KLING_TRIGGER, loadPackage, runWorkflow } from '../harness/workflow.cts';
 import { signWebhook, type KlingSimulator } from '../simulator/index.cts';
-import { apiKeyCredential, createMiraElement, useSimulator } from './helpers.cts';
+import { apiKeyCredential, createMiraElement, klingNode, useSimulator } from './helpers.cts';
 
 const SECRET = 'whsec_' + Buffer.from('kling-trigger-workflow-secret-32').toString('base64');
 
@@ -195,6 +195,19 @@ describe('Kling Trigger receiving the callbacks of a Kling create', () => {
 		const reads = sim.apiRequests({ method: 'GET', pathIncludes: task.taskId });
 		expect(reads.length).toBeGreaterThanOrEqual(1);
 		expect(reads[reads.length - 1].path).toBe(`/v1/general/advanced-custom-elements/${task.taskId}`);
+	});
+
+	it('re-reads an image task too, which Kling has under another path than elements and videos', async () => {
+		const { sim } = ctx;
+		const hook = await receiver(sim, { options: { reReadTask: true, requireSignature: true } });
+		const generate = klingNode('Generate', { resource: 'image', operation: 'generate', prompt: 'A poster', options: { callbackUrl: hook.url } });
+		await runWorkflow({ ...chain(generate), credentials: apiKeyCredential(sim) });
+		await sim.idle();
+
+		const [task] = sim.tasks('generations');
+		expect(hook.executions).toHaveLength(1);
+		expect(hook.executions[0][0].json).toMatchObject({ taskId: task.taskId, status: 'succeed', source: 'kling', product: 'imageGeneration', signature: 'verified' });
+		expect(hook.executions[0][0].json.images).toEqual([expect.objectContaining({ url: expect.stringMatching(/^https?:\/\//) })]);
 	});
 
 	it('reports a failed task when Failed is selected', async () => {

@@ -42,15 +42,16 @@ export interface TaskProduct {
 	path: string;
 }
 
+/** Elements and voices first, AI multi-shot last: the Kling Trigger looks for a task in this order. */
 export const PRODUCTS = {
 	element: { noun: 'element', path: '/v1/general/advanced-custom-elements' },
 	voice: { noun: 'voice', path: '/v1/general/custom-voices' },
-	multiShot: { noun: 'set of element views', path: '/v1/general/ai-multi-shot' },
 	omniVideo: { noun: 'video', path: '/v1/videos/omni-video' },
 	imageToVideo: { noun: 'video', path: '/v1/videos/image2video' },
 	motionControl: { noun: 'video', path: '/v1/videos/motion-control' },
 	omniImage: { noun: 'images', path: '/v1/images/omni-image' },
 	imageGeneration: { noun: 'images', path: '/v1/images/generations' },
+	multiShot: { noun: 'set of element views', path: '/v1/general/ai-multi-shot' },
 } satisfies Record<string, TaskProduct>;
 
 export type ProductKey = keyof typeof PRODUCTS;

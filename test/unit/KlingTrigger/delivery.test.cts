@@ -1,6 +1,7 @@
 /** The Kling Trigger: one execution per task and status, and re-reading the task from Kling. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { PRODUCTS } from '../../../nodes/Kling/contract/task';
 import { SEEN_CALLBACKS_LIMIT } from '../../../nodes/KlingTrigger/KlingTrigger.node';
 import { BASE_URL, deliver, ELEMENT_ID, envelope, expectIgnored, expectRefused, fakeContext, legacyBody, newBody, NOT_FOUND, SECRET, signed, TASK_ID, trigger, withoutSecret } from './kit.cts';
 
@@ -108,6 +109,15 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 		expect(outcome.items[0].json).toMatchObject({ product: 'voice', voiceIds: ['829824295735419999'], source: 'kling' });
 	});
 
+	it.each(Object.entries(PRODUCTS))('finds a legacy task of every product: %s', async (key, product) => {
+		const task = `{"task_id":"${TASK_ID}","task_status":"succeed","task_result":{"images":[{"index":0,"url":"https://cdn.example.com/a.png"}]}}`;
+		const outcome = await deliver(
+			{ options: { reReadTask: true }, kling: (request) => (String(request.url) === `${BASE_URL}${product.path}/${TASK_ID}` ? [200, envelope(task)] : notFound) },
+			{ body: legacyBody(), headers: signed(legacyBody()) },
+		);
+		expect(outcome.items[0].json).toMatchObject({ product: key, source: 'kling' });
+	});
+
 	it('fails visibly, and remembers nothing, when no product knows the task', async () => {
 		const staticData: IDataObject = {};
 		const body = legacyBody();
@@ -119,6 +129,8 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 			'videos/omni-video',
 			'videos/image2video',
 			'videos/motion-control',
+			'images/omni-image',
+			'images/generations',
 			'general/ai-multi-shot',
 		]);
 		expect(staticData).toEqual({});
