@@ -193,4 +193,20 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(item?.binary?.data.mimeType).toBe('video/mp4');
 		expect((await binaryBytes(item!.binary!.data)).length).toBeGreaterThan(0);
 	});
+
+	it('resumes an image create with every image downloaded as binary data', async () => {
+		const { sim } = ctx;
+		const workflow = chain(klingNode('Generate', { resource: 'image', operation: 'generate', prompt: 'A poster', n: 2, ...pauseMode({ download: true }) }));
+		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-46' });
+		expect(paused.status).toBe('waiting');
+		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		await sim.idle();
+
+		const resumed = await deliver(workflow.nodes, create.callback_url);
+		expect(resumed.status).toBe(200);
+		const [item] = resumed.workflowData ?? [];
+		expect(item?.json.images).toHaveLength(2);
+		expect(Object.keys(item?.binary ?? {})).toEqual(['image_0', 'image_1']);
+		for (const image of Object.values(item!.binary!)) expect((await binaryBytes(image)).length).toBeGreaterThan(0);
+	});
 });
