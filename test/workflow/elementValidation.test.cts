@@ -40,6 +40,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['an additional image cut short', { additionalImages: { image: [{ source: 'binary', binaryProperty: 'cutJpeg' }] } }, /^Additional Image #1 \(binary field "cutJpeg"\) is cut short/],
 	['a data URI of a PNG cut short', { frontalImageUrl: dataUri(cutShort(makePng(640, 640), 12), 'png') }, /^Frontal Image \(data URI\) is cut short: a PNG ends with an IEND chunk/],
 	['a data URI of a JPEG cut short', { frontalImageUrl: dataUri(cutShort(makeJpeg(640, 640, 5000), 2), 'jpeg') }, /^Frontal Image \(data URI\) is cut short: a JPEG/],
+	['bare Base64 of a GIF', { frontalImageUrl: GIF_BYTES.toString('base64').repeat(2) }, /^Frontal Image \(Base64\) must be a JPEG or PNG image, but the file is a GIF image/],
 	['a missing binary field', binaryFrontal('nope'), /^Frontal Image: the input item has no binary field "nope"/],
 	['a non-image binary as an additional image', { additionalImages: { image: [{ source: 'binary', binaryProperty: 'gif' }] } }, /^Additional Image #1 \(binary field "gif"\) must be a JPEG or PNG/],
 	['a video element without a URL', { referenceType: 'video_refer', videoUrl: '' }, /Video URL" is required/],
@@ -63,6 +64,21 @@ describe('Element → Create refuses bad input before any request', () => {
 		expect(result.error?.message).toMatch(message);
 		record({ operation: 'Element → Create', input: _label, requests: sim.requests.length, creates: sim.createdTaskCount() });
 		expect(sim.requests).toHaveLength(0);
+	});
+
+	it("takes an image's Base64, bare (in lines too) or as a data URI, and sends it raw", async () => {
+		const { sim } = ctx;
+		const [front, side] = [makePng(640, 640), makeJpeg(640, 640)];
+		const lines = side.toString('base64').replace(/.{76}/g, '$&\r\n');
+		const result = await runWorkflow({
+			...chain(createMiraElement({ frontalImageUrl: dataUri(front, 'png'), additionalImages: { image: [{ source: 'url', url: lines }] } })),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect(create.body).toMatchObject({
+			element_image_list: { frontal_image: front.toString('base64'), refer_images: [{ image_url: side.toString('base64') }] },
+		});
 	});
 
 	it('checks every item before sending anything, so one bad item costs nothing', async () => {

@@ -24,6 +24,8 @@ export interface ImageSource {
 export type ImageValue = string | BinaryImageRef;
 
 const DATA_URI_PREFIX = /^data:image\/[a-z0-9.+-]+;base64,/i;
+/** Bare Base64, perhaps in lines, long enough to be an image rather than a mistyped URL (no JPEG or PNG is shorter). */
+const BARE_BASE64 = /^[A-Za-z0-9+/\r\n]{64,}={0,2}$/;
 
 type ImageFieldsOptions = { prefix?: string; displayOptions?: INodeProperties['displayOptions'] } & ImageRuleOptions;
 
@@ -49,7 +51,7 @@ export function imageSourceFields(
 			type: 'options',
 			default: 'url',
 			options: [
-				{ name: 'URL', value: 'url', description: 'A public http(s) address of a JPEG or PNG' },
+				{ name: 'URL', value: 'url', description: 'A public http(s) address of a JPEG or PNG, or its Base64' },
 				{ name: 'Binary File', value: 'binary', description: 'A JPEG or PNG in a binary field of the input item' },
 			],
 			displayOptions,
@@ -60,7 +62,7 @@ export function imageSourceFields(
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. https://example.com/character-front.png',
-			description: `Public URL of the ${what}`,
+			description: `Public URL of the ${what}; its Base64, bare or as a data URI, works too`,
 			displayOptions: shownFor('url'),
 		},
 		{
@@ -106,16 +108,17 @@ export async function resolveImage(
 	}
 	const url = String(input.url ?? '').trim();
 	if (!url) throw invalidInput.call(this, `${label}: enter an image URL`, itemIndex);
-	if (DATA_URI_PREFIX.test(url)) {
-		// A data URI from an expression: Kling wants the raw Base64 without its prefix.
-		const base64 = url.replace(DATA_URI_PREFIX, '');
+	const isDataUri = DATA_URI_PREFIX.test(url);
+	if (isDataUri || BARE_BASE64.test(url)) {
+		// Base64 from an expression, which Kling takes raw (§2): a data URI loses its prefix.
+		const base64 = url.replace(DATA_URI_PREFIX, '').replace(/\s+/g, '');
 		const bytes = Buffer.from(base64, 'base64');
 		const problem = imageProblem(bytes, undefined, rules) ?? imageEndProblem(bytes, imageEndOf(bytes));
-		if (problem) throw invalidInput.call(this, `${label} (data URI) ${problem}`, itemIndex);
+		if (problem) throw invalidInput.call(this, `${label} (${isDataUri ? 'data URI' : 'Base64'}) ${problem}`, itemIndex);
 		return base64;
 	}
 	if (!isHttpUrl(url)) {
-		throw invalidInput.call(this, `${label} must be an http(s) URL (it is "${truncate(url)}")`, itemIndex);
+		throw invalidInput.call(this, `${label} must be an http(s) URL or an image's Base64 (it is "${truncate(url)}")`, itemIndex);
 	}
 	return url;
 }
