@@ -5,7 +5,7 @@ import { hasStringElementIds } from '../contract/request';
 import { taskSchema, type KlingTask, type TaskProduct } from '../contract/task';
 import { klingApiRequest, type KlingContext } from '../transport';
 import { serialiseCreate, type ElementIdForm } from '../transport/body';
-import { asNodeError, isNotFound, klingErrorContext } from '../transport/errors';
+import { asNodeError, isNotFound, klingErrorContext, klingNoAnswerError } from '../transport/errors';
 
 export type SubmitOutcome =
 	| { kind: 'created'; task: KlingTask }
@@ -40,7 +40,10 @@ export async function submitTask(this: IExecuteFunctions, product: TaskProduct, 
 	if (!submission.lostAnswer) {
 		try {
 			const { data } = await sendCreate.call(this, product, submission.body);
-			return { kind: 'created', task: taskSchema.parse(data) };
+			const task = taskSchema.safeParse(data);
+			if (task.success) return { kind: 'created', task: task.data };
+			// Code 0: the task exists and is paid for, but the answer does not show it, so it is looked for like a lost one.
+			throw klingNoAnswerError(this.getNode(), 'Kling accepted the create, but its answer holds no task this node can read');
 		} catch (error) {
 			const { klingCode, noAnswer, retryAfterMs } = klingErrorContext(error);
 			if (klingCode !== undefined && RETRY_SAFE_FOR_CREATE.has(klingCode)) {

@@ -12,6 +12,7 @@ import {
 	failureOf,
 	isCreate,
 	isQuery,
+	ok,
 	PRODUCT,
 	refused,
 	timedOut,
@@ -62,6 +63,8 @@ describe('submitTask after a lost answer', () => {
 		['a connection reset', connectionError('ECONNRESET')],
 		['a 5xx Kling answer', refused(5000, 'internal error', 500)],
 		['an HTML 502', { status: 502, body: '<html>Bad Gateway</html>' }],
+		// Code 0: Kling made (and bills) the task, but its answer is not a task this node can read.
+		['a success whose data is no task', ok({ id: '860000000000000001', status: 'submitted' })],
 	])('after %s, adopts the task the create made, found by its external task id, without sending it again', async (_label, lost) => {
 		const { kling, submit } = setup();
 		kling.inject(isCreate, (sent) => (kling.create(sent), lost));
