@@ -48,13 +48,21 @@ export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
 	};
 }
 
-/** One output item per input item once every task is final; an item without a task refused its input before the pause. */
-async function presentBatch(ctx: IExecuteFunctions, operation: TaskOperation, tasks: Array<KlingTask | undefined>): Promise<INodeExecutionData[]> {
+/**
+ * One output item per input item once every task is final. An item without a task failed before the pause (its input
+ * was refused, or its create): `withoutTask` says how.
+ */
+async function presentBatch(
+	ctx: IExecuteFunctions,
+	operation: TaskOperation,
+	tasks: Array<KlingTask | undefined>,
+	withoutTask: (itemIndex: number) => IDataObject,
+): Promise<INodeExecutionData[]> {
 	const out: INodeExecutionData[] = [];
 	for (const [itemIndex, task] of tasks.entries()) {
 		const pairedItem = { item: itemIndex };
 		if (!task) {
-			out.push({ json: { error: 'No Kling task was created for this item: its input was refused before the pause' }, pairedItem });
+			out.push({ json: withoutTask(itemIndex), pairedItem });
 			continue;
 		}
 		try {
@@ -79,7 +87,10 @@ export async function pauseForCallbacks(
 	const ids = submitted.flatMap((task) => (task ? [task.task_id] : []));
 	const current = await readTasks.call(this, operation.product, ids).catch(() => new Map<string, KlingTask>());
 	const latest = submitted.map((task) => (task ? (current.get(task.task_id) ?? task) : undefined));
-	if (latest.every((task) => !task || isFinal(task.task_status))) return await presentBatch(this, operation, latest);
+	if (latest.every((task) => !task || isFinal(task.task_status))) {
+		// An item without a task keeps the error it got (Continue On Fail), which may name a task to look up.
+		return await presentBatch(this, operation, latest, (itemIndex) => preWaitOutput[itemIndex]?.json ?? { error: 'No Kling task was created for this item' });
+	}
 	await this.putExecutionToWait(WAIT_INDEFINITELY);
 	// Shown on the node while the execution waits: each item's task, to look up if Kling never calls back.
 	return preWaitOutput;
@@ -106,7 +117,12 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 		return { noWebhookResponse: true };
 	}
 	if (!tasks.every((task) => !task || isFinal(task.task_status))) return { webhookResponse: { received: true, waiting: true } };
-	return { workflowData: [await presentBatch(asExecuteContext(this), operation, tasks)] };
+	// The errors items got before the pause are gone by now; what is left to say is which task Kling does not have.
+	const withoutTask = (itemIndex: number) => ({
+		error: `Kling has no task with this item's external task ID ${ids[itemIndex]}: its input was refused, or its create failed, before the pause`,
+		externalTaskId: ids[itemIndex],
+	});
+	return { workflowData: [await presentBatch(asExecuteContext(this), operation, tasks, withoutTask)] };
 }
 
 /**
