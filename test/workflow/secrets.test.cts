@@ -259,8 +259,9 @@ describe('no secret or token in anything a run emits', () => {
 		['5000 on a create, task made', { when: { operation: 'create' }, fault: { kind: 'error', code: 5000, processed: true } }],
 		['creates that never get through', { when: { operation: 'create' }, times: Infinity, fault: { kind: 'dropAfterAccept', processed: false } }],
 		['an answer slower than the timeout', { when: { operation: 'create' }, fault: { kind: 'delay', ms: 60_000 * 2.5 } }],
-		["a relay's HTML page", { when: { method: 'GET' }, times: Infinity, fault: { kind: 'html', httpStatus: 502 } }],
-		['malformed JSON on every read', { when: { method: 'GET' }, times: Infinity, fault: { kind: 'malformedJson' } }],
+		// Reads that never get an answer keep the tasks waiting until their timeout.
+		["a relay's HTML page", { when: { method: 'GET' }, times: Infinity, fault: { kind: 'html', httpStatus: 502 } }, { options: { timeoutMinutes: 0.3 } }],
+		['malformed JSON on every read', { when: { method: 'GET' }, times: Infinity, fault: { kind: 'malformedJson' } }, { options: { timeoutMinutes: 0.3 } }],
 		['HTTP 200 with a non-zero code', { when: { operation: 'create' }, times: Infinity, fault: { kind: 'okWithCode', code: 1201 } }],
 		['a rate limit that never lifts', { when: { operation: 'create' }, times: Infinity, fault: { kind: 'error', code: 1303 } }, { options: { timeoutMinutes: 0.1 } }],
 		['a resource pack that is used up', { when: { operation: 'create' }, times: Infinity, fault: { kind: 'error', code: 1102 } }],

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isFinal, type KlingTask, type TaskProduct } from '../contract/task';
+import { isTransient } from '../transport/errors';
 import { backoffMs, pause, throwIfCancelled } from '../transport/wait';
 import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from './poll';
 import { lostCreateError, submitTask, type Submission } from './submit';
@@ -136,9 +137,13 @@ export class Scheduler {
 		try {
 			tasks = await readTasks.call(this.ctx, this.product, jobs.map((job) => job.task!.task_id));
 		} catch (error) {
-			// The transport already tried transient failures again; what is left is fatal for every waiting item.
-			for (const job of jobs) await this.fail(job, error);
-			return;
+			// The transport tried a few times already. Kling still out of reach (no answer, 5xx, a limit) leaves the tasks
+			// running there, so the next round tries again, until each task's own timeout (§12); anything else is fatal.
+			if (!isTransient(error)) {
+				for (const job of jobs) await this.fail(job, error);
+				return;
+			}
+			tasks = new Map();
 		}
 		for (const job of jobs) {
 			job.checks++;

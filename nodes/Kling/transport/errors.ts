@@ -29,6 +29,12 @@ export function isNotFound(error: unknown): boolean {
 	return httpStatus === 404 || klingCode === 1201 || (klingCode !== undefined && NOT_FOUND_CODES.has(klingCode));
 }
 
+/** A failure worth another try later: no usable answer, or a Kling code that says so (1302, 1303, 5000 to 5002). */
+export function isTransient(error: unknown): boolean {
+	const { klingCode, noAnswer } = klingErrorContext(error);
+	return noAnswer === true || (klingCode !== undefined && KLING_CODES[klingCode]?.retryable === true);
+}
+
 /** A Kling answer with a non-zero `code`, as an error that says what happened and how to fix it. */
 export function klingApiError(
 	node: INode,

@@ -8,10 +8,10 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { KLING_CODES, TOKEN_TIMING_CODES } from '../contract/codes';
+import { TOKEN_TIMING_CODES } from '../contract/codes';
 import { envelopeSchema } from '../contract/envelope';
 import { baseUrlOf } from '../contract/hosts';
-import { asNodeError, klingApiError, klingErrorContext, klingNoAnswerError } from './errors';
+import { asNodeError, isTransient, klingApiError, klingErrorContext, klingNoAnswerError } from './errors';
 import { parseJsonLossless } from './json';
 import { backoffMs, pause, throwIfCancelled } from './wait';
 
@@ -52,15 +52,14 @@ export async function klingApiRequest(this: KlingContext, request: KlingRequest)
 		try {
 			return await sendOnce.call(this, request);
 		} catch (error) {
-			const { klingCode, noAnswer, neverSent, retryAfterMs } = klingErrorContext(error);
+			const { klingCode, neverSent, retryAfterMs } = klingErrorContext(error);
 			// A token minted a moment too early or too late: one more try with a fresh one (§1.3).
 			if (klingCode !== undefined && TOKEN_TIMING_CODES.has(klingCode) && !tokenRetried) {
 				tokenRetried = true;
 				continue;
 			}
-			const transient = noAnswer || (klingCode !== undefined && KLING_CODES[klingCode]?.retryable);
 			const mayRetry = neverSent ? attempt < 5 : attempt < retries;
-			if (!transient || !mayRetry) throw asNodeError(this.getNode(), error);
+			if (!isTransient(error) || !mayRetry) throw asNodeError(this.getNode(), error);
 			await pause(this, backoffMs(attempt, retryAfterMs));
 		}
 	}

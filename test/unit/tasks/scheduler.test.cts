@@ -197,6 +197,22 @@ describe('Scheduler: timeouts and failures', () => {
 		expect([taskOf(settled[0])?.task_id, taskOf(settled[2])?.task_id]).toEqual([first, third]);
 	});
 
+	it('keeps waiting through a Kling outage: rounds whose reads all fail (5001) fail no item', async () => {
+		const kling = new FakeKling().inject((sent) => sent.method === 'GET', refused(5001, 'system maintenance', 503), 18);
+		kling.durationOf = () => 120_000;
+		const settled = byItem(await schedule(kling, [job(0), job(1)]).finish());
+		// Each round's read is tried 6 times by the transport: the first three rounds failed whole, later ones read.
+		expect(kling.reads().length).toBeGreaterThan(18);
+		expect(settled.map((entry) => taskOf(entry)?.task_status)).toEqual(['succeed', 'succeed']);
+	});
+
+	it('fails the item at its timeout, naming its task, when Kling stays out of reach', async () => {
+		const kling = new FakeKling().inject((sent) => sent.method === 'GET', refused(5001, 'system maintenance', 503), Infinity);
+		kling.durationOf = () => Infinity;
+		const [entry] = await schedule(kling, [job(0)], { timeoutMs: 120_000 }).finish();
+		expect(errorOf(entry)?.message).toBe(`Kling task ${kling.tasks[0].id} is still processing after 2 minutes`);
+	});
+
 	it("says that an item's own task may still run when reading it fails", async () => {
 		const kling = new FakeKling().inject(isQuery, refused(1000, 'Authentication failed', 401));
 		const [entry] = await schedule(kling, [job(0)]).finish();
