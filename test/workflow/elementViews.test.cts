@@ -49,6 +49,25 @@ describe('Element → Generate Views', () => {
 	});
 });
 
+describe('Element → Get Generated Views', () => {
+	it('reads a Generate Views task that was returned at once, by task ID and by external task ID', async () => {
+		const { sim } = ctx;
+		const started = await runWorkflow({
+			...chain(klingNode('Views', { resource: 'element', operation: 'generateViews', frontalImageSource: 'url', frontalImageUrl: FRONT, options: { completion: 'returnTask', externalTaskId: 'mira-views' } })),
+			credentials: apiKeyCredential(sim),
+		});
+		const { taskId } = started.output('Views')[0].json;
+		await sim.idle();
+		for (const id of [taskId, 'mira-views']) {
+			const result = await runWorkflow({ ...chain(klingNode('Get Views', { resource: 'element', operation: 'getViews', taskId: id })), credentials: apiKeyCredential(sim) });
+			expect(result.error).toBeUndefined();
+			const { json } = result.output('Get Views')[0];
+			expect(json).toMatchObject({ taskId, status: 'succeed', externalTaskId: 'mira-views' });
+			expect(json.views).toHaveLength(3);
+		}
+	});
+});
+
 describe('Element → Create with Generate Additional Views', () => {
 	it('draws the views first and uses the first candidate set as the additional images', async () => {
 		const { sim } = ctx;

@@ -20,6 +20,7 @@ describe('Lookups of something Kling does not know', () => {
 		['Element → Get', { resource: 'element', operation: 'get', element: byId('835266081714880000') }, /^Kling has no element with ID 835266081714880000/],
 		['Element → Get Creation Task, by task ID', { resource: 'element', operation: 'getTask', taskId: '842250903629000001' }, /^Kling has no element creation task with ID "842250903629000001"/],
 		['Element → Get Creation Task, by external task ID', { resource: 'element', operation: 'getTask', taskId: 'campaign-1-mira' }, /^Kling has no element creation task with ID "campaign-1-mira"/],
+		['Element → Get Generated Views', { resource: 'element', operation: 'getViews', taskId: 'mira-views' }, /^Kling has no Generate Views task with ID "mira-views"/],
 		['Voice → Get', { resource: 'voice', operation: 'get', voice: byId('850087542757530000') }, /^Kling has no voice with ID 850087542757530000/],
 		['Voice → Get Creation Task', { resource: 'voice', operation: 'getTask', taskId: '842250903629000002' }, /^Kling has no voice creation task with ID "842250903629000002"/],
 		['Video → Get', { resource: 'video', operation: 'get', kind: 'imageToVideo', taskId: 'my-video' }, /^Kling has no image-to-video task with ID "my-video"/],

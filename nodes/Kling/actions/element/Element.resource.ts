@@ -6,8 +6,9 @@ import * as generateViews from './generateViews.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as getTask from './getTask.operation';
+import * as getViews from './getViews.operation';
 
-export { create, del as delete, generateViews, get, getAll, getTask };
+export { create, del as delete, generateViews, get, getAll, getTask, getViews };
 
 export const description: INodeProperties[] = [
 	{
@@ -22,6 +23,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Generate Views', value: 'generateViews', action: 'Generate views for an element', description: 'Have Kling draw extra views of a subject from its frontal image, for an image element' },
 			{ name: 'Get', value: 'get', action: 'Get an element', description: 'Get one of your elements or a preset by picking it or by its ID' },
 			{ name: 'Get Creation Task', value: 'getTask', action: 'Get an element creation task', description: 'Read the task that creates an element, by task ID or external task ID' },
+			{ name: 'Get Generated Views', value: 'getViews', action: 'Get generated views', description: 'Read a Generate Views task by task ID or external task ID, with its views once they are drawn' },
 			{ name: 'Get Many', value: 'getAll', action: 'Get many elements', description: 'List your elements or Kling presets' },
 		],
 		default: 'create',
@@ -32,4 +34,5 @@ export const description: INodeProperties[] = [
 	...getAll.description,
 	...del.description,
 	...generateViews.description,
+	...getViews.description,
 ];
