@@ -107,7 +107,8 @@ export function normaliseCallback(body: unknown): NormalisedCallback | undefined
 			createdAt: defined(task.created_at),
 			updatedAt: defined(task.updated_at),
 			videos: entries(result.videos, videoSchema, toVideo),
-			images: entries(result.images, imageSchema, toImage),
+			// A series' images come as `series_images`, next to an empty `images` (§7a).
+			images: entries(Array.isArray(result.series_images) && result.series_images.length ? result.series_images : result.images, imageSchema, toImage),
 			audios: [],
 			// Not documented for callbacks (§9.1), but read when present, as a queried element task is read.
 			elementIds: elementsOfTaskResult(result).map((element) => element.element_id),

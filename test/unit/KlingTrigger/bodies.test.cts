@@ -39,6 +39,14 @@ describe('Kling Trigger webhook(): bodies', () => {
 		expect(failed.json).toMatchObject({ status: 'failed', succeeded: false, final: true, message: 'Face not detected', elementIds: [] });
 	});
 
+	it("reads a series' images, which come as series_images next to an empty images list", async () => {
+		const series =
+			'{"task_id":"2","task_status":"succeed","task_result":{"result_type":"series","images":[],' +
+			'"series_images":[{"index":0,"url":"https://cdn.test/s0.png"},{"index":1,"url":"https://cdn.test/s1.png"}]}}';
+		const [item] = (await deliver({ credentials: withoutSecret() }, { body: series })).items;
+		expect(item.json.images).toEqual([expect.objectContaining({ url: 'https://cdn.test/s0.png', index: 0 }), expect.objectContaining({ url: 'https://cdn.test/s1.png', index: 1 })]);
+	});
+
 	it('keeps every digit of int64 ids in numeric form', async () => {
 		const body = legacyBody({ taskId: '9007199254740993', elementId: '9223372036854775807' });
 		const [item] = (await deliver({ credentials: withoutSecret() }, { body: body.replace('"task_id":"9007199254740993"', '"task_id":9007199254740993') })).items;
