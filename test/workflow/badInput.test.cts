@@ -38,6 +38,7 @@ const itemCases: Array<[operation: string, input: string, parameters: IDataObjec
 	['Voice → Get Creation Task', 'a task ID from an empty expression', { resource: 'voice', operation: 'getTask', taskId: '={{ "" }}' }, /^Task ID is required/],
 	['Voice → Delete', 'no voice', { resource: 'voice', operation: 'delete', voice: byId('') }, /"Voice" is required/],
 	['Video → Get', 'a task ID from an empty expression', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ "" }}' }, /^Task ID is required/],
+	['Video → Get', 'a task ID that went through a number and lost digits', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ 842250903629086785 }}' }, /^Task ID \d+ has lost digits: it passed through a number/],
 ];
 
 describe('Bad input on the other operations sends nothing', () => {

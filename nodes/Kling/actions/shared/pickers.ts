@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { invalidInput } from './validate';
+import { invalidInput, refuseRoundedId } from './validate';
 
 /**
  * The element and voice pickers: search the account's own (and Kling's presets) by name, or give an ID or an
@@ -57,10 +57,7 @@ export function checkPicked(this: IExecuteFunctions, kind: Kind, picked: unknown
 	const raw = locator.value;
 	const value = String(raw ?? '').trim();
 	if (!value) return undefined;
-	if (typeof raw === 'number' && !Number.isSafeInteger(raw)) {
-		const hint = `Pass IDs as text, e.g. {{ $json.${kind}Id }} from this node's output, not a number from a calculation.`;
-		throw invalidInput.call(this, `${label} ID ${value} has lost digits: it passed through a number`, itemIndex, hint);
-	}
+	refuseRoundedId.call(this, raw, `${label} ID`, `{{ $json.${kind}Id }}`, itemIndex);
 	if (!PICKERS[kind].pattern.test(value)) {
 		throw invalidInput.call(this, `${label} ID must look like ${PICKERS[kind].example} (it is "${value.slice(0, 40)}")`, itemIndex);
 	}

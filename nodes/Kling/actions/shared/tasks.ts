@@ -6,6 +6,7 @@ import { runTaskOperation } from '../../tasks/run';
 import { findTask } from '../../tasks/submit';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { readCompletion, readCreateOptions, type Download, type OptionsKind } from './options';
+import { refuseRoundedId } from './validate';
 
 type PresentMedia = (this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download) => Promise<INodeExecutionData>;
 
@@ -41,7 +42,9 @@ export function taskIdField(what: string): INodeProperties {
 
 /** Reads the Task ID field and the task it names, or fails saying Kling has no such task (§10: HTTP 400, 1201). */
 export async function readTaskOrFail(this: IExecuteFunctions, product: TaskProduct, itemIndex: number, { what, hint }: { what: string; hint: string }): Promise<KlingTask> {
-	const taskId = String(this.getNodeParameter('taskId', itemIndex, '')).trim();
+	const raw = this.getNodeParameter('taskId', itemIndex, '');
+	refuseRoundedId.call(this, raw, 'Task ID', '{{ $json.taskId }}', itemIndex);
+	const taskId = String(raw).trim();
 	if (!taskId) throw new NodeOperationError(this.getNode(), 'Task ID is required', { itemIndex });
 	const task = await findTask.call(this, product, taskId);
 	if (!task) throw new NodeOperationError(this.getNode(), `Kling has no ${what} task with ID "${taskId}"`, { itemIndex, description: hint });

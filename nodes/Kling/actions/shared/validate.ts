@@ -70,5 +70,15 @@ function valueAt(root: unknown, path: Array<string | number>): unknown {
 	);
 }
 
+/**
+ * Refuses an ID that reached the node as a number past 2^53: Kling's int64 IDs lose digits as JavaScript numbers, and
+ * the ID they were is gone (§2). `field` names it in messages, `example` is an expression that keeps it text.
+ */
+export function refuseRoundedId(this: Pick<IExecuteFunctions, 'getNode'>, value: unknown, field: string, example: string, itemIndex: number): void {
+	if (typeof value !== 'number' || Number.isSafeInteger(value)) return;
+	const hint = `Pass IDs as text, e.g. ${example} from a Kling node's output, not a number from a calculation.`;
+	throw invalidInput.call(this, `${field} ${String(value)} has lost digits: it passed through a number`, itemIndex, hint);
+}
+
 /** A value quoted in a message, cut to 60 characters. */
 export const truncate = (value: string) => (value.length > 60 ? `${value.slice(0, 57)}...` : value);
