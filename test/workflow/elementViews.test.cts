@@ -104,6 +104,17 @@ describe('Element → Create with Generate Additional Views', () => {
 		expect(sim.requests).toHaveLength(0);
 	});
 
+	it("names the views paid for when the element fails, its own and the other items'", async () => {
+		const { sim } = ctx;
+		sim.failTaskWhen((product, body) => (product === 'advanced-custom-elements' && body.element_name === 'Broken' ? 'Face not detected' : undefined));
+		const elementName = '={{ $itemIndex === 1 ? "Broken" : "Captain Mira" }}';
+		const result = await runWorkflow({ ...chain(emptyItems(2), createWithViews({ elementName })), credentials: apiKeyCredential(sim) });
+		const [views0, views1] = sim.tasks('ai-multi-shot').map((task) => task.taskId);
+		expect(result.error?.message).toBe('Kling could not create the element: Face not detected');
+		expect(result.error?.description).toContain(`This item's views task ${views1} was paid for first.`);
+		expect(result.error?.description).toContain(`Tasks already created for other items: ${views0} (views), `);
+	});
+
 	it('creates no element when the views cannot be drawn', async () => {
 		const { sim } = ctx;
 		sim.failTaskWhen((product) => (product === 'ai-multi-shot' ? 'No clear subject in the frontal image' : undefined));

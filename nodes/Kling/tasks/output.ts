@@ -46,5 +46,5 @@ export async function presentFinal(this: IExecuteFunctions, operation: TaskOpera
 
 export function taskFailedError(node: INode, product: TaskProduct, task: KlingTask, itemIndex: number): NodeOperationError {
 	const reason = task.task_status === 'failed' ? task.task_status_msg || 'the task failed without a reason' : `the task is still ${task.task_status}`;
-	return new NodeOperationError(node, `Kling could not create the ${product.noun}: ${reason}`, { itemIndex, description: `Task ID ${task.task_id}` });
+	return new NodeOperationError(node, `Kling could not create the ${product.noun}: ${reason}`, { itemIndex, description: `Task ID ${task.task_id}.` });
 }

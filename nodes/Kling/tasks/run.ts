@@ -28,11 +28,13 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	const jobs: Job[] = [];
 	for (const [itemIndex, request] of requests) {
 		try {
-			const prepared = operation.prepare ? await operation.prepare.call(this, request, itemIndex) : request;
-			const body = batch ? batch.apply(prepared, itemIndex) : prepared;
-			jobs.push(newJob(this, operation.product, itemIndex, body, { slots: operation.slots?.(body), ownId: batch !== undefined }));
+			const prepared = operation.prepare ? await operation.prepare.call(this, request, itemIndex) : { request };
+			const body = batch ? batch.apply(prepared.request, itemIndex) : prepared.request;
+			const job = newJob(this, operation.product, itemIndex, body, { slots: operation.slots?.(body), ownId: batch !== undefined });
+			jobs.push({ ...job, firstTask: prepared.firstTask });
 		} catch (error) {
-			outputs[itemIndex] = itemError.call(this, error, itemIndex);
+			// Without Continue On Fail this stops the node, after what was prepared for the items before it was paid for.
+			outputs[itemIndex] = itemError.call(this, this.continueOnFail() ? error : withOtherTasks(asNodeError(this.getNode(), error), undefined, jobs), itemIndex);
 		}
 	}
 	await new Scheduler(this, operation.product, settings, async (job, outcome) => {
@@ -49,8 +51,11 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 }
 
 /** Adds the tasks this run created for items other than `failed`'s, with their last known status: paid for, none may be lost. */
-function withOtherTasks<E extends Error & { description?: string }>(error: E, failed: Job, jobs: Job[]): E {
-	const others = jobs.filter((job) => job !== failed && job.task).map(({ task }) => `${task!.task_id} (${task!.task_status})`);
+function withOtherTasks<E extends Error & { description?: string | null }>(error: E, failed: Job | undefined, jobs: Job[]): E {
+	const others = jobs
+		.filter((job) => job !== failed)
+		.flatMap(({ firstTask, task }) => [firstTask && `${firstTask.taskId} (${firstTask.what})`, task && `${task.task_id} (${task.task_status})`])
+		.filter(Boolean);
 	if (!others.length) return error;
 	const note = `Tasks already created for other items: ${others.join(', ')}. The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`;
 	error.description = [error.description, note].filter(Boolean).join(' ');
@@ -59,12 +64,14 @@ function withOtherTasks<E extends Error & { description?: string }>(error: E, fa
 
 async function outputOf(this: IExecuteFunctions, operation: TaskOperation, settings: CompletionSettings, job: Job, outcome: Outcome): Promise<INodeExecutionData> {
 	const extra = { taskId: job.task?.task_id, externalTaskId: job.externalTaskId };
-	if ('error' in outcome) return itemError.call(this, outcome.error, job.itemIndex, extra, outcome.note);
+	const first = job.firstTask && `This item's ${job.firstTask.what} task ${job.firstTask.taskId} was paid for first.`;
+	const note = [outcome.note, first].filter(Boolean).join(' ') || undefined;
+	if ('error' in outcome) return itemError.call(this, outcome.error, job.itemIndex, extra, note);
 	if (settings.mode !== 'poll') return { json: taskSummary(outcome.task), pairedItem: { item: job.itemIndex } };
 	try {
 		return { ...(await presentFinal.call(this, operation, outcome.task, job.itemIndex)), pairedItem: { item: job.itemIndex } };
 	} catch (error) {
-		return itemError.call(this, error, job.itemIndex, extra, outcome.note);
+		return itemError.call(this, error, job.itemIndex, extra, note);
 	}
 }
 
@@ -77,7 +84,12 @@ export async function runOneTask(this: IExecuteFunctions, product: TaskProduct, 
 	await new Scheduler(this, product, { mode: 'poll', timeoutMs, maxConcurrent: 1 }, async (_job, outcome) => {
 		result = outcome;
 	}).run([newJob(this, product, itemIndex, body)]);
-	if (!result || 'error' in result) throw asNodeError(this.getNode(), result?.error);
+	if (!result || 'error' in result) {
+		// The note names the task when it may still be running, and the error does not already.
+		const error = asNodeError(this.getNode(), result?.error);
+		if (result?.note) error.description = [error.description, result.note].filter(Boolean).join(' ');
+		throw error;
+	}
 	if (!isSucceeded(result.task.task_status)) throw taskFailedError(this.getNode(), product, result.task, itemIndex);
 	return result.task;
 }

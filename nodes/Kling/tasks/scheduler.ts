@@ -15,6 +15,8 @@ export interface Job extends Submission {
 	itemIndex: number;
 	/** Concurrency slots its task holds (§11). */
 	slots: number;
+	/** A task made for the item before its own (its views), paid for too. */
+	firstTask?: { taskId: string; what: string };
 	task?: KlingTask;
 	firstTriedAt?: number;
 	submittedAt?: number;

@@ -15,11 +15,17 @@ export interface TaskOperation {
 	 * Completes a checked request with what Kling must make first (an element's generated views, a paid task of its
 	 * own). Runs only once every item's request was built, so a bad item stops the node before anything is paid for.
 	 */
-	prepare?(this: IExecuteFunctions, request: IDataObject, itemIndex: number): Promise<IDataObject>;
+	prepare?(this: IExecuteFunctions, request: IDataObject, itemIndex: number): Promise<Prepared>;
 	/** The output item of a task that succeeded (a downloaded file included, when asked for). */
 	present(this: IExecuteFunctions, task: KlingTask, itemIndex: number): Promise<INodeExecutionData>;
 	/** Concurrency slots a task holds: image tasks take one per image (§11). Default 1. */
 	slots?(body: IDataObject): number;
+}
+
+/** A request `prepare` completed, and the task it made for it first: paid for, so the item's errors name it. */
+export interface Prepared {
+	request: IDataObject;
+	firstTask?: { taskId: string; what: string };
 }
 
 export type CompletionMode = 'returnTask' | 'poll' | 'callback';

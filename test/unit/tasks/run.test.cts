@@ -91,7 +91,7 @@ describe('runTaskOperation', () => {
 			...operation,
 			async prepare(request, itemIndex) {
 				prepared.push(itemIndex);
-				return { ...request, prompt: `${String(request.prompt)}, prepared` };
+				return { request: { ...request, prompt: `${String(request.prompt)}, prepared` } };
 			},
 		};
 		const badBatch = executeContext({ kling: new FakeKling(), items: items('a harbour', undefined) });
@@ -103,6 +103,31 @@ describe('runTaskOperation', () => {
 		await whileTimePasses(runTaskOperation.call(ctx, withPrepare, settings()));
 		expect(prepared).toEqual([0, 1]);
 		expect(kling.tasks.map((task) => task.body.prompt)).toEqual(['a harbour, prepared', 'a forest, prepared']);
+	});
+
+	it('names the tasks prepared for earlier items (paid for) when preparing an item stops the node', async () => {
+		const withViews: TaskOperation = {
+			...operation,
+			async prepare(request, itemIndex) {
+				if (itemIndex === 1) throw new Error('Kling generated no additional views');
+				return { request, firstTask: { taskId: 'views-0', what: 'views' } };
+			},
+		};
+		const kling = new FakeKling();
+		const { ctx } = executeContext({ kling, items: items('a harbour', 'a forest') });
+		const error = await failureOf(runTaskOperation.call(ctx, withViews, settings()));
+		expect(error.message).toBe('Kling generated no additional views');
+		expect(error.description).toMatch(/^Tasks already created for other items: views-0 \(views\)\./);
+		expect(kling.sent).toEqual([]);
+	});
+
+	it("names an item's task prepared first when its own task fails", async () => {
+		const withViews: TaskOperation = { ...operation, prepare: async (request, itemIndex) => ({ request, firstTask: { taskId: `views-${itemIndex}`, what: 'views' } }) };
+		const kling = new FakeKling();
+		kling.outcomeOf = () => 'failed';
+		const { ctx } = executeContext({ kling, items: items('a harbour'), continueOnFail: true });
+		const [item] = await whileTimePasses(runTaskOperation.call(ctx, withViews, settings()));
+		expect(item.json.description).toBe(`Task ID ${kling.tasks[0].id}. This item's views task views-0 was paid for first.`);
 	});
 
 	it('with Continue On Fail, a refused item becomes its error and the others go on', async () => {
@@ -121,7 +146,7 @@ describe('runTaskOperation', () => {
 			error: 'Kling could not create the video: Kling could not make it',
 			taskId: kling.tasks[0].id,
 			externalTaskId: kling.tasks[0].externalTaskId,
-			description: `Task ID ${kling.tasks[0].id}`,
+			description: `Task ID ${kling.tasks[0].id}.`,
 		});
 	});
 
@@ -143,7 +168,7 @@ describe('runTaskOperation', () => {
 		const error = await failureOf(run(kling, items('a harbour', 'a forest', 'a desert')).output);
 		const [harbour, forest, desert] = kling.tasks.map((task) => task.id);
 		expect(error.description).toBe(
-			`Task ID ${desert} Tasks already created for other items: ${harbour} (succeed), ${forest} (succeed). The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`,
+			`Task ID ${desert}. Tasks already created for other items: ${harbour} (succeed), ${forest} (succeed). The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`,
 		);
 	});
 
@@ -170,7 +195,7 @@ describe('runTaskOperation', () => {
 		const kling = new FakeKling();
 		kling.outcomeOf = (body) => (body.prompt === 'a forest' ? 'failed' : 'succeed');
 		const output = await whileTimePasses(run(kling, items('a harbour', 'a forest'), {}, true).output);
-		expect(output[1].json.description).toBe(`Task ID ${kling.tasks[1].id}`);
+		expect(output[1].json.description).toBe(`Task ID ${kling.tasks[1].id}.`);
 		expect(output[0].json.taskId).toBe(kling.tasks[0].id);
 	});
 

@@ -6,7 +6,7 @@ import { viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
 import { isHttpUrl } from '../../contract/request';
 import { PRODUCTS } from '../../contract/task';
 import { runOneTask, runTaskOperation } from '../../tasks/run';
-import type { TaskOperation } from '../../tasks/taskOperation';
+import type { Prepared, TaskOperation } from '../../tasks/taskOperation';
 import { imageSourceFields, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
 import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
@@ -127,14 +127,14 @@ function generatesViews(this: IExecuteFunctions, i: number): boolean {
 }
 
 /** Draws the views (an AI multi-shot task) and puts its first set in; run.ts calls this once every item was checked. */
-async function prepare(this: IExecuteFunctions, request: IDataObject, i: number): Promise<IDataObject> {
-	if (!generatesViews.call(this, i)) return request;
+async function prepare(this: IExecuteFunctions, request: IDataObject, i: number): Promise<Prepared> {
+	if (!generatesViews.call(this, i)) return { request };
 	const frontal = (request.element_image_list as IDataObject).frontal_image as ImageValue;
 	const views = await runOneTask.call(this, PRODUCTS.multiShot, { element_frontal_image: frontal as IDataObject | string }, i, readCompletion.call(this, OPTIONS).timeoutMs);
 	const [firstSet] = viewSetsOfTaskResult(views.task_result);
 	const urls = firstSet ? viewUrls(firstSet).slice(0, REFER_IMAGES_MAX) : [];
 	if (!urls.length) throw new NodeOperationError(this.getNode(), 'Kling generated no additional views', { itemIndex: i, description: `AI multi-shot task ID ${views.task_id}` });
-	return { ...request, element_image_list: imageList(frontal, urls) };
+	return { request: { ...request, element_image_list: imageList(frontal, urls) }, firstTask: { taskId: views.task_id, what: 'views' } };
 }
 
 function readVideoUrl(this: IExecuteFunctions, i: number): string {
