@@ -17,14 +17,16 @@ export type SubmitOutcome =
 
 /** How often the task of a create that got no usable answer is looked for before the item fails. */
 const LOOKUPS_AFTER_LOST_ANSWER = 4;
+/** How far Kling's clock (a task's `created_at`) may be behind this machine's. */
+const CLOCK_SKEW_MS = 10 * 60_000;
 
 export interface Submission {
 	body: IDataObject;
 	externalTaskId: string;
 	/** The id is the node's own, made for this run (run.ts): only an earlier try of the same run can have sent it. */
 	ownExternalTaskId?: boolean;
-	/** Set once a create got no usable answer: it is never sent again, only looked for. */
-	lostAnswer?: { error: unknown; lookups: number };
+	/** Set once a create got no usable answer (sent at `sentAt`): it is never sent again, only looked for. */
+	lostAnswer?: { error: unknown; lookups: number; sentAt: number };
 }
 
 /**
@@ -38,6 +40,7 @@ export interface Submission {
  */
 export async function submitTask(this: IExecuteFunctions, product: TaskProduct, submission: Submission): Promise<SubmitOutcome> {
 	if (!submission.lostAnswer) {
+		const sentAt = Date.now();
 		try {
 			const { data } = await sendCreate.call(this, product, submission.body);
 			const task = taskSchema.safeParse(data);
@@ -54,12 +57,16 @@ export async function submitTask(this: IExecuteFunctions, product: TaskProduct, 
 				if (earlier) return { kind: 'created', task: earlier };
 				throw explained(this, error);
 			}
-			submission.lostAnswer = { error, lookups: 0 };
+			submission.lostAnswer = { error, lookups: 0, sentAt };
 		}
 	}
 	submission.lostAnswer.lookups++;
 	// A lookup that fails too counts as one that found nothing: the item then still says which task to look for.
 	const found = await findTask.call(this, product, submission.externalTaskId).catch(() => undefined);
+	if (found && !submission.ownExternalTaskId && (found.created_at ?? Infinity) < submission.lostAnswer.sentAt - CLOCK_SKEW_MS) {
+		// The user's own id on a task made before this create was sent: not its task, so nothing is adopted.
+		throw explained(this, submission.lostAnswer.error, `Kling already has a task ${found.task_id} with this external task ID, made before this create was sent.`);
+	}
 	if (found) return { kind: 'created', task: found };
 	if (submission.lostAnswer.lookups < LOOKUPS_AFTER_LOST_ANSWER) return { kind: 'retryLater', reason: 'lookUp' };
 	throw lostCreateError(this, submission);
@@ -96,10 +103,12 @@ export function lostCreateError(ctx: IExecuteFunctions, submission: Submission):
 const isDuplicateId = (ctx: IExecuteFunctions, error: unknown) =>
 	klingErrorContext(error).klingCode === 1201 && /external_task_id/i.test(asNodeError(ctx.getNode(), error).message);
 
-function explained(ctx: IExecuteFunctions, error: unknown): NodeApiError | NodeOperationError {
+/** The error, said to be probably a duplicate when Kling's answer, or `known` (what the node found), suggests one. */
+function explained(ctx: IExecuteFunctions, error: unknown, known?: string): NodeApiError | NodeOperationError {
 	const failure = asNodeError(ctx.getNode(), error);
-	if (isDuplicateId(ctx, error)) {
-		failure.description = `Probably a duplicate: this external task ID was used before, and Kling requires a new one per task. ${failure.description ?? ''}`.trim();
+	if (known || isDuplicateId(ctx, error)) {
+		const why = [known, 'Probably a duplicate: this external task ID was used before, and Kling requires a new one per task.'];
+		failure.description = [...why, failure.description].filter(Boolean).join(' ');
 	}
 	return failure;
 }

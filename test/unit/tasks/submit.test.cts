@@ -88,6 +88,14 @@ describe('submitTask after a lost answer', () => {
 		expect(kling.sent.filter(isQuery).map((sent) => sent.path)).toEqual(Array(4).fill(`${PRODUCT.path}/${EXTERNAL_ID}`));
 	});
 
+	it("adopts nothing older than the create under the user's own external task id: that task is not this create's", async () => {
+		const { kling, submit } = setup();
+		kling.create({ at: Date.now() - 86_400_000, method: 'POST', path: PRODUCT.path, body: JSON.stringify({ external_task_id: EXTERNAL_ID }) });
+		kling.inject(isCreate, timedOut());
+		const error = await failureOf(submit());
+		expect(error.description).toMatch(new RegExp(`^Kling already has a task ${kling.tasks[0].id} with this external task ID, made before this create was sent\\. Probably a duplicate`));
+	});
+
 	it('adopts the task when it shows up at a later lookup (a create still in Kling’s backlog)', async () => {
 		const { kling, submit } = setup();
 		let made: IDataObject | undefined;
