@@ -48,3 +48,11 @@ export function taskFailedError(node: INode, product: TaskProduct, task: KlingTa
 	const reason = task.task_status === 'failed' ? task.task_status_msg || 'the task failed without a reason' : `the task is still ${task.task_status}`;
 	return new NodeOperationError(node, `Kling could not create the ${product.noun}: ${reason}`, { itemIndex, description: `Task ID ${task.task_id}.` });
 }
+
+/** A task Kling reports succeeded whose answer holds no result: said, never passed on as a success. */
+export function noResultError(node: INode, task: KlingTask, missing: string, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(node, `Kling reports task ${task.task_id} succeeded, but its answer holds no ${missing}`, {
+		itemIndex,
+		description: `Read the task again later by its task ID ${task.task_id}.`,
+	});
+}

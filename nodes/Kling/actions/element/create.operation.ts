@@ -5,6 +5,7 @@ import { createElementBodySchema, ELEMENT_DESCRIPTION_MAX, ELEMENT_NAME_MAX, ELE
 import { viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
 import { isHttpUrl } from '../../contract/request';
 import { PRODUCTS } from '../../contract/task';
+import { noResultError } from '../../tasks/output';
 import { runOneTask, runTaskOperation } from '../../tasks/run';
 import type { Prepared, TaskOperation } from '../../tasks/taskOperation';
 import { imageSourceFields, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
@@ -149,8 +150,10 @@ export const task: TaskOperation = {
 	product: PRODUCTS.element,
 	buildRequest,
 	prepare,
-	async present(kling) {
-		return { json: elementTaskOutput(kling) };
+	async present(kling, i) {
+		const json = elementTaskOutput(kling);
+		if (json.elementId === undefined) throw noResultError(this.getNode(), kling, 'element ID', i);
+		return { json };
 	},
 };
 

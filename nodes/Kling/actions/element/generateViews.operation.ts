@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { multiShotBodySchema, viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
-import { PRODUCTS } from '../../contract/task';
-import { taskSummary } from '../../tasks/output';
+import { isSucceeded, PRODUCTS } from '../../contract/task';
+import { noResultError, taskSummary } from '../../tasks/output';
 import { runTaskOperation } from '../../tasks/run';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
@@ -34,9 +34,10 @@ export const task: TaskOperation = {
 		};
 		return parseRequestBody.call(this, multiShotBodySchema, body, { element_frontal_image: 'Frontal Image', ...OPTION_LABELS }, i) as IDataObject;
 	},
-	async present(kling) {
+	async present(kling, i) {
 		// `images` keeps Kling's shape (index, url_1..url_3); `views` is the same as plain URL lists for expressions.
 		const sets = viewSetsOfTaskResult(kling.task_result);
+		if (isSucceeded(kling.task_status) && !sets.length) throw noResultError(this.getNode(), kling, 'views', i);
 		return { json: { images: sets as IDataObject[], views: sets.map(viewUrls), ...taskSummary(kling) } };
 	},
 };

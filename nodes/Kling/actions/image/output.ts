@@ -2,7 +2,7 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData
 
 import { imagesOfTaskResult, imageSlots, IMAGES_MAX } from '../../contract/image';
 import { isSucceeded, type KlingTask, type TaskProduct } from '../../contract/task';
-import { taskSummary } from '../../tasks/output';
+import { noResultError, taskSummary } from '../../tasks/output';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { downloadFile } from '../../transport/download';
 import type { Download, OptionsKind } from '../shared/options';
@@ -33,7 +33,9 @@ function imageTaskOutput(task: KlingTask): IDataObject {
 /** The output of an image task; with Download Images, a finished one's images also as binary data (`<prefix><index>`). */
 export async function presentImages(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download): Promise<INodeExecutionData> {
 	const json = imageTaskOutput(task);
-	if (!download.download || !isSucceeded(task.task_status)) return { json };
+	if (!isSucceeded(task.task_status)) return { json };
+	if (!(json.images as unknown[]).length) throw noResultError(this.getNode(), task, 'images', itemIndex);
+	if (!download.download) return { json };
 	const binary: IBinaryKeyData = {};
 	for (const image of json.images as Array<{ index: number; url: string }>) {
 		const extension = /\.jpe?g(\?|$)/i.test(image.url) ? 'jpg' : 'png';

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { isSucceeded, type KlingTask, type TaskProduct } from '../../contract/task';
 import { videosOfTaskResult } from '../../contract/video';
-import { taskSummary } from '../../tasks/output';
+import { noResultError, taskSummary } from '../../tasks/output';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { downloadFile } from '../../transport/download';
 import type { Download, OptionsKind } from '../shared/options';
@@ -39,8 +38,9 @@ function videoTaskOutput(task: KlingTask): IDataObject {
 /** The output of a video task; a finished one's video comes as binary data too when Download Video is on. */
 export async function presentVideo(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download): Promise<INodeExecutionData> {
 	const json = videoTaskOutput(task);
-	if (!download.download || !isSucceeded(task.task_status)) return { json };
-	if (typeof json.videoUrl !== 'string') throw new NodeOperationError(this.getNode(), `Kling reported no video URL for task ${task.task_id}`, { itemIndex });
+	if (!isSucceeded(task.task_status)) return { json };
+	if (typeof json.videoUrl !== 'string') throw noResultError(this.getNode(), task, 'video URL', itemIndex);
+	if (!download.download) return { json };
 	const binary = await downloadFile.call(this, json.videoUrl, `kling-${String(json.videoId ?? task.task_id)}.mp4`, 'video/mp4', itemIndex);
 	return { json, binary: { [download.binaryPropertyName]: binary } };
 }

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { createVoiceBodySchema, VOICE_NAME_MAX } from '../../contract/voice';
+import { noResultError } from '../../tasks/output';
 import { runTaskOperation } from '../../tasks/run';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
@@ -62,8 +63,10 @@ export const task: TaskOperation = {
 		};
 		return parseRequestBody.call(this, createVoiceBodySchema, body, { voice_name: 'Name', voice_url: 'Audio or Video URL', video_id: 'Video ID', ...OPTION_LABELS }, i) as IDataObject;
 	},
-	async present(kling) {
-		return { json: voiceTaskOutput(kling) };
+	async present(kling, i) {
+		const json = voiceTaskOutput(kling);
+		if (json.voiceId === undefined) throw noResultError(this.getNode(), kling, 'voice ID', i);
+		return { json };
 	},
 };
 

@@ -1,0 +1,30 @@
+/**
+ * A task Kling reports succeeded but whose answer holds no result: every create says so, naming the task, rather than
+ * pass on an output without the element, voice, video, images or views as if it were the result.
+ */
+import type { KlingTask } from '../../../nodes/Kling/contract/task';
+import { task as createElement } from '../../../nodes/Kling/actions/element/create.operation';
+import { task as generateViews } from '../../../nodes/Kling/actions/element/generateViews.operation';
+import { task as generateImages } from '../../../nodes/Kling/actions/image/generate.operation';
+import { task as omniVideo } from '../../../nodes/Kling/actions/video/omni.operation';
+import { task as createVoice } from '../../../nodes/Kling/actions/voice/create.operation';
+import type { TaskOperation } from '../../../nodes/Kling/tasks/taskOperation';
+import { executeContext, failureOf } from '../executeKit.cts';
+
+const succeededWithout = (taskResult: KlingTask['task_result']): KlingTask => ({ task_id: '842250903629086785', task_status: 'succeed', task_result: taskResult });
+
+describe('A create whose task succeeded without a result', () => {
+	it.each<[string, TaskOperation, string]>([
+		['Element → Create', createElement, 'element ID'],
+		['Voice → Create', createVoice, 'voice ID'],
+		['Element → Generate Views', generateViews, 'views'],
+		['Video → Omni Video', omniVideo, 'video URL'],
+		['Image → Generate', generateImages, 'images'],
+	])('%s fails the item, naming the task', async (_operation, operation, missing) => {
+		const { ctx } = executeContext();
+		for (const result of [{}, null, { elements: [], voices: [], videos: [], images: [] }]) {
+			const error = await failureOf(operation.present.call(ctx, succeededWithout(result), 0));
+			expect(error.message).toBe(`Kling reports task 842250903629086785 succeeded, but its answer holds no ${missing}`);
+		}
+	});
+});
