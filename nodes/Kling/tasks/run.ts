@@ -54,7 +54,10 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 function withOtherTasks<E extends Error & { description?: string | null }>(error: E, failed: Job | undefined, jobs: Job[]): E {
 	const others = jobs
 		.filter((job) => job !== failed)
-		.flatMap(({ firstTask, task }) => [firstTask && `${firstTask.taskId} (${firstTask.what})`, task && `${task.task_id} (${task.task_status})`])
+		.flatMap(({ firstTask, task, lostAnswer, externalTaskId }) => [
+			firstTask && `${firstTask.taskId} (${firstTask.what})`,
+			task ? `${task.task_id} (${task.task_status})` : lostAnswer && `external task ID ${externalTaskId} (answer lost, perhaps made)`,
+		])
 		.filter(Boolean);
 	if (!others.length) return error;
 	const note = `Tasks already created for other items: ${others.join(', ')}. The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`;

@@ -9,7 +9,7 @@ import { videosOfTaskResult } from '../../../nodes/Kling/contract/video';
 import { taskSummary } from '../../../nodes/Kling/tasks/output';
 import { runTaskOperation } from '../../../nodes/Kling/tasks/run';
 import type { CompletionSettings, TaskOperation } from '../../../nodes/Kling/tasks/taskOperation';
-import { executeContext, failureOf, FakeKling, isCreate, PRODUCT, refused, useFakeTime, whileTimePasses } from '../executeKit.cts';
+import { executeContext, failureOf, FakeKling, isCreate, PRODUCT, refused, timedOut, useFakeTime, whileTimePasses } from '../executeKit.cts';
 
 useFakeTime();
 
@@ -170,6 +170,17 @@ describe('runTaskOperation', () => {
 		expect(error.description).toBe(
 			`Task ID ${desert}. Tasks already created for other items: ${harbour} (succeed), ${forest} (succeed). The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`,
 		);
+	});
+
+	it("names an item whose create's answer was lost, still looked for, when another item stops the node", async () => {
+		const isForest = (sent: { method: string; body?: string }) => isCreate(sent) && String(sent.body).includes('a forest');
+		const kling = new FakeKling().inject(isForest, timedOut());
+		kling.outcomeOf = () => 'failed';
+		kling.durationOf = () => 1_000;
+		const error = await failureOf(run(kling, items('a harbour', 'a forest')).output);
+		const forest = JSON.parse(kling.sent.find(isForest)!.body!) as { external_task_id: string };
+		expect(error.message).toBe('Kling could not create the video: Kling could not make it');
+		expect(error.description).toContain(`Tasks already created for other items: external task ID ${forest.external_task_id} (answer lost, perhaps made).`);
 	});
 
 	it('names the tasks already created when a later create is refused with Return Task Immediately', async () => {
