@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { PRODUCTS, type ProductKey } from '../Kling/contract/task';
 import { findTask } from '../Kling/tasks/submit';
 import { klingApiRequest } from '../Kling/transport';
+import { klingErrorContext } from '../Kling/transport/errors';
 import { normaliseCallback, type NormalisedCallback } from './callback';
 
 /**
@@ -37,7 +38,11 @@ export async function reReadTask(this: IWebhookFunctions, callback: NormalisedCa
 		return task && { task };
 	}
 	for (const product of REREAD_ORDER) {
-		const found = await findTask.call(this, PRODUCTS[product], callback.taskId, 0);
+		// An API the account may not use (1103) cannot have made the task: the next product is tried.
+		const found = await findTask.call(this, PRODUCTS[product], callback.taskId, 0).catch((error: unknown) => {
+			if (klingErrorContext(error).klingCode === 1103) return undefined;
+			throw error;
+		});
 		const task = found && normaliseCallback(found);
 		if (task) return { task, product };
 	}
