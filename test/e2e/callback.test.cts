@@ -10,6 +10,7 @@ import {
 	activatePauseWorkflows,
 	keepsWaitingForTheLastItem,
 	resumesWhenKlingCallsBack,
+	resumesWithARefusedItem,
 	resumesWithEveryItem,
 	retriedBatchPaysOnce,
 	waitsUntilTheResumeUrlIsCalled,
@@ -22,11 +23,12 @@ let sim: KlingSimulator;
 let setup: PauseSetup;
 let batchSetup: PauseSetup;
 let retriedSetup: PauseSetup;
+let continuedSetup: PauseSetup;
 
 beforeAll(async () => {
 	// Long enough in "processing" for the execution to be seen waiting; the final callback then resumes it.
 	sim = await startSimulator({ timing: { submittedMs: 500, processingMs: 5000 } });
-	({ single: setup, batch: batchSetup, retried: retriedSetup } = await activatePauseWorkflows(ctx.instance.api, sim, ctx.instance.server.url));
+	({ single: setup, batch: batchSetup, retried: retriedSetup, continued: continuedSetup } = await activatePauseWorkflows(ctx.instance.api, sim, ctx.instance.server.url));
 });
 
 afterAll(async () => {
@@ -54,5 +56,9 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it("with Retry On Fail, takes over the first try's task on the second try, pauses, and finishes with every item", async () => {
 		await retriedBatchPaysOnce(retriedSetup);
+	});
+
+	it('with Continue On Fail, finishes with an item Kling refused as an error naming its external task ID', async () => {
+		await resumesWithARefusedItem(continuedSetup);
 	});
 });

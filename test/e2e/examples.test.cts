@@ -128,6 +128,19 @@ describe('Wait Until Done in a real n8n', () => {
 		expect(sim.createdTaskCount()).toBe(1);
 	});
 
+	it('rides out a Kling outage while it waits: reads answered 5001 for longer than one round fail no item', async () => {
+		sim.reset();
+		// The transport tries a round's read six times: eight refusals make at least one whole round fail.
+		sim.injectFault({ when: { product: 'elements', method: 'GET' }, times: 8, fault: { kind: 'error', code: 5001 } });
+		const result = await executeWorkflow(ctx.instance.cli, imported.get('create-element.json')!);
+
+		expect(sim.faultLog.map((fault) => fault.kind)).toEqual(Array(8).fill('error'));
+		expect(result.run.data?.resultData?.error).toBeUndefined();
+		const [task] = sim.tasks('elements');
+		expect(nodeItems(result.run, 'Create Element').map((item) => item.json.elementId)).toEqual([task.outputId]);
+		expect(sim.createdTaskCount()).toBe(1);
+	});
+
 	it("stops the run when one item's task fails, naming the task already made for the other item, whose output n8n drops", async () => {
 		sim.reset();
 		sim.failTaskWhen((product, body) => (product === 'advanced-custom-elements' && body.element_name === 'Broken' ? 'no subject found in the images' : undefined));

@@ -35,7 +35,7 @@ export async function activatePauseWorkflows(
 	api: PublicApi,
 	sim: KlingSimulator,
 	webhookOrigin: string,
-): Promise<{ single: PauseSetup; batch: PauseSetup; retried: PauseSetup }> {
+): Promise<{ single: PauseSetup; batch: PauseSetup; retried: PauseSetup; continued: PauseSetup }> {
 	const credentialId = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
 	const credential = { id: credentialId, name: CREDENTIAL_NAME };
 	const activate = async (workflow: WorkflowJson, path: string): Promise<PauseSetup> => {
@@ -48,6 +48,7 @@ export async function activatePauseWorkflows(
 		single: await activate(pauseWorkflow(credential, 'make-element'), 'make-element'),
 		batch: await activate(pauseBatchWorkflow(credential, 'make-elements'), 'make-elements'),
 		retried: await activate(pauseBatchWorkflow(credential, 'make-elements-retried', { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }), 'make-elements-retried'),
+		continued: await activate(pauseBatchWorkflow(credential, 'make-elements-continued', { onError: 'continueRegularOutput' }), 'make-elements-continued'),
 	};
 }
 
@@ -213,4 +214,25 @@ export async function retriedBatchPaysOnce(setup: PauseSetup): Promise<void> {
 	const made = sim.tasks('elements');
 	expect(tasks.map((task) => task.taskId)).toEqual(made.map((task) => task.taskId));
 	expect(lastOutput(done, CREATE_NODE).map((item) => item.json.elementId)).toEqual(made.map((task) => task.outputId));
+}
+
+/**
+ * With Continue On Fail, an item whose create Kling refused has no task: the run pauses for the other item's task and
+ * finishes with one item per input item, the refused one as an error that names the external task ID Kling does not
+ * know. `setup` runs pauseBatchWorkflow with Continue On Fail.
+ */
+export async function resumesWithARefusedItem(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	sim.injectFault({ when: { product: 'elements', operation: 'create', bodyIncludes: '"Fox"' }, fault: { kind: 'error', code: 1301 } });
+	const { execution } = await startPausedBatch(setup, ['Mira', 'Fox']);
+	const done = await finished(api, execution.id);
+	expect(done.status).toBe('success');
+	const [mira] = sim.tasks('elements');
+	const fox = sim.apiRequests({ method: 'POST' }).find((request) => (request.body as { element_name?: string }).element_name === 'Fox')!;
+	const foxId = (fox.body as { external_task_id: string }).external_task_id;
+	expect(fox.code).toBe(1301);
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([
+		expect.objectContaining({ elementId: mira.outputId, status: 'succeed', taskId: mira.taskId }),
+		{ error: `Kling has no task with this item's external task ID ${foxId}: its input was refused, or its create failed, before the pause`, externalTaskId: foxId },
+	]);
 }

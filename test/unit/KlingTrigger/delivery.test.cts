@@ -121,7 +121,7 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 	it('passes over a product the account may not use (1103) and finds the task under the next', async () => {
 		const task = `{"task_id":"${TASK_ID}","task_status":"succeed","task_result":{"videos":[{"id":"1","url":"https://cdn.example.com/v.mp4"}]}}`;
 		const noPermission: [number, string] = [400, '{"code":1103,"message":"no permission","request_id":"r"}'];
-		const kling = (request: { url?: unknown }) =>
+		const kling = (request: { url?: unknown }): [number, string] =>
 			String(request.url).includes('/custom-voices/') ? noPermission : String(request.url).includes('/omni-video/') ? [200, envelope(task)] : notFound;
 		const outcome = await deliver({ options: { reReadTask: true }, kling }, { body: legacyBody(), headers: signed(legacyBody()) });
 		expect(outcome.items[0].json).toMatchObject({ product: 'omniVideo', source: 'kling' });

@@ -9,7 +9,7 @@ import { videosOfTaskResult } from '../../../nodes/Kling/contract/video';
 import { taskSummary } from '../../../nodes/Kling/tasks/output';
 import { runTaskOperation } from '../../../nodes/Kling/tasks/run';
 import type { CompletionSettings, TaskOperation } from '../../../nodes/Kling/tasks/taskOperation';
-import { executeContext, failureOf, FakeKling, isCreate, PRODUCT, refused, timedOut, useFakeTime, whileTimePasses } from '../executeKit.cts';
+import { executeContext, failureOf, FakeKling, isCreate, PRODUCT, refused, timedOut, useFakeTime, whileTimePasses, type Sent } from '../executeKit.cts';
 
 useFakeTime();
 
@@ -173,7 +173,7 @@ describe('runTaskOperation', () => {
 	});
 
 	it("names an item whose create's answer was lost, still looked for, when another item stops the node", async () => {
-		const isForest = (sent: { method: string; body?: string }) => isCreate(sent) && String(sent.body).includes('a forest');
+		const isForest = (sent: Sent) => isCreate(sent) && String(sent.body).includes('a forest');
 		const kling = new FakeKling().inject(isForest, timedOut());
 		kling.outcomeOf = () => 'failed';
 		kling.durationOf = () => 1_000;
