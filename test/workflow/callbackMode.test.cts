@@ -179,32 +179,28 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(sim.apiRequests({ method: 'GET' })).toHaveLength(1);
 	});
 
-	it('resumes a video create with the video downloaded as binary data', async () => {
+	/** Runs a one-node create in pause mode, lets Kling finish, and delivers its callback: the item it resumes with. */
+	async function pausedThenResumed(node: INode, executionId: string) {
 		const { sim } = ctx;
-		const workflow = chain(imageToVideoNode(pauseMode({ download: true })));
-		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-45' });
+		const workflow = chain(node);
+		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId });
 		expect(paused.status).toBe('waiting');
 		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
 		await sim.idle();
-
 		const resumed = await deliver(workflow.nodes, create.callback_url);
 		expect(resumed.status).toBe(200);
-		const [item] = resumed.workflowData ?? [];
+		return resumed.workflowData?.[0];
+	}
+
+	it('resumes a video create with the video downloaded as binary data', async () => {
+		const item = await pausedThenResumed(imageToVideoNode(pauseMode({ download: true })), 'exec-45');
 		expect(item?.binary?.data.mimeType).toBe('video/mp4');
 		expect((await binaryBytes(item!.binary!.data)).length).toBeGreaterThan(0);
 	});
 
 	it('resumes an image create with every image downloaded as binary data', async () => {
-		const { sim } = ctx;
-		const workflow = chain(klingNode('Generate', { resource: 'image', operation: 'generate', prompt: 'A poster', n: 2, ...pauseMode({ download: true }) }));
-		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-46' });
-		expect(paused.status).toBe('waiting');
-		const [create] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
-		await sim.idle();
-
-		const resumed = await deliver(workflow.nodes, create.callback_url);
-		expect(resumed.status).toBe(200);
-		const [item] = resumed.workflowData ?? [];
+		const generate = klingNode('Generate', { resource: 'image', operation: 'generate', prompt: 'A poster', n: 2, ...pauseMode({ download: true }) });
+		const item = await pausedThenResumed(generate, 'exec-46');
 		expect(item?.json.images).toHaveLength(2);
 		expect(Object.keys(item?.binary ?? {})).toEqual(['image_0', 'image_1']);
 		for (const image of Object.values(item!.binary!)) expect((await binaryBytes(image)).length).toBeGreaterThan(0);
