@@ -105,6 +105,7 @@ export class KlingTrigger implements INodeType {
 						displayName: 'Re-Read Task From Kling',
 						name: 'reReadTask',
 						type: 'boolean',
+						validateType: 'boolean',
 						default: false,
 						description:
 							'Whether to read the task from Kling with the credential when a callback reports a final status, and output that instead of the callback. A success that carries no result (Kling documents none for elements and voices) is always read when the node has a credential, and so is every unsigned callback when the credential has a Webhook Secret.',
@@ -113,6 +114,7 @@ export class KlingTrigger implements INodeType {
 						displayName: 'Require Signature',
 						name: 'requireSignature',
 						type: 'boolean',
+						validateType: 'boolean',
 						default: false,
 						description:
 							'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. Signed callbacks are always checked when the credential has a secret; with this off, an unsigned one is checked by reading its task from Kling, and only what Kling answers is output.',

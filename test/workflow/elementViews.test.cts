@@ -115,6 +115,20 @@ describe('Element → Create with Generate Additional Views', () => {
 		expect(result.error?.description).toContain(`Tasks already created for other items: ${views0} (views), `);
 	});
 
+	it('takes "false" from an expression as off: no views are paid for, and the missing images are said', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(createWithViews({ generateViews: '={{ "false" }}' })), credentials: apiKeyCredential(sim) });
+		expect(result.error?.message).toMatch(/^Additional Images needs 1 to 3 images/);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	it('refuses a value that is not yes or no, naming the field, before anything is paid for', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(createWithViews({ generateViews: '={{ "maybe" }}' })), credentials: apiKeyCredential(sim) });
+		expect(result.error?.message).toMatch(/Generate Additional Views/);
+		expect(sim.requests).toHaveLength(0);
+	});
+
 	it('creates no element when the views cannot be drawn', async () => {
 		const { sim } = ctx;
 		sim.failTaskWhen((product) => (product === 'ai-multi-shot' ? 'No clear subject in the frontal image' : undefined));

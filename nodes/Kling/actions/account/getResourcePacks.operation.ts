@@ -35,6 +35,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Valid Within the Last (Days)',
 				name: 'days',
 				type: 'number',
+				validateType: 'number',
 				default: 365,
 				typeOptions: { minValue: 1, maxValue: 3650 },
 				description: 'Packs that were valid at any time in this many days up to now, expired ones included',

@@ -48,6 +48,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Generate Additional Views',
 		name: 'generateViews',
 		type: 'boolean',
+		validateType: 'boolean',
 		default: false,
 		description: 'Whether Kling draws the other views (AI multi-shot, a separate paid task) when no additional images are given; its first set of views is used',
 		displayOptions: { show: { referenceType: ['image_refer'] } },

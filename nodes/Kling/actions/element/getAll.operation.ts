@@ -6,7 +6,7 @@ import { libraryFields, readLibrary } from '../shared/library';
 import { elementOutput } from './output';
 
 const properties: INodeProperties[] = libraryFields('element', "Kling's official, read-only elements", [
-	{ displayName: 'Include Deleted', name: 'includeDeleted', type: 'boolean', default: false, description: 'Whether to include elements that were deleted' },
+	{ displayName: 'Include Deleted', name: 'includeDeleted', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether to include elements that were deleted' },
 ]);
 
 export const description = updateDisplayOptions({ show: { resource: ['element'], operation: ['getAll'] } }, properties);

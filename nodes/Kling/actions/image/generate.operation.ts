@@ -17,7 +17,7 @@ const properties: INodeProperties[] = [
 		description: `What the images show, up to 2500 characters. Refer to elements as ${placeholder('element_1')}, ... in the order of Elements, or write @ and an element's name.`,
 	}),
 	{ displayName: 'Negative Prompt', name: 'negativePrompt', type: 'string', default: '', description: 'What the images should avoid; not with a reference image' },
-	{ displayName: 'Reference Image', name: 'useReferenceImage', type: 'boolean', default: false, description: 'Whether one image guides the result' },
+	{ displayName: 'Reference Image', name: 'useReferenceImage', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether one image guides the result' },
 	...imageSourceFields('reference image', { prefix: 'referenceImage', displayOptions: { show: { useReferenceImage: [true] } } }),
 	pickerList('element', IMAGE_REFERENCES_MAX, 'Elements in order; with the reference image at most 10'),
 	NUMBER_OF_IMAGES,

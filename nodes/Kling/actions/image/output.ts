@@ -15,6 +15,7 @@ export const NUMBER_OF_IMAGES: INodeProperties = {
 	displayName: 'Number of Images',
 	name: 'n',
 	type: 'number',
+	validateType: 'number',
 	default: 1,
 	typeOptions: { minValue: 1, maxValue: IMAGES_MAX },
 	description: 'How many images to make, 1 to 9; each takes a concurrency slot of your image pack',

@@ -62,8 +62,8 @@ export function libraryFields(kind: Kind, presetsDescription: string, extraFilte
 	];
 	return [
 		{ displayName: 'Library', name: 'library', type: 'options', default: 'custom', options: libraries },
-		{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit' },
-		{ displayName: 'Limit', name: 'limit', type: 'number', default: 50, typeOptions: { minValue: 1 }, description: 'Max number of results to return', displayOptions: { show: { returnAll: [false] } } },
+		{ displayName: 'Return All', name: 'returnAll', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit' },
+		{ displayName: 'Limit', name: 'limit', type: 'number', validateType: 'number', default: 50, typeOptions: { minValue: 1 }, description: 'Max number of results to return', displayOptions: { show: { returnAll: [false] } } },
 		{
 			displayName: 'Filters',
 			name: 'filters',

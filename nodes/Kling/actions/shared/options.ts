@@ -32,14 +32,14 @@ const completionOption: INodeProperties = {
 /** The options about the files a create makes: download them into binary data, and watermarked copies. */
 const MEDIA_OPTIONS: Record<NonNullable<OptionsKind['media']>, INodeProperties[]> = {
 	video: [
-		{ displayName: 'Download Video', name: 'download', type: 'boolean', default: false, description: 'Whether to add the finished video to the output as binary data, besides its URL (it expires after 30 days)' },
+		{ displayName: 'Download Video', name: 'download', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether to add the finished video to the output as binary data, besides its URL (it expires after 30 days)' },
 		{ displayName: 'Binary Field Name', name: 'binaryPropertyName', type: 'string', default: 'data', description: 'Name of the output binary field that receives the video' },
-		{ displayName: 'Watermark', name: 'watermark', type: 'boolean', default: false, description: 'Whether Kling also makes a watermarked copy (output as Watermark URL)' },
+		{ displayName: 'Watermark', name: 'watermark', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether Kling also makes a watermarked copy (output as Watermark URL)' },
 	],
 	images: [
-		{ displayName: 'Download Images', name: 'download', type: 'boolean', default: false, description: 'Whether to add the finished images to the output as binary data, besides their URLs (they expire after 30 days)' },
+		{ displayName: 'Download Images', name: 'download', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether to add the finished images to the output as binary data, besides their URLs (they expire after 30 days)' },
 		{ displayName: 'Binary Field Prefix', name: 'binaryPropertyName', type: 'string', default: 'image_', description: 'The images go to binary fields named with this prefix and their index: image_0, image_1, and so on' },
-		{ displayName: 'Watermark', name: 'watermark', type: 'boolean', default: false, description: 'Whether Kling also makes watermarked copies (output as watermark URLs)' },
+		{ displayName: 'Watermark', name: 'watermark', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether Kling also makes watermarked copies (output as watermark URLs)' },
 	],
 };
 
@@ -57,8 +57,8 @@ export function createOptions({ timeoutMinutes, media }: OptionsKind): INodeProp
 		default: {},
 		options: [
 			completionOption,
-			{ displayName: 'Timeout (Minutes)', name: 'timeoutMinutes', type: 'number', default: timeoutMinutes, typeOptions: { minValue: 0.1, numberPrecision: 2 }, description: 'With Wait Until Done: how long each task may take before its item fails with the task ID, to fetch later' },
-			{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many concurrency slots the items' tasks may take on Kling at once (an image task takes one per image). Match your resource pack's limit." },
+			{ displayName: 'Timeout (Minutes)', name: 'timeoutMinutes', type: 'number', validateType: 'number', default: timeoutMinutes, typeOptions: { minValue: 0.1, numberPrecision: 2 }, description: 'With Wait Until Done: how long each task may take before its item fails with the task ID, to fetch later' },
+			{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', validateType: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many concurrency slots the items' tasks may take on Kling at once (an image task takes one per image). Match your resource pack's limit." },
 			...mediaOptions,
 			{ displayName: 'Callback URL', name: 'callbackUrl', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/1f0c.../kling', description: 'Kling POSTs the status changes of the task here, for example to the production URL of a Kling Trigger node' },
 			{ displayName: 'External Task ID', name: 'externalTaskId', type: 'string', default: '', placeholder: 'e.g. campaign-42-hero', description: 'Your own ID for the task, unique in the Kling account. Left empty, the node makes one, which also finds a task whose answer was lost, and lets Retry On Fail take over the tasks of the first try.' },

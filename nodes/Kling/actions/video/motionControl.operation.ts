@@ -46,7 +46,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	modeField(false),
-	{ displayName: 'Keep Original Sound', name: 'keepOriginalSound', type: 'boolean', default: true, description: 'Whether the output keeps the sound of the motion video' },
+	{ displayName: 'Keep Original Sound', name: 'keepOriginalSound', type: 'boolean', validateType: 'boolean', default: true, description: 'Whether the output keeps the sound of the motion video' },
 	promptField({ description: 'Optional details about the scene or the character, up to 2500 characters' }),
 	pickerList('element', MOTION_ELEMENTS_MAX, 'At most one element: Kling keeps the character consistent with it', { displayOptions: WITH_ELEMENTS }),
 	{

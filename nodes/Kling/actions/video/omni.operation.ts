@@ -87,7 +87,7 @@ const properties: INodeProperties[] = [
 							{ name: 'Style and Camera Reference', value: 'feature', description: 'Borrow its look or camera moves for a new video' },
 						],
 					},
-					{ displayName: 'Keep Original Sound', name: 'keepOriginalSound', type: 'boolean', default: true, description: 'Whether the output keeps the sound of this video' },
+					{ displayName: 'Keep Original Sound', name: 'keepOriginalSound', type: 'boolean', validateType: 'boolean', default: true, description: 'Whether the output keeps the sound of this video' },
 				],
 			},
 		],
@@ -110,7 +110,7 @@ const properties: INodeProperties[] = [
 	},
 	durationField(OMNI_DURATION['kling-v3-omni'].max, 'Length of the video; ignored when a video is edited', V3),
 	durationField(OMNI_DURATION['kling-video-o1'].max, 'Length of the video: only 5 or 10 seconds with just a prompt or a first frame; ignored when a video is edited', O1),
-	{ displayName: 'Multi-Shot', name: 'multiShot', type: 'boolean', default: false, description: 'Whether the video is cut into several shots' },
+	{ displayName: 'Multi-Shot', name: 'multiShot', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether the video is cut into several shots' },
 	{
 		displayName: 'Shot Type',
 		name: 'shotType',
@@ -137,7 +137,7 @@ const properties: INodeProperties[] = [
 				name: 'shot',
 				values: [
 					{ displayName: 'Prompt', name: 'prompt', type: 'string', default: '', description: 'What happens in this shot, up to 512 characters; placeholders and @names work here too' },
-					{ displayName: 'Duration (Seconds)', name: 'duration', type: 'number', default: 5, typeOptions: { minValue: 1, maxValue: 15 } },
+					{ displayName: 'Duration (Seconds)', name: 'duration', type: 'number', validateType: 'number', default: 5, typeOptions: { minValue: 1, maxValue: 15 } },
 				],
 			},
 		],
