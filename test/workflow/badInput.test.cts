@@ -21,6 +21,7 @@ const cases: Array<[operation: string, input: string, parameters: IDataObject, m
 	['Voice → Create', 'a name from an empty expression', { voiceName: '={{ $json.missing ?? "" }}' }, /^Name is required/],
 	['Voice → Create', 'a voice URL that is not http(s)', { voiceUrl: 'voice.mp3' }, /Audio or Video URL/],
 	['Voice → Create', 'no voice URL', { voiceUrl: '' }, /Audio or Video URL/],
+	['Voice → Create', 'a video ID that went through a number and lost digits', { voiceSource: 'video', videoId: '={{ 861734512008451201 }}' }, /^Video ID \d+ has lost digits: it passed through a number/],
 	['Voice → Create', 'a Kling video id that is not a number', { voiceSource: 'video', videoId: 'my-video' }, /Video ID/],
 ];
 
@@ -38,6 +39,9 @@ const itemCases: Array<[operation: string, input: string, parameters: IDataObjec
 	['Voice → Get Creation Task', 'a task ID from an empty expression', { resource: 'voice', operation: 'getTask', taskId: '={{ "" }}' }, /^Task ID is required/],
 	['Voice → Delete', 'no voice', { resource: 'voice', operation: 'delete', voice: byId('') }, /"Voice" is required/],
 	['Video → Get', 'a task ID from an empty expression', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ "" }}' }, /^Task ID is required/],
+	['Video → Omni Video', 'an object as the prompt', { resource: 'video', operation: 'omni', prompt: '={{ { headline: "A harbour at dawn" } }}' }, /^Prompt must be text, not an object/],
+	['Video → Omni Video', 'a list as a shot prompt', { resource: 'video', operation: 'omni', multiShot: true, shots: { shot: [{ prompt: '={{ ["a", "b"] }}', duration: 5 }] } }, /^Shots #1 → Prompt must be text, not a list/],
+	['Image → Generate', 'a list as the negative prompt', { resource: 'image', operation: 'generate', prompt: 'A poster', negativePrompt: '={{ ["blur"] }}' }, /^Negative Prompt must be text, not a list/],
 	['Video → Get', 'a task ID that went through a number and lost digits', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ 842250903629086785 }}' }, /^Task ID \d+ has lost digits: it passed through a number/],
 ];
 

@@ -35,8 +35,8 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const withImage = this.getNodeParameter('useReferenceImage', i, false) as boolean;
 	const body: IDataObject = {
 		model_name: 'kling-v3',
-		prompt: readText.call(this, 'prompt', i),
-		negative_prompt: readText.call(this, 'negativePrompt', i),
+		prompt: readText.call(this, 'prompt', 'Prompt', i),
+		negative_prompt: readText.call(this, 'negativePrompt', 'Negative Prompt', i),
 		image: withImage ? ((await resolveImage.call(this, readImageSource.call(this, 'referenceImage', i), 'Reference Image', i)) as IDataObject | string) : undefined,
 		element_list: toElementList(elements),
 		resolution: this.getNodeParameter('resolution', i, '1k') as string,

@@ -75,7 +75,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const amount = String(this.getNodeParameter('seriesAmount', i, '4'));
 	const body: IDataObject = {
 		model_name: model,
-		prompt: readText.call(this, 'prompt', i),
+		prompt: readText.call(this, 'prompt', 'Prompt', i),
 		image_list: images.length ? await Promise.all(images.map(async (image, n) => ({ image: await resolveImage.call(this, image, `Image ${n + 1}`, i) }))) : undefined,
 		element_list: toElementList(elements),
 		resolution: this.getNodeParameter('resolution', i, '1k') as string,

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { PROMPT_MAX } from '../../contract/request';
+import { invalidInput } from './validate';
 
 /** Fields several create operations share, with the same wording everywhere. */
 
@@ -38,7 +39,15 @@ export function durationField(max: number, description: string, displayOptions?:
 	return { displayName: 'Duration', name: 'duration', type: 'options', default: '5', description, options, displayOptions };
 }
 
-/** The trimmed text of a field, or undefined so an empty one is not sent. */
-export function readText(this: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
-	return String(this.getNodeParameter(name, itemIndex, '') ?? '').trim() || undefined;
+/** A text field's value as text: an object or a list from an expression is refused, never sent as "[object Object]". */
+export function textOf(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string {
+	if (value !== null && typeof value === 'object') {
+		throw invalidInput.call(this, `${label} must be text, not ${Array.isArray(value) ? 'a list' : 'an object'}`, itemIndex, 'Pick a text field of the object in the expression.');
+	}
+	return String(value ?? '');
+}
+
+/** The trimmed text of a field (`label` as the editor shows it), or undefined so an empty one is not sent. */
+export function readText(this: IExecuteFunctions, name: string, label: string, itemIndex: number): string | undefined {
+	return textOf.call(this, this.getNodeParameter(name, itemIndex, ''), label, itemIndex).trim() || undefined;
 }

@@ -50,13 +50,13 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const frame = async (prefix: string, label: string) => (await resolveImage.call(this, readImageSource.call(this, prefix, i), label, i, FRAME_RULES)) as IDataObject | string;
 	const elements = readPickerList.call(this, 'element', i);
 	const voices = readPickerList.call(this, 'voice', i);
-	const prompt = readText.call(this, 'prompt', i);
+	const prompt = readText.call(this, 'prompt', 'Prompt', i);
 	const body: IDataObject = {
 		model_name: IMAGE_TO_VIDEO_MODEL,
 		image: frames === 'end' ? undefined : await frame('firstFrame', 'First Frame'),
 		image_tail: frames === 'first' ? undefined : await frame('endFrame', 'End Frame'),
 		prompt,
-		negative_prompt: readText.call(this, 'negativePrompt', i),
+		negative_prompt: readText.call(this, 'negativePrompt', 'Negative Prompt', i),
 		element_list: toElementList(elements),
 		voice_list: voices.length ? voices.map(({ id }) => ({ voice_id: id })) : undefined,
 		sound: this.getNodeParameter('sound', i, 'off') as string,

@@ -71,7 +71,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		character_orientation: this.getNodeParameter('characterOrientation', i) as string,
 		mode: this.getNodeParameter('mode', i) as string,
 		keep_original_sound: this.getNodeParameter('keepOriginalSound', i, true) ? 'yes' : 'no',
-		prompt: readText.call(this, 'prompt', i),
+		prompt: readText.call(this, 'prompt', 'Prompt', i),
 		element_list: toElementList(readPickerList.call(this, 'element', i)),
 		...readCreateOptions.call(this, i, VIDEO_OPTIONS).body,
 	};

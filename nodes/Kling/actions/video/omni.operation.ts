@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { OMNI_DURATION, OMNI_ELEMENTS_MAX, OMNI_IMAGES_MAX, omniVideoBodySchema, SHOTS_MAX, type OmniModel, type OmniVideoBody } from '../../contract/video';
-import { durationField, modeField, placeholder, promptField, readText } from '../shared/fields';
+import { durationField, modeField, placeholder, promptField, readText, textOf } from '../shared/fields';
 import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
@@ -163,14 +163,14 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const videoList = videos.map((video) => ({ video_url: String(video.url ?? '').trim(), refer_type: video.referType ?? 'base', keep_original_sound: video.keepOriginalSound === false ? 'no' : 'yes' }));
 	const multiShot = this.getNodeParameter('multiShot', i, false) as boolean;
 	const shotType = multiShot ? (this.getNodeParameter('shotType', i, 'customize') as string) : undefined;
-	const shots = shotType === 'customize' ? (this.getNodeParameter('shots.shot', i, []) as Array<{ prompt?: string; duration?: number }>) : [];
+	const shots = shotType === 'customize' ? (this.getNodeParameter('shots.shot', i, []) as Array<{ prompt?: unknown; duration?: number }>) : [];
 	const aspectRatio = this.getNodeParameter('aspectRatio', i, '16:9') as string;
 	const body: IDataObject = {
 		model_name: model,
-		prompt: readText.call(this, 'prompt', i),
+		prompt: readText.call(this, 'prompt', 'Prompt', i),
 		multi_shot: multiShot || undefined,
 		shot_type: shotType,
-		multi_prompt: shots.length ? shots.map((shot, n) => ({ index: n + 1, prompt: String(shot.prompt ?? ''), duration: String(shot.duration ?? '') })) : undefined,
+		multi_prompt: shots.length ? shots.map((shot, n) => ({ index: n + 1, prompt: textOf.call(this, shot.prompt, `Shots #${n + 1} → Prompt`, i), duration: String(shot.duration ?? '') })) : undefined,
 		image_list: images.length
 			? await Promise.all(
 					images.map(async (image, n) => ({

@@ -7,7 +7,7 @@ import { noResultError } from '../../tasks/output';
 import { runTaskOperation } from '../../tasks/run';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
-import { parseRequestBody } from '../shared/validate';
+import { parseRequestBody, refuseRoundedId } from '../shared/validate';
 import { voiceTaskOutput } from './output';
 
 const OPTIONS: OptionsKind = { timeoutMinutes: 10 };
@@ -55,10 +55,12 @@ export const task: TaskOperation = {
 	async buildRequest(i) {
 		// Kling does not say the two sources exclude each other, so exactly one is ever sent (§4).
 		const byVideo = this.getNodeParameter('voiceSource', i) === 'video';
+		const videoId = byVideo ? this.getNodeParameter('videoId', i, '') : undefined;
+		refuseRoundedId.call(this, videoId, 'Video ID', '{{ $json.videoId }}', i);
 		const body: IDataObject = {
 			voice_name: this.getNodeParameter('voiceName', i, '') as string,
 			voice_url: byVideo ? undefined : String(this.getNodeParameter('voiceUrl', i, '')).trim(),
-			video_id: byVideo ? String(this.getNodeParameter('videoId', i, '')).trim() : undefined,
+			video_id: byVideo ? String(videoId).trim() : undefined,
 			...readCreateOptions.call(this, i, OPTIONS).body,
 		};
 		return parseRequestBody.call(this, createVoiceBodySchema, body, { voice_name: 'Name', voice_url: 'Audio or Video URL', video_id: 'Video ID', ...OPTION_LABELS }, i) as IDataObject;
