@@ -262,16 +262,23 @@ describe('Element → Create', () => {
 		}
 	});
 
-	it('reports a 1201 naming external_task_id as a probable duplicate', async () => {
+	it('reports a 1201 naming external_task_id, for an ID an earlier run used, as a probable duplicate', async () => {
+		const { sim } = ctx;
+		const create = { ...createImageElement({ options: { externalTaskId: 'campaign-7' } }), continueOnFail: true };
+		const first = await runWorkflow({ ...chain(create), credentials: apiKeyCredential(sim) });
+		const again = await runWorkflow({ ...chain(create), credentials: apiKeyCredential(sim) });
+		expect(first.output('Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
+		expect(JSON.stringify(again.output('Create Element')[0].json)).toContain('Probably a duplicate: this external task ID was used before');
+		expect(sim.createdTaskCount('elements')).toBe(1);
+	});
+
+	it('refuses the same External Task ID on two items of a run before sending anything for the second', async () => {
 		const { sim } = ctx;
 		const twice = { ...createImageElement({ options: { externalTaskId: 'campaign-7' } }), continueOnFail: true };
-		const result = await runWorkflow({
-			...chain(emptyItems(2), twice),
-			credentials: apiKeyCredential(sim),
-		});
+		const result = await runWorkflow({ ...chain(emptyItems(2), twice), credentials: apiKeyCredential(sim) });
 		const [first, second] = result.output('Create Element');
 		expect(first.json.elementId).toBe(sim.tasks('elements')[0].outputId);
-		expect(JSON.stringify(second.json)).toContain('Probably a duplicate: this external task ID was used before');
-		expect(sim.createdTaskCount('elements')).toBe(1);
+		expect(second.json.error).toBe('Options → External Task ID "campaign-7" is item 0\'s too: Kling takes each external task ID once');
+		expect(sim.apiRequests({ method: 'POST' })).toHaveLength(1);
 	});
 });

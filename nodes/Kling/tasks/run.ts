@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { isSucceeded, type KlingTask, type TaskProduct } from '../contract/task';
 import { asNodeError } from '../transport/errors';
@@ -20,7 +21,9 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	const requests = new Map<number, IDataObject>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			requests.set(itemIndex, await operation.buildRequest.call(this, itemIndex));
+			const request = await operation.buildRequest.call(this, itemIndex);
+			// Checked here with the rest of the item, before anything is paid for: pause mode's ids, or the user's, unique.
+			requests.set(itemIndex, batch ? batch.apply(request, itemIndex) : uniqueExternalId(this, request, itemIndex, requests));
 		} catch (error) {
 			outputs[itemIndex] = itemError.call(this, error, itemIndex);
 		}
@@ -28,10 +31,9 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	const jobs: Job[] = [];
 	for (const [itemIndex, request] of requests) {
 		try {
-			const prepared = operation.prepare ? await operation.prepare.call(this, request, itemIndex) : { request };
-			const body = batch ? batch.apply(prepared.request, itemIndex) : prepared.request;
+			const { request: body, firstTask } = operation.prepare ? await operation.prepare.call(this, request, itemIndex) : { request, firstTask: undefined };
 			const job = newJob(this, operation.product, itemIndex, body, { slots: operation.slots?.(body), ownId: batch !== undefined });
-			jobs.push({ ...job, firstTask: prepared.firstTask });
+			jobs.push({ ...job, firstTask });
 		} catch (error) {
 			// Without Continue On Fail this stops the node, after what was prepared for the items before it was paid for.
 			outputs[itemIndex] = itemError.call(this, this.continueOnFail() ? error : withOtherTasks(asNodeError(this.getNode(), error), undefined, jobs), itemIndex);
@@ -48,6 +50,17 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	if (!batch) return outputs;
 	const submitted = items.map((_, itemIndex) => jobs.find((job) => job.itemIndex === itemIndex)?.task);
 	return await pauseForCallbacks.call(this, operation, submitted, outputs);
+}
+
+/** The request, unless the user's external task ID is another item's too: Kling takes each one once (§2). */
+function uniqueExternalId(ctx: IExecuteFunctions, request: IDataObject, itemIndex: number, earlier: Map<number, IDataObject>): IDataObject {
+	const id = request.external_task_id;
+	const other = id ? [...earlier].find(([, otherRequest]) => otherRequest.external_task_id === id) : undefined;
+	if (!other) return request;
+	throw new NodeOperationError(ctx.getNode(), `Options → External Task ID "${String(id)}" is item ${other[0]}'s too: Kling takes each external task ID once`, {
+		itemIndex,
+		description: 'Make it differ per item, for example {{ $json.sku }}-hero, or leave it empty for the node to make one.',
+	});
 }
 
 /** Adds the tasks this run created for items other than `failed`'s, with their last known status: paid for, none may be lost. */

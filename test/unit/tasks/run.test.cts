@@ -51,6 +51,24 @@ describe('runTaskOperation', () => {
 		expect(kling.tasks[0].externalTaskId).toBe('campaign-7');
 	});
 
+	it("refuses an external task id the user gave two items, naming the other item, before anything is sent", async () => {
+		const kling = new FakeKling();
+		const same = { prompt: 'a harbour', externalTaskId: 'campaign-7' };
+		const error = await failureOf(run(kling, [{ json: same }, { json: { ...same, prompt: 'a forest' } }]).output);
+		expect(error.message).toBe('Options → External Task ID "campaign-7" is item 0\'s too: Kling takes each external task ID once');
+		expect(error.context?.itemIndex).toBe(1);
+		expect(kling.sent).toEqual([]);
+	});
+
+	it('refuses, in pause mode, an external task id the user gave before anything is prepared (paid for)', async () => {
+		const prepared: number[] = [];
+		const withPrepare: TaskOperation = { ...operation, prepare: async (request, itemIndex) => (prepared.push(itemIndex), { request }) };
+		const { ctx } = executeContext({ kling: new FakeKling(), items: [{ json: { prompt: 'a harbour' } }, { json: { prompt: 'a forest', externalTaskId: 'mine' } }] });
+		const error = await failureOf(runTaskOperation.call(ctx, withPrepare, settings({ mode: 'callback' })));
+		expect(error.message).toBe('Options → Callback URL and External Task ID cannot be used with Pause Until Kling Calls Back');
+		expect(prepared).toEqual([]);
+	});
+
 	it("takes over the first try's tasks on a second try of the same run (n8n's Retry On Fail) instead of paying for them again", async () => {
 		const kling = new FakeKling().inject((sent) => sent.method === 'GET', refused(1000, 'Authentication failed', 401));
 		const { ctx } = executeContext({ kling, items: items('a harbour', 'a forest') });
