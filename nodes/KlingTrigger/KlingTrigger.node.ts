@@ -31,7 +31,7 @@ function handleOnce(key: string): boolean {
 }
 
 interface TriggerOptions {
-	externalTaskIdPrefix?: string;
+	externalTaskIdPrefix?: unknown;
 	reReadTask?: boolean;
 	requireSignature?: boolean;
 }
@@ -171,7 +171,7 @@ export class KlingTrigger implements INodeType {
 		// `succeed` (legacy) and `succeeded` (new standard) are one event; `events` holds only the options' values.
 		const event = callback.succeeded ? 'succeeded' : callback.status;
 		if (!events.includes(event)) return acknowledge(`Status "${callback.status}" is not one of the selected events`);
-		const prefix = options.externalTaskIdPrefix?.trim();
+		const prefix = String(options.externalTaskIdPrefix ?? '').trim();
 		if (prefix && !callback.externalTaskId?.startsWith(prefix)) {
 			return acknowledge(`The external task ID does not start with "${prefix}"`);
 		}

@@ -42,6 +42,9 @@ const itemCases: Array<[operation: string, input: string, parameters: IDataObjec
 	['Video → Omni Video', 'an object as the prompt', { resource: 'video', operation: 'omni', prompt: '={{ { headline: "A harbour at dawn" } }}' }, /^Prompt must be text, not an object/],
 	['Video → Omni Video', 'a list as a shot prompt', { resource: 'video', operation: 'omni', multiShot: true, shots: { shot: [{ prompt: '={{ ["a", "b"] }}', duration: 5 }] } }, /^Shots #1 → Prompt must be text, not a list/],
 	['Image → Generate', 'a list as the negative prompt', { resource: 'image', operation: 'generate', prompt: 'A poster', negativePrompt: '={{ ["blur"] }}' }, /^Negative Prompt must be text, not a list/],
+	['Video → Omni Video', 'a shot of 0 seconds', { resource: 'video', operation: 'omni', multiShot: true, duration: '5', shots: { shot: [{ prompt: 'a', duration: 0 }, { prompt: 'b', duration: 5 }] } }, /^Shots #1 must be at least 1 second/],
+	['Element → Get Many', 'a limit of 0', { resource: 'element', operation: 'getAll', library: 'custom', returnAll: false, limit: 0 }, /^Limit must be a whole number of at least 1 \(it is 0\)/],
+	['Account → Get Resource Packs', 'an object as the pack name', { resource: 'account', operation: 'getResourcePacks', options: { packName: '={{ { name: "Video" } }}' } }, /^Options → Pack Name must be text, not an object/],
 	['Video → Get', 'a task ID that went through a number and lost digits', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ 842250903629086785 }}' }, /^Task ID \d+ has lost digits: it passed through a number/],
 ];
 

@@ -91,7 +91,7 @@ const omniVideoSchema = z.object({
 const shotSchema = z.object({
 	index: z.number().int().min(1),
 	prompt: z.string().trim().min(1).max(SHOT_PROMPT_MAX),
-	duration: secondsSchema,
+	duration: secondsSchema.refine((seconds) => Number(seconds) >= 1, 'must be at least 1 second'),
 });
 
 /** Body of `POST /v1/videos/omni-video` (docs/kling-api.md §6.1). Count limits by element kind: omniRules.ts. */

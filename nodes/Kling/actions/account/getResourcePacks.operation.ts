@@ -4,6 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { ACCOUNT_COSTS_MIN_GAP_MS, ACCOUNT_COSTS_PATH, accountCostsSchema, type ResourcePack } from '../../contract/account';
 import { klingApiRequest } from '../../transport';
 import { pause } from '../../transport/wait';
+import { textOf } from '../shared/fields';
 import { eachItem } from '../shared/items';
 
 const DAY_MS = 86_400_000;
@@ -72,13 +73,13 @@ function packOutput(pack: ResourcePack): IDataObject {
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await eachItem.call(this, async (i) => {
 		if (i > 0) await pause(this, ACCOUNT_COSTS_MIN_GAP_MS);
-		const options = this.getNodeParameter('options', i, {}) as { packName?: string; days?: number };
+		const options = this.getNodeParameter('options', i, {}) as { packName?: unknown; days?: number };
 		const days = Number(options.days ?? 365);
-		if (!Number.isFinite(days) || days < 1) {
-			throw new NodeOperationError(this.getNode(), `Valid Within the Last (Days) must be at least 1 (it is ${options.days})`, { itemIndex: i });
+		if (!Number.isFinite(days) || days < 1 || days > 3650) {
+			throw new NodeOperationError(this.getNode(), `Valid Within the Last (Days) must be between 1 and 3650 (it is ${options.days})`, { itemIndex: i });
 		}
 		const now = Date.now();
-		const packName = options.packName?.trim();
+		const packName = textOf.call(this, options.packName, 'Options → Pack Name', i).trim();
 		const { data } = await klingApiRequest.call(this, {
 			method: 'GET',
 			path: ACCOUNT_COSTS_PATH,

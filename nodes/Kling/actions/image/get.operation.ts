@@ -18,6 +18,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Kind',
 		name: 'kind',
 		type: 'options',
+		noDataExpression: true,
 		default: 'omniImage',
 		description: 'The operation that made the images',
 		options: Object.entries(KINDS).map(([value, { name }]) => ({ name, value })),

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 import { ELEMENT_LIBRARIES, elementsOfPage, type KlingElement } from '../../contract/element';
 import { VOICE_LIBRARIES, VOICE_PAGE_SIZE_MAX, voicesOfPage, type KlingVoice } from '../../contract/voice';
 import { klingPages } from '../../transport';
+import { invalidInput } from './validate';
 
 /**
  * Kling's two libraries of elements and of voices: the account's own and the official presets. Neither has a "get by
@@ -82,6 +83,7 @@ export function libraryFields(kind: Kind, presetsDescription: string, extraFilte
 export async function readLibrary<K extends Kind>(ctx: IExecuteFunctions, kind: K, itemIndex: number, keep: (entry: Entry<K>, filters: IDataObject) => boolean = () => true): Promise<Array<Entry<K>>> {
 	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const limit = ctx.getNodeParameter('returnAll', itemIndex) ? Infinity : (ctx.getNodeParameter('limit', itemIndex) as number);
+	if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit))) throw invalidInput.call(ctx, `Limit must be a whole number of at least 1 (it is ${limit})`, itemIndex);
 	const needle = String(filters.nameContains ?? '').trim().toLowerCase();
 	const nameOf = LIBRARIES[kind].nameOf as (entry: Entry<K>) => string | null | undefined;
 	const out: Array<Entry<K>> = [];

@@ -19,6 +19,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Kind',
 		name: 'kind',
 		type: 'options',
+		noDataExpression: true,
 		default: 'omni',
 		description: 'The operation that created the video',
 		options: Object.entries(KINDS).map(([value, { name }]) => ({ name, value })),
