@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
+import { signWebhook, startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import {
 	activeTrigger,
 	capturedDeliveries,
@@ -103,6 +103,46 @@ describe('Kling Trigger in a running n8n', () => {
 		// Nothing else arrived late.
 		expect(await api.executions(lenient.workflowId)).toHaveLength(2);
 		expect(await api.executions(strict.workflowId)).toHaveLength(1);
+	});
+
+	it('reads a new-standard callback, refuses a stale signature, and reads the task from Kling when asked or when a success lacks its ID', async () => {
+		const { api, server } = ctx.instance;
+		const active = async (name: string, options: Record<string, unknown>) => {
+			const webhookId = randomUUID();
+			const workflowId = await api.createWorkflow(triggerWorkflow(name, webhookId, credentialId, options));
+			const url = `${server.url}/webhook/${webhookId}/kling`;
+			await api.activate(workflowId, [url]);
+			return { workflowId, url };
+		};
+		const plain = await active('Kling callbacks, as sent', {});
+		const reRead = await active('Kling callbacks, re-read', { reReadTask: true });
+
+		// 1. A new-standard body (id, status "succeeded", outputs), signed: normalised, its 19-digit ids exact.
+		const newStandard = '{"id":"999000000000000011","status":"succeeded","message":"","external_id":"mira-new","outputs":[{"type":"element","id":9223372036854775807}]}';
+		expect((await post(plain.url, newStandard, signedHeaders(newStandard))).status).toBe(200);
+		// 2. Signed ten minutes ago: a replay, refused.
+		const stale = newStandard.replace('999000000000000011', '999000000000000012');
+		const timestamp = Math.floor(Date.now() / 1000) - 600;
+		const staleHeaders = { 'webhook-id': 'msg_stale', 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(TRIGGER_SECRET, 'msg_stale', timestamp, stale) };
+		expect((await post(plain.url, stale, staleHeaders)).status).toBe(401);
+		// 3. A signed success without its element ID: read from Kling, which has it.
+		const quietTask = await createTask(sim);
+		await sim.idle();
+		const withoutId = `{"task_id":"${quietTask}","task_status":"succeed","task_status_msg":"","task_result":{}}`;
+		expect((await post(plain.url, withoutId, signedHeaders(withoutId))).status).toBe(200);
+		// 4. Re-Read Task From Kling: Kling's own callback of a new task is output as Kling answers the task.
+		const readTask = await createTask(sim, reRead.url);
+		await sim.idle();
+
+		const element = (taskId: string) => sim.tasks('elements').find((task) => task.taskId === taskId)!.outputId;
+		expect((await doneExecutions(api, plain.workflowId, 2)).map(triggerJson)).toEqual([
+			expect.objectContaining({ taskId: '999000000000000011', status: 'succeeded', externalTaskId: 'mira-new', elementIds: ['9223372036854775807'], source: 'callback' }),
+			expect.objectContaining({ taskId: quietTask, elementIds: [element(quietTask)], source: 'kling', product: 'element', signature: 'verified' }),
+		]);
+		expect((await doneExecutions(api, reRead.workflowId, 1)).map(triggerJson)).toEqual([
+			expect.objectContaining({ taskId: readTask, elementIds: [element(readTask)], source: 'kling', product: 'element', callbackStatus: 'succeed' }),
+		]);
+		expect(await api.executions(plain.workflowId)).toHaveLength(2);
 	});
 
 	it('starts executions only for tasks whose external task ID starts with the External Task ID Prefix', async () => {

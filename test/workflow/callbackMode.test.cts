@@ -180,7 +180,7 @@ describe('Pause Until Kling Calls Back', () => {
 	});
 
 	/** Runs a one-node create in pause mode, lets Kling finish, and delivers its callback: the item it resumes with. */
-	async function pausedThenResumed(node: INode, executionId: string) {
+	async function pausedThenResumed(node: ReturnType<typeof klingNode>, executionId: string) {
 		const { sim } = ctx;
 		const workflow = chain(node);
 		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId });
