@@ -8,7 +8,9 @@
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import {
 	activatePauseWorkflows,
+	ignoresAForgedCallback,
 	keepsWaitingForTheLastItem,
+	keepsWaitingWhileKlingCannotBeRead,
 	resumesWhenKlingCallsBack,
 	resumesWithARefusedItem,
 	resumesWithEveryItem,
@@ -44,6 +46,14 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it('with the callbacks lost, keeps waiting after the task finished, and finishes with the element when the resume URL is called later', async () => {
 		await waitsUntilTheResumeUrlIsCalled(setup);
+	});
+
+	it('keeps waiting, showing the task, when a forged final callback comes while the task still runs', async () => {
+		await ignoresAForgedCallback(setup);
+	});
+
+	it('answers 503 and keeps waiting when Kling cannot be read at a callback, then resumes at the next one', async () => {
+		await keepsWaitingWhileKlingCannotBeRead(setup);
 	});
 
 	it('with several items, continues once the last task is final, a failed task as an item with its error', async () => {

@@ -81,11 +81,13 @@ export async function expectResumedWithElement(setup: PauseSetup, executionId: s
  * The stored execution waits with no time of its own to resume (only a call to its resume URL continues it), and
  * no run of the Kling node holds a result or the Webhook's item passed through.
  */
-export async function expectWaitingWithoutResult(api: PublicApi, executionId: string): Promise<void> {
+export async function expectWaitingWithoutResult(api: PublicApi, executionId: string, tasks: TaskSnapshot[]): Promise<void> {
 	const stored = await api.execution(executionId);
 	expect({ status: stored.status, waitTill: stored.waitTill && new Date(stored.waitTill).toISOString() }).toEqual({ status: 'waiting', waitTill: WAIT_INDEFINITELY });
 	const outputs = (stored.data?.resultData.runData[CREATE_NODE] ?? []).flatMap((run) => run.data?.main[0] ?? []);
 	expect(outputs.filter((item) => 'elementId' in item.json || item.json.status === 'succeed' || 'headers' in item.json)).toEqual([]);
+	// What the node shows while it waits: each item's task, to look up if Kling never calls back.
+	expect(outputs.map((item) => item.json.taskId)).toEqual(tasks.map((task) => task.taskId));
 }
 
 /** A body like Kling's final callback; the node re-reads the tasks from Kling and never trusts it. */
@@ -118,7 +120,7 @@ export async function waitsUntilTheResumeUrlIsCalled(setup: PauseSetup, resumeOr
 		what: `task ${task.taskId} to succeed on the simulator`,
 		timeoutMs: 60_000,
 	});
-	await expectWaitingWithoutResult(api, execution.id);
+	await expectWaitingWithoutResult(api, execution.id, [task]);
 	expect(sim.callbacks.filter((delivery) => delivery.url === task.body.callback_url)).toEqual([]);
 
 	const resumeUrl = new URL(String(task.body.callback_url));
@@ -126,6 +128,30 @@ export async function waitsUntilTheResumeUrlIsCalled(setup: PauseSetup, resumeOr
 	const answer = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: finalCallbackBody(task) });
 	expect(answer.status).toBe(200);
 	return await expectResumedWithElement(setup, execution.id, task);
+}
+
+/** A forged "succeed" posted to the resume URL while the task still runs changes nothing: the run keeps waiting. */
+export async function ignoresAForgedCallback(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'stuck' } });
+	const { execution, task } = await startPausedRun(setup);
+	const answer = await fetch(String(task.body.callback_url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: finalCallbackBody(task) });
+	expect({ status: answer.status, body: await answer.json() }).toEqual({ status: 200, body: { received: true, waiting: true } });
+	await expectWaitingWithoutResult(api, execution.id, [task]);
+}
+
+/**
+ * A callback at which Kling cannot be read (here: its answer is refused) is answered 503, which keeps the run waiting,
+ * and Kling's next delivery resumes it with the element.
+ */
+export async function keepsWaitingWhileKlingCannotBeRead(setup: PauseSetup): Promise<void> {
+	const { sim } = setup;
+	// The look before the pause and the first callback's read; neither is tried again at once.
+	sim.injectFault({ when: { product: 'elements', method: 'GET' }, times: 2, fault: { kind: 'error', code: 1000 } });
+	const { execution, task } = await startPausedRun(setup);
+	await sim.idle(60_000);
+	expect(sim.callbacks.filter((delivery) => delivery.url === task.body.callback_url).map((delivery) => delivery.status)).toContain(503);
+	await expectResumedWithElement(setup, execution.id, task);
 }
 
 /**
@@ -195,7 +221,7 @@ export async function keepsWaitingForTheLastItem(setup: PauseSetup): Promise<voi
 		timeoutMs: 60_000,
 	});
 	expect(sim.tasks('elements').find((task) => task.taskId === tasks[1].taskId)?.status).toBe('processing');
-	await expectWaitingWithoutResult(api, execution.id);
+	await expectWaitingWithoutResult(api, execution.id, tasks);
 }
 
 /**
