@@ -13,6 +13,7 @@ import {
 	keepsWaitingWhileKlingCannotBeRead,
 	resumesWhenKlingCallsBack,
 	resumesWithARefusedItem,
+	resumesWithDownloadedImages,
 	resumesWithEveryItem,
 	retriedBatchPaysOnce,
 	waitsUntilTheResumeUrlIsCalled,
@@ -26,11 +27,12 @@ let setup: PauseSetup;
 let batchSetup: PauseSetup;
 let retriedSetup: PauseSetup;
 let continuedSetup: PauseSetup;
+let imagesSetup: PauseSetup;
 
 beforeAll(async () => {
 	// Long enough in "processing" for the execution to be seen waiting; the final callback then resumes it.
 	sim = await startSimulator({ timing: { submittedMs: 500, processingMs: 5000 } });
-	({ single: setup, batch: batchSetup, retried: retriedSetup, continued: continuedSetup } = await activatePauseWorkflows(ctx.instance.api, sim, ctx.instance.server.url));
+	({ single: setup, batch: batchSetup, retried: retriedSetup, continued: continuedSetup, images: imagesSetup } = await activatePauseWorkflows(ctx.instance.api, sim, ctx.instance.server.url));
 });
 
 afterAll(async () => {
@@ -70,5 +72,9 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it('with Continue On Fail, finishes with an item Kling refused as an error naming its external task ID', async () => {
 		await resumesWithARefusedItem(continuedSetup);
+	});
+
+	it('with Download Images, finishes with the images that main downloaded when Kling called back', async () => {
+		await resumesWithDownloadedImages(imagesSetup);
 	});
 });

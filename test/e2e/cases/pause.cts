@@ -35,7 +35,7 @@ export async function activatePauseWorkflows(
 	api: PublicApi,
 	sim: KlingSimulator,
 	webhookOrigin: string,
-): Promise<{ single: PauseSetup; batch: PauseSetup; retried: PauseSetup; continued: PauseSetup }> {
+): Promise<{ single: PauseSetup; batch: PauseSetup; retried: PauseSetup; continued: PauseSetup; images: PauseSetup }> {
 	const credentialId = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
 	const credential = { id: credentialId, name: CREDENTIAL_NAME };
 	const activate = async (workflow: WorkflowJson, path: string): Promise<PauseSetup> => {
@@ -49,6 +49,7 @@ export async function activatePauseWorkflows(
 		batch: await activate(pauseBatchWorkflow(credential, 'make-elements'), 'make-elements'),
 		retried: await activate(pauseBatchWorkflow(credential, 'make-elements-retried', { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }), 'make-elements-retried'),
 		continued: await activate(pauseBatchWorkflow(credential, 'make-elements-continued', { onError: 'continueRegularOutput' }), 'make-elements-continued'),
+		images: await activate(pauseImagesWorkflow(credential, 'make-images'), 'make-images'),
 	};
 }
 
@@ -261,4 +262,37 @@ export async function resumesWithARefusedItem(setup: PauseSetup): Promise<void> 
 		expect.objectContaining({ elementId: mira.outputId, status: 'succeed', taskId: mira.taskId }),
 		{ error: `Kling has no task with this item's external task ID ${foxId}: its input was refused, or its create failed, before the pause`, externalTaskId: foxId },
 	]);
+}
+
+const IMAGES_NODE = 'Generate Images';
+
+/** Webhook → Image → Generate of two images with Download Images, paused until Kling calls back. */
+function pauseImagesWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
+	const generate = {
+		name: IMAGES_NODE,
+		type: KLING_NODE,
+		parameters: { resource: 'image', operation: 'generate', prompt: 'A lighthouse poster', n: 2, options: { completion: 'callback', download: true } },
+	};
+	return adaptWorkflow(chainWorkflow('Generate images, paused until Kling calls back', [generate], webhookNode(path)), { credential });
+}
+
+/**
+ * Download Images in pause mode: the process that receives Kling's last callback (main, or a webhook processor in
+ * queue mode) downloads the files into n8n's binary data store, and the execution continues with them.
+ */
+export async function resumesWithDownloadedImages(setup: PauseSetup): Promise<Execution> {
+	const { api, workflowId, startUrl } = setup;
+	const before = new Set((await api.executions(workflowId)).map((execution) => execution.id));
+	expect((await fetch(startUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+	const execution = await executionWhere(api, workflowId, (candidate) => !before.has(candidate.id) && candidate.status === 'waiting', 'the image run to wait for Kling');
+	const done = await finished(api, execution.id);
+	expect(done.data?.resultData.error).toBeUndefined();
+	const [item] = lastOutput(done, IMAGES_NODE);
+	expect(item.json.images).toHaveLength(2);
+	expect(Object.keys(item.binary ?? {})).toEqual(['image_0', 'image_1']);
+	for (const file of Object.values(item.binary as Record<string, { mimeType: string; fileSize?: string; id?: string; data?: string }>)) {
+		expect(file.mimeType).toBe('image/png');
+		expect(file.id ?? file.data).toBeTruthy();
+	}
+	return done;
 }

@@ -13,6 +13,7 @@ import {
 	activatePauseWorkflows,
 	keepsWaitingForTheLastItem,
 	resumesWhenKlingCallsBack,
+	resumesWithDownloadedImages,
 	resumesWithEveryItem,
 	retriedBatchPaysOnce,
 	waitsUntilTheResumeUrlIsCalled,
@@ -53,9 +54,10 @@ describe('Pause Until Kling Calls Back in queue mode', () => {
 	let setup: PauseSetup;
 	let batchSetup: PauseSetup;
 	let retriedSetup: PauseSetup;
+	let imagesSetup: PauseSetup;
 
 	beforeAll(async () => {
-		({ single: setup, batch: batchSetup, retried: retriedSetup } = await activatePauseWorkflows(ctx.topology.main.api, sim, ctx.topology.webhooks[0].url));
+		({ single: setup, batch: batchSetup, retried: retriedSetup, images: imagesSetup } = await activatePauseWorkflows(ctx.topology.main.api, sim, ctx.topology.webhooks[0].url));
 	});
 
 	it('a worker pauses the execution; Kling calls back at the webhook processor, and a worker finishes it with the element', async () => {
@@ -81,6 +83,11 @@ describe('Pause Until Kling Calls Back in queue mode', () => {
 
 	it("with Retry On Fail, the worker's second try takes over the first try's task, and the execution finishes with every item", async () => {
 		await retriedBatchPaysOnce(retriedSetup);
+	});
+
+	it('with Download Images, the webhook processor that receives the last callback downloads the images, and a worker finishes with them', async () => {
+		const done = await resumesWithDownloadedImages(imagesSetup);
+		expect(workersThatRan(done.id, ctx.topology.processes()).length).toBeGreaterThan(0);
 	});
 });
 
