@@ -86,7 +86,7 @@ describe('Example workflows in a real n8n', () => {
 });
 
 describe('Binary images in a real n8n', () => {
-	let files: { url: string; close(): Promise<void> };
+	let files: { url: string; cutUrl: string; close(): Promise<void> };
 
 	beforeAll(async () => {
 		files = await servePng();
@@ -105,6 +105,17 @@ describe('Binary images in a real n8n', () => {
 		expect(result.run.data?.resultData?.error).toBeUndefined();
 		expect(nodeItems(result.run, 'Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
 		expectStreamedImage(sim);
+	});
+
+	it('refuses a file that an interrupted download left cut short, before any request to Kling', async () => {
+		sim.reset();
+		const workflow = adaptWorkflow(downloadThenCreate(files.cutUrl), { credential });
+		const [id] = await importWorkflows(ctx.instance.cli, [{ ...workflow, id: newWorkflowId() }]);
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		expect(result.run.status).toBe('error');
+		expect(result.run.data?.resultData?.error?.message).toMatch(/^Frontal Image \(binary field "data"\) is cut short: a PNG ends with an IEND chunk/);
+		expect(sim.requests).toEqual([]);
 	});
 });
 

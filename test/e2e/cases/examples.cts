@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { cutShort } from '../../fixtures/images.cts';
 import { makePng, type KlingSimulator } from '../../simulator/index.cts';
 import { chainWorkflow, KLING_NODE, type WorkflowJson, type WorkflowNode } from '../runtime/workflows.cts';
 
@@ -27,14 +28,15 @@ export function expectKlingOutput(sim: KlingSimulator, node: WorkflowNode, item:
 /** About 1.8 MB: n8n's binary data store hands it to the node in many chunks (filesystem mode) or in one (database). */
 export const BINARY_PNG = makePng(640, 960, { noise: true });
 
-/** Serves BINARY_PNG on a loopback port until the returned close() is called. */
-export async function servePng(): Promise<{ url: string; close(): Promise<void> }> {
-	const files = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(BINARY_PNG));
+/** BINARY_PNG as an interrupted download leaves it: the header whole, the end (IEND and more) missing. */
+export const CUT_PNG = cutShort(BINARY_PNG, 40_000);
+
+/** Serves BINARY_PNG (`url`, /front.png) and CUT_PNG (/cut.png) on a loopback port until close() is called. */
+export async function servePng(): Promise<{ url: string; cutUrl: string; close(): Promise<void> }> {
+	const files = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(req.url === '/cut.png' ? CUT_PNG : BINARY_PNG));
 	await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(files.address() as AddressInfo).port}/front.png`,
-		close: () => new Promise((resolve) => files.close(() => resolve())),
-	};
+	const origin = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+	return { url: `${origin}/front.png`, cutUrl: `${origin}/cut.png`, close: () => new Promise((resolve) => files.close(() => resolve())) };
 }
 
 /** HTTP Request downloads a PNG as a file (into n8n's binary data store); Create Element sends it as its frontal image. */
