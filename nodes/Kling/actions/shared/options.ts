@@ -100,7 +100,8 @@ export function readCompletion(this: IExecuteFunctions, { timeoutMinutes }: Opti
 		return number;
 	};
 	return {
-		mode: mode === 'callback' && this.isToolExecution() ? 'poll' : mode,
+		// n8n 1.x has no isToolExecution: there the node cannot tell, and pauses as asked.
+		mode: mode === 'callback' && this.isToolExecution?.() ? 'poll' : mode,
 		timeoutMs: positive(options.timeoutMinutes ?? timeoutMinutes, 'Timeout (Minutes)') * 60_000,
 		maxConcurrent: Math.max(1, Math.floor(positive(options.maxConcurrentTasks ?? 3, 'Max Concurrent Tasks'))),
 	};
