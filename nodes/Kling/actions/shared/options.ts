@@ -57,8 +57,8 @@ export function createOptions({ timeoutMinutes, media }: OptionsKind): INodeProp
 		default: {},
 		options: [
 			completionOption,
-			{ displayName: 'Timeout (Minutes)', name: 'timeoutMinutes', type: 'number', validateType: 'number', default: timeoutMinutes, typeOptions: { minValue: 0.1, numberPrecision: 2 }, description: 'With Wait Until Done: how long each task may take before its item fails with the task ID, to fetch later' },
-			{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', validateType: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many concurrency slots the items' tasks may take on Kling at once (an image task takes one per image). Match your resource pack's limit." },
+			{ displayName: 'Timeout (Minutes)', name: 'timeoutMinutes', type: 'number', validateType: 'number', default: timeoutMinutes, typeOptions: { minValue: 0.1, numberPrecision: 2 }, description: 'With Wait Until Done: how long each task may take before its item fails with the task ID, to fetch later. One value for the whole run (the first item\'s).' },
+			{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', validateType: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many concurrency slots the items' tasks may take on Kling at once (an image task takes one per image). Match your resource pack's limit. One value for the whole run (the first item's)." },
 			...mediaOptions,
 			{ displayName: 'Callback URL', name: 'callbackUrl', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/1f0c.../kling', description: 'Kling POSTs the status changes of the task here, for example to the production URL of a Kling Trigger node' },
 			{ displayName: 'External Task ID', name: 'externalTaskId', type: 'string', default: '', placeholder: 'e.g. campaign-42-hero', description: 'Your own ID for the task, unique in the Kling account. Left empty, the node makes one, which also finds a task whose answer was lost, and lets Retry On Fail take over the tasks of the first try.' },
