@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isSucceeded, type KlingTask, type TaskProduct } from '../contract/task';
-import { asNodeError } from '../transport/errors';
+import { appendDescription, asNodeError } from '../transport/errors';
 import { itemError, presentFinal, taskFailedError, taskSummary } from './output';
 import { newCallbackBatch, pauseForCallbacks } from './pause';
 import { runDigest } from './runKey';
@@ -74,8 +74,7 @@ function withOtherTasks<E extends Error & { description?: string | null }>(error
 		.filter(Boolean);
 	if (!others.length) return error;
 	const note = `Tasks already created for other items: ${others.join(', ')}. The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`;
-	error.description = [error.description, note].filter(Boolean).join(' ');
-	return error;
+	return appendDescription(error, note);
 }
 
 async function outputOf(this: IExecuteFunctions, operation: TaskOperation, settings: CompletionSettings, job: Job, outcome: Outcome): Promise<INodeExecutionData> {
@@ -102,9 +101,7 @@ export async function runOneTask(this: IExecuteFunctions, product: TaskProduct, 
 	}).run([newJob(this, product, itemIndex, body)]);
 	if (!result || 'error' in result) {
 		// The note names the task when it may still be running, and the error does not already.
-		const error = asNodeError(this.getNode(), result?.error);
-		if (result?.note) error.description = [error.description, result.note].filter(Boolean).join(' ');
-		throw error;
+		throw appendDescription(asNodeError(this.getNode(), result?.error), result?.note);
 	}
 	if (!isSucceeded(result.task.task_status)) throw taskFailedError(this.getNode(), product, result.task, itemIndex);
 	return result.task;

@@ -6,7 +6,7 @@ import { isTransient } from '../transport/errors';
 import { backoffMs, pause, throwIfCancelled } from '../transport/wait';
 import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from './poll';
 import { lostCreateError, submitTask, type Submission } from './submit';
-import type { CompletionSettings } from './taskOperation';
+import type { CompletionSettings, Prepared } from './taskOperation';
 
 const ACCOUNT_LIMIT_HOLDS_MS = 60_000;
 
@@ -16,7 +16,7 @@ export interface Job extends Submission {
 	/** Concurrency slots its task holds (§11). */
 	slots: number;
 	/** A task made for the item before its own (its views), paid for too. */
-	firstTask?: { taskId: string; what: string };
+	firstTask?: Prepared['firstTask'];
 	task?: KlingTask;
 	firstTriedAt?: number;
 	submittedAt?: number;

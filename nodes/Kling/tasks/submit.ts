@@ -5,7 +5,7 @@ import { hasStringElementIds } from '../contract/request';
 import { taskSchema, type KlingTask, type TaskProduct } from '../contract/task';
 import { klingApiRequest, type KlingContext } from '../transport';
 import { serialiseCreate, type ElementIdForm } from '../transport/body';
-import { asNodeError, isNotFound, klingErrorContext, klingNoAnswerError } from '../transport/errors';
+import { appendDescription, asNodeError, isNotFound, klingErrorContext, klingNoAnswerError } from '../transport/errors';
 
 export type SubmitOutcome =
 	| { kind: 'created'; task: KlingTask }
@@ -90,13 +90,11 @@ async function sendCreate(this: IExecuteFunctions, product: TaskProduct, body: I
 
 /** A create whose answer was lost and whose task has not shown up (yet): the user is told how to look before rerunning. */
 export function lostCreateError(ctx: IExecuteFunctions, submission: Submission): NodeApiError | NodeOperationError {
-	const failure = asNodeError(ctx.getNode(), submission.lostAnswer?.error);
-	failure.description = [
-		failure.description,
+	return appendDescription(
+		asNodeError(ctx.getNode(), submission.lostAnswer?.error),
 		`Kling may still have created the task: it does not show one with external task ID ${submission.externalTaskId} yet.`,
 		'Look it up with Get Creation Task or Get (by that external task ID) before running the node again, so it is not paid for twice.',
-	].filter(Boolean).join(' ');
-	return failure;
+	);
 }
 
 /** Kling's 1201 naming `external_task_id` most likely means the id was used before (§2, §10). */

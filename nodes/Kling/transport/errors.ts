@@ -82,6 +82,13 @@ function failureOf(code: number, retryAfterMs?: number): NodeApiError['failure']
 	return cause ? { cause } : undefined;
 }
 
+/** Adds sentences to an error's description, after what it says already. */
+export function appendDescription<E extends { description?: string | null }>(error: E, ...sentences: Array<string | undefined>): E {
+	const description = [error.description, ...sentences].filter(Boolean).join(' ');
+	if (description) error.description = description;
+	return error;
+}
+
 /** Errors raised in this package already are n8n errors; anything else is wrapped so n8n can show it. */
 export function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
