@@ -38,5 +38,8 @@ export const RETRY_SAFE_FOR_CREATE = new Set([1302, 1303]);
 /** Codes that mean "no such thing here": the delete fallback and lookups by external task id rely on them. */
 export const NOT_FOUND_CODES = new Set([1202, 1203]);
 
-/** Token-timing codes: one retry with a freshly signed token fixes a token minted just too early or too late. */
-export const TOKEN_TIMING_CODES = new Set([1003, 1004]);
+/**
+ * Authentication codes are transient once (§12): a token minted just too early or too late, or a hiccup of Kling's
+ * authentication, is fixed by one more try with a freshly signed token. A second refusal is the credential's fault.
+ */
+export const AUTH_CODES = new Set([1000, 1001, 1002, 1003, 1004]);

@@ -8,7 +8,7 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { TOKEN_TIMING_CODES } from '../contract/codes';
+import { AUTH_CODES } from '../contract/codes';
 import { envelopeSchema } from '../contract/envelope';
 import { baseUrlOf } from '../contract/hosts';
 import { asNodeError, isTransient, klingApiError, klingErrorContext, klingNoAnswerError } from './errors';
@@ -53,8 +53,8 @@ export async function klingApiRequest(this: KlingContext, request: KlingRequest)
 			return await sendOnce.call(this, request);
 		} catch (error) {
 			const { klingCode, neverSent, retryAfterMs } = klingErrorContext(error);
-			// A token minted a moment too early or too late: one more try with a fresh one (§1.3).
-			if (klingCode !== undefined && TOKEN_TIMING_CODES.has(klingCode) && !tokenRetried) {
+			// Refused authentication: one more try with a fresh token (§12), then the credential is at fault.
+			if (klingCode !== undefined && AUTH_CODES.has(klingCode) && !tokenRetried) {
 				tokenRetried = true;
 				continue;
 			}

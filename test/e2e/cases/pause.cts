@@ -147,8 +147,8 @@ export async function ignoresAForgedCallback(setup: PauseSetup): Promise<void> {
  */
 export async function keepsWaitingWhileKlingCannotBeRead(setup: PauseSetup): Promise<void> {
 	const { sim } = setup;
-	// The look before the pause and the first callback's read; neither is tried again at once.
-	sim.injectFault({ when: { product: 'elements', method: 'GET' }, times: 2, fault: { kind: 'error', code: 1000 } });
+	// The look before the pause and the first callback's read, each with its one retry (a refused token, §12).
+	sim.injectFault({ when: { product: 'elements', method: 'GET' }, times: 4, fault: { kind: 'error', code: 1000 } });
 	const { execution, task } = await startPausedRun(setup);
 	await sim.idle(60_000);
 	expect(sim.callbacks.filter((delivery) => delivery.url === task.body.callback_url).map((delivery) => delivery.status)).toContain(503);

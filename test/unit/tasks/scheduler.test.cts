@@ -214,7 +214,7 @@ describe('Scheduler: timeouts and failures', () => {
 	});
 
 	it("says that an item's own task may still run when reading it fails", async () => {
-		const kling = new FakeKling().inject(isQuery, refused(1000, 'Authentication failed', 401));
+		const kling = new FakeKling().inject(isQuery, refused(1000, 'Authentication failed', 401), 2);
 		const [entry] = await schedule(kling, [job(0)]).finish();
 		expect('note' in entry.outcome && entry.outcome.note).toBe(
 			`This item's task ${kling.tasks[0].id} may still be running on Kling; fetch it later with Get Creation Task or Get.`,

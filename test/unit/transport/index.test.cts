@@ -62,7 +62,6 @@ describe('klingApiRequest: reads', () => {
 
 	it.each([
 		['an unknown task (1201)', refused(1201, 'Task not found')],
-		['a refused key (1000)', refused(1000, 'Authentication failed', 401)],
 		// A relay that lacks the path (errors.ts reads a 404 as "not found"): no later try can find it.
 		['a missing path (HTTP 404 with an HTML page)', { status: 404, body: '<html>Not Found</html>' }],
 	])('does not try again after %s', async (_label, answer) => {
@@ -136,13 +135,19 @@ describe('klingApiRequest: creates', () => {
 		expect(kling.sent).toHaveLength(6);
 	});
 
-	it('tries once more with a fresh token after 1003/1004 (a token minted a moment off), even a create, but only once', async () => {
-		const once = new FakeKling().inject(everything, refused(1004, 'token expired', 401));
+	it.each([
+		[1000, 'Authentication failed'],
+		[1001, 'Authorization header is empty'],
+		[1002, 'Authorization header is invalid'],
+		[1003, 'token not yet valid'],
+		[1004, 'token expired'],
+	])('tries once more with a fresh token after %i (transient once, §12), even a create, but only once', async (code, message) => {
+		const once = new FakeKling().inject(everything, refused(code, message, 401));
 		await expect(whileTimePasses(send(once, create))).resolves.toMatchObject({ requestId: 'req-ok' });
 		expect(once.sent).toHaveLength(2);
 
-		const twice = new FakeKling().inject(everything, refused(1003, 'token not yet valid', 401), Infinity);
-		expect((await failureOf(send(twice, create))).message).toMatch(/^The signed token is not valid yet/);
+		const twice = new FakeKling().inject(everything, refused(code, message, 401), Infinity);
+		expect(klingErrorContext(await failureOf(send(twice, read))).klingCode).toBe(code);
 		expect(twice.sent).toHaveLength(2);
 	});
 });
