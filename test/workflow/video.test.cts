@@ -252,6 +252,16 @@ describe('Video → Omni Video', () => {
 		expect(creates.map((create) => (create.body as { prompt: string }).prompt)).toEqual(Array(3).fill('<<<element_2>>> greets <<<element_1>>>'));
 		expect(elementListReads(sim)).toHaveLength(1);
 	});
+
+	it('fails every item whose @names it could not look up when the element list cannot be read, and creates nothing', async () => {
+		const { sim } = ctx;
+		const ids = seedElements(sim, 2);
+		sim.injectFault({ when: { product: 'elements', method: 'GET' }, times: Infinity, fault: { kind: 'error', code: 1103 } });
+		const omni = { ...omniNode({ prompt: '@Prop 2 greets @Prop 1', elements: elementList(...ids), options: { completion: 'returnTask' } }), continueOnFail: true };
+		const result = await runWorkflow({ ...chain(emptyItems(2), omni), credentials: apiKeyCredential(sim) });
+		expect(result.output('Omni Video').map((item) => item.json.error)).toEqual(Array(2).fill(expect.stringMatching(/^No permission for this API or model/)));
+		expect(sim.apiRequests({ method: 'POST' })).toHaveLength(0);
+	});
 });
 
 describe('Video → Image to Video', () => {

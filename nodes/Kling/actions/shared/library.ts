@@ -30,7 +30,7 @@ async function* bothLibraries<K extends Kind>(ctx: IExecuteFunctions, kind: K): 
 	yield* libraryEntries(ctx, kind, 'preset');
 }
 
-type Reading = { seen: Map<string, unknown>; entries: AsyncGenerator<unknown> };
+type Reading = { seen: Map<string, unknown>; entries: AsyncGenerator<unknown>; failure?: unknown };
 
 /** One reading of the libraries per node run and kind: the execute context is the same object for every item of a run. */
 const readings = new WeakMap<IExecuteFunctions, Partial<Record<Kind, Reading>>>();
@@ -43,11 +43,16 @@ const readings = new WeakMap<IExecuteFunctions, Partial<Record<Kind, Reading>>>(
 export async function findInLibraries<K extends Kind>(ctx: IExecuteFunctions, kind: K, ids: string[]): Promise<Map<string, Entry<K>>> {
 	const byKind = readings.get(ctx) ?? {};
 	readings.set(ctx, byKind);
-	const { seen, entries } = (byKind[kind] ??= { seen: new Map(), entries: bothLibraries(ctx, kind) });
+	const reading = (byKind[kind] ??= { seen: new Map(), entries: bothLibraries(ctx, kind) });
+	const { seen, entries } = reading;
 	const idOf = LIBRARIES[kind].idOf as (entry: unknown) => string;
-	// A generator that has finished (or failed) answers `done` at once, so a later item reads nothing again.
+	// A generator that has finished answers `done` at once, so a later item reads nothing again. One that failed
+	// would answer `done` too: its error is kept for later items, which must not take "not read" for "not there".
 	while (ids.some((id) => !seen.has(id))) {
-		const next = await entries.next();
+		if (reading.failure) throw reading.failure;
+		const next = await entries.next().catch((error: unknown) => {
+			throw (reading.failure = error);
+		});
 		if (next.done) break;
 		seen.set(idOf(next.value), next.value);
 	}

@@ -48,6 +48,18 @@ describe('findInLibraries', () => {
 		expect(paths()).toEqual([ELEMENT_LIBRARIES.custom, ELEMENT_LIBRARIES.preset]);
 	});
 
+	it('keeps a failed read as an error for later items, never as "not there", and answers what it had read', async () => {
+		const presetsDown = new FakeKling()
+			.inject((sent) => sent.path === ELEMENT_LIBRARIES.custom, ok([elementTask(MIRA, 'Mira')]), Infinity)
+			.inject((sent) => sent.path === ELEMENT_LIBRARIES.preset, { status: 502, body: '' }, Infinity);
+		const find = run(presetsDown);
+		await expect(find([FOX])).rejects.toThrow('No valid answer from Kling: HTTP 502 with an empty body');
+		const sent = presetsDown.sent.length;
+		await expect(find([FOX])).rejects.toThrow('No valid answer from Kling: HTTP 502 with an empty body');
+		expect((await find([MIRA])).get(MIRA)?.element_name).toBe('Mira');
+		expect(presetsDown.sent).toHaveLength(sent);
+	});
+
 	it('reads them again in the next run', async () => {
 		await run(kling)([MIRA]);
 		await run(kling)([MIRA]);
