@@ -5,7 +5,6 @@ import { createElementBodySchema, ELEMENT_DESCRIPTION_MAX, ELEMENT_NAME_MAX, ELE
 import { viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
 import { isHttpUrl } from '../../contract/request';
 import { PRODUCTS } from '../../contract/task';
-import { noResultError } from '../../tasks/output';
 import { runOneTask, runTaskOperation } from '../../tasks/run';
 import type { Prepared, TaskOperation } from '../../tasks/taskOperation';
 import { imageSourceFields, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
@@ -13,7 +12,7 @@ import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
 import { checkPicked, picker } from '../shared/pickers';
 import { parseRequestBody } from '../shared/validate';
-import { elementTaskOutput } from './output';
+import { presentElementTask } from './output';
 
 const OPTIONS: OptionsKind = { timeoutMinutes: 20 };
 const TAG_OPTIONS = ELEMENT_TAGS.map((tag) => ({ name: tag.name, value: tag.id }));
@@ -151,11 +150,7 @@ export const task: TaskOperation = {
 	product: PRODUCTS.element,
 	buildRequest,
 	prepare,
-	async present(kling, i) {
-		const json = elementTaskOutput(kling);
-		if (json.elementId === undefined) throw noResultError(this.getNode(), kling, 'element ID', i);
-		return { json };
-	},
+	present: presentElementTask,
 };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

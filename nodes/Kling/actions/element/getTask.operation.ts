@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { PRODUCTS } from '../../contract/task';
 import { eachItem } from '../shared/items';
 import { readTaskOrFail, taskIdField } from '../shared/tasks';
-import { elementTaskOutput } from './output';
+import { presentElementTask } from './output';
 
 const properties: INodeProperties[] = [taskIdField('element creation')];
 
@@ -16,6 +16,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			what: 'element creation',
 			hint: 'Use the task ID (or external task ID) that Create returned. Elements made with the old custom-elements API are not visible here.',
 		});
-		return { json: elementTaskOutput(task) };
+		return await presentElementTask.call(this, task, i);
 	});
 }

@@ -1,8 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { elementKindOf, elementsOfTaskResult, type KlingElement } from '../../contract/element';
-import type { KlingTask } from '../../contract/task';
-import { taskSummary } from '../../tasks/output';
+import { isSucceeded, type KlingTask } from '../../contract/task';
+import { noResultError, taskSummary } from '../../tasks/output';
 
 /** One element as the node outputs it: `elementId` a string at the top level, ready for `{{ $json.elementId }}`. */
 export function elementOutput(element: KlingElement): IDataObject {
@@ -27,8 +27,9 @@ export function elementOutput(element: KlingElement): IDataObject {
 	};
 }
 
-/** A creation task and, once it succeeded, its element (docs/kling-api.md §3.2). */
-export function elementTaskOutput(task: KlingTask): IDataObject {
+/** A creation task and, once it succeeded, its element (docs/kling-api.md §3.2); a success without one fails. */
+export async function presentElementTask(this: IExecuteFunctions, task: KlingTask, itemIndex: number): Promise<INodeExecutionData> {
 	const [element] = elementsOfTaskResult(task.task_result);
-	return { ...(element ? elementOutput(element) : { elementId: undefined }), ...taskSummary(task) };
+	if (isSucceeded(task.task_status) && !element) throw noResultError(this.getNode(), task, 'element ID', itemIndex);
+	return { json: { ...(element ? elementOutput(element) : { elementId: undefined }), ...taskSummary(task) } };
 }

@@ -43,7 +43,7 @@ const readings = new WeakMap<IExecuteFunctions, Partial<Record<Kind, Reading>>>(
 export async function findInLibraries<K extends Kind>(ctx: IExecuteFunctions, kind: K, ids: string[]): Promise<Map<string, Entry<K>>> {
 	const byKind = readings.get(ctx) ?? {};
 	readings.set(ctx, byKind);
-	const reading = (byKind[kind] ??= { seen: new Map(), entries: bothLibraries(ctx, kind) });
+	const reading: Reading = (byKind[kind] ??= { seen: new Map(), entries: bothLibraries(ctx, kind) });
 	const { seen, entries } = reading;
 	const idOf = LIBRARIES[kind].idOf as (entry: unknown) => string;
 	// A generator that has finished answers `done` at once, so a later item reads nothing again. One that failed

@@ -3,12 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { createVoiceBodySchema, VOICE_NAME_MAX } from '../../contract/voice';
-import { noResultError } from '../../tasks/output';
 import { runTaskOperation } from '../../tasks/run';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
 import { parseRequestBody, refuseRoundedId } from '../shared/validate';
-import { voiceTaskOutput } from './output';
+import { presentVoiceTask } from './output';
 
 const OPTIONS: OptionsKind = { timeoutMinutes: 10 };
 
@@ -65,11 +64,7 @@ export const task: TaskOperation = {
 		};
 		return parseRequestBody.call(this, createVoiceBodySchema, body, { voice_name: 'Name', voice_url: 'Audio or Video URL', video_id: 'Video ID', ...OPTION_LABELS }, i) as IDataObject;
 	},
-	async present(kling, i) {
-		const json = voiceTaskOutput(kling);
-		if (json.voiceId === undefined) throw noResultError(this.getNode(), kling, 'voice ID', i);
-		return { json };
-	},
+	present: presentVoiceTask,
 };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

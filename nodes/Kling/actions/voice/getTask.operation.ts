@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { PRODUCTS } from '../../contract/task';
 import { eachItem } from '../shared/items';
 import { readTaskOrFail, taskIdField } from '../shared/tasks';
-import { voiceTaskOutput } from './output';
+import { presentVoiceTask } from './output';
 
 const properties: INodeProperties[] = [taskIdField('voice creation')];
 
@@ -13,6 +13,6 @@ export const description = updateDisplayOptions({ show: { resource: ['voice'], o
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await eachItem.call(this, async (i) => {
 		const task = await readTaskOrFail.call(this, PRODUCTS.voice, i, { what: 'voice creation', hint: 'Use the task ID (or external task ID) that Create returned.' });
-		return { json: voiceTaskOutput(task) };
+		return await presentVoiceTask.call(this, task, i);
 	});
 }

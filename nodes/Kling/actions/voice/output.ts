@@ -1,8 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { KlingTask } from '../../contract/task';
+import { isSucceeded, type KlingTask } from '../../contract/task';
 import { voicesOfTaskResult, type KlingVoice } from '../../contract/voice';
-import { taskSummary } from '../../tasks/output';
+import { noResultError, taskSummary } from '../../tasks/output';
 
 /** One voice as the node outputs it: `voiceId` a string at the top level, ready for `{{ $json.voiceId }}`. */
 export function voiceOutput(voice: KlingVoice): IDataObject {
@@ -14,8 +14,9 @@ export function voiceOutput(voice: KlingVoice): IDataObject {
 	};
 }
 
-/** A voice creation task and, once it succeeded, its voice (docs/kling-api.md §4). */
-export function voiceTaskOutput(task: KlingTask): IDataObject {
+/** A voice creation task and, once it succeeded, its voice (docs/kling-api.md §4); a success without one fails. */
+export async function presentVoiceTask(this: IExecuteFunctions, task: KlingTask, itemIndex: number): Promise<INodeExecutionData> {
 	const [voice] = voicesOfTaskResult(task.task_result);
-	return { ...(voice ? voiceOutput(voice) : { voiceId: undefined }), ...taskSummary(task) };
+	if (isSucceeded(task.task_status) && !voice) throw noResultError(this.getNode(), task, 'voice ID', itemIndex);
+	return { json: { ...(voice ? voiceOutput(voice) : { voiceId: undefined }), ...taskSummary(task) } };
 }
