@@ -41,6 +41,7 @@ const itemCases: Array<[operation: string, input: string, parameters: IDataObjec
 	['Video → Get', 'a task ID from an empty expression', { resource: 'video', operation: 'get', kind: 'omni', taskId: '={{ "" }}' }, /^Task ID is required/],
 	['Video → Omni Video', 'an object as the prompt', { resource: 'video', operation: 'omni', prompt: '={{ { headline: "A harbour at dawn" } }}' }, /^Prompt must be text, not an object/],
 	['Video → Omni Video', 'a list as a shot prompt', { resource: 'video', operation: 'omni', multiShot: true, shots: { shot: [{ prompt: '={{ ["a", "b"] }}', duration: 5 }] } }, /^Shots #1 → Prompt must be text, not a list/],
+	['Image → Generate', 'an object as the external task ID', { resource: 'image', operation: 'generate', prompt: 'A poster', options: { externalTaskId: '={{ { id: 7 } }}' } }, /^Options → External Task ID must be text, not an object/],
 	['Image → Generate', 'a list as the negative prompt', { resource: 'image', operation: 'generate', prompt: 'A poster', negativePrompt: '={{ ["blur"] }}' }, /^Negative Prompt must be text, not a list/],
 	['Video → Omni Video', 'a shot of 0 seconds', { resource: 'video', operation: 'omni', multiShot: true, duration: '5', shots: { shot: [{ prompt: 'a', duration: 0 }, { prompt: 'b', duration: 5 }] } }, /^Shots #1 must be at least 1 second/],
 	['Element → Get Many', 'a limit of 0', { resource: 'element', operation: 'getAll', library: 'custom', returnAll: false, limit: 0 }, /^Limit must be a whole number of at least 1 \(it is 0\)/],

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isHttpUrl } from '../../contract/request';
 import type { CompletionMode, CompletionSettings } from '../../tasks/taskOperation';
+import { textOf } from './fields';
 
 /** What an operation's Options offer besides the common ones: its default timeout, and the files it makes. */
 export interface OptionsKind {
@@ -116,7 +117,7 @@ export function readCreateOptions(this: IExecuteFunctions, itemIndex: number, { 
 		throw new NodeOperationError(this.getNode(), `Callback URL must be an http(s) URL (it is "${callbackUrl.slice(0, 60)}")`, { itemIndex });
 	}
 	if (callbackUrl) body.callback_url = callbackUrl;
-	const externalTaskId = String(options.externalTaskId ?? '').trim();
+	const externalTaskId = textOf.call(this, options.externalTaskId, 'Options → External Task ID', itemIndex).trim();
 	if (externalTaskId) body.external_task_id = externalTaskId;
 	if (media) body.watermark_info = { enabled: options.watermark === true };
 	return { ...readDownload.call(this, itemIndex, media), body };
