@@ -3,6 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ACCOUNT_COSTS_MIN_GAP_MS, ACCOUNT_COSTS_PATH, accountCostsSchema, type ResourcePack } from '../../contract/account';
 import { klingApiRequest } from '../../transport';
+import { klingApiError } from '../../transport/errors';
 import { pause } from '../../transport/wait';
 import { textOf } from '../shared/fields';
 import { eachItem } from '../shared/items';
@@ -80,11 +81,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		const now = Date.now();
 		const packName = textOf.call(this, options.packName, 'Options → Pack Name', i).trim();
-		const { data } = await klingApiRequest.call(this, {
+		const { data, requestId } = await klingApiRequest.call(this, {
 			method: 'GET',
 			path: ACCOUNT_COSTS_PATH,
 			qs: { start_time: now - Math.round(days * DAY_MS), end_time: now, ...(packName ? { resource_pack_name: packName } : {}) },
 		});
-		return (accountCostsSchema.parse(data ?? {}).resource_pack_subscribe_infos ?? []).map((pack) => ({ json: packOutput(pack) }));
+		const costs = accountCostsSchema.parse(data ?? {});
+		// The answer carries a code of its own (§12a): a refusal there must not read as "no packs".
+		if (costs.code) throw klingApiError(this.getNode(), { code: costs.code, message: costs.msg ?? '', requestId, httpStatus: 200 });
+		return (costs.resource_pack_subscribe_infos ?? []).map((pack) => ({ json: packOutput(pack) }));
 	});
 }
