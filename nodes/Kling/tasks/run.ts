@@ -39,14 +39,17 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 			outputs[itemIndex] = itemError.call(this, this.continueOnFail() ? error : withOtherTasks(asNodeError(this.getNode(), error), undefined, jobs), itemIndex);
 		}
 	}
-	await new Scheduler(this, operation.product, settings, async (job, outcome) => {
-		try {
-			outputs[job.itemIndex] = await outputOf.call(this, operation, settings, job, outcome);
-		} catch (error) {
-			// Only an item error without Continue On Fail gets here: it stops the node, and n8n keeps none of its output.
-			throw withOtherTasks(error as Error & { description?: string }, job, jobs);
-		}
-	}).run(jobs);
+	let settling: Job | undefined;
+	const scheduler = new Scheduler(this, operation.product, settings, async (job, outcome) => {
+		settling = job;
+		outputs[job.itemIndex] = await outputOf.call(this, operation, settings, job, outcome);
+		settling = undefined;
+	});
+	// The node stops (an item's error without Continue On Fail, or the execution was cancelled): n8n keeps none of its
+	// output, so the error names every task paid for, the stopping item's own apart.
+	await scheduler.run(jobs).catch((error: unknown) => {
+		throw withOtherTasks(asNodeError(this.getNode(), error), settling, jobs);
+	});
 	if (!batch) return outputs;
 	const submitted = items.map((_, itemIndex) => jobs.find((job) => job.itemIndex === itemIndex)?.task);
 	return await pauseForCallbacks.call(this, operation, submitted, outputs);

@@ -201,6 +201,18 @@ describe('runTaskOperation', () => {
 		expect(error.description).toContain(`Tasks already created for other items: external task ID ${forest.external_task_id} (answer lost, perhaps made).`);
 	});
 
+	it('names every task paid for when the execution is cancelled while it waits', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 600_000;
+		const { ctx, cancel } = executeContext({ kling, items: items('a harbour', 'a forest') });
+		const output = runTaskOperation.call(ctx, operation, settings());
+		await jest.advanceTimersByTimeAsync(20_000);
+		cancel.abort();
+		const error = await failureOf(output);
+		expect(error.message).toBe('The execution was cancelled while waiting for Kling');
+		expect(error.description).toContain(`Tasks already created for other items: ${kling.tasks[0].id} (processing), ${kling.tasks[1].id} (processing).`);
+	});
+
 	it('names the tasks already created when a later create is refused with Return Task Immediately', async () => {
 		const kling = new FakeKling().inject((sent) => isCreate(sent) && String(sent.body).includes('a desert'), refused(1301, 'prompt violates the policy'));
 		const error = await failureOf(run(kling, items('a harbour', 'a forest', 'a desert'), { mode: 'returnTask' }).output);
