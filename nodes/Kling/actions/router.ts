@@ -18,16 +18,16 @@ export interface Operation {
 }
 
 /** A resource's module: the `description` that lists its operations, and each operation's module. */
-type Resource = { description: INodeProperties[] } & Record<string, Operation | INodeProperties[]>;
+type Resource = { description: INodeProperties[]; operations: Record<string, Operation> };
 
 /** The resources, in the editor's order. */
 export const resources: Record<string, Resource> = { account, element, image, video, voice };
 
 /** The module of a resource's operation; n8n's "Custom API Call" and unknown values are refused. */
 export function operationOf(node: INode, resource: string, operation: string): Operation {
-	// Own keys only, and not the `description` a resource module also exports: a name is never looked up elsewhere.
-	const operations = Object.prototype.hasOwnProperty.call(resources, resource) ? resources[resource] : undefined;
+	// Own keys only: a name is never looked up elsewhere.
+	const operations = Object.prototype.hasOwnProperty.call(resources, resource) ? resources[resource].operations : undefined;
 	const found = operations && Object.prototype.hasOwnProperty.call(operations, operation) ? operations[operation] : undefined;
-	if (!found || Array.isArray(found)) throw new NodeOperationError(node, `The operation "${operation}" of resource "${resource}" is not supported`);
+	if (!found) throw new NodeOperationError(node, `The operation "${operation}" of resource "${resource}" is not supported`);
 	return found;
 }

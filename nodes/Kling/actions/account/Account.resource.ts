@@ -1,25 +1,8 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../shared/fields';
 import * as getResourcePacks from './getResourcePacks.operation';
 
-export { getResourcePacks };
+export const operations = { getResourcePacks };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['account'] } },
-		options: [
-			{
-				name: 'Get Resource Packs',
-				value: 'getResourcePacks',
-				action: 'Get the resource packs of the account',
-				description: "List the account's resource packs with the units left in each",
-			},
-		],
-		default: 'getResourcePacks',
-	},
-	...getResourcePacks.description,
-];
+export const description = resourceDescription('account', operations, [
+	{ name: 'Get Resource Packs', value: 'getResourcePacks', action: 'Get the resource packs of the account', description: "List the account's resource packs with the units left in each" },
+], 'getResourcePacks');

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { ACCOUNT_COSTS_MIN_GAP_MS, ACCOUNT_COSTS_PATH, accountCostsSchema, type ResourcePack } from '../../contract/account';
 import { klingApiRequest } from '../../transport';
@@ -10,7 +10,7 @@ import { eachItem } from '../shared/items';
 
 const DAY_MS = 86_400_000;
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName:
 			'Kling updates the remaining units of a pack with a delay of up to 12 hours, and each pack pays for one product type only: a video pack does not pay for images.',
@@ -45,8 +45,6 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['account'], operation: ['getResourcePacks'] } }, properties);
 
 const toIso = (value: number | string | null | undefined) => {
 	const ms = Number(value);

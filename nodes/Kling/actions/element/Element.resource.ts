@@ -1,5 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../shared/fields';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as generateViews from './generateViews.operation';
@@ -8,31 +7,14 @@ import * as getAll from './getAll.operation';
 import * as getTask from './getTask.operation';
 import * as getViews from './getViews.operation';
 
-export { create, del as delete, generateViews, get, getAll, getTask, getViews };
+export const operations = { create, delete: del, generateViews, get, getAll, getTask, getViews };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['element'] } },
-		options: [
-			{ name: 'Create', value: 'create', action: 'Create an element', description: 'Define a reusable character, animal, prop, costume or scene from images or a video' },
-			{ name: 'Delete', value: 'delete', action: 'Delete an element', description: 'Delete a custom element' },
-			{ name: 'Generate Views', value: 'generateViews', action: 'Generate views for an element', description: 'Have Kling draw extra views of a subject from its frontal image, for an image element' },
-			{ name: 'Get', value: 'get', action: 'Get an element', description: 'Get one of your elements or a preset by picking it or by its ID' },
-			{ name: 'Get Creation Task', value: 'getTask', action: 'Get an element creation task', description: 'Read the task that creates an element, by task ID or external task ID' },
-			{ name: 'Get Generated Views', value: 'getViews', action: 'Get generated views', description: 'Read a Generate Views task by task ID or external task ID, with its views once they are drawn' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many elements', description: 'List your elements or Kling presets' },
-		],
-		default: 'create',
-	},
-	...create.description,
-	...get.description,
-	...getTask.description,
-	...getAll.description,
-	...del.description,
-	...generateViews.description,
-	...getViews.description,
-];
+export const description = resourceDescription('element', operations, [
+	{ name: 'Create', value: 'create', action: 'Create an element', description: 'Define a reusable character, animal, prop, costume or scene from images or a video' },
+	{ name: 'Delete', value: 'delete', action: 'Delete an element', description: 'Delete a custom element' },
+	{ name: 'Generate Views', value: 'generateViews', action: 'Generate views for an element', description: 'Have Kling draw extra views of a subject from its frontal image, for an image element' },
+	{ name: 'Get', value: 'get', action: 'Get an element', description: 'Get one of your elements or a preset by picking it or by its ID' },
+	{ name: 'Get Creation Task', value: 'getTask', action: 'Get an element creation task', description: 'Read the task that creates an element, by task ID or external task ID' },
+	{ name: 'Get Generated Views', value: 'getViews', action: 'Get generated views', description: 'Read a Generate Views task by task ID or external task ID, with its views once they are drawn' },
+	{ name: 'Get Many', value: 'getAll', action: 'Get many elements', description: 'List your elements or Kling presets' },
+], 'create');

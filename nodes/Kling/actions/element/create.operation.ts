@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { createElementBodySchema, ELEMENT_DESCRIPTION_MAX, ELEMENT_NAME_MAX, ELEMENT_TAGS, REFER_IMAGES_MAX } from '../../contract/element';
 import { viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
@@ -17,7 +17,7 @@ import { presentElementTask } from './output';
 const OPTIONS: OptionsKind = { timeoutMinutes: 20 };
 const TAG_OPTIONS = ELEMENT_TAGS.map((tag) => ({ name: tag.name, value: tag.id }));
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{ displayName: 'Name', name: 'elementName', type: 'string', required: true, default: '', placeholder: 'e.g. Captain Mira', description: `Up to ${ELEMENT_NAME_MAX} characters` },
 	{ displayName: 'Description', name: 'elementDescription', type: 'string', required: true, default: '', placeholder: 'e.g. A tall woman in a red pilot jacket', description: `Up to ${ELEMENT_DESCRIPTION_MAX} characters` },
 	{
@@ -72,8 +72,6 @@ const properties: INodeProperties[] = [
 	{ displayName: 'Tags', name: 'tags', type: 'multiOptions', default: [], options: TAG_OPTIONS },
 	createOptions(OPTIONS),
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['element'], operation: ['create'] } }, properties);
 
 /** URLs often carry no extension (signed links); only a clearly wrong one is refused before sending. */
 const NOT_A_VIDEO = new Set(['avi', 'webm', 'mkv', 'flv', 'wmv', 'gif', 'jpg', 'jpeg', 'png', 'webp', 'mp3', 'wav', 'm4a']);

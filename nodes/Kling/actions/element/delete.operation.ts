@@ -1,14 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { klingApiRequest } from '../../transport';
 import { asNodeError, isNotFound } from '../../transport/errors';
 import { eachItemCheckedFirst } from '../shared/items';
 import { picker, readPicked } from '../shared/pickers';
 
-const properties: INodeProperties[] = [picker('element', { description: 'The custom element to delete; presets cannot be deleted' })];
-
-export const description = updateDisplayOptions({ show: { resource: ['element'], operation: ['delete'] } }, properties);
+export const properties: INodeProperties[] = [picker('element', { description: 'The custom element to delete; presets cannot be deleted' })];
 
 /**
  * Which path deletes an advanced element is uncertain (§3.5): the advanced path first, then the older one when the

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { multiShotBodySchema, viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
 import { isSucceeded, PRODUCTS } from '../../contract/task';
@@ -12,7 +11,7 @@ import { parseRequestBody } from '../shared/validate';
 
 const OPTIONS: OptionsKind = { timeoutMinutes: 10 };
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Kling draws three candidate sets of extra views of the subject (AI multi-shot). Each set can be the Additional Images of an image element.',
 		name: 'generateViewsNotice',
@@ -22,8 +21,6 @@ const properties: INodeProperties[] = [
 	...imageSourceFields('frontal image', { prefix: 'frontalImage' }),
 	createOptions(OPTIONS),
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['element'], operation: ['generateViews'] } }, properties);
 
 export const task: TaskOperation = {
 	product: PRODUCTS.multiShot,

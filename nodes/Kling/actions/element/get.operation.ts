@@ -1,14 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { eachItem } from '../shared/items';
 import { findInLibraries } from '../shared/library';
 import { picker, readPicked } from '../shared/pickers';
 import { elementOutput } from './output';
 
-const properties: INodeProperties[] = [picker('element', { description: 'One of your elements or a Kling preset' })];
-
-export const description = updateDisplayOptions({ show: { resource: ['element'], operation: ['get'] } }, properties);
+export const properties: INodeProperties[] = [picker('element', { description: 'One of your elements or a Kling preset' })];
 
 /** Kling has no "get element" endpoint: the element is looked for in the account's library, then the presets (§3.3). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

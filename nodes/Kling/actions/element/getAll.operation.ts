@@ -1,15 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { eachItem } from '../shared/items';
 import { libraryFields, readLibrary } from '../shared/library';
 import { elementOutput } from './output';
 
-const properties: INodeProperties[] = libraryFields('element', "Kling's official, read-only elements", [
+export const properties: INodeProperties[] = libraryFields('element', "Kling's official, read-only elements", [
 	{ displayName: 'Include Deleted', name: 'includeDeleted', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether to include elements that were deleted' },
 ]);
-
-export const description = updateDisplayOptions({ show: { resource: ['element'], operation: ['getAll'] } }, properties);
 
 /** One item per element. Kling's lists take no filters, so they are applied while the pages are read (§3.3). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

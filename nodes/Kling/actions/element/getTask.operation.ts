@@ -1,14 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { eachItem } from '../shared/items';
 import { readTaskOrFail, taskIdField } from '../shared/tasks';
 import { presentElementTask } from './output';
 
-const properties: INodeProperties[] = [taskIdField('element creation')];
-
-export const description = updateDisplayOptions({ show: { resource: ['element'], operation: ['getTask'] } }, properties);
+export const properties: INodeProperties[] = [taskIdField('element creation')];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await eachItem.call(this, async (i) => {

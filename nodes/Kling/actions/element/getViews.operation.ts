@@ -1,14 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { eachItem } from '../shared/items';
 import { readTaskOrFail, taskIdField } from '../shared/tasks';
 import { task as generateViews } from './generateViews.operation';
 
-const properties: INodeProperties[] = [taskIdField('Generate Views')];
-
-export const description = updateDisplayOptions({ show: { resource: ['element'], operation: ['getViews'] } }, properties);
+export const properties: INodeProperties[] = [taskIdField('Generate Views')];
 
 /** A Generate Views task read again (an AI multi-shot task, §3.8): for one returned at once, or that timed out. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

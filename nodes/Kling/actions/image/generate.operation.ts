@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ASPECT_RATIOS, IMAGE_REFERENCES_MAX, imageGenerationBodySchema } from '../../contract/image';
 import { PRODUCTS } from '../../contract/task';
@@ -11,7 +10,7 @@ import { placeholderProblem, translateElementMentions } from '../shared/prompt';
 import { invalidInput, parseRequestBody } from '../shared/validate';
 import { IMAGE_OPTIONS, imageCreate, NUMBER_OF_IMAGES, RESOLUTIONS } from './output';
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	promptField({
 		placeholder: 'e.g. @Perfume Bottle on a marble table, soft morning light, advertising poster',
 		description: `What the images show, up to 2500 characters. Refer to elements as ${placeholder('element_1')}, ... in the order of Elements, or write @ and an element's name.`,
@@ -25,8 +24,6 @@ const properties: INodeProperties[] = [
 	{ displayName: 'Aspect Ratio', name: 'aspectRatio', type: 'options', default: '1:1', options: ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio })) },
 	createOptions(IMAGE_OPTIONS),
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['generate'] } }, properties);
 
 const LABELS = { prompt: 'Prompt', negative_prompt: 'Negative Prompt', image: 'Reference Image', element_list: 'Elements', resolution: 'Resolution', n: 'Number of Images', aspect_ratio: 'Aspect Ratio', ...OPTION_LABELS };
 

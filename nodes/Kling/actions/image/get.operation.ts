@@ -1,5 +1,4 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { eachItem } from '../shared/items';
@@ -13,7 +12,7 @@ const KINDS = {
 	omniImage: { name: 'Omni Image', product: PRODUCTS.omniImage, what: 'omni image' },
 } as const;
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Kind',
 		name: 'kind',
@@ -26,8 +25,6 @@ const properties: INodeProperties[] = [
 	taskIdField('image'),
 	downloadOptions('images'),
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['get'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await eachItem.call(this, async (i) => {

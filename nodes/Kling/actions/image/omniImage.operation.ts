@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ASPECT_RATIOS, IMAGE_REFERENCES_MAX, omniImageBodySchema, type OmniImageModel } from '../../contract/image';
 import { PRODUCTS } from '../../contract/task';
@@ -18,7 +17,7 @@ const SERIES = { show: { model: ['kling-v3-omni'], resultType: ['series'] } };
 const aspectRatios: INodePropertyOptions[] = [{ name: 'Auto (From the Content)', value: 'auto' }, ...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))];
 const seriesAmounts: INodePropertyOptions[] = [{ name: 'Auto', value: 'auto', description: 'Kling decides; it may take up to 9 concurrency slots' }, ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({ name: String(n), value: String(n) }))];
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Model',
 		name: 'model',
@@ -62,8 +61,6 @@ const properties: INodeProperties[] = [
 	{ displayName: 'Aspect Ratio', name: 'aspectRatio', type: 'options', default: 'auto', options: aspectRatios },
 	createOptions(IMAGE_OPTIONS),
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['omniImage'] } }, properties);
 
 const LABELS = { model_name: 'Model', prompt: 'Prompt', image_list: 'Images', element_list: 'Elements', resolution: 'Resolution', result_type: 'Result Type', n: 'Number of Images', series_amount: 'Series Length', aspect_ratio: 'Aspect Ratio', ...OPTION_LABELS };
 

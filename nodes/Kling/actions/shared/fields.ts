@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PROMPT_MAX } from '../../contract/request';
 import { invalidInput } from './validate';
@@ -50,4 +51,10 @@ export function textOf(this: IExecuteFunctions, value: unknown, label: string, i
 /** The trimmed text of a field (`label` as the editor shows it), or undefined so an empty one is not sent. */
 export function readText(this: IExecuteFunctions, name: string, label: string, itemIndex: number): string | undefined {
 	return textOf.call(this, this.getNodeParameter(name, itemIndex, ''), label, itemIndex).trim() || undefined;
+}
+
+/** A resource's fields: its Operation field, then each operation's own fields, shown for that operation only. */
+export function resourceDescription(resource: string, operations: Record<string, { properties: INodeProperties[] }>, options: INodePropertyOptions[], defaultOperation: string): INodeProperties[] {
+	const operation: INodeProperties = { displayName: 'Operation', name: 'operation', type: 'options', noDataExpression: true, displayOptions: { show: { resource: [resource] } }, options, default: defaultOperation };
+	return [operation, ...Object.entries(operations).flatMap(([name, { properties }]) => updateDisplayOptions({ show: { resource: [resource], operation: [name] } }, properties))];
 }

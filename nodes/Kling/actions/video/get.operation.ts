@@ -1,5 +1,4 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { eachItem } from '../shared/items';
@@ -14,7 +13,7 @@ const KINDS = {
 	omni: { name: 'Omni Video', product: PRODUCTS.omniVideo, what: 'omni video' },
 } as const;
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Kind',
 		name: 'kind',
@@ -27,8 +26,6 @@ const properties: INodeProperties[] = [
 	taskIdField('video'),
 	downloadOptions('video'),
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await eachItem.call(this, async (i) => {

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ImageRuleOptions } from '../../contract/media';
 import { PRODUCTS } from '../../contract/task';
@@ -15,7 +14,7 @@ import { soundField, VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 /** Kling sets no aspect ratio limit for the frames (§7), unlike for every other image. */
 const FRAME_RULES: ImageRuleOptions = { anyAspectRatio: true };
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Frames',
 		name: 'frames',
@@ -40,8 +39,6 @@ const properties: INodeProperties[] = [
 	durationField(I2V_DURATION.max, 'Length of the video'),
 	createOptions(VIDEO_OPTIONS),
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['imageToVideo'] } }, properties);
 
 const LABELS = { image: 'First Frame', image_tail: 'End Frame', negative_prompt: 'Negative Prompt', voice_list: 'Voices', ...VIDEO_LABELS, ...OPTION_LABELS };
 

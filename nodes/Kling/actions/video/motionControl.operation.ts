@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { MOTION_ELEMENTS_MAX, motionControlBodySchema } from '../../contract/video';
@@ -13,7 +12,7 @@ import { VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 /** Elements work with Kling 3.0 only (§5), so they are offered only there. */
 const WITH_ELEMENTS = { show: { model: ['kling-v3'] } };
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Model',
 		name: 'model',
@@ -58,8 +57,6 @@ const properties: INodeProperties[] = [
 	},
 	createOptions(VIDEO_OPTIONS),
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['motionControl'] } }, properties);
 
 const LABELS = { image_url: 'Character Image', video_url: 'Motion Video URL', character_orientation: 'Character Orientation', ...VIDEO_LABELS, ...OPTION_LABELS };
 

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { OMNI_DURATION, OMNI_ELEMENTS_MAX, OMNI_IMAGES_MAX, omniVideoBodySchema, SHOTS_MAX, type OmniModel, type OmniVideoBody } from '../../contract/video';
@@ -14,7 +13,7 @@ import { soundField, VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 const V3 = { show: { model: ['kling-v3-omni'] } };
 const O1 = { show: { model: ['kling-video-o1'] } };
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Model',
 		name: 'model',
@@ -144,8 +143,6 @@ const properties: INodeProperties[] = [
 	},
 	createOptions(VIDEO_OPTIONS),
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['omni'] } }, properties);
 
 const LABELS = {
 	multi_shot: 'Multi-Shot', shot_type: 'Shot Type', multi_prompt: 'Shots', 'multi_prompt.prompt': 'Shot Prompt',

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { createVoiceBodySchema, VOICE_NAME_MAX } from '../../contract/voice';
@@ -11,7 +10,7 @@ import { presentVoiceTask } from './output';
 
 const OPTIONS: OptionsKind = { timeoutMinutes: 10 };
 
-const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = [
 	{ displayName: 'Name', name: 'voiceName', type: 'string', required: true, default: '', placeholder: 'e.g. Mira calm', description: `Up to ${VOICE_NAME_MAX} characters` },
 	{
 		displayName: 'Source',
@@ -46,8 +45,6 @@ const properties: INodeProperties[] = [
 	},
 	createOptions(OPTIONS),
 ];
-
-export const description = updateDisplayOptions({ show: { resource: ['voice'], operation: ['create'] } }, properties);
 
 export const task: TaskOperation = {
 	product: PRODUCTS.voice,

@@ -1,14 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { klingApiRequest } from '../../transport';
 import { asNodeError, isNotFound } from '../../transport/errors';
 import { eachItemCheckedFirst } from '../shared/items';
 import { picker, readPicked } from '../shared/pickers';
 
-const properties: INodeProperties[] = [picker('voice', { description: 'The custom voice to delete; presets cannot be deleted' })];
-
-export const description = updateDisplayOptions({ show: { resource: ['voice'], operation: ['delete'] } }, properties);
+export const properties: INodeProperties[] = [picker('voice', { description: 'The custom voice to delete; presets cannot be deleted' })];
 
 /** `POST /v1/general/delete-voices` (§4): code 0 means deleted, whatever the task status says. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

@@ -1,14 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { eachItem } from '../shared/items';
 import { findInLibraries } from '../shared/library';
 import { picker, readPicked } from '../shared/pickers';
 import { voiceOutput } from './output';
 
-const properties: INodeProperties[] = [picker('voice', { description: 'One of your voices or a Kling preset' })];
-
-export const description = updateDisplayOptions({ show: { resource: ['voice'], operation: ['get'] } }, properties);
+export const properties: INodeProperties[] = [picker('voice', { description: 'One of your voices or a Kling preset' })];
 
 /** Kling has no "get voice" endpoint: the voice is looked for in the account's voices, then the presets (§4). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

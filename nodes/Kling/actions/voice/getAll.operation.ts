@@ -1,13 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { eachItem } from '../shared/items';
 import { libraryFields, readLibrary } from '../shared/library';
 import { voiceOutput } from './output';
 
-const properties: INodeProperties[] = libraryFields('voice', "Kling's official voices");
-
-export const description = updateDisplayOptions({ show: { resource: ['voice'], operation: ['getAll'] } }, properties);
+export const properties: INodeProperties[] = libraryFields('voice', "Kling's official voices");
 
 /** One item per voice; voice lists take pages of up to 1000 (§4), so most accounts fit in one request. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
