@@ -5,6 +5,7 @@ import type { KlingTask, TaskProduct } from '../../contract/task';
 import { runTaskOperation } from '../../tasks/run';
 import { findTask } from '../../tasks/submit';
 import type { TaskOperation } from '../../tasks/taskOperation';
+import { eachItem } from './items';
 import { readCompletion, readCreateOptions, type Download, type OptionsKind } from './options';
 import { refuseRoundedId } from './validate';
 
@@ -27,26 +28,43 @@ export function mediaCreate(kind: OptionsKind, present: PresentMedia, operation:
 	return { task, execute };
 }
 
-/** The Task ID field of the operations that read a task: Kling answers to the task id and to the caller's external task id. */
-export function taskIdField(what: string): INodeProperties {
-	return {
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 842250903629086785',
-		description: `The ID of the ${what} task, or the external task ID it was given`,
-	};
+interface TaskReader {
+	/** The task in messages and in the Task ID field: "the voice creation task". */
+	what: string;
+	/** What to check when Kling has no such task. */
+	hint: string;
+	/** Where the task lives: one product, or the choices of a Kind field (the last is its default). */
+	product: TaskProduct | Record<string, { name: string; product: TaskProduct; what: string }>;
+	present(this: IExecuteFunctions, task: KlingTask, itemIndex: number): Promise<INodeExecutionData>;
+	options?: INodeProperties;
 }
 
-/** Reads the Task ID field and the task it names, or fails saying Kling has no such task (§10: HTTP 400, 1201). */
-export async function readTaskOrFail(this: IExecuteFunctions, product: TaskProduct, itemIndex: number, { what, hint }: { what: string; hint: string }): Promise<KlingTask> {
-	const raw = this.getNodeParameter('taskId', itemIndex, '');
-	refuseRoundedId.call(this, raw, 'Task ID', '{{ $json.taskId }}', itemIndex);
-	const taskId = String(raw).trim();
-	if (!taskId) throw new NodeOperationError(this.getNode(), 'Task ID is required', { itemIndex });
-	const task = await findTask.call(this, product, taskId);
-	if (!task) throw new NodeOperationError(this.getNode(), `Kling has no ${what} task with ID "${taskId}"`, { itemIndex, description: hint });
-	return task;
+/**
+ * An operation that reads a task per item by its Task ID (Kling answers to the task id and to the caller's external
+ * task id), or fails saying Kling has no such task (§10: HTTP 400, 1201). Kling has no "get any task" endpoint (§12).
+ */
+export function taskReader({ what, hint, product, present, options }: TaskReader) {
+	const kinds = 'path' in product ? undefined : product;
+	const properties: INodeProperties[] = [
+		{ displayName: 'Task ID', name: 'taskId', type: 'string', required: true, default: '', placeholder: 'e.g. 842250903629086785', description: `The ID of the ${what} task, or the external task ID it was given` },
+		...(options ? [options] : []),
+	];
+	if (kinds) {
+		const options = Object.entries(kinds).map(([value, { name }]) => ({ name, value }));
+		const last = options[options.length - 1].value;
+		properties.unshift({ displayName: 'Kind', name: 'kind', type: 'options', noDataExpression: true, default: last, description: `The operation that made the ${what}`, options });
+	}
+	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+		return await eachItem.call(this, async (i) => {
+			const kind = kinds ? kinds[this.getNodeParameter('kind', i) as string] : { product: product as TaskProduct, what };
+			const raw = this.getNodeParameter('taskId', i, '');
+			refuseRoundedId.call(this, raw, 'Task ID', '{{ $json.taskId }}', i);
+			const taskId = String(raw).trim();
+			if (!taskId) throw new NodeOperationError(this.getNode(), 'Task ID is required', { itemIndex: i });
+			const task = await findTask.call(this, kind.product, taskId);
+			if (!task) throw new NodeOperationError(this.getNode(), `Kling has no ${kind.what} task with ID "${taskId}"`, { itemIndex: i, description: hint });
+			return await present.call(this, task, i);
+		});
+	}
+	return { properties, execute };
 }
