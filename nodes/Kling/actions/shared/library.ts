@@ -1,8 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { ELEMENT_LIBRARIES, elementsOfPage, type KlingElement } from '../../contract/element';
 import { VOICE_LIBRARIES, VOICE_PAGE_SIZE_MAX, voicesOfPage, type KlingVoice } from '../../contract/voice';
-import { klingPages } from '../../transport';
+import { klingApiRequest, klingPages } from '../../transport';
+import { asNodeError, isNotFound } from '../../transport/errors';
+import { eachItem, eachItemCheckedFirst } from './items';
+import { picker, readPicked } from './pickers';
 import { invalidInput } from './validate';
 
 /**
@@ -60,7 +64,7 @@ export async function findInLibraries<K extends Kind>(ctx: IExecuteFunctions, ki
 }
 
 /** The fields of a Get Many: which library, how many, and a name filter. */
-export function libraryFields(kind: Kind, presetsDescription: string, extraFilters: INodeProperties[] = []): INodeProperties[] {
+function libraryFields(kind: Kind, presetsDescription: string, extraFilters: INodeProperties[] = []): INodeProperties[] {
 	const title = kind === 'element' ? 'Elements' : 'Voices';
 	const libraries: INodePropertyOptions[] = [
 		{ name: `My ${title}`, value: 'custom', description: `${title} created with this account` },
@@ -85,7 +89,7 @@ export function libraryFields(kind: Kind, presetsDescription: string, extraFilte
 }
 
 /** Get Many: the entries of the chosen library that pass the filters, up to the limit. */
-export async function readLibrary<K extends Kind>(ctx: IExecuteFunctions, kind: K, itemIndex: number, keep: (entry: Entry<K>, filters: IDataObject) => boolean = () => true): Promise<Array<Entry<K>>> {
+async function readLibrary<K extends Kind>(ctx: IExecuteFunctions, kind: K, itemIndex: number, keep: (entry: Entry<K>, filters: IDataObject) => boolean = () => true): Promise<Array<Entry<K>>> {
 	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const limit = ctx.getNodeParameter('returnAll', itemIndex) ? Infinity : (ctx.getNodeParameter('limit', itemIndex) as number);
 	if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit))) throw invalidInput.call(ctx, `Limit must be a whole number of at least 1 (it is ${limit})`, itemIndex);
@@ -98,4 +102,52 @@ export async function readLibrary<K extends Kind>(ctx: IExecuteFunctions, kind: 
 		if (out.length >= limit) break;
 	}
 	return out;
+}
+
+/** Get Many: one item per entry of the chosen library that passes the filters. */
+export function libraryGetMany<K extends Kind>(kind: K, presets: string, output: (entry: Entry<K>) => IDataObject, filters: INodeProperties[] = [], keep?: (entry: Entry<K>, filters: IDataObject) => boolean) {
+	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+		return await eachItem.call(this, async (i) => (await readLibrary(this, kind, i, keep)).map((entry) => ({ json: output(entry) })));
+	}
+	return { properties: libraryFields(kind, presets, filters), execute };
+}
+
+/** Get: one of the account's entries or a preset, looked for in both libraries (no "get by ID" endpoint, §3.3, §4). */
+export function libraryGet<K extends Kind>(kind: K, output: (entry: Entry<K>) => IDataObject, notFound: string) {
+	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+		return await eachItem.call(this, async (i) => {
+			const { id } = readPicked.call(this, kind, kind, i);
+			const entry = (await findInLibraries(this, kind, [id])).get(id);
+			if (!entry) throw new NodeOperationError(this.getNode(), `Kling has no ${kind} with ID ${id}`, { itemIndex: i, description: notFound });
+			return { json: output(entry) };
+		});
+	}
+	return { properties: [picker(kind, { description: `One of your ${kind}s or a Kling preset` })], execute };
+}
+
+/**
+ * Delete of a custom entry (§3.5, §4): code 0 means deleted, whatever a task status says. The paths are tried in turn
+ * while Kling does not know the id; none knowing it is said plainly.
+ */
+export function libraryDelete(kind: Kind, paths: string[]) {
+	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+		return await eachItemCheckedFirst.call(this, (i) => readPicked.call(this, kind, kind, i).id, async (id, i) => {
+			let answer = '';
+			for (const path of paths) {
+				try {
+					await klingApiRequest.call(this, { method: 'POST', path, body: { [`${kind}_id`]: id }, retries: 5 });
+					return { json: { deleted: true, [`${kind}Id`]: id } };
+				} catch (error) {
+					if (!isNotFound(error)) throw asNodeError(this.getNode(), error);
+					answer = (error as Error).message;
+				}
+			}
+			const list = kind === 'element' ? 'Element → Get Many' : 'Voice → Get Many';
+			throw new NodeOperationError(this.getNode(), `Kling has no custom ${kind} with ID ${id}`, {
+				itemIndex: i,
+				description: `Presets cannot be deleted, and a deleted ${kind} is gone; ${list} lists yours. Kling said: ${answer}`,
+			});
+		});
+	}
+	return { properties: [picker(kind, { description: `The custom ${kind} to delete; presets cannot be deleted` })], execute };
 }
