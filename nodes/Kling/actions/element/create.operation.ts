@@ -1,16 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createElementBodySchema, ELEMENT_DESCRIPTION_MAX, ELEMENT_NAME_MAX, ELEMENT_TAGS, REFER_IMAGES_MAX } from '../../contract/element';
 import { viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
 import { isHttpUrl } from '../../contract/request';
 import { PRODUCTS } from '../../contract/task';
-import { runOneTask, runTaskOperation } from '../../tasks/run';
-import type { Prepared, TaskOperation } from '../../tasks/taskOperation';
+import { runOneTask } from '../../tasks/run';
+import type { Prepared } from '../../tasks/taskOperation';
 import { imageSourceFields, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
 import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
 import { checkPicked, picker } from '../shared/pickers';
+import { taskCreate } from '../shared/tasks';
 import { parseRequestBody } from '../shared/validate';
 import { presentElementTask } from './output';
 
@@ -144,13 +145,9 @@ function readVideoUrl(this: IExecuteFunctions, i: number): string {
 	return url;
 }
 
-export const task: TaskOperation = {
+export const { task, execute } = taskCreate(OPTIONS, {
 	product: PRODUCTS.element,
 	buildRequest,
 	prepare,
 	present: presentElementTask,
-};
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
-}
+});

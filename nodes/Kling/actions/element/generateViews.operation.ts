@@ -1,12 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { multiShotBodySchema, viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
 import { isSucceeded, PRODUCTS } from '../../contract/task';
 import { noResultError, taskSummary } from '../../tasks/output';
-import { runTaskOperation } from '../../tasks/run';
-import type { TaskOperation } from '../../tasks/taskOperation';
 import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
-import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
+import { createOptions, OPTION_LABELS, readCreateOptions, type OptionsKind } from '../shared/options';
+import { taskCreate } from '../shared/tasks';
 import { parseRequestBody } from '../shared/validate';
 
 const OPTIONS: OptionsKind = { timeoutMinutes: 10 };
@@ -22,7 +21,7 @@ export const properties: INodeProperties[] = [
 	createOptions(OPTIONS),
 ];
 
-export const task: TaskOperation = {
+export const { task, execute } = taskCreate(OPTIONS, {
 	product: PRODUCTS.multiShot,
 	async buildRequest(i) {
 		const body: IDataObject = {
@@ -37,8 +36,4 @@ export const task: TaskOperation = {
 		if (isSucceeded(kling.task_status) && !sets.length) throw noResultError(this.getNode(), kling, 'views', i);
 		return { json: { images: sets as IDataObject[], views: sets.map(viewUrls), ...taskSummary(kling) } };
 	},
-};
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
-}
+});

@@ -11,21 +11,22 @@ import { refuseRoundedId } from './validate';
 
 type PresentMedia = (this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download) => Promise<INodeExecutionData>;
 
-/**
- * The `task` and `execute` of a create that makes videos or images: they differ only in the product, the request, and
- * how a result is presented with the item's Download options.
- */
-export function mediaCreate(kind: OptionsKind, present: PresentMedia, operation: Omit<TaskOperation, 'present'>) {
-	const task: TaskOperation = {
-		...operation,
-		async present(kling, i) {
-			return await present.call(this, kling, i, readCreateOptions.call(this, i, kind));
-		},
-	};
+/** The `task` and `execute` of a create: one task per item, finished as the Completion option says. */
+export function taskCreate(kind: OptionsKind, task: TaskOperation) {
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 		return await runTaskOperation.call(this, task, readCompletion.call(this, kind));
 	}
 	return { task, execute };
+}
+
+/** `taskCreate` for videos and images: a result is presented with the item's Download options. */
+export function mediaCreate(kind: OptionsKind, present: PresentMedia, operation: Omit<TaskOperation, 'present'>) {
+	return taskCreate(kind, {
+		...operation,
+		async present(kling, i) {
+			return await present.call(this, kling, i, readCreateOptions.call(this, i, kind));
+		},
+	});
 }
 
 interface TaskReader {

@@ -1,10 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { createVoiceBodySchema, VOICE_NAME_MAX } from '../../contract/voice';
-import { runTaskOperation } from '../../tasks/run';
-import type { TaskOperation } from '../../tasks/taskOperation';
-import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
+import { createOptions, OPTION_LABELS, readCreateOptions, type OptionsKind } from '../shared/options';
+import { taskCreate } from '../shared/tasks';
 import { parseRequestBody, refuseRoundedId } from '../shared/validate';
 import { presentVoiceTask } from './output';
 
@@ -46,7 +45,7 @@ export const properties: INodeProperties[] = [
 	createOptions(OPTIONS),
 ];
 
-export const task: TaskOperation = {
+export const { task, execute } = taskCreate(OPTIONS, {
 	product: PRODUCTS.voice,
 	async buildRequest(i) {
 		// Kling does not say the two sources exclude each other, so exactly one is ever sent (§4).
@@ -62,8 +61,4 @@ export const task: TaskOperation = {
 		return parseRequestBody.call(this, createVoiceBodySchema, body, { voice_name: 'Name', voice_url: 'Audio or Video URL', video_id: 'Video ID', ...OPTION_LABELS }, i) as IDataObject;
 	},
 	present: presentVoiceTask,
-};
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runTaskOperation.call(this, task, readCompletion.call(this, OPTIONS));
-}
+});
