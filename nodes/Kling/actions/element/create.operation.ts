@@ -7,6 +7,7 @@ import { isHttpUrl } from '../../contract/request';
 import { PRODUCTS } from '../../contract/task';
 import { runOneTask } from '../../tasks/run';
 import type { Prepared } from '../../tasks/taskOperation';
+import { entryList } from '../shared/fields';
 import { imageSourceFields, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
 import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
@@ -33,17 +34,12 @@ export const properties: INodeProperties[] = [
 		],
 	},
 	...imageSourceFields('frontal image', { prefix: 'frontalImage', displayOptions: { show: { referenceType: ['image_refer'] } } }),
-	{
-		displayName: 'Additional Images',
-		name: 'additionalImages',
-		type: 'fixedCollection',
-		placeholder: 'Add Image',
-		default: {},
-		typeOptions: { multipleValues: true, maxAllowed: REFER_IMAGES_MAX },
-		description: '1 to 3 more images of the same subject, each different from the frontal image',
-		options: [{ displayName: 'Image', name: 'image', values: imageSourceFields('image') }],
-		displayOptions: { show: { referenceType: ['image_refer'] } },
-	},
+	entryList(
+		{ displayName: 'Additional Images', name: 'additionalImages', description: '1 to 3 more images of the same subject, each different from the frontal image', displayOptions: { show: { referenceType: ['image_refer'] } } },
+		'Image',
+		REFER_IMAGES_MAX,
+		imageSourceFields('image'),
+	),
 	{
 		displayName: 'Generate Additional Views',
 		name: 'generateViews',

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 
 import { ASPECT_RATIOS, IMAGE_REFERENCES_MAX, omniImageBodySchema, type OmniImageModel } from '../../contract/image';
 import { PRODUCTS } from '../../contract/task';
-import { placeholder, promptField, readText } from '../shared/fields';
+import { entryList, placeholder, promptField, readText } from '../shared/fields';
 import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
@@ -33,16 +33,12 @@ export const properties: INodeProperties[] = [
 		description: `What the images show, up to 2500 characters. Refer to inputs by position: ${placeholder('element_1')} is the first of Elements, ${placeholder('image_1')} the first of Images. Or write @ and an element's name.`,
 	}),
 	pickerList('element', IMAGE_REFERENCES_MAX, `Elements in order: the first is ${placeholder('element_1')}, and so on. Elements plus images: at most 10.`),
-	{
-		displayName: 'Images',
-		name: 'images',
-		type: 'fixedCollection',
-		placeholder: 'Add Image',
-		default: {},
-		typeOptions: { multipleValues: true, sortable: true, maxAllowed: IMAGE_REFERENCES_MAX },
-		description: `Reference images in order: the first is ${placeholder('image_1')}, and so on`,
-		options: [{ displayName: 'Image', name: 'image', values: imageSourceFields('image') }],
-	},
+	entryList(
+		{ displayName: 'Images', name: 'images', description: `Reference images in order: the first is ${placeholder('image_1')}, and so on` },
+		'Image',
+		IMAGE_REFERENCES_MAX,
+		imageSourceFields('image'),
+	),
 	{
 		displayName: 'Result Type',
 		name: 'resultType',

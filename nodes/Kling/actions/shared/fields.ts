@@ -53,6 +53,12 @@ export function readText(this: IExecuteFunctions, name: string, label: string, i
 	return textOf.call(this, this.getNodeParameter(name, itemIndex, ''), label, itemIndex).trim() || undefined;
 }
 
+/** A list the user adds `entry` items to, one by one, and may reorder; read as `<name>.<entry in lower case>`. */
+export function entryList(field: Pick<INodeProperties, 'displayName' | 'name' | 'description'> & Partial<INodeProperties>, entry: string, max: number, values: INodeProperties[]): INodeProperties {
+	const options = [{ displayName: entry, name: entry.toLowerCase(), values }];
+	return { type: 'fixedCollection', placeholder: `Add ${entry}`, default: {}, typeOptions: { multipleValues: true, sortable: true, maxAllowed: max }, options, ...field };
+}
+
 /** A resource's fields: its Operation field, then each operation's own fields, shown for that operation only. */
 export function resourceDescription(resource: string, operations: Record<string, { properties: INodeProperties[] }>, options: INodePropertyOptions[], defaultOperation: string): INodeProperties[] {
 	const operation: INodeProperties = { displayName: 'Operation', name: 'operation', type: 'options', noDataExpression: true, displayOptions: { show: { resource: [resource] } }, options, default: defaultOperation };

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { entryList } from './fields';
 import { invalidInput, refuseRoundedId } from './validate';
 
 /**
@@ -74,17 +75,7 @@ export function readPicked(this: IExecuteFunctions, kind: Kind, parameter: strin
 /** An ordered list of pickers: the order is the `<<<element_N>>>` / `<<<voice_N>>>` numbering (§6.1, §7). */
 export function pickerList(kind: Kind, max: number, description: string, overrides: Partial<INodeProperties> = {}): INodeProperties {
 	const { displayName } = PICKERS[kind];
-	return {
-		displayName: `${displayName}s`,
-		name: `${kind}s`,
-		type: 'fixedCollection',
-		placeholder: `Add ${displayName}`,
-		default: {},
-		typeOptions: { multipleValues: true, sortable: true, maxAllowed: max },
-		description,
-		options: [{ displayName, name: kind, values: [picker(kind, { required: false })] }],
-		...overrides,
-	};
+	return entryList({ displayName: `${displayName}s`, name: `${kind}s`, description, ...overrides }, displayName, max, [picker(kind, { required: false })]);
 }
 
 /** Reads a picker list in the user's order; an empty entry is refused, it would shift the numbering. */

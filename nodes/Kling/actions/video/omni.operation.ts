@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { PRODUCTS } from '../../contract/task';
 import { OMNI_DURATION, OMNI_ELEMENTS_MAX, OMNI_IMAGES_MAX, omniVideoBodySchema, SHOTS_MAX, type OmniModel, type OmniVideoBody } from '../../contract/video';
-import { durationField, modeField, placeholder, promptField, readText, textOf } from '../shared/fields';
+import { durationField, entryList, modeField, placeholder, promptField, readText, textOf } from '../shared/fields';
 import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
@@ -33,64 +33,48 @@ export const properties: INodeProperties[] = [
 		OMNI_ELEMENTS_MAX,
 		`Elements in order: the first is ${placeholder('element_1')}, the second ${placeholder('element_2')}, and so on. Reference images plus image elements: at most 7, or 4 with a reference video. Kling O1 takes image elements only; Kling 3.0 Omni takes at most 3 elements with a first frame and at most 3 video characters.`,
 	),
-	{
-		displayName: 'Images',
-		name: 'images',
-		type: 'fixedCollection',
-		placeholder: 'Add Image',
-		default: {},
-		typeOptions: { multipleValues: true, sortable: true, maxAllowed: OMNI_IMAGES_MAX },
-		description: `Images in order: the first is ${placeholder('image_1')}, and so on. An end frame needs a first frame; frames cannot be used while a base video is edited.`,
-		options: [
+	entryList(
+		{
+			displayName: 'Images',
+			name: 'images',
+			description: `Images in order: the first is ${placeholder('image_1')}, and so on. An end frame needs a first frame; frames cannot be used while a base video is edited.`,
+		},
+		'Image',
+		OMNI_IMAGES_MAX,
+		[
 			{
-				displayName: 'Image',
-				name: 'image',
-				values: [
-					{
-						displayName: 'Use As',
-						name: 'use',
-						type: 'options',
-						default: 'reference',
-						options: [
-							{ name: 'Reference', value: 'reference', description: 'Something to show in the video' },
-							{ name: 'First Frame', value: 'first_frame', description: 'The video starts from this image' },
-							{ name: 'End Frame', value: 'end_frame', description: 'The video ends on this image' },
-						],
-					},
-					...imageSourceFields('image'),
+				displayName: 'Use As',
+				name: 'use',
+				type: 'options',
+				default: 'reference',
+				options: [
+					{ name: 'Reference', value: 'reference', description: 'Something to show in the video' },
+					{ name: 'First Frame', value: 'first_frame', description: 'The video starts from this image' },
+					{ name: 'End Frame', value: 'end_frame', description: 'The video ends on this image' },
 				],
 			},
+			...imageSourceFields('image'),
 		],
-	},
-	{
-		displayName: 'Reference Video',
-		name: 'referenceVideo',
-		type: 'fixedCollection',
-		placeholder: 'Add Reference Video',
-		default: {},
-		typeOptions: { multipleValues: true, maxAllowed: 1 },
-		description: `One video, referred to as ${placeholder('video_1')}. Sound must be off with it.`,
-		options: [
+	),
+	entryList(
+		{ displayName: 'Reference Video', name: 'referenceVideo', placeholder: 'Add Reference Video', description: `One video, referred to as ${placeholder('video_1')}. Sound must be off with it.` },
+		'Video',
+		1,
+		[
+			{ displayName: 'Video URL', name: 'url', type: 'string', default: '', placeholder: 'e.g. https://example.com/clip.mp4', hint: 'MP4 or MOV, 3 to 10 seconds, 720 to 2160 px, at most 200 MB' },
 			{
-				displayName: 'Video',
-				name: 'video',
-				values: [
-					{ displayName: 'Video URL', name: 'url', type: 'string', default: '', placeholder: 'e.g. https://example.com/clip.mp4', hint: 'MP4 or MOV, 3 to 10 seconds, 720 to 2160 px, at most 200 MB' },
-					{
-						displayName: 'Use As',
-						name: 'referType',
-						type: 'options',
-						default: 'base',
-						options: [
-							{ name: 'Video to Edit', value: 'base', description: 'Change this video as the prompt says; the output keeps its length' },
-							{ name: 'Style and Camera Reference', value: 'feature', description: 'Borrow its look or camera moves for a new video' },
-						],
-					},
-					{ displayName: 'Keep Original Sound', name: 'keepOriginalSound', type: 'boolean', validateType: 'boolean', default: true, description: 'Whether the output keeps the sound of this video' },
+				displayName: 'Use As',
+				name: 'referType',
+				type: 'options',
+				default: 'base',
+				options: [
+					{ name: 'Video to Edit', value: 'base', description: 'Change this video as the prompt says; the output keeps its length' },
+					{ name: 'Style and Camera Reference', value: 'feature', description: 'Borrow its look or camera moves for a new video' },
 				],
 			},
+			{ displayName: 'Keep Original Sound', name: 'keepOriginalSound', type: 'boolean', validateType: 'boolean', default: true, description: 'Whether the output keeps the sound of this video' },
 		],
-	},
+	),
 	soundField('Kling generates sound and speech; not with a reference video', V3),
 	// 4K and up to 15 s exist for Kling 3.0 Omni only (§6.1), so each model is offered what it can do.
 	modeField(true, V3),
@@ -121,26 +105,15 @@ export const properties: INodeProperties[] = [
 		],
 		displayOptions: { show: { multiShot: [true] } },
 	},
-	{
-		displayName: 'Shots',
-		name: 'shots',
-		type: 'fixedCollection',
-		placeholder: 'Add Shot',
-		default: {},
-		typeOptions: { multipleValues: true, sortable: true, maxAllowed: SHOTS_MAX },
-		description: '1 to 6 shots in order; their lengths must add up to the Duration',
-		displayOptions: { show: { multiShot: [true], shotType: ['customize'] } },
-		options: [
-			{
-				displayName: 'Shot',
-				name: 'shot',
-				values: [
-					{ displayName: 'Prompt', name: 'prompt', type: 'string', default: '', description: 'What happens in this shot, up to 512 characters; placeholders and @names work here too' },
-					{ displayName: 'Duration (Seconds)', name: 'duration', type: 'number', validateType: 'number', default: 5, typeOptions: { minValue: 1, maxValue: 15 } },
-				],
-			},
+	entryList(
+		{ displayName: 'Shots', name: 'shots', description: '1 to 6 shots in order; their lengths must add up to the Duration', displayOptions: { show: { multiShot: [true], shotType: ['customize'] } } },
+		'Shot',
+		SHOTS_MAX,
+		[
+			{ displayName: 'Prompt', name: 'prompt', type: 'string', default: '', description: 'What happens in this shot, up to 512 characters; placeholders and @names work here too' },
+			{ displayName: 'Duration (Seconds)', name: 'duration', type: 'number', validateType: 'number', default: 5, typeOptions: { minValue: 1, maxValue: 15 } },
 		],
-	},
+	),
 	createOptions(VIDEO_OPTIONS),
 ];
 
