@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { elementsOfTaskResult } from '../Kling/contract/element';
 import { idSchema } from '../Kling/contract/envelope';
-import { isFinal, isSucceeded } from '../Kling/contract/task';
+import { isFinal, isSucceeded, taskSchema } from '../Kling/contract/task';
 
 /*
  * The two bodies Kling POSTs to a `callback_url` (docs/kling-api.md §9.1), flattened into one shape with every id a
@@ -13,19 +13,8 @@ import { isFinal, isSucceeded } from '../Kling/contract/task';
 const text = z.string().nullish();
 const numberOrText = z.union([z.number(), z.string()]).nullish();
 
-/** Legacy endpoints: the task object itself, as the query endpoint returns it. */
-const legacySchema = z
-	.object({
-		task_id: idSchema,
-		task_status: z.string(),
-		task_status_msg: text,
-		created_at: numberOrText,
-		updated_at: numberOrText,
-		external_task_id: text,
-		task_info: z.object({ external_task_id: text }).passthrough().nullish(),
-		task_result: z.record(z.unknown()).nullish(),
-	})
-	.passthrough();
+/** Legacy endpoints: the task object itself, as the query endpoint returns it (a callback may write times as text). */
+const legacySchema = taskSchema.extend({ task_status_msg: text, created_at: numberOrText, updated_at: numberOrText, external_task_id: text });
 
 /** New-standard endpoints: `{ id, status, message, create_time, update_time, external_id, outputs[], billing[] }` (§8). */
 const newSchema = z
