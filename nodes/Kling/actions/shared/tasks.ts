@@ -51,9 +51,9 @@ export function taskReader({ what, hint, product, present, options }: TaskReader
 		...(options ? [options] : []),
 	];
 	if (kinds) {
-		const options = Object.entries(kinds).map(([value, { name }]) => ({ name, value }));
-		const last = options[options.length - 1].value;
-		properties.unshift({ displayName: 'Kind', name: 'kind', type: 'options', noDataExpression: true, default: last, description: `The operation that made the ${what}`, options });
+		const choices = Object.entries(kinds).map(([value, { name }]) => ({ name, value }));
+		const last = choices[choices.length - 1].value;
+		properties.unshift({ displayName: 'Kind', name: 'kind', type: 'options', noDataExpression: true, default: last, description: `The operation that made the ${what}`, options: choices });
 	}
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 		return await eachItem.call(this, async (i) => {
