@@ -77,7 +77,7 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(url.searchParams.get('klingItems')).toBe('2');
 		expect(second.callback_url).toBe(first.callback_url);
 		const batch = url.searchParams.get('klingBatch');
-		expect([first.external_task_id, second.external_task_id]).toEqual([`n8n-${batch}-0`, `n8n-${batch}-1`]);
+		expect([first.external_task_id, second.external_task_id]).toEqual([`n8n-${batch}-2-0`, `n8n-${batch}-2-1`]);
 
 		// A callback while a task is unfinished is acknowledged; the execution keeps waiting.
 		const early = await deliver(workflow.nodes, first.callback_url, { task_status: 'processing' });

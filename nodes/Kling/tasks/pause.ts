@@ -22,7 +22,11 @@ import type { TaskOperation } from './taskOperation';
 
 const BATCH_PARAM = 'klingBatch';
 const COUNT_PARAM = 'klingItems';
-const externalTaskIdOf = (batch: string, itemIndex: number) => `n8n-${batch}-${itemIndex}`;
+/**
+ * n8n's resume token (the URL's `signature`) does not cover the parameters added here: the item count is part of every
+ * external task id, so a URL whose count was changed names no task of the batch and cannot resume the run early.
+ */
+const externalTaskIdOf = (batch: string, count: number, itemIndex: number) => `n8n-${batch}-${count}-${itemIndex}`;
 
 /**
  * The batch of a run of the node. External task ids derive from its key and must be unique per account (§2), also when
@@ -43,7 +47,7 @@ export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
 					description: 'This mode sets both itself: remove them, or choose Wait Until Done or Return Task Immediately.',
 				});
 			}
-			return { ...body, callback_url: url.toString(), external_task_id: externalTaskIdOf(batch, itemIndex) };
+			return { ...body, callback_url: url.toString(), external_task_id: externalTaskIdOf(batch, itemCount, itemIndex) };
 		},
 	};
 }
@@ -102,20 +106,20 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 	const batch = query[BATCH_PARAM];
 	const count = Number(query[COUNT_PARAM]);
 	if (!batch || !/^[0-9a-f]{16}$/.test(batch) || !Number.isInteger(count) || count < 1 || count > 10_000) {
-		throw new NodeOperationError(this.getNode(), 'This resume URL is missing its Kling batch parameters');
+		return keepWaiting(this, 400, 'This resume URL is missing its Kling batch parameters');
 	}
-	const ids = Array.from({ length: count }, (_, itemIndex) => externalTaskIdOf(batch, itemIndex));
+	const ids = Array.from({ length: count }, (_, itemIndex) => externalTaskIdOf(batch, count, itemIndex));
 	let tasks: Array<KlingTask | undefined>;
 	try {
 		// One try: Kling waits for this answer, and delivers the callback again after an error answer.
 		const found = await readTasks.call(this, operation.product, ids, { by: 'externalTaskId', retries: 0 });
 		tasks = ids.map((id) => found.get(id));
 	} catch (error) {
-		// Throwing would end the waiting execution as failed. Kling could not be read just now: answering non-2xx keeps
-		// it waiting, and Kling's next delivery of a callback tries again.
-		this.getResponseObject().status(503).json({ received: true, waiting: true, reason: `Could not read the tasks from Kling: ${(error as Error).message}` });
-		return { noWebhookResponse: true };
+		// Kling could not be read just now: a non-2xx answer keeps the run waiting, and Kling delivers the callback again.
+		return keepWaiting(this, 503, `Could not read the tasks from Kling: ${(error as Error).message}`);
 	}
+	// A run pauses only with a task made: none found means a changed URL (or Kling not showing them yet).
+	if (tasks.every((task) => !task)) return keepWaiting(this, 404, 'No Kling task belongs to this resume URL');
 	if (!tasks.every((task) => !task || isFinal(task.task_status))) return { webhookResponse: { received: true, waiting: true } };
 	// The errors items got before the pause are gone by now; what is left to say is which task Kling does not have.
 	const withoutTask = (itemIndex: number) => ({
@@ -123,6 +127,12 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 		externalTaskId: ids[itemIndex],
 	});
 	return { workflowData: [await presentBatch(asExecuteContext(this), operation, tasks, withoutTask)] };
+}
+
+/** Answers a call that must not resume the run. Throwing instead would end the waiting execution as failed. */
+function keepWaiting(ctx: IWebhookFunctions, status: number, reason: string): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json({ received: true, waiting: true, reason });
+	return { noWebhookResponse: true };
 }
 
 /**

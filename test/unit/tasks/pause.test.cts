@@ -53,7 +53,7 @@ describe('newCallbackBatch', () => {
 		expect(url.searchParams.get('klingBatch')).toMatch(/^[0-9a-f]{16}$/);
 		expect(url.searchParams.get('klingItems')).toBe('3');
 		const batch = url.searchParams.get('klingBatch');
-		expect(options).toEqual([0, 1, 2].map((n) => ({ callback_url: options[0].callback_url, external_task_id: `n8n-${batch}-${n}` })));
+		expect(options).toEqual([0, 1, 2].map((n) => ({ callback_url: options[0].callback_url, external_task_id: `n8n-${batch}-3-${n}` })));
 	});
 
 	it('makes a new batch key for each run of the node (a loop, another execution), and the same one for a second try of a run', () => {
@@ -77,8 +77,20 @@ describe('handleCallback', () => {
 		['a batch key that is not 16 hex digits', { klingBatch: 'xyz', klingItems: '1' }],
 		['no item count', { klingBatch: '0123456789abcdef' }],
 		['an item count of 0', { klingBatch: '0123456789abcdef', klingItems: '0' }],
-	])('refuses a resume URL with %s', async (_label, query) => {
-		await expect(callback(new FakeKling(), query)).rejects.toThrow('This resume URL is missing its Kling batch parameters');
+	])('refuses a resume URL with %s, and keeps the execution waiting', async (_label, query) => {
+		const { result, reply } = await callback(new FakeKling(), query);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(reply).toMatchObject({ status: 400, body: { waiting: true, reason: 'This resume URL is missing its Kling batch parameters' } });
+	});
+
+	it.each([1, 3])('keeps the execution waiting when the item count in the URL was changed to %i, naming no task', async (changed) => {
+		const kling = new FakeKling();
+		kling.durationOf = (_body, index) => (index === 0 ? 5_000 : 60_000);
+		const { query } = pausedBatch(kling, 2);
+		await jest.advanceTimersByTimeAsync(10_000);
+		const { result, reply } = await callback(kling, { ...query, klingItems: String(changed) });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(reply).toMatchObject({ status: 404, body: { waiting: true, reason: 'No Kling task belongs to this resume URL' } });
 	});
 
 	it('keeps the execution waiting while any task of the batch is unfinished, after one list read', async () => {
