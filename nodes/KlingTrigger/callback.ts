@@ -13,8 +13,8 @@ import { isFinal, isSucceeded, taskSchema } from '../Kling/contract/task';
 const text = z.string().nullish();
 const numberOrText = z.union([z.number(), z.string()]).nullish();
 
-/** Legacy endpoints: the task object itself, as the query endpoint returns it (a callback may write times as text). */
-const legacySchema = taskSchema.extend({ task_status_msg: text, created_at: numberOrText, updated_at: numberOrText, external_task_id: text });
+/** Legacy endpoints: the task object itself, as the query endpoint returns it; a callback is read more leniently. */
+const legacySchema = taskSchema.extend({ task_status_msg: text, created_at: numberOrText, updated_at: numberOrText, external_task_id: text, final_unit_deduction: z.unknown() });
 
 /** New-standard endpoints: `{ id, status, message, create_time, update_time, external_id, outputs[], billing[] }` (§8). */
 const newSchema = z

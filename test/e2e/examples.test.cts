@@ -171,12 +171,13 @@ describe('Wait Until Done in a real n8n', () => {
 
 	it("with Retry On Fail, takes over the first try's tasks on the second try instead of paying for them again", async () => {
 		sim.reset();
-		// The first try's read of the running tasks is refused, which stops that try after both tasks were created.
-		sim.injectFault({ when: { product: 'elements', method: 'GET' }, fault: { kind: 'error', code: 1000 } });
+		// The first try's read of the running tasks is refused, and so is its one retry with a fresh token (§12), which
+		// stops that try after both tasks were created.
+		sim.injectFault({ when: { product: 'elements', method: 'GET' }, times: 2, fault: { kind: 'error', code: 1000 } });
 		const id = await importTwoElements('Create two elements, retried on fail', ['Mira', 'Fox'], { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
 		const result = await executeWorkflow(ctx.instance.cli, id);
 
-		expect(sim.faultLog.map((fault) => fault.kind)).toEqual(['error']);
+		expect(sim.faultLog.map((fault) => fault.kind)).toEqual(['error', 'error']);
 		expect(result.run.status).toBe('success');
 		const tasks = sim.tasks('elements');
 		expect(tasks).toHaveLength(2);

@@ -9,8 +9,9 @@ import * as video from './video/Video.resource';
 import * as voice from './voice/Voice.resource';
 
 /**
- * Every operation is one module with its description and `execute(items)`. One that creates Kling tasks also exports
- * its `task` (tasks/taskOperation.ts), which the node's `webhook()` needs to finish a paused run.
+ * Every operation is one module with its `properties` (its resource shows them for it alone) and `execute(items)`. One
+ * that creates Kling tasks also exports its `task` (tasks/taskOperation.ts), which the node's `webhook()` needs to
+ * finish a paused run.
  */
 export interface Operation {
 	execute(this: IExecuteFunctions): Promise<INodeExecutionData[]>;

@@ -36,7 +36,7 @@ export const properties: INodeProperties[] = [
 	...imageSourceFields('frontal image', { prefix: 'frontalImage', displayOptions: { show: { referenceType: ['image_refer'] } } }),
 	entryList(
 		{ displayName: 'Additional Images', name: 'additionalImages', description: '1 to 3 more images of the same subject, each different from the frontal image', displayOptions: { show: { referenceType: ['image_refer'] } } },
-		'Image',
+		{ displayName: 'Image', name: 'image' },
 		REFER_IMAGES_MAX,
 		imageSourceFields('image'),
 	),

@@ -7,8 +7,11 @@ export const { properties, execute } = taskReader({
 	what: 'image',
 	hint: 'Check the Kind: each kind of image task is looked up in its own list.',
 	product: {
-		generate: { name: 'Generate', product: PRODUCTS.imageGeneration, what: 'image generation' },
-		omniImage: { name: 'Omni Image', product: PRODUCTS.omniImage, what: 'omni image' },
+		kinds: {
+			generate: { name: 'Generate', product: PRODUCTS.imageGeneration, what: 'image generation' },
+			omniImage: { name: 'Omni Image', product: PRODUCTS.omniImage, what: 'omni image' },
+		},
+		defaultKind: 'omniImage',
 	},
 	options: downloadOptions('images'),
 	async present(task, i) {

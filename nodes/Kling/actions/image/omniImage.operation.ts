@@ -35,7 +35,7 @@ export const properties: INodeProperties[] = [
 	pickerList('element', IMAGE_REFERENCES_MAX, `Elements in order: the first is ${placeholder('element_1')}, and so on. Elements plus images: at most 10.`),
 	entryList(
 		{ displayName: 'Images', name: 'images', description: `Reference images in order: the first is ${placeholder('image_1')}, and so on` },
-		'Image',
+		{ displayName: 'Image', name: 'image' },
 		IMAGE_REFERENCES_MAX,
 		imageSourceFields('image'),
 	),

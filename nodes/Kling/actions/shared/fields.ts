@@ -53,10 +53,10 @@ export function readText(this: IExecuteFunctions, name: string, label: string, i
 	return textOf.call(this, this.getNodeParameter(name, itemIndex, ''), label, itemIndex).trim() || undefined;
 }
 
-/** A list the user adds `entry` items to, one by one, and may reorder; read as `<name>.<entry in lower case>`. */
-export function entryList(field: Pick<INodeProperties, 'displayName' | 'name' | 'description'> & Partial<INodeProperties>, entry: string, max: number, values: INodeProperties[]): INodeProperties {
-	const options = [{ displayName: entry, name: entry.toLowerCase(), values }];
-	return { type: 'fixedCollection', placeholder: `Add ${entry}`, default: {}, typeOptions: { multipleValues: true, sortable: true, maxAllowed: max }, options, ...field };
+/** A list the user adds up to `max` entries to, one by one, in order; read as `<field name>.<entry name>`. */
+export function entryList(field: Pick<INodeProperties, 'displayName' | 'name' | 'description'> & Partial<INodeProperties>, entry: { displayName: string; name: string }, max: number, values: INodeProperties[]): INodeProperties {
+	const options = [{ ...entry, values }];
+	return { type: 'fixedCollection', placeholder: `Add ${entry.displayName}`, default: {}, typeOptions: { multipleValues: true, sortable: max > 1, maxAllowed: max }, options, ...field };
 }
 
 /** A resource's fields: its Operation field, then each operation's own fields, shown for that operation only. */

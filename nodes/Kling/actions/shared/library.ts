@@ -55,7 +55,8 @@ export async function findInLibraries<K extends Kind>(ctx: IExecuteFunctions, ki
 	while (ids.some((id) => !seen.has(id))) {
 		if (reading.failure) throw reading.failure;
 		const next = await entries.next().catch((error: unknown) => {
-			throw (reading.failure = error);
+			reading.failure = error;
+			throw error;
 		});
 		if (next.done) break;
 		seen.set(idOf(next.value), next.value);
@@ -126,8 +127,9 @@ export function libraryGet<K extends Kind>(kind: K, output: (entry: Entry<K>) =>
 }
 
 /**
- * Delete of a custom entry (§3.5, §4): code 0 means deleted, whatever a task status says. The paths are tried in turn
- * while Kling does not know the id; none knowing it is said plainly.
+ * Delete of a custom entry (§3.5, §4): sends `{ element_id }` or `{ voice_id }`, outputs `elementId` or `voiceId`. Code 0
+ * means deleted, whatever a task status says. The paths are tried in turn while Kling does not know the id; none
+ * knowing it is said plainly.
  */
 export function libraryDelete(kind: Kind, paths: string[]) {
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

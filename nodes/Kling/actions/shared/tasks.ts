@@ -34,8 +34,8 @@ interface TaskReader {
 	what: string;
 	/** What to check when Kling has no such task. */
 	hint: string;
-	/** Where the task lives: one product, or the choices of a Kind field (the last is its default). */
-	product: TaskProduct | Record<string, { name: string; product: TaskProduct; what: string }>;
+	/** Where the task lives: one product, or the product each choice of a Kind field names, and the default choice. */
+	product: TaskProduct | { kinds: Record<string, { name: string; product: TaskProduct; what: string }>; defaultKind: string };
 	present(this: IExecuteFunctions, task: KlingTask, itemIndex: number): Promise<INodeExecutionData>;
 	options?: INodeProperties;
 }
@@ -45,15 +45,14 @@ interface TaskReader {
  * task id), or fails saying Kling has no such task (§10: HTTP 400, 1201). Kling has no "get any task" endpoint (§12).
  */
 export function taskReader({ what, hint, product, present, options }: TaskReader) {
-	const kinds = 'path' in product ? undefined : product;
+	const { kinds, defaultKind } = 'kinds' in product ? product : { kinds: undefined, defaultKind: undefined };
 	const properties: INodeProperties[] = [
 		{ displayName: 'Task ID', name: 'taskId', type: 'string', required: true, default: '', placeholder: 'e.g. 842250903629086785', description: `The ID of the ${what} task, or the external task ID it was given` },
 		...(options ? [options] : []),
 	];
 	if (kinds) {
 		const choices = Object.entries(kinds).map(([value, { name }]) => ({ name, value }));
-		const last = choices[choices.length - 1].value;
-		properties.unshift({ displayName: 'Kind', name: 'kind', type: 'options', noDataExpression: true, default: last, description: `The operation that made the ${what}`, options: choices });
+		properties.unshift({ displayName: 'Kind', name: 'kind', type: 'options', noDataExpression: true, default: defaultKind, description: `The operation that made the ${what}`, options: choices });
 	}
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 		return await eachItem.call(this, async (i) => {

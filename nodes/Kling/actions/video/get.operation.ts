@@ -7,9 +7,12 @@ export const { properties, execute } = taskReader({
 	what: 'video',
 	hint: 'Check the Kind: each kind of video is looked up in its own list.',
 	product: {
-		imageToVideo: { name: 'Image to Video', product: PRODUCTS.imageToVideo, what: 'image-to-video' },
-		motionControl: { name: 'Motion Control', product: PRODUCTS.motionControl, what: 'motion control' },
-		omni: { name: 'Omni Video', product: PRODUCTS.omniVideo, what: 'omni video' },
+		kinds: {
+			imageToVideo: { name: 'Image to Video', product: PRODUCTS.imageToVideo, what: 'image-to-video' },
+			motionControl: { name: 'Motion Control', product: PRODUCTS.motionControl, what: 'motion control' },
+			omni: { name: 'Omni Video', product: PRODUCTS.omniVideo, what: 'omni video' },
+		},
+		defaultKind: 'omni',
 	},
 	options: downloadOptions('video'),
 	async present(task, i) {

@@ -39,7 +39,7 @@ export const properties: INodeProperties[] = [
 			name: 'images',
 			description: `Images in order: the first is ${placeholder('image_1')}, and so on. An end frame needs a first frame; frames cannot be used while a base video is edited.`,
 		},
-		'Image',
+		{ displayName: 'Image', name: 'image' },
 		OMNI_IMAGES_MAX,
 		[
 			{
@@ -58,7 +58,7 @@ export const properties: INodeProperties[] = [
 	),
 	entryList(
 		{ displayName: 'Reference Video', name: 'referenceVideo', placeholder: 'Add Reference Video', description: `One video, referred to as ${placeholder('video_1')}. Sound must be off with it.` },
-		'Video',
+		{ displayName: 'Video', name: 'video' },
 		1,
 		[
 			{ displayName: 'Video URL', name: 'url', type: 'string', default: '', placeholder: 'e.g. https://example.com/clip.mp4', hint: 'MP4 or MOV, 3 to 10 seconds, 720 to 2160 px, at most 200 MB' },
@@ -107,7 +107,7 @@ export const properties: INodeProperties[] = [
 	},
 	entryList(
 		{ displayName: 'Shots', name: 'shots', description: '1 to 6 shots in order; their lengths must add up to the Duration', displayOptions: { show: { multiShot: [true], shotType: ['customize'] } } },
-		'Shot',
+		{ displayName: 'Shot', name: 'shot' },
 		SHOTS_MAX,
 		[
 			{ displayName: 'Prompt', name: 'prompt', type: 'string', default: '', description: 'What happens in this shot, up to 512 characters; placeholders and @names work here too' },
