@@ -3,7 +3,7 @@
  * Webhook node) creates an element with this execution's resume URL as callback_url, is persisted as `waiting`,
  * and finishes when that URL is called (n8n's WEBHOOK_URL points at itself). With several items it waits for the
  * last task, a task that failed comes out as an item with its error, and Retry On Fail pays for no task twice. The
- * cases are shared with the queue-mode suite (cases/pause.cts).
+ * cases are shared with the queue-mode suite (cases/pause.cts). Also: what stopping a polling execution leaves.
  */
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import {
@@ -20,6 +20,9 @@ import {
 	type PauseSetup,
 } from './cases/pause.cts';
 import { useN8n } from './helpers.cts';
+import { finished } from './runtime/executions.cts';
+import { waitFor } from './runtime/wait.cts';
+import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, KLING_NODE, readExample, webhookNode } from './runtime/workflows.cts';
 
 const ctx = useN8n('callback');
 let sim: KlingSimulator;
@@ -76,5 +79,31 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it('with Download Images, finishes with the images that main downloaded when Kling called back', async () => {
 		await resumesWithDownloadedImages(imagesSetup);
+	});
+});
+
+describe('Stopping a waiting execution in a running n8n', () => {
+	it('leaves its task running on Kling, and n8n records only its own cancel, not the node\'s output or error', async () => {
+		const { api, session, server } = ctx.instance;
+		sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'stuck' } });
+		const name = `${CREDENTIAL_NAME} (stopped run)`;
+		const credential = { id: await api.createCredential(name, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url }), name };
+		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
+		const workflowId = await api.createWorkflow(adaptWorkflow(chainWorkflow('Create an element, then stop', [create], webhookNode('make-element-stopped')), { credential }));
+		await api.activate(workflowId, [`${server.url}/webhook/make-element-stopped`]);
+		await fetch(`${server.url}/webhook/make-element-stopped`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		// Polling: the task exists and has been read once.
+		await waitFor(() => sim.tasks('elements').length === 1 && sim.apiRequests({ method: 'GET', pathIncludes: 'advanced-custom-elements' }).length > 0, { what: 'the task to be polled', timeoutMs: 60_000 });
+		const listed = await session.call('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+		const [running] = listed.data.results as Array<{ id: string; status: string }>;
+		expect(running.status).toBe('running');
+
+		await session.call('POST', `/rest/executions/${running.id}/stop`);
+		const done = await finished(api, running.id);
+		expect(done.status).toBe('canceled');
+		expect(done.data?.resultData.error).toMatchObject({ message: 'The execution was cancelled manually' });
+		expect(JSON.stringify(done.data)).not.toContain(sim.tasks('elements')[0].taskId);
+		expect(sim.tasks('elements').map((task) => task.status)).toEqual(['processing']);
+		expect(sim.apiRequests({ method: 'POST' })).toHaveLength(1);
 	});
 });
