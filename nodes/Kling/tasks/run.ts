@@ -85,7 +85,11 @@ async function outputOf(this: IExecuteFunctions, operation: TaskOperation, setti
 	const first = job.firstTask && `This item's ${job.firstTask.what} task ${job.firstTask.taskId} was paid for first.`;
 	const note = [outcome.note, first].filter(Boolean).join(' ') || undefined;
 	if ('error' in outcome) return itemError.call(this, outcome.error, job.itemIndex, extra, note);
-	if (settings.mode !== 'poll') return { json: taskSummary(outcome.task), pairedItem: { item: job.itemIndex } };
+	if (settings.mode !== 'poll') {
+		// The task as Kling accepted it, and the task paid for first (e.g. `viewsTaskId`), which nothing else names later.
+		const paidFirst = job.firstTask && { [`${job.firstTask.what}TaskId`]: job.firstTask.taskId };
+		return { json: { ...taskSummary(outcome.task), ...paidFirst }, pairedItem: { item: job.itemIndex } };
+	}
 	try {
 		return { ...(await presentFinal.call(this, operation, outcome.task, job.itemIndex)), pairedItem: { item: job.itemIndex } };
 	} catch (error) {

@@ -148,6 +148,15 @@ describe('runTaskOperation', () => {
 		expect(item.json.description).toBe(`Task ID ${kling.tasks[0].id}. This item's views task views-0 was paid for first.`);
 	});
 
+	it.each(['returnTask', 'callback'] as const)("outputs the task prepared first next to the item's task when the node does not wait (%s)", async (mode) => {
+		const withViews: TaskOperation = { ...operation, prepare: async (request, itemIndex) => ({ request, firstTask: { taskId: `views-${itemIndex}`, what: 'views' } }) };
+		const kling = new FakeKling();
+		kling.durationOf = () => 600_000;
+		const { ctx } = executeContext({ kling, items: items('a harbour') });
+		const [item] = await whileTimePasses(runTaskOperation.call(ctx, withViews, settings({ mode })));
+		expect(item.json).toMatchObject({ taskId: kling.tasks[0].id, viewsTaskId: 'views-0' });
+	});
+
 	it('with Continue On Fail, a refused item becomes its error and the others go on', async () => {
 		const kling = new FakeKling();
 		const output = await whileTimePasses(run(kling, items('a harbour', undefined), {}, true).output);
