@@ -100,7 +100,8 @@ export class PublicApi {
 		 * n8n 1.x only: its public API cannot create a Kling credential. POST /api/v1/credentials validates `data`
 		 * against a JSON schema built from the credential's displayOptions, and 1.x keys the conditions by field
 		 * name only (2.x: name and value), so apiKey (authType=apiKey) and accessKey/secretKey (authType=keyPair)
-		 * all end up required together and no data passes. There credentials are created like the editor does.
+		 * all end up required together and no data passes. There credentials are created like the editor does, and
+		 * executions are listed like the editor does too (1.x's public API lists no running or waiting one).
 		 */
 		private readonly legacySession?: Session,
 	) {}
@@ -169,6 +170,12 @@ export class PublicApi {
 	}
 
 	async executions(workflowId: string, options: { includeData?: boolean; status?: string } = {}): Promise<Execution[]> {
+		if (this.legacySession && !options.status) {
+			// n8n 1.x's public API lists no running or waiting execution; the editor's REST API does (without data).
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const listed = (await this.legacySession.call('GET', `/rest/executions?filter=${filter}&limit=250`)).data.results as Execution[];
+			return options.includeData ? await Promise.all(listed.map((execution) => this.execution(execution.id))) : listed;
+		}
 		const query = new URLSearchParams({ workflowId, limit: '250', includeData: String(options.includeData ?? false) });
 		if (options.status) query.set('status', options.status);
 		return (await this.call('GET', `/executions?${query}`)).data as Execution[];
