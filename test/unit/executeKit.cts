@@ -216,8 +216,10 @@ export interface ExecuteSetup {
 	binaries?: Record<string, BinaryFile>;
 	/** The node's run index in its execution (a node in a loop runs more than once). */
 	runIndex?: number;
-	/** The execution's ID (default exec-1). */
-	executionId?: string;
+	/** The execution's ID (default exec-1); an MCP client's tool call has none. */
+	executionId?: string | null;
+	/** Whether an AI agent or an MCP client calls the node as a tool. */
+	toolExecution?: boolean;
 }
 
 /** A hand-built IExecuteFunctions: just what the transport, the tasks and the operations' helpers use. */
@@ -237,9 +239,9 @@ export function executeContext(setup: ExecuteSetup = {}) {
 		getCredentials: async () => credentials(),
 		getExecutionCancelSignal: () => cancel.signal,
 		continueOnFail: () => setup.continueOnFail ?? false,
-		getExecutionId: () => setup.executionId ?? 'exec-1',
+		getExecutionId: () => (setup.executionId === null ? undefined : (setup.executionId ?? 'exec-1')),
 		getInputData: () => setup.items ?? [{ json: {} }],
-		isToolExecution: () => false,
+		isToolExecution: () => setup.toolExecution ?? false,
 		getWorkflowDataProxy: () => ({ $runIndex: setup.runIndex ?? 0, $execution: { resumeUrl: setup.resumeUrl ?? 'https://n8n.test/webhook-waiting/exec-1' } }),
 		putExecutionToWait: jest.fn(async () => {}),
 		helpers: {

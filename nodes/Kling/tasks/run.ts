@@ -121,6 +121,6 @@ export async function runOneTask(this: IExecuteFunctions, product: TaskProduct, 
  */
 function newJob(ctx: IExecuteFunctions, product: TaskProduct, itemIndex: number, body: IDataObject, { slots = 1, ownId = false } = {}): Job {
 	const given = String(body.external_task_id ?? '');
-	const externalTaskId = given || `n8n-${ctx.getExecutionId()}-${itemIndex}-${runDigest(ctx, `${itemIndex}:${product.path}`, 12)}`;
+	const externalTaskId = given || `n8n-${ctx.getExecutionId() ?? 'tool'}-${itemIndex}-${runDigest(ctx, `${itemIndex}:${product.path}`, 12)}`;
 	return { itemIndex, body: { ...body, external_task_id: externalTaskId }, externalTaskId, ownExternalTaskId: ownId || !given, slots, checks: 0, retries: 0, notBefore: 0 };
 }

@@ -10,7 +10,20 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 const runKeys = new Map<string, string>();
 const RUN_KEYS_KEPT = 1000;
 
+/**
+ * A tool call (an AI agent's, an MCP client's) is a run of its own, keyed by its context: n8n may give two calls the
+ * same execution and run index (an MCP client's calls have no execution), and each try of a tool is a new call
+ * anyway (docs/n8n-behaviour.md §8a). Keyed by run, a second call would take over the first call's tasks.
+ */
+const toolCallKeys = new WeakMap<IExecuteFunctions, string>();
+
 function runKeyOf(ctx: IExecuteFunctions): string {
+	// n8n 1.x has no isToolExecution.
+	if (ctx.isToolExecution?.()) {
+		const key = toolCallKeys.get(ctx) ?? randomBytes(8).toString('hex');
+		toolCallKeys.set(ctx, key);
+		return key;
+	}
 	const { id, name } = ctx.getNode();
 	const run = JSON.stringify([ctx.getExecutionId(), id, name, ctx.getWorkflowDataProxy(0).$runIndex]);
 	let key = runKeys.get(run);

@@ -96,6 +96,18 @@ describe('runTaskOperation', () => {
 		expect(new Set(kling.tasks.map((task) => task.externalTaskId)).size).toBe(3);
 	});
 
+	it("makes each tool call (an AI agent's, an MCP client's) a run of its own, even with the same execution and run index", async () => {
+		const kling = new FakeKling();
+		const outputs: INodeExecutionData[][] = [];
+		for (const executionId of [null, null, 'exec-1', 'exec-1']) {
+			const { ctx } = executeContext({ kling, items: items('a harbour'), executionId, toolExecution: true });
+			outputs.push(await whileTimePasses(runTaskOperation.call(ctx, operation, settings())));
+		}
+		expect(kling.tasks).toHaveLength(4);
+		expect(outputs.map(([item]) => item.json.taskId)).toEqual(kling.tasks.map((task) => task.id));
+		expect(kling.tasks[0].externalTaskId).toMatch(/^n8n-tool-0-[0-9a-f]{12}$/);
+	});
+
 	it('checks every item before sending anything: a refused item stops the node at no cost', async () => {
 		const kling = new FakeKling();
 		const error = await failureOf(run(kling, items('a harbour', undefined, 'a forest')).output);
