@@ -218,7 +218,7 @@ export interface ExecuteSetup {
 	runIndex?: number;
 	/** The execution's ID (default exec-1); an MCP client's tool call has none. */
 	executionId?: string | null;
-	/** Whether an AI agent or an MCP client calls the node as a tool. */
+	/** Whether an AI agent or an MCP client calls the node as a tool: n8n runs it as its `klingTool` variant. */
 	toolExecution?: boolean;
 }
 
@@ -234,14 +234,14 @@ export function executeContext(setup: ExecuteSetup = {}) {
 		return { data: file.stored ? 'filesystem-v2' : file.bytes.toString('base64'), mimeType: 'image/png', ...(file.stored ? { id: `filesystem-v2:${property}` } : {}) };
 	};
 	const context = {
-		getNode: () => node,
+		getNode: () => (setup.toolExecution ? { ...node, type: `${node.type}Tool` } : node),
 		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
 		getCredentials: async () => credentials(),
 		getExecutionCancelSignal: () => cancel.signal,
 		continueOnFail: () => setup.continueOnFail ?? false,
 		getExecutionId: () => (setup.executionId === null ? undefined : (setup.executionId ?? 'exec-1')),
 		getInputData: () => setup.items ?? [{ json: {} }],
-		isToolExecution: () => setup.toolExecution ?? false,
+		isToolExecution: () => false,
 		getWorkflowDataProxy: () => ({ $runIndex: setup.runIndex ?? 0, $execution: { resumeUrl: setup.resumeUrl ?? 'https://n8n.test/webhook-waiting/exec-1' } }),
 		putExecutionToWait: jest.fn(async () => {}),
 		helpers: {

@@ -11,15 +11,21 @@ const runKeys = new Map<string, string>();
 const RUN_KEYS_KEPT = 1000;
 
 /**
- * A tool call (an AI agent's, an MCP client's) is a run of its own, keyed by its context: n8n may give two calls the
- * same execution and run index (an MCP client's calls have no execution), and each try of a tool is a new call
- * anyway (docs/n8n-behaviour.md §8a). Keyed by run, a second call would take over the first call's tasks.
+ * Whether the node runs as a tool (an AI agent's or an MCP client's): n8n runs a usable-as-tool node as its `…Tool`
+ * variant. Read from the type, as n8n's own `isToolType` does, because `isToolExecution()` is false when an AI Agent
+ * 3.x runs its tools as engine requests, and n8n 1.x has no `isToolExecution` at all (docs/n8n-behaviour.md §8a).
+ */
+export const isToolCall = (ctx: Pick<IExecuteFunctions, 'getNode'>): boolean => ctx.getNode().type.endsWith('Tool');
+
+/**
+ * A tool call is a run of its own, keyed by its context: n8n may give two calls the same execution and run index (an
+ * MCP client's calls have no execution), and each try of a tool is a new call anyway. Keyed by run, a second call
+ * would take over the first call's tasks.
  */
 const toolCallKeys = new WeakMap<IExecuteFunctions, string>();
 
 function runKeyOf(ctx: IExecuteFunctions): string {
-	// n8n 1.x has no isToolExecution.
-	if (ctx.isToolExecution?.()) {
+	if (isToolCall(ctx)) {
 		const key = toolCallKeys.get(ctx) ?? randomBytes(8).toString('hex');
 		toolCallKeys.set(ctx, key);
 		return key;

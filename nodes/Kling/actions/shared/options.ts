@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isHttpUrl } from '../../contract/request';
+import { isToolCall } from '../../tasks/runKey';
 import type { CompletionMode, CompletionSettings } from '../../tasks/taskOperation';
 import { textOf } from './fields';
 
@@ -101,8 +102,8 @@ export function readCompletion(this: IExecuteFunctions, { timeoutMinutes }: Opti
 		return number;
 	};
 	return {
-		// n8n 1.x has no isToolExecution: there the node cannot tell, and pauses as asked.
-		mode: mode === 'callback' && this.isToolExecution?.() ? 'poll' : mode,
+		// A tool must answer its caller, so it polls.
+		mode: mode === 'callback' && isToolCall(this) ? 'poll' : mode,
 		timeoutMs: positive(options.timeoutMinutes ?? timeoutMinutes, 'Timeout (Minutes)') * 60_000,
 		maxConcurrent: Math.max(1, Math.floor(positive(options.maxConcurrentTasks ?? 3, 'Max Concurrent Tasks'))),
 	};
