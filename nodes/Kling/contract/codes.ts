@@ -40,6 +40,7 @@ export const NOT_FOUND_CODES = new Set([1202, 1203]);
 
 /**
  * Authentication codes are transient once (§12): a token minted just too early or too late, or a hiccup of Kling's
- * authentication, is fixed by one more try with a freshly signed token. A second refusal is the credential's fault.
+ * authentication, is fixed by one more try (with a freshly signed token in key-pair mode). A second refusal is the
+ * credential's fault.
  */
 export const AUTH_CODES = new Set([1000, 1001, 1002, 1003, 1004]);

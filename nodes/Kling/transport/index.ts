@@ -53,7 +53,7 @@ export async function klingApiRequest(this: KlingContext, request: KlingRequest)
 			return await sendOnce.call(this, request);
 		} catch (error) {
 			const { klingCode, neverSent, retryAfterMs } = klingErrorContext(error);
-			// Refused authentication: one more try with a fresh token (§12), then the credential is at fault.
+			// Refused authentication: one more try (a fresh token in key-pair mode, §12), then the credential is at fault.
 			if (klingCode !== undefined && AUTH_CODES.has(klingCode) && !tokenRetried) {
 				tokenRetried = true;
 				continue;
