@@ -111,9 +111,9 @@ export class PublicApi {
 		return expectOk(`${method} /api/v1${path}`, result);
 	}
 
-	async createCredential(name: string, data: Record<string, unknown>): Promise<string> {
-		if (this.legacySession) return (await this.legacySession.call('POST', '/rest/credentials', { name, type: 'klingApi', data })).data.id as string;
-		return (await this.call('POST', '/credentials', { name, type: 'klingApi', data })).id as string;
+	async createCredential(name: string, data: Record<string, unknown>, type = 'klingApi'): Promise<string> {
+		if (this.legacySession) return (await this.legacySession.call('POST', '/rest/credentials', { name, type, data })).data.id as string;
+		return (await this.call('POST', '/credentials', { name, type, data })).id as string;
 	}
 
 	/** Creates the named Kling credential, or overwrites the data of the one that exists; returns its id. */
