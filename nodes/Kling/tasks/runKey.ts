@@ -2,13 +2,11 @@ import { createHash, randomBytes } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**
- * A random key per run of a node in this process: per execution, node (its id, and its name, unique in a workflow even
- * where an old workflow's nodes lack ids) and run index (a loop runs a node more than once in an execution). n8n's
- * Retry On Fail tries the node again within the same run and process, so it gets the same key; nothing else does, not
- * even an execution whose ID is reused after n8n's database was reset. The newest runs are kept.
+ * Secret to this process: a run's key is a digest of the run and this salt. n8n's Retry On Fail tries the node again
+ * within the same run and process, so it gets the same key however long the first try took; nothing else does, not
+ * even an execution whose ID is reused after n8n's database was reset (which takes a restart, and a new salt).
  */
-const runKeys = new Map<string, string>();
-const RUN_KEYS_KEPT = 1000;
+const PROCESS_SALT = randomBytes(16).toString('hex');
 
 /**
  * Whether the node runs as a tool (an AI agent's or an MCP client's): n8n runs a usable-as-tool node as its `…Tool`
@@ -30,15 +28,11 @@ function runKeyOf(ctx: IExecuteFunctions): string {
 		toolCallKeys.set(ctx, key);
 		return key;
 	}
+	// Per execution, node (its id, and its name, unique in a workflow even where an old workflow's nodes lack ids) and
+	// run index (a loop runs a node more than once in an execution).
 	const { id, name } = ctx.getNode();
 	const run = JSON.stringify([ctx.getExecutionId(), id, name, ctx.getWorkflowDataProxy(0).$runIndex]);
-	let key = runKeys.get(run);
-	if (!key) {
-		key = randomBytes(8).toString('hex');
-		runKeys.set(run, key);
-		if (runKeys.size > RUN_KEYS_KEPT) runKeys.delete(runKeys.keys().next().value as string);
-	}
-	return key;
+	return createHash('sha256').update(`${PROCESS_SALT}:${run}`).digest('hex');
 }
 
 /**
