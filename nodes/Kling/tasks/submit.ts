@@ -36,7 +36,7 @@ export interface Submission {
  * task is looked for by the external task id a few times and adopted when found; otherwise the item fails and says
  * how to find the task later. (A request that reached no server at all is sent again by the transport.) A create
  * refused as a duplicate of the node's own external task id was made by an earlier try of the same run (n8n's Retry On
- * Fail): that task is adopted.
+ * Fail): that task is looked for the same way, and adopted.
  */
 export async function submitTask(this: IExecuteFunctions, product: TaskProduct, submission: Submission): Promise<SubmitOutcome> {
 	if (!submission.lostAnswer) {
@@ -52,11 +52,9 @@ export async function submitTask(this: IExecuteFunctions, product: TaskProduct, 
 			if (klingCode !== undefined && RETRY_SAFE_FOR_CREATE.has(klingCode)) {
 				return { kind: 'retryLater', reason: klingCode === 1303 ? 'concurrency' : 'rate', retryAfterMs };
 			}
-			if (!noAnswer && !(klingCode !== undefined && klingCode >= 5000)) {
-				const earlier = submission.ownExternalTaskId && isDuplicateId(this, error) ? await findTask.call(this, product, submission.externalTaskId) : undefined;
-				if (earlier) return { kind: 'created', task: earlier };
-				throw explained(this, error);
-			}
+			const refused = !noAnswer && !(klingCode !== undefined && klingCode >= 5000);
+			// A duplicate of the node's own id: an earlier try of this run made the task, which is looked for as a lost one.
+			if (refused && !(submission.ownExternalTaskId && isDuplicateId(this, error))) throw explained(this, error);
 			submission.lostAnswer = { error, lookups: 0, sentAt };
 		}
 	}

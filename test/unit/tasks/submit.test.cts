@@ -166,6 +166,16 @@ describe('submitTask when Kling refuses the create', () => {
 		expect(kling.sent.map((sent) => sent.method)).toEqual(['POST', 'POST', 'GET']);
 	});
 
+	it("looks for the earlier try's task as for a lost answer, and names its external task id, when Kling cannot be read just now", async () => {
+		const { kling, submission, submit } = setup();
+		submission.ownExternalTaskId = true;
+		kling.inject(isCreate, refused(1201, 'external_task_id already exists')).inject(isQuery, refused(5001, 'maintenance'), Infinity);
+		for (let lookup = 1; lookup < 4; lookup++) expect(await submit()).toEqual({ kind: 'retryLater', reason: 'lookUp' });
+		const error = await failureOf(submit());
+		expect(kling.creates()).toHaveLength(1);
+		expect(`${error.message} ${error.description}`).toContain(EXTERNAL_ID);
+	});
+
 	it('passes any other refusal on as it is, without sending again or looking', async () => {
 		const { kling, submission, submit } = setup();
 		kling.inject(isCreate, refused(1301, 'prompt violates the policy'));
