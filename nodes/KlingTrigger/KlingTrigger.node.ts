@@ -152,19 +152,28 @@ export class KlingTrigger implements INodeType {
 			return refuse.call(this, 400, 'The body is not a Kling callback: it needs task_id and task_status, or id and status');
 		}
 
-		// With a Webhook Secret, an unsigned body may come from anyone who learnt the URL (docs/kling-api.md §9.2): nothing
-		// it claims is output, only what Kling answers for its task. A task Kling does not know starts nothing.
+		// The task is read from Kling, and what Kling answers replaces the body before anything is decided (events, prefix,
+		// repeats): a claim Kling does not back starts nothing and is not recorded, so the task's real status still gets
+		// through later. It is read for an unsigned body when the credential has a Webhook Secret (anyone who learnt the
+		// URL may have sent it, docs/kling-api.md §9.2), for a final status when asked to, and for a success without its
+		// result (Kling documents only images and videos in callbacks, §9.1) whenever the node has a credential.
+		const { videos, images, audios, elementIds, voiceIds } = received;
+		const resultMissing = received.succeeded && ![videos, images, audios, elementIds, voiceIds].some((list) => list.length > 0);
+		const unsigned = origin.hasSecret && origin.accepted === 'unsigned';
 		let read: ReadTask | undefined;
-		if (origin.hasSecret && origin.accepted === 'unsigned') {
+		if (unsigned || (received.final && (options.reReadTask || (resultMissing && Boolean(this.getNode().credentials?.klingApi))))) {
 			try {
 				read = await reReadTask.call(this, received);
 			} catch (error) {
-				return refuse.call(this, 503, `The unsigned callback could not be checked with Kling: ${(error as Error).message}`);
+				// An error answer makes Kling deliver the callback again, and the read gets another chance.
+				if (unsigned) return refuse.call(this, 503, `The unsigned callback could not be checked with Kling: ${(error as Error).message}`);
+				throw asNodeError(this.getNode(), error);
 			}
-			if (!read) {
+			if (!read && unsigned) {
 				this.logger.warn(`Kling Trigger: ignored an unsigned callback for task ${received.taskId}, which Kling does not know`);
 				return refuse.call(this, 404, `Kling has no task "${received.taskId}" for this credential; the unsigned callback was ignored`);
 			}
+			if (!read) throw noSuchTaskError.call(this, received.taskId);
 		}
 		const callback = read?.task ?? received;
 
@@ -180,24 +189,10 @@ export class KlingTrigger implements INodeType {
 		const state = this.getWorkflowStaticData('node');
 		const seen = Array.isArray(state[STATE_KEY]) ? (state[STATE_KEY] as string[]) : [];
 		const key = `${callback.taskId}:${callback.status}`;
-		const hereKey = `${this.getWorkflow().id}:${this.getNode().name}:${key}`;
-		if (seen.includes(key) || !handleOnce(hereKey)) return acknowledge('This status of this task was already received');
-
-		// Kling documents only images and videos in callbacks (docs/kling-api.md §9.1), so an element or voice task's
-		// success may come without its ID: such a success is read from Kling whenever the node has a credential for it.
-		const { videos, images, audios, elementIds, voiceIds } = callback;
-		const hasResult = [videos, images, audios, elementIds, voiceIds].some((list) => list.length > 0);
-		const resultMissing = callback.succeeded && !hasResult && Boolean(this.getNode().credentials?.klingApi);
-		if (!read && callback.final && (options.reReadTask || resultMissing)) {
-			// If the re-read fails, Kling's next delivery of this status gets another chance.
-			try {
-				read = await reReadTask.call(this, callback);
-				if (!read) throw noSuchTaskError.call(this, callback.taskId);
-			} catch (error) {
-				handledHere.delete(hereKey);
-				throw asNodeError(this.getNode(), error);
-			}
+		if (seen.includes(key) || !handleOnce(`${this.getWorkflow().id}:${this.getNode().name}:${key}`)) {
+			return acknowledge('This status of this task was already received');
 		}
+
 		const json = read
 			? { ...read.task, product: read.product, callbackStatus: received.status, source: 'kling', signature: origin.accepted }
 			: { ...callback, source: 'callback', signature: origin.accepted };

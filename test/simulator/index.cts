@@ -311,6 +311,9 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 		},
 		presetElementIds: () => presetElements(sim).map((e) => e.id.toString()),
 		presetVoiceIds: () => presetVoices(sim).map((v) => v.id),
+		finishTask(taskId) {
+			sim.finishNow(taskId);
+		},
 		tasks(product) {
 			return sim.tasks.filter((t) => product === undefined || t.product.name === canonical(product)).map(snapshot);
 		},

@@ -207,6 +207,14 @@ export class SimState {
 		return presets.find((p) => p.id === id);
 	}
 
+	/** Ends a task now, as its own timer would (a 'stuck' one too), for a test that chooses when a task finishes. */
+	finishNow(taskId: string): void {
+		const task = this.tasks.find((t) => t.taskId === taskId);
+		if (!task) throw new Error(`no task ${taskId}`);
+		task.timers.forEach((timer) => clearTimeout(timer));
+		if (task.status === 'submitted' || task.status === 'processing') this.finish(task);
+	}
+
 	stopTimers(): void {
 		for (const task of this.tasks) task.timers.forEach((timer) => clearTimeout(timer));
 	}

@@ -156,6 +156,8 @@ export interface KlingSimulator {
 	presetElementIds(): string[];
 	/** Ids of the preset voices. */
 	presetVoiceIds(): string[];
+	/** Ends a task now (succeeded, or failed by a failTaskWhen rule), as its timer would: a 'stuck' one too. */
+	finishTask(taskId: string): void;
 	/** Tasks created so far (seeded ones included), oldest first. */
 	tasks(product?: string): TaskSnapshot[];
 	/** Resolves once no task is in flight and no callback is being delivered (never while a 'stuck' task exists). */

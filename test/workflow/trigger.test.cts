@@ -287,6 +287,28 @@ describe('Kling Trigger when Kling repeats, reorders or never sends its callback
 		expect(hook.executions.map((items) => items[0].json.status)).toEqual(['succeed', 'processing']);
 	});
 
+	it.each([
+		['with Re-Read Task From Kling', { options: { reReadTask: true } }],
+		['reading an element success without its result (default options)', {}],
+	])("starts nothing for a success Kling does not back, and does not take the real one for a repeat (%s)", async (_how, parameters) => {
+		const { sim } = ctx;
+		sim.injectFault({ when: { operation: 'create', product: 'elements' }, fault: { kind: 'stuck' } });
+		// No Webhook Secret: unsigned callbacks are taken, and the re-read is what checks them.
+		const hook = await receiver(sim, parameters, '');
+		await runWorkflow({ ...chain(createMiraElement({ options: { callbackUrl: hook.url, completion: 'returnTask' } })), credentials: apiKeyCredential(sim) });
+		const [running] = sim.tasks('elements');
+		// A success for the running task, from Kling's early answer or from anyone who learnt the URL and the task ID.
+		const early = await hook.post(JSON.stringify({ task_id: running.taskId, task_status: 'succeed' }));
+		expect(early).toMatchObject({ status: 200, body: { received: true, started: false } });
+		expect(hook.executions).toHaveLength(0);
+
+		sim.finishTask(running.taskId);
+		await sim.idle();
+		const [done] = sim.tasks('elements');
+		expect(done.status).toBe('succeed');
+		expect(hook.executions.map((items) => [items[0].json.status, items[0].json.elementIds])).toEqual([['succeed', [done.outputId]]]);
+	});
+
 	it('loses nothing when Kling never calls back: the create still outputs its element', async () => {
 		const { sim } = ctx;
 		sim.injectFault({ when: { product: 'elements' }, fault: { kind: 'dropCallbacks' } });
