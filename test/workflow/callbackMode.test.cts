@@ -167,6 +167,27 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(sim.createdTaskCount('elements')).toBe(4);
 	});
 
+	it("ignores a late callback of an earlier pause at another node: it does not resume this node's pause with that node's tasks", async () => {
+		const { sim } = ctx;
+		// Two pausing creates of the same product in one execution: the second waits on the same resume URL.
+		const workflow = chain(pausingCreate({ elementName: 'First' }), { ...pausingCreate({ elementName: 'Second' }), name: 'Create Again' });
+		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-48' });
+		expect(paused.status).toBe('waiting');
+		const [first] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		await sim.idle();
+		// The first node's callback, delivered late (a repeat, or one that lost a race) while the second node waits.
+		const [, second] = workflow.nodes.filter((node) => node.type === KLING);
+		const late = await callNodeWebhook({
+			workflow: new Workflow({ id: 'test-workflow', nodes: workflow.nodes, connections: {}, nodeTypes: (await loadPackage()).nodeTypes, active: false }),
+			node: second,
+			credentials: apiKeyCredential(sim),
+			body: { task_status: 'succeed' },
+			query: Object.fromEntries(new URL(first.callback_url).searchParams),
+		});
+		expect(late.workflowData).toBeUndefined();
+		expect(late).toMatchObject({ status: 200, body: { waiting: true, reason: expect.stringMatching(/another node/) } });
+	});
+
 	it('finishes without pausing when Kling is done before the pause', async () => {
 		const { sim } = ctx;
 		sim.options.timing = { submittedMs: 0, processingMs: 0 };

@@ -23,6 +23,12 @@ import type { TaskOperation } from './taskOperation';
 const BATCH_PARAM = 'klingBatch';
 const COUNT_PARAM = 'klingItems';
 /**
+ * n8n gives one resume URL per execution, and calls the webhook of the node waiting now. A late or repeated callback
+ * of an earlier pause at another Kling node may reach it there: the node named in the URL must be the waiting one.
+ */
+const NODE_PARAM = 'klingNode';
+const nodeKeyOf = (node: { id?: string; name: string }) => node.id || node.name;
+/**
  * n8n's resume token (the URL's `signature`) does not cover the parameters added here: the item count is part of every
  * external task id, so a URL whose count was changed names no task of the batch and cannot resume the run early.
  */
@@ -37,6 +43,7 @@ export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
 	const url = new URL(ctx.getWorkflowDataProxy(0).$execution.resumeUrl);
 	url.searchParams.set(BATCH_PARAM, batch);
 	url.searchParams.set(COUNT_PARAM, String(itemCount));
+	url.searchParams.set(NODE_PARAM, nodeKeyOf(ctx.getNode()));
 	return {
 		/** An item's create with the resume URL as its callback URL and an external task id from the batch key. */
 		apply(body: IDataObject, itemIndex: number): IDataObject {
@@ -107,6 +114,10 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 	const count = Number(query[COUNT_PARAM]);
 	if (!batch || !/^[0-9a-f]{16}$/.test(batch) || !Number.isInteger(count) || count < 1 || count > 10_000) {
 		return keepWaiting(this, 400, 'This resume URL is missing its Kling batch parameters');
+	}
+	if (query[NODE_PARAM] !== nodeKeyOf(this.getNode())) {
+		// Answered 2xx so Kling stops delivering it: the pause it belonged to has ended, nothing will ever want it.
+		return keepWaiting(this, 200, 'This callback belongs to an earlier pause at another node of this execution');
 	}
 	const ids = Array.from({ length: count }, (_, itemIndex) => externalTaskIdOf(batch, count, itemIndex));
 	let tasks: Array<KlingTask | undefined>;

@@ -45,13 +45,14 @@ async function callback(kling: FakeKling, query: IDataObject, body?: IDataObject
 }
 
 describe('newCallbackBatch', () => {
-	it("gives every item's task the resume URL tagged with the batch key and item count, and an external task id from the key", () => {
+	it("gives every item's task the resume URL tagged with the batch key, item count and node, and an external task id from the key", () => {
 		const { options } = pausedBatch(new FakeKling(), 3);
 		const url = new URL(options[0].callback_url);
 		expect(`${url.origin}${url.pathname}`).toBe('https://n8n.test/webhook-waiting/exec-1');
 		expect(url.searchParams.get('signature')).toBe('abc');
 		expect(url.searchParams.get('klingBatch')).toMatch(/^[0-9a-f]{16}$/);
 		expect(url.searchParams.get('klingItems')).toBe('3');
+		expect(url.searchParams.get('klingNode')).toBe('kling-1');
 		const batch = url.searchParams.get('klingBatch');
 		expect(options).toEqual([0, 1, 2].map((n) => ({ callback_url: options[0].callback_url, external_task_id: `n8n-${batch}-3-${n}` })));
 	});
