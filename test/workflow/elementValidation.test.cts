@@ -30,6 +30,8 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['four additional images', { additionalImages: { image: [1, 2, 3, 4].map((n) => ({ source: 'url', url: `https://x.example/${n}.png` })) } }, /^Additional Images takes at most 3 entries \(it has 4\)/],
 	['a frontal URL that is not http(s)', { frontalImageUrl: 'ftp://cdn.example.com/a.png' }, /^Frontal Image must be an http\(s\) URL/],
 	['an empty frontal URL', { frontalImageUrl: '' }, /^Frontal Image: enter an image URL/],
+	['a list of frontal URLs from an expression', { frontalImageUrl: '={{ ["https://cdn.example.com/a.png", "https://cdn.example.com/b.png"] }}' }, /^Frontal Image must be text, not a list/],
+	['an additional image that is the frontal image', { additionalImages: { image: [{ source: 'url', url: 'https://cdn.example.com/mira-front.png' }] } }, /^Additional Image #1 is the frontal image/],
 	['an additional image that is not a URL', { additionalImages: { image: [{ source: 'url', url: 'mira-left.png' }] } }, /^Additional Image #1 must be an http\(s\) URL/],
 	['a GIF as binary', binaryFrontal('gif'), /^Frontal Image \(binary field "gif"\) must be a JPEG or PNG image, but the file is a GIF image/],
 	['an image under 300 px', binaryFrontal('small'), /^Frontal Image \(binary field "small"\) is 200×640 px; each side must be at least 300 px/],

@@ -69,6 +69,8 @@ describe('Image → Omni Image', () => {
 		['more than 10 references', (ids: string[]) => omniImage({ elements: elementList(...ids), images: { image: [urlImage('https://cdn.example.com/a.png')] } }), 10, /Images plus Elements must be at most 10 \(there are 11\)/],
 		['a placeholder past its list', () => omniImage({ prompt: 'Like <<<image_2>>>', images: { image: [urlImage('https://cdn.example.com/a.png')] } }), 0, /<<<image_2>>>, but Images holds 1 entry/],
 		['4K with Kling Image O1', () => omniImage({ model: 'kling-image-o1', resolution: '4k' }), 0, /Resolution must be 1k, 2k for this model/],
+		// With the model from an expression the editor shows Result Type for both models: a series is refused, not made single.
+		['a series with Kling Image O1 from an expression', () => omniImage({ model: '={{ "kling-image-o1" }}', resultType: 'series', seriesAmount: '4' }), 0, /Series needs the Kling 3.0 Omni model/],
 	] as const)('refuses %s before any request', async (_title, node, elements, message) => {
 		const { sim } = ctx;
 		const result = await runWorkflow({ ...chain(node(seedElements(sim, elements))), credentials: apiKeyCredential(sim) });

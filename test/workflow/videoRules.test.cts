@@ -70,6 +70,13 @@ const localRules: Case[] = [
 	['3 voices on image to video', (sim) => imageToVideoNode({ voices: voiceList(sim.seedVoice(), sim.seedVoice(), sim.seedVoice()), sound: 'on' }), /Voices takes at most 2 entries \(it has 3\)/],
 	['a voice placeholder past the end', (sim) => imageToVideoNode({ prompt: '<<<voice_2>>> sings', voices: voiceList(sim.seedVoice()), sound: 'on' }), /<<<voice_2>>>, but Voices holds 1 entry/],
 	['2 seconds of image to video', () => imageToVideoNode({ duration: '2' }), /Duration must be 3 to 15 seconds for Kling 3.0/],
+	// With the model from an expression the editor shows every model's fields: what O1 cannot do is refused, not dropped.
+	['sound on with Kling O1 from an expression', () => omniNode({ model: '={{ "kling-video-o1" }}', sound: 'on' }), /^Sound: Kling O1 makes no sound/],
+	['a list of motion video URLs from an expression', () => motionNode({ motionVideoUrl: '={{ ["https://cdn.example.com/a.mp4", "https://cdn.example.com/b.mp4"] }}' }), /^Motion Video URL must be text, not a list/],
+	// Written bare into the body (§2), a leading zero would make it invalid JSON: n8n refuses it with the picker's hint.
+	['an element ID with a leading zero', () => omniNode({ elements: elementList('0835266081714884677') }), /An element ID looks like 835266081714884677/],
+	['an element ID above the int64 range', () => omniNode({ elements: elementList('9223372036854775808') }), /^Elements #1 must be an element ID such as 835266081714884677/],
+	['a duration of "05" from an expression', () => omniNode({ duration: '={{ "05" }}' }), /^Duration must be a whole number of seconds, e\.g\. "5"/],
 	// Rules on element kinds that every kind the elements could be breaks: refused without looking the kinds up.
 	[
 		'a reference video with 4 reference images and an element of either kind',

@@ -15,7 +15,14 @@ export function isHttpUrl(value: string): boolean {
 export const httpUrlSchema = z.string().trim().min(1).refine(isHttpUrl, 'must be an http(s) URL');
 
 /** Element ids are int64 digits, kept as strings in the node and written as bare integers into a body (§2). */
-export const elementIdSchema = z.string().regex(/^\d{1,20}$/, 'must be an element ID such as 835266081714884677');
+const INT64_MAX = BigInt('9223372036854775807');
+const ELEMENT_ID_MESSAGE = 'must be an element ID such as 835266081714884677';
+/** A JSON integer: no leading zero, which would make the body invalid JSON once written bare. */
+export const ELEMENT_ID_PATTERN = /^(0|[1-9]\d{0,18})$/;
+export const elementIdSchema = z
+	.string()
+	.regex(ELEMENT_ID_PATTERN, ELEMENT_ID_MESSAGE)
+	.refine((id) => !ELEMENT_ID_PATTERN.test(id) || BigInt(id) <= INT64_MAX, ELEMENT_ID_MESSAGE);
 
 /**
  * A string `element_id` in `JSON.stringify` output. A key there is only ever preceded by `{` or `,`, never inside a
@@ -34,7 +41,7 @@ export const withBareElementIds = (json: string): string => json.replace(STRING_
 export const elementListSchema = (max: number) => z.array(z.object({ element_id: elementIdSchema })).max(max);
 
 /** Durations are strings of whole seconds in the legacy API ("5"), never numbers. */
-export const secondsSchema = z.string().regex(/^\d{1,2}$/, 'must be a whole number of seconds, e.g. "5"');
+export const secondsSchema = z.string().regex(/^(0|[1-9]\d?)$/, 'must be a whole number of seconds, e.g. "5"');
 
 /** The options every create accepts. */
 export const taskOptionsShape = {

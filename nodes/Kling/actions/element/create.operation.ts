@@ -7,13 +7,13 @@ import { isHttpUrl } from '../../contract/request';
 import { PRODUCTS } from '../../contract/task';
 import { runOneTask } from '../../tasks/run';
 import type { Prepared } from '../../tasks/taskOperation';
-import { entryList } from '../shared/fields';
+import { entryList, textOf } from '../shared/fields';
 import { imageSourceFields, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
 import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
 import { checkPicked, picker } from '../shared/pickers';
 import { taskCreate } from '../shared/tasks';
-import { parseRequestBody } from '../shared/validate';
+import { invalidInput, parseRequestBody } from '../shared/validate';
 import { presentElementTask } from './output';
 
 const OPTIONS: OptionsKind = { timeoutMinutes: 20 };
@@ -104,6 +104,9 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const frontal = await resolveImage.call(this, readImageSource.call(this, 'frontalImage', i), 'Frontal Image', i);
 	const additional = this.getNodeParameter('additionalImages.image', i, []) as ImageSource[];
 	const refer = await Promise.all(additional.map(async (image, n) => await resolveImage.call(this, image, `Additional Image #${n + 1}`, i)));
+	// The other views must differ from the frontal image (§3.1): the same URL, Base64 or binary field again is no view.
+	const repeated = refer.findIndex((image) => JSON.stringify(image) === JSON.stringify(frontal));
+	if (repeated >= 0) throw invalidInput.call(this, `Additional Image #${repeated + 1} is the frontal image; give another view of the subject`, i);
 	if (!refer.length && !generatesViews.call(this, i)) {
 		throw new NodeOperationError(this.getNode(), `Additional Images needs 1 to ${REFER_IMAGES_MAX} images (it has 0)`, {
 			itemIndex: i,
@@ -134,7 +137,7 @@ async function prepare(this: IExecuteFunctions, request: IDataObject, i: number)
 }
 
 function readVideoUrl(this: IExecuteFunctions, i: number): string {
-	const url = String(this.getNodeParameter('videoUrl', i, '')).trim();
+	const url = textOf.call(this, this.getNodeParameter('videoUrl', i, ''), 'Video URL', i).trim();
 	if (url && !isHttpUrl(url)) throw new NodeOperationError(this.getNode(), `Video URL must be an http(s) URL (it is "${url.slice(0, 60)}")`, { itemIndex: i });
 	const extension = url ? /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase() : undefined;
 	if (extension && NOT_A_VIDEO.has(extension)) throw new NodeOperationError(this.getNode(), `Video URL must point to an MP4 or MOV file, not .${extension}`, { itemIndex: i });

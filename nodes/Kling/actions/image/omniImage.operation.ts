@@ -64,7 +64,9 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const model = this.getNodeParameter('model', i) as OmniImageModel;
 	const elements = readPickerList.call(this, 'element', i);
 	const images = this.getNodeParameter('images.image', i, []) as ImageSource[];
-	const series = model === 'kling-v3-omni' && this.getNodeParameter('resultType', i, 'single') === 'series';
+	// Read whatever the model: with the model from an expression the editor shows Result Type for both, and the schema
+	// refuses a series for Kling Image O1 rather than send one single image.
+	const series = this.getNodeParameter('resultType', i, 'single') === 'series';
 	const amount = String(this.getNodeParameter('seriesAmount', i, '4'));
 	const body: IDataObject = {
 		model_name: model,

@@ -12,6 +12,7 @@ import {
 	type ImageRuleOptions,
 } from '../../contract/media';
 import { isHttpUrl } from '../../contract/request';
+import { textOf } from './fields';
 import { invalidInput, truncate } from './validate';
 
 /** One image parameter as the user filled it in: a URL, or a binary property of the input item. */
@@ -106,7 +107,7 @@ export async function resolveImage(
 		if (problem) throw invalidInput.call(this, `${label} (binary field "${property}") ${problem}`, itemIndex);
 		return { binaryImage: { itemIndex, property } };
 	}
-	const url = String(input.url ?? '').trim();
+	const url = textOf.call(this, input.url, label, itemIndex).trim();
 	if (!url) throw invalidInput.call(this, `${label}: enter an image URL`, itemIndex);
 	const isDataUri = DATA_URI_PREFIX.test(url);
 	if (isDataUri || BARE_BASE64.test(url)) {

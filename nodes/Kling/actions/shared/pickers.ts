@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { ELEMENT_ID_PATTERN } from '../../contract/request';
 import { entryList } from './fields';
 import { invalidInput, refuseRoundedId } from './validate';
 
@@ -11,12 +12,11 @@ import { invalidInput, refuseRoundedId } from './validate';
 /** Marks presets in the pickers' lists (methods/listSearch.ts); a remembered name is read without it. */
 export const PRESET_NAME_SUFFIX = ' (Kling preset)';
 
-const ELEMENT_ID = /^\d{1,20}$/;
 /** Voice ids are digits too; the picker also takes letters, dashes and underscores so Kling judges other shapes. */
 const VOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const PICKERS = {
-	element: { displayName: 'Element', searchListMethod: 'searchElements', example: '835266081714884677', pattern: ELEMENT_ID, idHint: 'An element ID looks like 835266081714884677' },
+	element: { displayName: 'Element', searchListMethod: 'searchElements', example: '835266081714884677', pattern: ELEMENT_ID_PATTERN, idHint: 'An element ID looks like 835266081714884677' },
 	voice: { displayName: 'Voice', searchListMethod: 'searchVoices', example: '829824295736356877', pattern: VOICE_ID, idHint: 'A voice ID looks like 829824295736356877' },
 };
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { PRODUCTS } from '../../contract/task';
 import { MOTION_ELEMENTS_MAX, motionControlBodySchema } from '../../contract/video';
-import { modeField, promptField, readText } from '../shared/fields';
+import { modeField, promptField, readText, textOf } from '../shared/fields';
 import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
@@ -64,7 +64,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const body: IDataObject = {
 		model_name: this.getNodeParameter('model', i) as string,
 		image_url: (await resolveImage.call(this, readImageSource.call(this, 'image', i), 'Character Image', i)) as IDataObject | string,
-		video_url: String(this.getNodeParameter('motionVideoUrl', i, '')).trim(),
+		video_url: textOf.call(this, this.getNodeParameter('motionVideoUrl', i, ''), 'Motion Video URL', i).trim(),
 		character_orientation: this.getNodeParameter('characterOrientation', i) as string,
 		mode: this.getNodeParameter('mode', i) as string,
 		keep_original_sound: this.getNodeParameter('keepOriginalSound', i, true) ? 'yes' : 'no',

@@ -6,7 +6,7 @@ import { durationField, entryList, modeField, placeholder, promptField, readText
 import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
-import { parseRequestBody } from '../shared/validate';
+import { invalidInput, parseRequestBody } from '../shared/validate';
 import { applyOmniRules } from './omniChecks';
 import { soundField, VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 
@@ -130,11 +130,15 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const elements = readPickerList.call(this, 'element', i);
 	const images = this.getNodeParameter('images.image', i, []) as ImageEntry[];
 	const videos = this.getNodeParameter('referenceVideo.video', i, []) as VideoEntry[];
-	const videoList = videos.map((video) => ({ video_url: String(video.url ?? '').trim(), refer_type: video.referType ?? 'base', keep_original_sound: video.keepOriginalSound === false ? 'no' : 'yes' }));
+	const videoList = videos.map((video) => ({ video_url: textOf.call(this, video.url, 'Reference Video → Video URL', i).trim(), refer_type: video.referType ?? 'base', keep_original_sound: video.keepOriginalSound === false ? 'no' : 'yes' }));
 	const multiShot = this.getNodeParameter('multiShot', i, false) as boolean;
 	const shotType = multiShot ? (this.getNodeParameter('shotType', i, 'customize') as string) : undefined;
 	const shots = shotType === 'customize' ? (this.getNodeParameter('shots.shot', i, []) as Array<{ prompt?: unknown; duration?: number }>) : [];
 	const aspectRatio = this.getNodeParameter('aspectRatio', i, '16:9') as string;
+	// Kling O1 makes no sound (§6.1) and takes no sound field. With the model from an expression the editor offers Sound
+	// for both models: a sound asked of O1 is refused rather than dropped from a paid video.
+	const sound = this.getNodeParameter('sound', i, 'off') as string;
+	if (model !== 'kling-v3-omni' && sound === 'on') throw invalidInput.call(this, 'Sound: Kling O1 makes no sound; turn Sound off or choose Kling 3.0 Omni', i);
 	const body: IDataObject = {
 		model_name: model,
 		prompt: readText.call(this, 'prompt', 'Prompt', i),
@@ -151,8 +155,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 			: undefined,
 		element_list: toElementList(elements),
 		video_list: videoList.length ? videoList : undefined,
-		// Kling O1 makes no sound; the field only exists for 3.0 Omni.
-		sound: model === 'kling-v3-omni' ? (this.getNodeParameter('sound', i, 'off') as string) : undefined,
+		sound: model === 'kling-v3-omni' ? sound : undefined,
 		mode: this.getNodeParameter('mode', i) as string,
 		aspect_ratio: aspectRatio === 'auto' ? undefined : aspectRatio,
 		// An edited video keeps its own length, so no duration is sent.

@@ -3,6 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { PRODUCTS } from '../../contract/task';
 import { createVoiceBodySchema, VOICE_NAME_MAX } from '../../contract/voice';
 import { createOptions, OPTION_LABELS, readCreateOptions, type OptionsKind } from '../shared/options';
+import { textOf } from '../shared/fields';
 import { taskCreate } from '../shared/tasks';
 import { parseRequestBody, refuseRoundedId } from '../shared/validate';
 import { presentVoiceTask } from './output';
@@ -54,7 +55,7 @@ export const { task, execute } = taskCreate(OPTIONS, {
 		refuseRoundedId.call(this, videoId, 'Video ID', '{{ $json.videoId }}', i);
 		const body: IDataObject = {
 			voice_name: this.getNodeParameter('voiceName', i, '') as string,
-			voice_url: byVideo ? undefined : String(this.getNodeParameter('voiceUrl', i, '')).trim(),
+			voice_url: byVideo ? undefined : textOf.call(this, this.getNodeParameter('voiceUrl', i, ''), 'Audio or Video URL', i).trim(),
 			video_id: byVideo ? String(videoId).trim() : undefined,
 			...readCreateOptions.call(this, i, OPTIONS).body,
 		};
