@@ -5,6 +5,8 @@
  * last task, a task that failed comes out as an item with its error, and Retry On Fail pays for no task twice. The
  * cases are shared with the queue-mode suite (cases/pause.cts). Also: what stopping a polling execution leaves.
  */
+import { randomUUID } from 'node:crypto';
+
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import {
 	activatePauseWorkflows,
@@ -20,7 +22,7 @@ import {
 	type PauseSetup,
 } from './cases/pause.cts';
 import { prepared, useN8n } from './helpers.cts';
-import { finished } from './runtime/executions.cts';
+import { executionWhere, finished, lastOutput } from './runtime/executions.cts';
 import { n8nMajor } from './runtime/runtime.cts';
 import { waitFor } from './runtime/wait.cts';
 import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, KLING_NODE, readExample, webhookNode } from './runtime/workflows.cts';
@@ -83,7 +85,42 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 	});
 });
 
-describe('Stopping a waiting execution in a running n8n', () => {
+describe('Two pausing Kling nodes in one execution in a running n8n', () => {
+	it("ignores a late callback of the first node's pause while the second waits, and finishes with the second's element", async () => {
+		const { api, server } = ctx.instance;
+		const name = `${CREDENTIAL_NAME} (two pauses)`;
+		const credential = { id: await api.createCredential(name, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url }), name };
+		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
+		const pausing = { ...create, parameters: { ...create.parameters, options: { completion: 'callback' } } };
+		const again = { ...pausing, id: randomUUID(), name: 'Create Again' };
+		const workflowId = await api.createWorkflow(adaptWorkflow(chainWorkflow('Two pauses', [pausing, again], webhookNode('make-two-elements')), { credential }));
+		await api.activate(workflowId, [`${server.url}/webhook/make-two-elements`]);
+		await fetch(`${server.url}/webhook/make-two-elements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const execution = await executionWhere(api, workflowId, (candidate) => candidate.status === 'waiting', 'the execution to wait at the first node');
+		// The second node's task runs until the test ends it.
+		sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'stuck' } });
+		await waitFor(() => sim.tasks('elements').length === 2, { what: 'the second node to create its task', timeoutMs: 60_000 });
+		const [first, second] = sim.tasks('elements');
+		await waitFor(async () => (await api.execution(execution.id)).status === 'waiting', { what: 'the execution to wait at the second node', timeoutMs: 60_000 });
+
+		// Kling delivers the first task's final callback once more, late.
+		const late = await fetch(String(first.body.callback_url), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ task_id: first.taskId, task_status: 'succeed', task_status_msg: '', task_result: {} }),
+		});
+		expect({ status: late.status, body: await late.json() }).toEqual({ status: 200, body: expect.objectContaining({ waiting: true, reason: expect.stringMatching(/another node/) }) });
+		expect((await api.execution(execution.id)).status).toBe('waiting');
+
+		sim.finishTask(second.taskId);
+		const done = await finished(api, execution.id);
+		expect(done.status).toBe('success');
+		const made = sim.tasks('elements').find((task) => task.taskId === second.taskId)!.outputId;
+		expect(lastOutput(done, 'Create Again').map((item) => item.json)).toEqual([expect.objectContaining({ taskId: second.taskId, elementId: made })]);
+	});
+});
+
+describe('Stopping a polling execution in a running n8n', () => {
 	it('leaves its task running on Kling, and n8n records no output or error of the node', async () => {
 		const { api, session, server } = ctx.instance;
 		sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'stuck' } });

@@ -146,6 +146,35 @@ describe('Kling Trigger in a running n8n', () => {
 		expect(await api.executions(plain.workflowId)).toHaveLength(2);
 	});
 
+	it("starts nothing for a success Kling does not show yet, and still starts the workflow for Kling's own success later", async () => {
+		const { api, server } = ctx.instance;
+		const targets = [];
+		// Kling's own success carries the element ID: with Re-Read it is still read, by default it is output as sent.
+		for (const [name, options, source] of [
+			['Kling callbacks, re-read, early success', { reReadTask: true }, 'kling'],
+			['Kling callbacks, element success without its ID', {}, 'callback'],
+		] as const) {
+			const webhookId = randomUUID();
+			const workflowId = await api.createWorkflow(triggerWorkflow(name, webhookId, credentialId, options));
+			const url = `${server.url}/webhook/${webhookId}/kling`;
+			await api.activate(workflowId, [url]);
+			// A task that runs until the test ends it, and a signed "succeed" for it without its element ID, sent early.
+			sim.injectFault({ when: { operation: 'create', product: 'elements' }, fault: { kind: 'stuck' } });
+			const taskId = await createTask(sim, url);
+			const early = `{"task_id":"${taskId}","task_status":"succeed","task_status_msg":"","task_result":{}}`;
+			expect(await post(url, early, signedHeaders(early))).toMatchObject({ status: 200, body: { started: false } });
+			targets.push({ workflowId, taskId, source });
+		}
+		for (const { taskId } of targets) sim.finishTask(taskId);
+		await sim.idle();
+
+		for (const { workflowId, taskId, source } of targets) {
+			const element = sim.tasks('elements').find((task) => task.taskId === taskId)!.outputId;
+			expect((await doneExecutions(api, workflowId, 1)).map(triggerJson)).toEqual([expect.objectContaining({ taskId, status: 'succeed', elementIds: [element], source })]);
+			expect(await api.executions(workflowId)).toHaveLength(1);
+		}
+	});
+
 	it('starts executions only for tasks whose external task ID starts with the External Task ID Prefix', async () => {
 		const { api, server } = ctx.instance;
 		const webhookId = randomUUID();
