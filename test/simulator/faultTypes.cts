@@ -106,9 +106,16 @@ export interface CutFileFault {
 	kind: 'cutFile';
 }
 
+/** File fault: a page comes instead of the file, with 200 (an expired link's page, a relay's error page). */
+export interface PageInsteadOfFileFault {
+	kind: 'pageInsteadOfFile';
+}
+
+export type FileFault = CutFileFault | PageInsteadOfFileFault;
+
 export type TaskFault = StuckFault;
 export type CallbackFault = RepeatCallbacksFault | ReorderCallbacksFault | DropCallbacksFault;
-export type Fault = RequestFault | TaskFault | CallbackFault | CutFileFault;
+export type Fault = RequestFault | TaskFault | CallbackFault | FileFault;
 export type FaultKind = Fault['kind'];
 
 export type ApiOperation = 'create' | 'query' | 'list';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'crypto';
 import type { ServerResponse } from 'http';
 
-import type { AppliedFault, ApiOperation, CallbackFault, CutFileFault, Fault, FaultExchange, FaultKind, FaultMatch, FaultRule, RequestFault, SimReply, StuckFault } from './faultTypes.cts';
+import type { AppliedFault, ApiOperation, CallbackFault, Fault, FileFault, FaultExchange, FaultKind, FaultMatch, FaultRule, RequestFault, SimReply, StuckFault } from './faultTypes.cts';
 import { stringifyJson } from './json.cts';
 import { PRODUCT_ALIASES, PRODUCTS } from './products.cts';
 import type { Task } from './state.cts';
@@ -134,11 +134,11 @@ export class FaultInjector {
 		return true;
 	}
 
-	/** Whether the download of this file is to stop half way (a cutFile rule matched it). */
-	cutsFile(entry: LoggedRequest): boolean {
-		const fault = this.take(entry, (f): f is CutFileFault => f.kind === 'cutFile');
-		if (fault) entry.fault = this.record(fault, entry, { answered: false });
-		return fault !== undefined;
+	/** What goes wrong with the download of this file, if a file rule matched it. */
+	fileFault(entry: LoggedRequest): FileFault['kind'] | undefined {
+		const fault = this.take(entry, (f): f is FileFault => f.kind === 'cutFile' || f.kind === 'pageInsteadOfFile');
+		if (fault) entry.fault = this.record(fault, entry, { answered: fault.kind === 'pageInsteadOfFile' });
+		return fault?.kind;
 	}
 
 	/** Binds task and callback rules to the tasks a create just made. */

@@ -167,10 +167,15 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 			res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
 			return;
 		}
-		const bytes = file.bytes();
+		const fault = method === 'GET' ? faults.fileFault(entry) : undefined;
 		entry.status = 200;
+		if (fault === 'pageInsteadOfFile') {
+			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><html><body><h1>This link has expired</h1></body></html>');
+			return;
+		}
+		const bytes = file.bytes();
 		res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(bytes.length) });
-		if (method === 'GET' && faults.cutsFile(entry)) {
+		if (fault === 'cutFile') {
 			res.write(bytes.subarray(0, bytes.length >> 1), () => res.destroy());
 			return;
 		}

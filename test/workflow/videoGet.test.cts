@@ -55,6 +55,21 @@ describe('Video → Get', () => {
 		expect(result.output('Get Video')).toEqual([]);
 	});
 
+	it('fails the item, with no binary passed on, when a page comes instead of the video (200, text/html)', async () => {
+		const { sim } = ctx;
+		const created = await runWorkflow({ ...chain(imageToVideoNode({ options: { completion: 'returnTask' } })), credentials: apiKeyCredential(sim) });
+		const taskId = created.output('Image to Video')[0].json.taskId as string;
+		await until(() => sim.tasks().find((task) => task.taskId === taskId)?.status === 'succeed');
+		sim.injectFault({ when: { pathIncludes: '/files/' }, fault: { kind: 'pageInsteadOfFile' } });
+		const result = await runWorkflow({
+			...chain(klingNode('Get Video', { resource: 'video', operation: 'get', kind: 'imageToVideo', taskId, options: { download: true } })),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(sim.faultLog.map((fault) => fault.kind)).toEqual(['pageInsteadOfFile']);
+		expect(result.error?.message).toBe('Could not download the file from Kling: the server sent text/html, not the file');
+		expect(result.output('Get Video')).toEqual([]);
+	});
+
 	it('says which list it looked in when the kind is wrong', async () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({

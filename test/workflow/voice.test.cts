@@ -131,6 +131,14 @@ describe('Voice → Get Creation Task, Get Many, Delete', () => {
 });
 
 describe('Voice picker', () => {
+	it('finds a voice, and an element, by the ID typed into the search box', async () => {
+		const { sim } = ctx;
+		const voiceId = sim.seedVoice({ name: 'Mira calm' });
+		const elementId = sim.seedElement({ name: 'Captain Mira' });
+		expect((await runListSearch('searchVoices', apiKeyCredential(sim), { filter: voiceId })).results.map((item) => item.value)).toEqual([voiceId]);
+		expect((await runListSearch('searchElements', apiKeyCredential(sim), { filter: elementId })).results.map((item) => item.value)).toEqual([elementId]);
+	});
+
 	it('lists custom voices first, then presets, and binds the picked voice to a new element', async () => {
 		const { sim } = ctx;
 		const voiceId = sim.seedVoice({ name: 'Mira calm' });

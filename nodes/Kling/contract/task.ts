@@ -11,7 +11,7 @@ export const taskSchema = z
 	.object({
 		task_id: idSchema,
 		task_status: z.string(),
-		task_status_msg: z.string().optional(),
+		task_status_msg: z.string().nullish(),
 		task_info: z.object({ external_task_id: z.string().nullish() }).passthrough().nullish(),
 		task_result: z.record(z.unknown()).nullish(),
 		final_unit_deduction: z.union([z.string(), z.number()]).nullish(),

@@ -8,7 +8,7 @@ import { klingApiRequest } from '../transport';
 const PAGE_SIZE = 100;
 
 /**
- * One page of a picker's list: the account's own first, then Kling's presets, filtered by name. The pagination token
+ * One page of a picker's list: the account's own first, then Kling's presets, filtered by name or ID. The pagination token
  * is `<library>:<page>` so the editor pages through both libraries in turn.
  */
 async function searchLibrary(
@@ -38,13 +38,13 @@ export async function searchElements(this: ILoadOptionsFunctions, filter?: strin
 				name: element.element_name ?? element.element_id,
 				value: element.element_id,
 				description: element.element_description ?? undefined,
-				search: element.element_name ?? '',
+				search: `${element.element_name ?? ''} ${element.element_id}`,
 			}));
 	return await searchLibrary(this, ELEMENT_LIBRARIES, toItems, filter, paginationToken);
 }
 
 export async function searchVoices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const toItems = (page: unknown) =>
-		voicesOfPage(page).map((voice) => ({ name: voice.voice_name ?? voice.voice_id, value: voice.voice_id, url: voice.trial_url ?? undefined, search: voice.voice_name ?? '' }));
+		voicesOfPage(page).map((voice) => ({ name: voice.voice_name ?? voice.voice_id, value: voice.voice_id, url: voice.trial_url ?? undefined, search: `${voice.voice_name ?? ''} ${voice.voice_id}` }));
 	return await searchLibrary(this, VOICE_LIBRARIES, toItems, filter, paginationToken);
 }

@@ -45,6 +45,12 @@ export async function downloadFile(
 		throw failed((error as Error).message);
 	}
 	const stream = response.body as BinarySource & { destroy(): void };
+	// A page, however it got here (an expired link, a relay's error, a sign-in page), is never stored as the file.
+	const type = String(headerValue(response.headers, 'content-type') ?? '').toLowerCase();
+	if (/^text\/|html|json|xml/.test(type)) {
+		stream.destroy();
+		throw failed(`the server sent ${type.split(';')[0]}, not the file`);
+	}
 	const length = Number(headerValue(response.headers, 'content-length'));
 	if (Number.isFinite(length) && length > MAX_DOWNLOAD_BYTES) {
 		stream.destroy();

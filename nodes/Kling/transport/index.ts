@@ -147,12 +147,14 @@ function describeTransportFailure(error: unknown): { reason: string; neverSent: 
 
 /**
  * Yields the pages of a list endpoint in order. Kling's lists carry no total: a page shorter than `pageSize` is the
- * last one (§2). Stop iterating to stop reading.
+ * last one (§2). Stop iterating to stop reading. A page that is not a list (a relay's `{ list, total }`) is an answer
+ * the node cannot read, never an empty library: read as one, Get would say an element that exists is not there.
  */
 export async function* klingPages(this: KlingContext, path: string, pageSize = 500): AsyncGenerator<unknown[]> {
 	for (let pageNum = 1; pageNum <= 1000; pageNum++) {
 		const { data } = await klingApiRequest.call(this, { method: 'GET', path, qs: { pageNum, pageSize } });
-		const page = Array.isArray(data) ? data : [];
+		if (data !== null && data !== undefined && !Array.isArray(data)) throw klingNoAnswerError(this.getNode(), 'a list answer whose data is not a list');
+		const page = (data ?? []) as unknown[];
 		yield page;
 		if (page.length < pageSize) return;
 	}

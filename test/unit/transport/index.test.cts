@@ -3,7 +3,7 @@
  * again after a transient failure, 5 times unless `retries` says otherwise; a create that may have reached Kling is
  * never sent again, but one that reached no server at all is, like a read.
  */
-import { klingApiRequest, type KlingRequest } from '../../../nodes/Kling/transport';
+import { klingApiRequest, klingPages, type KlingRequest } from '../../../nodes/Kling/transport';
 import { klingErrorContext } from '../../../nodes/Kling/transport/errors';
 import { serialiseCreate } from '../../../nodes/Kling/transport/body';
 import {
@@ -31,6 +31,15 @@ function send(kling: FakeKling, request: KlingRequest) {
 	const { ctx } = executeContext({ kling });
 	return klingApiRequest.call(ctx, request);
 }
+
+describe('klingPages', () => {
+	it('fails on a list answer whose data is not a list, rather than read it as an empty list', async () => {
+		const kling = new FakeKling().inject(everything, ok({ list: [], total: 0 }));
+		const { ctx } = executeContext({ kling });
+		const pages = klingPages.call(ctx, PRODUCT.path);
+		expect((await failureOf(whileTimePasses(pages.next()))).message).toBe('No valid answer from Kling: a list answer whose data is not a list');
+	});
+});
 
 describe('klingApiRequest: reads', () => {
 	it('tries a read 5 more times after transient failures, backing off 1, 2, 4, 8, 16 s, then fails with the reason', async () => {
