@@ -2,8 +2,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../contract/task';
 import { createVoiceBodySchema, VOICE_NAME_MAX } from '../../contract/voice';
-import { createOptions, OPTION_LABELS, readCreateOptions, type OptionsKind } from '../shared/options';
 import { textOf } from '../shared/fields';
+import { createOptions, OPTION_LABELS, readCreateOptions, type OptionsKind } from '../shared/options';
 import { taskCreate } from '../shared/tasks';
 import { parseRequestBody, refuseRoundedId } from '../shared/validate';
 import { presentVoiceTask } from './output';
