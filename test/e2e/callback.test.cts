@@ -139,9 +139,12 @@ describe('Stopping a polling execution in a running n8n', () => {
 		await session.call('POST', `/rest/executions/${running.id}/stop`);
 		const done = await finished(api, running.id);
 		expect(done.status).toBe('canceled');
-		// n8n 2.x stores its own cancel as the error; 1.x stores none. Neither keeps the Kling node's run.
-		const cancel = n8nMajor(prepared().runtime) >= 2 ? expect.objectContaining({ message: 'The execution was cancelled manually' }) : undefined;
-		expect(done.data?.resultData.error).toEqual(cancel);
+		// n8n 2.x stores its own cancel as the error; 1.x stores it or none, depending on when the stop lands (both seen).
+		// Neither keeps the Kling node's run, nor an error of the node.
+		const cancelled = 'The execution was cancelled manually';
+		const stored = (done.data?.resultData.error as { message?: string } | undefined)?.message;
+		if (n8nMajor(prepared().runtime) >= 2) expect(stored).toBe(cancelled);
+		else expect([undefined, cancelled]).toContain(stored);
 		expect(done.data?.resultData.runData ?? {}).not.toHaveProperty([create.name]);
 		expect(JSON.stringify(done.data)).not.toContain(sim.tasks('elements')[0].taskId);
 		expect(sim.tasks('elements').map((task) => task.status)).toEqual(['processing']);
