@@ -169,11 +169,11 @@ export class KlingTrigger implements INodeType {
 				if (unsigned) return refuse.call(this, 503, `The unsigned callback could not be checked with Kling: ${(error as Error).message}`);
 				throw asNodeError(this.getNode(), error);
 			}
-			if (!read && unsigned) {
+			if (!read) {
+				if (!unsigned) throw noSuchTaskError.call(this, received.taskId);
 				this.logger.warn(`Kling Trigger: ignored an unsigned callback for task ${received.taskId}, which Kling does not know`);
 				return refuse.call(this, 404, `Kling has no task "${received.taskId}" for this credential; the unsigned callback was ignored`);
 			}
-			if (!read) throw noSuchTaskError.call(this, received.taskId);
 		}
 		const callback = read?.task ?? received;
 

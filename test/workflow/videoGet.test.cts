@@ -40,33 +40,21 @@ describe('Video → Get', () => {
 		expect(sim.requests.at(-1)?.headers.authorization).toBeUndefined();
 	});
 
-	it('fails the item, with no binary passed on, when the download of the video stops half way', async () => {
+	it.each([
+		['the download of the video stops half way', 'cutFile', 'it did not arrive whole or could not be stored (aborted)'],
+		['a page comes instead of the video (200, text/html)', 'pageInsteadOfFile', 'the server sent text/html, not the file'],
+	] as const)('fails the item, with no binary passed on, when %s', async (_when, kind, reason) => {
 		const { sim } = ctx;
 		const created = await runWorkflow({ ...chain(imageToVideoNode({ options: { completion: 'returnTask' } })), credentials: apiKeyCredential(sim) });
 		const taskId = created.output('Image to Video')[0].json.taskId as string;
 		await until(() => sim.tasks().find((task) => task.taskId === taskId)?.status === 'succeed');
-		sim.injectFault({ when: { pathIncludes: '/files/' }, fault: { kind: 'cutFile' } });
+		sim.injectFault({ when: { pathIncludes: '/files/' }, fault: { kind } });
 		const result = await runWorkflow({
 			...chain(klingNode('Get Video', { resource: 'video', operation: 'get', kind: 'imageToVideo', taskId, options: { download: true } })),
 			credentials: apiKeyCredential(sim),
 		});
-		expect(sim.faultLog.map((fault) => fault.kind)).toEqual(['cutFile']);
-		expect(result.error?.message).toBe('Could not download the file from Kling: it did not arrive whole or could not be stored (aborted)');
-		expect(result.output('Get Video')).toEqual([]);
-	});
-
-	it('fails the item, with no binary passed on, when a page comes instead of the video (200, text/html)', async () => {
-		const { sim } = ctx;
-		const created = await runWorkflow({ ...chain(imageToVideoNode({ options: { completion: 'returnTask' } })), credentials: apiKeyCredential(sim) });
-		const taskId = created.output('Image to Video')[0].json.taskId as string;
-		await until(() => sim.tasks().find((task) => task.taskId === taskId)?.status === 'succeed');
-		sim.injectFault({ when: { pathIncludes: '/files/' }, fault: { kind: 'pageInsteadOfFile' } });
-		const result = await runWorkflow({
-			...chain(klingNode('Get Video', { resource: 'video', operation: 'get', kind: 'imageToVideo', taskId, options: { download: true } })),
-			credentials: apiKeyCredential(sim),
-		});
-		expect(sim.faultLog.map((fault) => fault.kind)).toEqual(['pageInsteadOfFile']);
-		expect(result.error?.message).toBe('Could not download the file from Kling: the server sent text/html, not the file');
+		expect(sim.faultLog.map((fault) => fault.kind)).toEqual([kind]);
+		expect(result.error?.message).toBe(`Could not download the file from Kling: ${reason}`);
 		expect(result.output('Get Video')).toEqual([]);
 	});
 
