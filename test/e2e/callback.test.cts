@@ -2,24 +2,30 @@
  * Completion "Pause Until Kling Calls Back" in a running n8n (regular mode): a production execution (started by a
  * Webhook node) creates an element with this execution's resume URL as callback_url, is persisted as `waiting`,
  * and finishes when that URL is called (n8n's WEBHOOK_URL points at itself). With several items it waits for the
- * last task, a task that failed comes out as an item with its error, and Retry On Fail pays for no task twice. The
- * cases are shared with the queue-mode suite (cases/pause.cts). Also: what stopping a polling execution leaves.
+ * last task, a task that failed comes out as an item with its error, and Retry On Fail pays for no task twice; files
+ * are downloaded at the resume, generated views are waited for first, a resume URL with a changed count resumes
+ * nothing, and what the node refuses fails before any request. The cases are shared with the queue-mode suite
+ * (cases/pause.cts). Also: two pausing nodes in one execution, and what stopping a polling execution leaves.
  */
 import { randomUUID } from 'node:crypto';
 
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import {
 	activatePauseWorkflows,
+	finishesAtOnceWithoutTasks,
 	ignoresAForgedCallback,
 	keepsWaitingForTheLastItem,
 	keepsWaitingWhileKlingCannotBeRead,
+	refusesAChangedItemCount,
+	refusesAnItemsOwnCallbackUrl,
 	resumesWhenKlingCallsBack,
 	resumesWithARefusedItem,
 	resumesWithDownloadedImages,
+	resumesWithDownloadedVideo,
+	resumesWithElementFromViews,
 	resumesWithEveryItem,
 	retriedBatchPaysOnce,
 	waitsUntilTheResumeUrlIsCalled,
-	type PauseSetup,
 } from './cases/pause.cts';
 import { prepared, useN8n } from './helpers.cts';
 import { executionWhere, finished, lastOutput } from './runtime/executions.cts';
@@ -29,16 +35,12 @@ import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, KLING_NODE, readExample,
 
 const ctx = useN8n('callback');
 let sim: KlingSimulator;
-let setup: PauseSetup;
-let batchSetup: PauseSetup;
-let retriedSetup: PauseSetup;
-let continuedSetup: PauseSetup;
-let imagesSetup: PauseSetup;
+let setups: Awaited<ReturnType<typeof activatePauseWorkflows>>;
 
 beforeAll(async () => {
 	// Long enough in "processing" for the execution to be seen waiting; the final callback then resumes it.
 	sim = await startSimulator({ timing: { submittedMs: 500, processingMs: 5000 } });
-	({ single: setup, batch: batchSetup, retried: retriedSetup, continued: continuedSetup, images: imagesSetup } = await activatePauseWorkflows(ctx.instance.api, sim, ctx.instance.server.url));
+	setups = await activatePauseWorkflows(ctx.instance.api, sim, ctx.instance.server.url);
 });
 
 afterAll(async () => {
@@ -49,39 +51,59 @@ beforeEach(() => sim.reset());
 
 describe('Pause Until Kling Calls Back in a running n8n', () => {
 	it('waits, then finishes with the element when Kling calls the resume URL', async () => {
-		await resumesWhenKlingCallsBack(setup, ctx.instance.server.url);
+		await resumesWhenKlingCallsBack(setups.single, ctx.instance.server.url);
 	});
 
 	it('with the callbacks lost, keeps waiting after the task finished, and finishes with the element when the resume URL is called later', async () => {
-		await waitsUntilTheResumeUrlIsCalled(setup);
+		await waitsUntilTheResumeUrlIsCalled(setups.single);
 	});
 
 	it('keeps waiting, showing the task, when a forged final callback comes while the task still runs', async () => {
-		await ignoresAForgedCallback(setup);
+		await ignoresAForgedCallback(setups.single);
 	});
 
 	it('answers 503 and keeps waiting when Kling cannot be read at a callback, then resumes at the next one', async () => {
-		await keepsWaitingWhileKlingCannotBeRead(setup);
+		await keepsWaitingWhileKlingCannotBeRead(setups.single);
 	});
 
 	it('with several items, continues once the last task is final, a failed task as an item with its error', async () => {
-		await resumesWithEveryItem(batchSetup);
+		await resumesWithEveryItem(setups.batch);
 	});
 
 	it('with several items, answers the final callback of one and keeps waiting while another task runs', async () => {
-		await keepsWaitingForTheLastItem(batchSetup);
+		await keepsWaitingForTheLastItem(setups.batch);
 	});
 
 	it("with Retry On Fail, takes over the first try's task on the second try, pauses, and finishes with every item", async () => {
-		await retriedBatchPaysOnce(retriedSetup);
+		await retriedBatchPaysOnce(setups.retried);
 	});
 
 	it('with Continue On Fail, finishes with an item Kling refused as an error naming its external task ID', async () => {
-		await resumesWithARefusedItem(continuedSetup);
+		await resumesWithARefusedItem(setups.continued);
 	});
 
 	it('with Download Images, finishes with the images that main downloaded when Kling called back', async () => {
-		await resumesWithDownloadedImages(imagesSetup);
+		await resumesWithDownloadedImages(setups.images);
+	});
+
+	it('with Download Video, finishes with the video that main downloaded when Kling called back, named after the video', async () => {
+		await resumesWithDownloadedVideo(setups.video);
+	});
+
+	it('with Generate Additional Views, waits for the views first, shows viewsTaskId while paused, and finishes with the element', async () => {
+		await resumesWithElementFromViews(setups.views);
+	});
+
+	it('answers 404 to a resume URL whose item count was changed, and keeps waiting until the URL as given is called', async () => {
+		await refusesAChangedItemCount(setups.single);
+	});
+
+	it('with Continue On Fail and every create refused, finishes at once without waiting, each item with its own error', async () => {
+		await finishesAtOnceWithoutTasks(setups.continued);
+	});
+
+	it("refuses an item whose Options set a Callback URL, before any request to Kling, naming the item", async () => {
+		await refusesAnItemsOwnCallbackUrl(setups.ownCallbackUrl);
 	});
 });
 

@@ -2,13 +2,14 @@
  * Every example workflow in examples/, imported and executed with n8n's own CLI in a real n8n that has the
  * package installed from its tarball, against the Kling simulator. The credential "Kling account" is created
  * through the public API, and each workflow's credential reference is pointed at it at import time. Also: a binary
- * image sent from n8n's store, Wait Until Done's Timeout, a failed task that stops the run, and a download cut short.
+ * image sent from n8n's store and the ones refused before any request, Wait Until Done's Timeout, an outage, one list
+ * read per round, a failed task that stops the run, Retry On Fail, Get with Download, and a download cut short.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
-import { downloadThenCreate, expectKlingOutput, expectStreamedImage, servePng } from './cases/examples.cts';
+import { BAD_IMAGES, downloadThenCreate, expectKlingOutput, expectStreamedImage, servePng } from './cases/examples.cts';
 import { useN8n } from './helpers.cts';
 import { nodesFolder } from './runtime/pack.cts';
 import { PACKAGE_NAME } from './runtime/runtime.cts';
@@ -86,7 +87,7 @@ describe('Example workflows in a real n8n', () => {
 });
 
 describe('Binary images in a real n8n', () => {
-	let files: { url: string; cutUrl: string; close(): Promise<void> };
+	let files: Awaited<ReturnType<typeof servePng>>;
 
 	beforeAll(async () => {
 		files = await servePng();
@@ -107,14 +108,16 @@ describe('Binary images in a real n8n', () => {
 		expectStreamedImage(sim);
 	});
 
-	it('refuses a file that an interrupted download left cut short, before any request to Kling', async () => {
+	it.each(Object.entries(BAD_IMAGES))('refuses %s, before any request to Kling, naming the field', async (name, { problem }) => {
 		sim.reset();
-		const workflow = adaptWorkflow(downloadThenCreate(files.cutUrl), { credential });
+		const workflow = adaptWorkflow(downloadThenCreate(files.urlOf(name)), { credential });
 		const [id] = await importWorkflows(ctx.instance.cli, [{ ...workflow, id: newWorkflowId() }]);
 		const result = await executeWorkflow(ctx.instance.cli, id);
 
 		expect(result.run.status).toBe('error');
-		expect(result.run.data?.resultData?.error?.message).toMatch(/^Frontal Image \(binary field "data"\) is cut short: a PNG ends with an IEND chunk/);
+		const message = String(result.run.data?.resultData?.error?.message);
+		const prefix = 'Frontal Image (binary field "data") ';
+		expect(message.startsWith(prefix) ? message.slice(prefix.length) : message).toMatch(problem);
 		expect(sim.requests).toEqual([]);
 	});
 });
@@ -150,6 +153,21 @@ describe('Wait Until Done in a real n8n', () => {
 		const [task] = sim.tasks('elements');
 		expect(nodeItems(result.run, 'Create Element').map((item) => item.json.elementId)).toEqual([task.outputId]);
 		expect(sim.createdTaskCount()).toBe(1);
+	});
+
+	it('reads several waiting tasks with one list request per round, never one request per task', async () => {
+		sim.reset();
+		sim.options.timing = { submittedMs: 100, processingMs: 8_000 };
+		const result = await executeWorkflow(ctx.instance.cli, await importTwoElements('Create three elements, polled', ['Mira', 'Fox', 'Owl']));
+
+		expect(result.run.status).toBe('success');
+		expect(nodeItems(result.run, CREATE_TWO).map((item) => item.json.elementId)).toEqual(sim.tasks('elements').map((task) => task.outputId));
+		const reads = sim.apiRequests({ method: 'GET', pathIncludes: 'advanced-custom-elements' });
+		// The node never starts two rounds less than 2 s apart (tasks/poll.ts); reads of one round come milliseconds apart.
+		expect(reads.length).toBeGreaterThan(1);
+		expect(reads[0]).toMatchObject({ path: '/v1/general/advanced-custom-elements', query: { pageNum: '1' } });
+		const gaps = reads.slice(1).map((read, index) => read.receivedAt - reads[index].receivedAt);
+		expect(gaps.filter((gap) => gap < 1_000)).toEqual([]);
 	});
 
 	it("stops the run when one item's task fails, naming the task already made for the other item, whose output n8n drops", async () => {
@@ -202,6 +220,40 @@ async function importTwoElements(name: string, names: string[], settings: Record
 }
 
 describe('Downloads in a real n8n', () => {
+	it('Video → Get and Image → Get with Download store the finished files as binary data, named after the video or task', async () => {
+		sim.reset();
+		const videoTaskId = await createOnSimulator('/v1/videos/image2video', { model_name: 'kling-v3', image: 'https://example.com/frame.png', duration: '5' });
+		const imageTaskId = await createOnSimulator('/v1/images/generations', { prompt: 'A lighthouse poster', n: 2 });
+		sim.finishTask(videoTaskId);
+		sim.finishTask(imageTaskId);
+		// Extract From File reads a stored file back as Base64, as a later node of the user's would.
+		const bytesOf = (name: string, field: string) => ({
+			name,
+			type: 'n8n-nodes-base.extractFromFile',
+			typeVersion: 1,
+			parameters: { operation: 'binaryToPropery', binaryPropertyName: field, destinationKey: 'base64', options: {} },
+		});
+		const workflow = chainWorkflow('Get a video and images with their files', [
+			{ name: 'Get Video', type: KLING_NODE, parameters: { resource: 'video', operation: 'get', kind: 'imageToVideo', taskId: videoTaskId, options: { download: true } } },
+			bytesOf('Video Bytes', 'data'),
+			{ name: 'Get Images', type: KLING_NODE, parameters: { resource: 'image', operation: 'get', kind: 'generate', taskId: imageTaskId, options: { download: true } } },
+			bytesOf('Image Bytes', 'image_1'),
+		]);
+		const [id] = await importWorkflows(ctx.instance.cli, [{ ...adaptWorkflow(workflow, { credential }), id: newWorkflowId() }]);
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		expect(result.run.data?.resultData?.error).toBeUndefined();
+		const [video] = nodeItems(result.run, 'Get Video');
+		expect(video.binary?.data).toMatchObject({ fileName: `kling-${video.json.videoId}.mp4`, mimeType: 'video/mp4' });
+		expect(nodeItems(result.run, 'Video Bytes')[0].json.base64).toBe(await downloaded(video.json.videoUrl));
+		const [images] = nodeItems(result.run, 'Get Images');
+		expect(images.binary).toEqual({
+			image_0: expect.objectContaining({ fileName: `kling-${imageTaskId}-0.png`, mimeType: 'image/png' }),
+			image_1: expect.objectContaining({ fileName: `kling-${imageTaskId}-1.png`, mimeType: 'image/png' }),
+		});
+		expect(nodeItems(result.run, 'Image Bytes')[0].json.base64).toBe(await downloaded(images.json.images[1].url));
+	});
+
 	it('fails the run, with no file passed on, when a video download stops half way, and makes no task again', async () => {
 		sim.reset();
 		sim.injectFault({ when: { pathIncludes: '/files/' }, fault: { kind: 'cutFile' } });
@@ -214,3 +266,12 @@ describe('Downloads in a real n8n', () => {
 		expect(sim.createdTaskCount()).toBe(2);
 	});
 });
+
+/** Creates a task on the simulator as another Kling client would; returns its id (as text: 19 digits). */
+async function createOnSimulator(path: string, body: Record<string, unknown>): Promise<string> {
+	const response = await fetch(`${sim.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer test-api-key', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	return /"task_id":"(\d+)"/.exec(await response.text())![1];
+}
+
+/** The file at `url`, as Base64. */
+const downloaded = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer()).toString('base64');

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { cutShort } from '../../fixtures/images.cts';
+import { cutShort, GIF_BYTES, makeJpeg } from '../../fixtures/images.cts';
 import { makePng, type KlingSimulator } from '../../simulator/index.cts';
 import { chainWorkflow, KLING_NODE, type WorkflowJson, type WorkflowNode } from '../runtime/workflows.cts';
 
@@ -31,12 +31,24 @@ export const BINARY_PNG = makePng(640, 960, { noise: true });
 /** BINARY_PNG as an interrupted download leaves it: the header whole, the end (IEND and more) missing. */
 export const CUT_PNG = cutShort(BINARY_PNG, 40_000);
 
-/** Serves BINARY_PNG (`url`, /front.png) and CUT_PNG (/cut.png) on a loopback port until close() is called. */
-export async function servePng(): Promise<{ url: string; cutUrl: string; close(): Promise<void> }> {
-	const files = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(req.url === '/cut.png' ? CUT_PNG : BINARY_PNG));
+/** Files an earlier node may download that Kling refuses, by name, and the message the node refuses each with. */
+export const BAD_IMAGES: Record<string, { bytes: Buffer; problem: RegExp }> = {
+	'cut.png': { bytes: CUT_PNG, problem: /^is cut short: a PNG ends with an IEND chunk/ },
+	'small.png': { bytes: makePng(200, 200), problem: /^is 200×200 px; each side must be at least 300 px$/ },
+	'wide.png': { bytes: makePng(1000, 300), problem: /^is 1000×300 px, an aspect ratio of 3\.33:1; Kling accepts between 1:2\.5 and 2\.5:1$/ },
+	'anim.gif': { bytes: GIF_BYTES, problem: /^must be a JPEG or PNG image, but the file is a GIF image$/ },
+	'huge.jpg': { bytes: makeJpeg(2000, 2000, 10.5 * 1024 * 1024), problem: /^is 10\.5 MB; Kling accepts at most 10 MB$/ },
+};
+
+/** Serves BINARY_PNG (`url`, /front.png) and each of BAD_IMAGES (`urlOf(name)`) on a loopback port until close(). */
+export async function servePng(): Promise<{ url: string; urlOf(name: string): string; close(): Promise<void> }> {
+	const files = createServer((req, res) => {
+		const bad = BAD_IMAGES[(req.url ?? '').slice(1)];
+		res.writeHead(200, { 'Content-Type': req.url?.endsWith('.png') ? 'image/png' : 'application/octet-stream' }).end(bad ? bad.bytes : BINARY_PNG);
+	});
 	await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
 	const origin = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
-	return { url: `${origin}/front.png`, cutUrl: `${origin}/cut.png`, close: () => new Promise((resolve) => files.close(() => resolve())) };
+	return { url: `${origin}/front.png`, urlOf: (name) => `${origin}/${name}`, close: () => new Promise((resolve) => files.close(() => resolve())) };
 }
 
 /** HTTP Request downloads a PNG as a file (into n8n's binary data store); Create Element sends it as its frontal image. */

@@ -6,7 +6,7 @@
  */
 import type { KlingSimulator, TaskSnapshot } from '../../simulator/index.cts';
 import type { Execution, PublicApi } from '../runtime/api.cts';
-import { executionWhere, finished, lastOutput, WAIT_INDEFINITELY } from '../runtime/executions.cts';
+import { executionWhere, finished, isDone, lastOutput, WAIT_INDEFINITELY } from '../runtime/executions.cts';
 import { waitFor } from '../runtime/wait.cts';
 import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, KLING_NODE, readExample, webhookNode, type WorkflowJson } from '../runtime/workflows.cts';
 
@@ -28,14 +28,14 @@ export function pauseWorkflow(credential: { id: string; name: string }, path: st
 }
 
 /**
- * Creates the credential and both pause workflows (one item, and pauseBatchWorkflow), activated with their production
+ * Creates the credential and the pause workflows (one item, pauseBatchWorkflow with node settings, and the ones below), activated with their production
  * URLs at `webhookOrigin`: main in regular mode, a webhook processor in queue mode.
  */
 export async function activatePauseWorkflows(
 	api: PublicApi,
 	sim: KlingSimulator,
 	webhookOrigin: string,
-): Promise<{ single: PauseSetup; batch: PauseSetup; retried: PauseSetup; continued: PauseSetup; images: PauseSetup }> {
+): Promise<Record<'single' | 'batch' | 'retried' | 'continued' | 'ownCallbackUrl' | 'images' | 'video' | 'views', PauseSetup>> {
 	const credentialId = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
 	const credential = { id: credentialId, name: CREDENTIAL_NAME };
 	const activate = async (workflow: WorkflowJson, path: string): Promise<PauseSetup> => {
@@ -49,18 +49,30 @@ export async function activatePauseWorkflows(
 		batch: await activate(pauseBatchWorkflow(credential, 'make-elements'), 'make-elements'),
 		retried: await activate(pauseBatchWorkflow(credential, 'make-elements-retried', { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }), 'make-elements-retried'),
 		continued: await activate(pauseBatchWorkflow(credential, 'make-elements-continued', { onError: 'continueRegularOutput' }), 'make-elements-continued'),
+		ownCallbackUrl: await activate(pauseBatchWorkflow(credential, 'make-elements-own-url', {}, { callbackUrl: '={{ $json.name === "Fox" ? "https://example.com/mine" : "" }}' }), 'make-elements-own-url'),
 		images: await activate(pauseImagesWorkflow(credential, 'make-images'), 'make-images'),
+		video: await activate(pauseVideoWorkflow(credential, 'make-video'), 'make-video'),
+		views: await activate(pauseViewsWorkflow(credential, 'make-element-from-views'), 'make-element-from-views'),
 	};
+}
+
+/**
+ * Posts `body` to the workflow's Webhook node; resolves with the execution it started once that is stored as waiting
+ * (or, with `until: 'done'`, as finished).
+ */
+export async function startExecution(setup: PauseSetup, body: object = {}, until: 'waiting' | 'done' = 'waiting'): Promise<Execution> {
+	const { api, workflowId, startUrl } = setup;
+	const before = new Set((await api.executions(workflowId)).map((execution) => execution.id));
+	const started = await fetch(startUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	expect(started.status).toBe(200);
+	const settled = (execution: Execution) => (until === 'waiting' ? execution.status === 'waiting' : isDone(execution));
+	return await executionWhere(api, workflowId, (candidate) => !before.has(candidate.id) && settled(candidate), `the new execution to be ${until === 'waiting' ? 'waiting for Kling' : 'done'}`);
 }
 
 /** Starts a run through the Webhook node; resolves once it is stored as waiting, with the task it created. */
 export async function startPausedRun(setup: PauseSetup): Promise<{ execution: Execution; task: TaskSnapshot }> {
-	const { api, sim, workflowId, startUrl } = setup;
-	const before = new Set((await api.executions(workflowId)).map((execution) => execution.id));
-	const started = await fetch(startUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-	expect(started.status).toBe(200);
-	const execution = await executionWhere(api, workflowId, (candidate) => !before.has(candidate.id) && candidate.status === 'waiting', 'the new execution to wait for Kling');
-	const task = sim.tasks('elements').find((candidate) => String(candidate.body.callback_url).includes(`/webhook-waiting/${execution.id}?`));
+	const execution = await startExecution(setup);
+	const task = setup.sim.tasks('elements').find((candidate) => String(candidate.body.callback_url).includes(`/webhook-waiting/${execution.id}?`));
 	if (!task) throw new Error(`No task has execution ${execution.id}'s resume URL as its callback_url`);
 	return { execution, task };
 }
@@ -96,6 +108,9 @@ function finalCallbackBody(task: TaskSnapshot): string {
 	return JSON.stringify({ task_id: task.taskId, task_status: 'succeed', task_status_msg: '', task_info: { external_task_id: task.externalTaskId }, task_result: {} });
 }
 
+/** Posts a final callback for `task` to `url`, as Kling would. */
+const postCallback = (url: string | URL, task: TaskSnapshot) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: finalCallbackBody(task) });
+
 /** Kling's callbacks resume the execution at the URL the node gave Kling (its origin is `expectedOrigin`). */
 export async function resumesWhenKlingCallsBack(setup: PauseSetup, expectedOrigin: string): Promise<Execution> {
 	const { execution, task } = await startPausedRun(setup);
@@ -108,12 +123,8 @@ export async function resumesWhenKlingCallsBack(setup: PauseSetup, expectedOrigi
 	return await expectResumedWithElement(setup, execution.id, task);
 }
 
-/**
- * Kling's callbacks are lost: once the task is final on Kling, the execution still waits, with nothing passed
- * through. A later call to the resume URL (at `resumeOrigin`, default the one in callback_url) makes the node read
- * the task from Kling and continue with the element.
- */
-export async function waitsUntilTheResumeUrlIsCalled(setup: PauseSetup, resumeOrigin?: string): Promise<Execution> {
+/** Starts a run whose callbacks Kling loses; resolves once its task is final on Kling and the execution still waits. */
+async function startRunWithLostCallbacks(setup: PauseSetup): Promise<{ execution: Execution; task: TaskSnapshot }> {
 	const { api, sim } = setup;
 	sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'dropCallbacks' } });
 	const { execution, task } = await startPausedRun(setup);
@@ -123,12 +134,37 @@ export async function waitsUntilTheResumeUrlIsCalled(setup: PauseSetup, resumeOr
 	});
 	await expectWaitingWithoutResult(api, execution.id, [task]);
 	expect(sim.callbacks.filter((delivery) => delivery.url === task.body.callback_url)).toEqual([]);
+	return { execution, task };
+}
 
+/**
+ * Kling's callbacks are lost: once the task is final on Kling, the execution still waits, with nothing passed
+ * through. A later call to the resume URL (at `resumeOrigin`, default the one in callback_url) makes the node read
+ * the task from Kling and continue with the element.
+ */
+export async function waitsUntilTheResumeUrlIsCalled(setup: PauseSetup, resumeOrigin?: string): Promise<Execution> {
+	const { execution, task } = await startRunWithLostCallbacks(setup);
 	const resumeUrl = new URL(String(task.body.callback_url));
 	const target = resumeOrigin ? `${resumeOrigin}${resumeUrl.pathname}${resumeUrl.search}` : resumeUrl.href;
-	const answer = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: finalCallbackBody(task) });
-	expect(answer.status).toBe(200);
+	expect((await postCallback(target, task)).status).toBe(200);
 	return await expectResumedWithElement(setup, execution.id, task);
+}
+
+/**
+ * n8n's resume token does not cover the batch parameters: a call whose item count was changed names no task of the
+ * batch, is answered 404 and resumes nothing, though the task is final; the resume URL as given then resumes the run.
+ */
+export async function refusesAChangedItemCount(setup: PauseSetup): Promise<void> {
+	const { execution, task } = await startRunWithLostCallbacks(setup);
+	const changed = new URL(String(task.body.callback_url));
+	expect(changed.searchParams.get('klingItems')).toBe('1');
+	changed.searchParams.set('klingItems', '2');
+	const answer = await postCallback(changed, task);
+	expect({ status: answer.status, body: await answer.json() }).toEqual({ status: 404, body: { received: true, waiting: true, reason: 'No Kling task belongs to this resume URL' } });
+	await expectWaitingWithoutResult(setup.api, execution.id, [task]);
+
+	expect((await postCallback(String(task.body.callback_url), task)).status).toBe(200);
+	await expectResumedWithElement(setup, execution.id, task);
 }
 
 /** A forged "succeed" posted to the resume URL while the task still runs changes nothing: the run keeps waiting. */
@@ -136,7 +172,7 @@ export async function ignoresAForgedCallback(setup: PauseSetup): Promise<void> {
 	const { api, sim } = setup;
 	sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'stuck' } });
 	const { execution, task } = await startPausedRun(setup);
-	const answer = await fetch(String(task.body.callback_url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: finalCallbackBody(task) });
+	const answer = await postCallback(String(task.body.callback_url), task);
 	expect({ status: answer.status, body: await answer.json() }).toEqual({ status: 200, body: { received: true, waiting: true } });
 	await expectWaitingWithoutResult(api, execution.id, [task]);
 }
@@ -157,26 +193,21 @@ export async function keepsWaitingWhileKlingCannotBeRead(setup: PauseSetup): Pro
 
 /**
  * Webhook → Split Out (the posted `items`) → Create Element named by each item, paused until Kling calls back;
- * `settings` are the Create Element node's settings (Retry On Fail).
+ * `settings` are the Create Element node's settings (Retry On Fail), `options` more of its Options.
  */
-export function pauseBatchWorkflow(credential: { id: string; name: string }, path: string, settings: Record<string, unknown> = {}): WorkflowJson {
+export function pauseBatchWorkflow(credential: { id: string; name: string }, path: string, settings: Record<string, unknown> = {}, options: Record<string, unknown> = {}): WorkflowJson {
 	const create = readExample('create-element.json').nodes.find((node) => node.name === CREATE_NODE && node.type === KLING_NODE)!;
 	const nodes = [
 		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'body.items', options: {} } },
-		{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options: { completion: 'callback' } }, ...settings },
+		{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options: { completion: 'callback', ...options } }, ...settings },
 	];
 	return adaptWorkflow(chainWorkflow('Create the posted elements, paused until Kling calls back', nodes, webhookNode(path)), { credential });
 }
 
 /** Starts a run of pauseBatchWorkflow with one item per name; resolves once it waits, with its tasks in item order. */
-async function startPausedBatch(setup: PauseSetup, names: string[]): Promise<{ execution: Execution; tasks: TaskSnapshot[] }> {
-	const { api, sim, workflowId, startUrl } = setup;
-	const before = new Set((await api.executions(workflowId)).map((execution) => execution.id));
-	const body = JSON.stringify({ items: names.map((name) => ({ name })) });
-	const started = await fetch(startUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-	expect(started.status).toBe(200);
-	const execution = await executionWhere(api, workflowId, (candidate) => !before.has(candidate.id) && candidate.status === 'waiting', 'the new execution to wait for Kling');
-	const ours = sim.tasks('elements').filter((task) => String(task.body.callback_url).includes(`/webhook-waiting/${execution.id}?`));
+export async function startPausedBatch(setup: PauseSetup, names: string[]): Promise<{ execution: Execution; tasks: TaskSnapshot[] }> {
+	const execution = await startExecution(setup, { items: names.map((name) => ({ name })) });
+	const ours = setup.sim.tasks('elements').filter((task) => String(task.body.callback_url).includes(`/webhook-waiting/${execution.id}?`));
 	return { execution, tasks: names.map((name) => ours.find((task) => task.body.element_name === name)!) };
 }
 
@@ -281,11 +312,7 @@ function pauseImagesWorkflow(credential: { id: string; name: string }, path: str
  * queue mode) downloads the files into n8n's binary data store, and the execution continues with them.
  */
 export async function resumesWithDownloadedImages(setup: PauseSetup): Promise<Execution> {
-	const { api, workflowId, startUrl } = setup;
-	const before = new Set((await api.executions(workflowId)).map((execution) => execution.id));
-	expect((await fetch(startUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
-	const execution = await executionWhere(api, workflowId, (candidate) => !before.has(candidate.id) && candidate.status === 'waiting', 'the image run to wait for Kling');
-	const done = await finished(api, execution.id);
+	const done = await finished(setup.api, (await startExecution(setup)).id);
 	expect(done.data?.resultData.error).toBeUndefined();
 	const [item] = lastOutput(done, IMAGES_NODE);
 	expect(item.json.images).toHaveLength(2);
@@ -295,4 +322,91 @@ export async function resumesWithDownloadedImages(setup: PauseSetup): Promise<Ex
 		expect(file.id ?? file.data).toBeTruthy();
 	}
 	return done;
+}
+
+const VIDEO_NODE = 'Image to Video';
+
+/** Webhook → Video → Image to Video with Download Video, paused until Kling calls back. */
+function pauseVideoWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
+	const video = {
+		name: VIDEO_NODE,
+		type: KLING_NODE,
+		parameters: {
+			resource: 'video',
+			operation: 'imageToVideo',
+			firstFrameUrl: 'https://example.com/start.png',
+			prompt: 'The lighthouse keeper waves',
+			options: { completion: 'callback', download: true },
+		},
+	};
+	return adaptWorkflow(chainWorkflow('Make a video, paused until Kling calls back', [video], webhookNode(path)), { credential });
+}
+
+/**
+ * Download Video in pause mode: the process that receives Kling's last callback downloads the video into n8n's binary
+ * data store, named after the video, and the execution continues with it.
+ */
+export async function resumesWithDownloadedVideo(setup: PauseSetup): Promise<Execution> {
+	const done = await finished(setup.api, (await startExecution(setup)).id);
+	expect(done.data?.resultData.error).toBeUndefined();
+	const [item] = lastOutput(done, VIDEO_NODE);
+	const [task] = setup.sim.tasks('image2video');
+	expect(item.json).toMatchObject({ taskId: task.taskId, status: 'succeed', videoUrl: expect.stringMatching(new RegExp(`^${setup.sim.origin}/files/`)) });
+	expect(item.binary?.data).toMatchObject({ fileName: `kling-${item.json.videoId}.mp4`, mimeType: 'video/mp4' });
+	expect(item.binary?.data.id ?? item.binary?.data.data).toBeTruthy();
+	return done;
+}
+
+/** Webhook → Create Element from a frontal image with Generate Additional Views, paused until Kling calls back. */
+function pauseViewsWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
+	const create = readExample('create-element.json').nodes.find((node) => node.name === CREATE_NODE && node.type === KLING_NODE)!;
+	const parameters = { ...create.parameters, additionalImages: {}, generateViews: true, options: { completion: 'callback' } };
+	return adaptWorkflow(chainWorkflow('Create an element from generated views, paused', [{ ...create, parameters }], webhookNode(path)), { credential });
+}
+
+/**
+ * Generate Additional Views in pause mode: the views are waited for first (polled: the element is made from them), the
+ * element's task alone gets the resume URL, the waiting node shows `viewsTaskId` beside the element's task, and Kling's
+ * callback finishes the run with the element.
+ */
+export async function resumesWithElementFromViews(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	const execution = await startExecution(setup);
+	const [views] = sim.tasks('ai-multi-shot');
+	const [element] = sim.tasks('elements');
+	expect({ views: views.status, callback: views.body.callback_url }).toEqual({ views: 'succeed', callback: undefined });
+	expect(String(element.body.callback_url)).toContain(`/webhook-waiting/${execution.id}?`);
+	const referImages = (element.body.element_image_list as { refer_images: Array<{ image_url: string }> }).refer_images;
+	expect(referImages.map((image) => image.image_url)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${sim.origin}/files/`))]));
+	expect(lastOutput(await api.execution(execution.id), CREATE_NODE).map((item) => item.json)).toEqual([
+		expect.objectContaining({ taskId: element.taskId, viewsTaskId: views.taskId }),
+	]);
+	await expectResumedWithElement(setup, execution.id, element);
+}
+
+/**
+ * With Continue On Fail and every item's create refused, there is no task to wait for: the run finishes at once, not
+ * waiting, each item with the error Kling gave it. `setup` runs pauseBatchWorkflow with Continue On Fail.
+ */
+export async function finishesAtOnceWithoutTasks(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	sim.injectFault({ when: { product: 'elements', operation: 'create' }, times: 2, fault: { kind: 'error', code: 1301 } });
+	const done = await finished(api, (await startExecution(setup, { items: [{ name: 'Mira' }, { name: 'Fox' }] }, 'done')).id);
+	expect({ status: done.status, waitTill: done.waitTill ?? null }).toEqual({ status: 'success', waitTill: null });
+	const sent = sim.apiRequests({ method: 'POST' }).map((request) => (request.body as { external_task_id: string }).external_task_id);
+	expect(sent).toHaveLength(2);
+	const refused = { error: 'Content-safety policy triggered: Trigger the content security policy', description: expect.stringContaining('Kling code 1301') };
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual(sent.map((externalTaskId) => ({ ...refused, externalTaskId })));
+	expect(sim.tasks('elements')).toEqual([]);
+}
+
+/**
+ * Pause mode sets each task's callback URL itself: an item whose Options set one stops the run before any request to
+ * Kling, the error naming the option and the item. `setup` runs pauseBatchWorkflow with a Callback URL for "Fox".
+ */
+export async function refusesAnItemsOwnCallbackUrl(setup: PauseSetup): Promise<void> {
+	const done = await finished(setup.api, (await startExecution(setup, { items: [{ name: 'Mira' }, { name: 'Fox' }] }, 'done')).id);
+	expect(done.status).toBe('error');
+	expect(done.data?.resultData.error).toMatchObject({ message: 'Options → Callback URL and External Task ID cannot be used with Pause Until Kling Calls Back', context: { itemIndex: 1 } });
+	expect(setup.sim.requests).toEqual([]);
 }

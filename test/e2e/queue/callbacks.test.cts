@@ -12,8 +12,10 @@ import { startSimulator, type KlingSimulator } from '../../simulator/index.cts';
 import {
 	activatePauseWorkflows,
 	keepsWaitingForTheLastItem,
+	refusesAChangedItemCount,
 	resumesWhenKlingCallsBack,
 	resumesWithDownloadedImages,
+	resumesWithDownloadedVideo,
 	resumesWithEveryItem,
 	retriedBatchPaysOnce,
 	waitsUntilTheResumeUrlIsCalled,
@@ -51,43 +53,49 @@ afterAll(async () => {
 beforeEach(() => sim.reset());
 
 describe('Pause Until Kling Calls Back in queue mode', () => {
-	let setup: PauseSetup;
-	let batchSetup: PauseSetup;
-	let retriedSetup: PauseSetup;
-	let imagesSetup: PauseSetup;
+	let setups: Record<string, PauseSetup>;
 
 	beforeAll(async () => {
-		({ single: setup, batch: batchSetup, retried: retriedSetup, images: imagesSetup } = await activatePauseWorkflows(ctx.topology.main.api, sim, ctx.topology.webhooks[0].url));
+		setups = await activatePauseWorkflows(ctx.topology.main.api, sim, ctx.topology.webhooks[0].url);
 	});
 
 	it('a worker pauses the execution; Kling calls back at the webhook processor, and a worker finishes it with the element', async () => {
-		const done = await resumesWhenKlingCallsBack(setup, ctx.topology.webhooks[0].url);
+		const done = await resumesWhenKlingCallsBack(setups.single, ctx.topology.webhooks[0].url);
 		expect(workersThatRan(done.id, ctx.topology.processes()).length).toBeGreaterThan(0);
 	});
 
 	it('the resume URL called at main instead continues the execution the same way', async () => {
-		await waitsUntilTheResumeUrlIsCalled(setup, ctx.topology.main.server.url);
+		await waitsUntilTheResumeUrlIsCalled(setups.single, ctx.topology.main.server.url);
 	});
 
 	it('with the callbacks lost, the execution keeps waiting after the task finished, until its resume URL is called', async () => {
-		await waitsUntilTheResumeUrlIsCalled(setup);
+		await waitsUntilTheResumeUrlIsCalled(setups.single);
 	});
 
 	it('with several items, a worker continues once the last task is final, a failed task as an item with its error', async () => {
-		await resumesWithEveryItem(batchSetup);
+		await resumesWithEveryItem(setups.batch);
 	});
 
 	it('with several items, the webhook processor answers the final callback of one and the execution keeps waiting while another task runs', async () => {
-		await keepsWaitingForTheLastItem(batchSetup);
+		await keepsWaitingForTheLastItem(setups.batch);
 	});
 
 	it("with Retry On Fail, the worker's second try takes over the first try's task, and the execution finishes with every item", async () => {
-		await retriedBatchPaysOnce(retriedSetup);
+		await retriedBatchPaysOnce(setups.retried);
 	});
 
 	it('with Download Images, the webhook processor that receives the last callback downloads the images, and a worker finishes with them', async () => {
-		const done = await resumesWithDownloadedImages(imagesSetup);
+		const done = await resumesWithDownloadedImages(setups.images);
 		expect(workersThatRan(done.id, ctx.topology.processes()).length).toBeGreaterThan(0);
+	});
+
+	it('with Download Video, the webhook processor that receives the last callback downloads the video, and a worker finishes with it', async () => {
+		const done = await resumesWithDownloadedVideo(setups.video);
+		expect(workersThatRan(done.id, ctx.topology.processes()).length).toBeGreaterThan(0);
+	});
+
+	it('the webhook processor answers 404 to a resume URL whose item count was changed, and the execution keeps waiting until the URL as given is called', async () => {
+		await refusesAChangedItemCount(setups.single);
 	});
 });
 
