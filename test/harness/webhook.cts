@@ -10,6 +10,7 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeType,
+	IRunExecutionData,
 	IWebhookData,
 	IWorkflowExecuteAdditionalData,
 	Workflow,
@@ -27,6 +28,8 @@ export interface WebhookCall {
 	headers?: Record<string, string>;
 	executionId?: string;
 	mode?: 'webhook' | 'internal';
+	/** The waiting execution's data, which n8n hands to the webhook of the node that waits (its custom data included). */
+	runExecutionData?: IRunExecutionData;
 }
 
 export interface WebhookAnswer {
@@ -80,7 +83,7 @@ export async function callNodeWebhook(call: WebhookCall): Promise<WebhookAnswer>
 		workflowExecuteAdditionalData: additionalData,
 	} as IWebhookData;
 	try {
-		const context = new WebhookContext(call.workflow, call.node, additionalData, call.mode ?? 'webhook', webhookData, [], null);
+		const context = new WebhookContext(call.workflow, call.node, additionalData, call.mode ?? 'webhook', webhookData, [], call.runExecutionData ?? null);
 		const result = await nodeType.webhook!.call(context);
 		const workflowData = result.workflowData?.[0];
 		// A node that answered the request itself may still start (or resume) an execution.

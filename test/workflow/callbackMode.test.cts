@@ -167,6 +167,36 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(sim.createdTaskCount('elements')).toBe(4);
 	});
 
+	it("ignores a late callback of an earlier round of a loop: it does not resume the node's next pause with that round's tasks", async () => {
+		const { sim } = ctx;
+		const { workflow, credentials, paused, callbackUrl: firstRound } = await pauseTwoItems('exec-47b');
+		await sim.idle();
+		// The loop runs the node again; its tasks are still running when the first round's callback comes again.
+		sim.injectFault({ when: { method: 'POST' }, times: 2, fault: { kind: 'stuck' } });
+		const again = await runWorkflow({ ...workflow, credentials, executionId: 'exec-47b', loopBackFrom: paused.run });
+		expect(again.status).toBe('waiting');
+		const [, , secondRound] = sim.apiRequests({ method: 'POST' }).map((request) => (request.body as Record<string, string>).callback_url);
+		expect(secondRound).not.toBe(firstRound);
+
+		const node = workflow.nodes.find((candidate) => candidate.name === 'Create Element')!;
+		const call = async (callbackUrl: string) =>
+			await callNodeWebhook({
+				workflow: new Workflow({ id: 'test-workflow', nodes: workflow.nodes, connections: {}, nodeTypes: (await loadPackage()).nodeTypes, active: false }),
+				node,
+				credentials,
+				body: { task_status: 'succeed' },
+				query: Object.fromEntries(new URL(callbackUrl).searchParams),
+				runExecutionData: again.run.data,
+			});
+		const late = await call(firstRound);
+		expect(late.workflowData).toBeUndefined();
+		expect(late).toMatchObject({ status: 200, body: { waiting: true, reason: expect.stringMatching(/earlier run of this node/) } });
+
+		for (const task of sim.tasks('elements').slice(-2)) sim.finishTask(task.taskId);
+		const resumed = await call(secondRound);
+		expect(resumed.workflowData?.map((item) => item.json.taskId)).toEqual(sim.tasks('elements').slice(-2).map((task) => task.taskId));
+	});
+
 	it("ignores a late callback of an earlier pause at another node: it does not resume this node's pause with that node's tasks", async () => {
 		const { sim } = ctx;
 		// Two pausing creates of the same product in one execution: the second waits on the same resume URL.

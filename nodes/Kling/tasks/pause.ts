@@ -29,6 +29,12 @@ const COUNT_PARAM = 'klingItems';
 const NODE_PARAM = 'klingNode';
 const nodeKeyOf = (node: { id?: string; name: string }) => node.id || node.name;
 /**
+ * A loop that runs the node again waits on the same URL (one per execution) with a new batch, while a late callback of
+ * an earlier round still finds that round's tasks final. The batch the node waits for now is kept in the execution's
+ * custom data (`$execution.customData`, stored with the execution), which only letters, digits and _ may name.
+ */
+const waitingBatchKey = (node: { id?: string; name: string }) => `kling_${nodeKeyOf(node).replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 50);
+/**
  * n8n's resume token (the URL's `signature`) does not cover the parameters added here: the item count is part of every
  * external task id, so a URL whose count was changed names no task of the batch and cannot resume the run early.
  */
@@ -44,6 +50,9 @@ export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
 	url.searchParams.set(BATCH_PARAM, batch);
 	url.searchParams.set(COUNT_PARAM, String(itemCount));
 	url.searchParams.set(NODE_PARAM, nodeKeyOf(ctx.getNode()));
+	// Absent where an execution has no data to keep it in; a full custom data store (10 keys) keeps it silently not.
+	const customData = ctx.getWorkflowDataProxy(0).$execution.customData as { set(key: string, value: string): void } | undefined;
+	customData?.set(waitingBatchKey(ctx.getNode()), batch);
 	return {
 		/** An item's create with the resume URL as its callback URL and an external task id from the batch key. */
 		apply(body: IDataObject, itemIndex: number): IDataObject {
@@ -119,6 +128,10 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 		// Answered 2xx so Kling stops delivering it: the pause it belonged to has ended, nothing will ever want it.
 		return keepWaiting(this, 200, 'This callback belongs to an earlier pause at another node of this execution');
 	}
+	const waiting = waitingBatchOf(this);
+	if (waiting !== undefined && waiting !== batch) {
+		return keepWaiting(this, 200, 'This callback belongs to an earlier run of this node in a loop: the node now waits for other tasks');
+	}
 	const ids = Array.from({ length: count }, (_, itemIndex) => externalTaskIdOf(batch, count, itemIndex));
 	let tasks: Array<KlingTask | undefined>;
 	try {
@@ -138,6 +151,19 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 		externalTaskId: ids[itemIndex],
 	});
 	return { workflowData: [await presentBatch(asExecuteContext(this), operation, tasks, withoutTask)] };
+}
+
+/** The batch the waiting run of this node was given, or undefined when the execution does not say (see waitingBatchKey). */
+function waitingBatchOf(ctx: IWebhookFunctions): string | undefined {
+	const key = waitingBatchKey(ctx.getNode());
+	try {
+		// n8n 2 gives a node the execution's custom data (its expressions may run isolated); n8n 1 only its expressions.
+		const { customData } = ctx as Partial<Pick<IWebhookFunctions, 'customData'>>;
+		const batch = customData ? customData.get(key) : ctx.evaluateExpression(`{{ $execution.customData.get("${key}") }}`, 0);
+		return typeof batch === 'string' && batch !== '' ? batch : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Answers a call that must not resume the run. Throwing instead would end the waiting execution as failed. */
