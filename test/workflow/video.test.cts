@@ -134,6 +134,44 @@ describe('Video → Motion Control', () => {
 		expect(result.output('Motion Control')[0].json.taskId).toBe(sim.tasks().find((task) => task.externalTaskId === sentId)?.taskId);
 	});
 
+	it.each([
+		['a video character on Kling O1', (ids: string[]) => omniNode({ model: 'kling-video-o1', elements: elementList(...ids) }), ['video_refer'], /kling-video-o1 accepts multi-image elements only/],
+		['2 video characters with a reference video', (ids: string[]) => omniNode({ referenceVideo: featureVideo, elements: elementList(...ids) }), ['video_refer', 'video_refer'], /at most 1 video character element with a reference video/],
+	] as const)("shows Kling's own reason for refusing %s, not the refusal of the string-id retry", async (_title, node, kinds, reason) => {
+		const { sim } = ctx;
+		sim.options.elementIdForms = 'integer';
+		const ids = kinds.map((referenceType, n) => sim.seedElement({ name: `Actor ${n + 1}`, referenceType }));
+		const result = await runWorkflow({ ...chain(node(ids)), credentials: apiKeyCredential(sim) });
+		// Kling refuses the create for its rule (1201), then the retry with string ids for their form (1200).
+		expect(sim.apiRequests({ method: 'POST' }).map((create) => create.code)).toEqual([1201, 1200]);
+		expect(sim.createdTaskCount()).toBe(0);
+		expect(result.error?.message).toMatch(reason);
+	});
+
+	it("with Retry On Fail, takes over the first try's task when Kling calls the external task ID used, sending no string-id retry", async () => {
+		const { sim } = ctx;
+		sim.options.elementIdForms = 'integer';
+		const [elementId] = seedElements(sim, 1);
+		// The first try makes the task, then fails at its download.
+		sim.injectFault({ when: { pathIncludes: '/files/' }, fault: { kind: 'cutFile' } });
+		const node = { ...omniNode({ elements: elementList(elementId), options: { download: true } }), retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
+		const result = await runWorkflow({ ...chain(node), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		expect(sim.apiRequests({ method: 'POST' }).map((create) => create.code)).toEqual([0, 1201]);
+		expect(sim.createdTaskCount()).toBe(1);
+	});
+
+	it('says "Probably a duplicate" for the user\'s own External Task ID used again on a create with elements', async () => {
+		const { sim } = ctx;
+		sim.options.elementIdForms = 'integer';
+		const [elementId] = seedElements(sim, 1);
+		const node = { ...omniNode({ elements: elementList(elementId), options: { externalTaskId: 'campaign-7', completion: 'returnTask' } }), continueOnFail: true };
+		await runWorkflow({ ...chain(node), credentials: apiKeyCredential(sim) });
+		const again = await runWorkflow({ ...chain(node), credentials: apiKeyCredential(sim) });
+		expect(sim.createdTaskCount()).toBe(1);
+		expect(again.output('Omni Video')[0].json.description).toMatch(/Probably a duplicate/);
+	});
+
 	it.each(['both', 'string'] as const)('keeps a 19-digit element id exact from Kling\'s list to the request body (endpoint takes %s)', async (forms) => {
 		const { sim } = ctx;
 		sim.options.elementIdForms = forms;

@@ -72,17 +72,23 @@ export async function submitTask(this: IExecuteFunctions, product: TaskProduct, 
 
 /**
  * Sends a create with its element ids as bare integers, as Kling types them (§2). An endpoint that refuses them
- * (1200 or 1201, whatever the message) gets it once more with the ids as strings: a refused create made no task.
+ * (1200 or 1201, whatever the message) gets it once more with the ids as strings: a refused create made no task. A
+ * used external task id is no such refusal, and when the strings are refused too, Kling's first answer says why.
  */
 async function sendCreate(this: IExecuteFunctions, product: TaskProduct, body: IDataObject) {
 	const send = async (ids: ElementIdForm) =>
 		await klingApiRequest.call(this, { method: 'POST', path: product.path, body: await serialiseCreate(this, body, ids) });
+	const isRefusal = (error: unknown) => [1200, 1201].includes(klingErrorContext(error).klingCode ?? 0);
 	try {
 		return await send('integer');
 	} catch (error) {
-		const { klingCode } = klingErrorContext(error);
-		if ((klingCode !== 1200 && klingCode !== 1201) || !hasStringElementIds(JSON.stringify(body))) throw asNodeError(this.getNode(), error);
-		return await send('string');
+		if (!isRefusal(error) || isDuplicateId(this, error) || !hasStringElementIds(JSON.stringify(body))) throw asNodeError(this.getNode(), error);
+		try {
+			return await send('string');
+		} catch (retryError) {
+			// Anything else (a lost answer above all) is the retry's own outcome.
+			throw asNodeError(this.getNode(), isRefusal(retryError) ? error : retryError);
+		}
 	}
 }
 
