@@ -175,6 +175,10 @@ export class KlingTrigger implements INodeType {
 				return refuse.call(this, 404, `Kling has no task "${received.taskId}" for this credential; the unsigned callback was ignored`);
 			}
 		}
+		if (received.final && read && !read.task.final) {
+			// Kling's read may lag its own callback: an error answer makes Kling deliver it again, and a forged one loses nothing.
+			return refuse.call(this, 503, `Kling does not show task ${received.taskId} as ${received.status} yet (it reads ${read.task.status}); deliver it again later`);
+		}
 		const callback = read?.task ?? received;
 
 		// `succeed` (legacy) and `succeeded` (new standard) are one event; `events` holds only the options' values.

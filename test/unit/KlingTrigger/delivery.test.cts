@@ -218,9 +218,9 @@ describe('Kling Trigger webhook(): unsigned callbacks when the credential has a 
 		expect(busy.requests).toHaveLength(1);
 	});
 
-	it('uses the status Kling answers, not the one the body claims', async () => {
+	it('uses the status Kling answers, not the one the body claims: a success Kling does not show yet is answered 503, to come again', async () => {
 		const processing = realVideoTask.replace('"task_status":"succeed"', '"task_status":"processing"').replace(/"task_result":\{.*\}\}\}$/, '"task_result":{}}}');
-		expectIgnored(await deliver({ kling: () => [200, processing] }, { body: forged }), /processing/);
+		expectRefused(await deliver({ kling: () => [200, processing] }, { body: forged }), 503, /does not show task \d+ as succeed yet \(it reads processing\)/);
 	});
 
 	it('rejects it outright with Require Signature', async () => {
