@@ -20,6 +20,16 @@ const createWithBinaryFront = (front: ReturnType<typeof binaryFile>) =>
 	});
 
 describe('Element → Create', () => {
+	it('takes a name and description that an expression gives as a number (a SKU column) as their text', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({
+			...chain(emptyItems(1), createMiraElement({ elementName: '={{ $json.index + 40125 }}', elementDescription: '={{ $json.index + 7 }}' })),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.apiRequests({ method: 'POST' })[0].body).toMatchObject({ element_name: '40125', element_description: '7' });
+	});
+
 	it('creates an element from image URLs and waits for its id, exact to the last digit', async () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({ ...chain(createImageElement()), credentials: apiKeyCredential(sim) });

@@ -1,5 +1,5 @@
 import { runListSearch } from '../harness/listSearch.cts';
-import { chain, runWorkflow } from '../harness/workflow.cts';
+import { chain, emptyItems, runWorkflow } from '../harness/workflow.cts';
 import { apiKeyCredential, createMiraElement, klingNode, useSimulator } from './helpers.cts';
 import { byId, motionNode } from './videoHelpers.cts';
 
@@ -9,6 +9,13 @@ const createVoice = (parameters: Record<string, unknown> = {}) =>
 	klingNode('Create Voice', { resource: 'voice', operation: 'create', voiceName: 'Mira calm', voiceUrl: 'https://cdn.example.com/mira.mp3', ...parameters });
 
 describe('Voice → Create', () => {
+	it('takes a name that an expression gives as a number as its text', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(emptyItems(1), createVoice({ voiceName: '={{ $json.index + 7 }}' })), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		expect(sim.apiRequests({ method: 'POST' })[0].body).toMatchObject({ voice_name: '7' });
+	});
+
 	it('creates a voice from a recording and waits for its id', async () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({ ...chain(createVoice()), credentials: apiKeyCredential(sim) });

@@ -90,8 +90,9 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	// An expression may give one tag, a comma-separated list or an array, by id or by name.
 	const tags = multiOptionValues.call(this, this.getNodeParameter('tags', i, []), TAG_OPTIONS, 'Tags', i);
 	const body: IDataObject = {
-		element_name: this.getNodeParameter('elementName', i, '') as string,
-		element_description: this.getNodeParameter('elementDescription', i, '') as string,
+		// An expression may give a number (a SKU): it is the name's text.
+		element_name: textOf.call(this, this.getNodeParameter('elementName', i, ''), 'Name', i),
+		element_description: textOf.call(this, this.getNodeParameter('elementDescription', i, ''), 'Description', i),
 		reference_type: referenceType,
 		element_voice_id: checkPicked.call(this, 'voice', this.getNodeParameter('voiceId', i, ''), i, 'Voice')?.id,
 		tag_list: tags.length ? tags.map((tagId) => ({ tag_id: tagId })) : undefined,

@@ -54,7 +54,7 @@ export const { task, execute } = taskCreate(OPTIONS, {
 		const videoId = byVideo ? this.getNodeParameter('videoId', i, '') : undefined;
 		refuseRoundedId.call(this, videoId, 'Video ID', '{{ $json.videoId }}', i);
 		const body: IDataObject = {
-			voice_name: this.getNodeParameter('voiceName', i, '') as string,
+			voice_name: textOf.call(this, this.getNodeParameter('voiceName', i, ''), 'Name', i),
 			voice_url: byVideo ? undefined : textOf.call(this, this.getNodeParameter('voiceUrl', i, ''), 'Audio or Video URL', i).trim(),
 			video_id: byVideo ? String(videoId).trim() : undefined,
 			...readCreateOptions.call(this, i, OPTIONS).body,
