@@ -77,7 +77,7 @@ export function imageSlots(body: { n?: unknown; result_type?: unknown; series_am
 	return Number(body.n) || 1;
 }
 
-export const imageResultSchema = z.object({ index: z.number().nullish(), url: z.string(), watermark_url: z.string().nullish() }).passthrough();
+export const imageResultSchema = z.object({ index: z.number().nullish(), url: z.string().trim().min(1), watermark_url: z.string().nullish() }).passthrough();
 
 /** The images a task made: a series' `series_images`, or `images`. */
 export function imagesOfTaskResult(taskResult: TaskResult) {

@@ -27,7 +27,8 @@ describe('A create whose task succeeded without a result', () => {
 		['Image → Generate', generateImages, 'images'],
 	])('%s fails the item, naming the task', async (_operation, operation, missing) => {
 		const { ctx } = executeContext();
-		for (const result of [{}, null, { elements: [], voices: [], videos: [], images: [] }]) {
+		const emptyUrls = { videos: [{ id: '861734512008451201', url: '', duration: '5' }], images: [{ index: 0, url: '' }] };
+		for (const result of [{}, null, { elements: [], voices: [], videos: [], images: [] }, ...(/URL|images/.test(missing) ? [emptyUrls] : [])]) {
 			const error = await failureOf(operation.present.call(ctx, succeededWithout(result), 0));
 			expect(error.message).toBe(`Kling reports task 842250903629086785 succeeded, but its answer holds no ${missing}`);
 		}

@@ -39,7 +39,7 @@ function videoTaskOutput(task: KlingTask): IDataObject {
 export async function presentVideo(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download): Promise<INodeExecutionData> {
 	const json = videoTaskOutput(task);
 	if (!isSucceeded(task.task_status)) return { json };
-	if (typeof json.videoUrl !== 'string') throw noResultError(this.getNode(), task, 'video URL', itemIndex);
+	if (typeof json.videoUrl !== 'string' || !json.videoUrl.trim()) throw noResultError(this.getNode(), task, 'video URL', itemIndex);
 	if (!download.download) return { json };
 	const binary = await downloadFile.call(this, json.videoUrl, `kling-${String(json.videoId ?? task.task_id)}.mp4`, 'video/mp4', itemIndex);
 	return { json, binary: { [download.binaryPropertyName]: binary } };
