@@ -42,7 +42,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		...readCreateOptions.call(this, i, IMAGE_OPTIONS).body,
 	};
 	parseRequestBody.call(this, imageGenerationBodySchema, body, LABELS, i);
-	const problem = placeholderProblem(String(body.prompt), { element: elements.length, image: withImage ? 1 : 0 });
+	const problem = placeholderProblem(String(body.prompt), { element: elements.length, image: withImage ? 1 : 0, video: null, voice: null });
 	if (problem) throw invalidInput.call(this, problem, i);
 	const [prompt] = (await translateElementMentions.call(this, [String(body.prompt)], elements, i)).texts;
 	return parseRequestBody.call(this, imageGenerationBodySchema, { ...body, prompt }, LABELS, i) as IDataObject;

@@ -81,7 +81,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		...readCreateOptions.call(this, i, IMAGE_OPTIONS).body,
 	};
 	parseRequestBody.call(this, omniImageBodySchema, body, LABELS, i);
-	const problem = placeholderProblem(String(body.prompt), { element: elements.length, image: images.length });
+	const problem = placeholderProblem(String(body.prompt), { element: elements.length, image: images.length, video: null, voice: null });
 	if (problem) throw invalidInput.call(this, problem, i);
 	const [prompt] = (await translateElementMentions.call(this, [String(body.prompt)], elements, i)).texts;
 	return parseRequestBody.call(this, omniImageBodySchema, { ...body, prompt }, LABELS, i) as IDataObject;

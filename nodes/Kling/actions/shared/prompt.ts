@@ -13,12 +13,16 @@ import { invalidInput } from './validate';
 
 const PLACEHOLDER = /<<<(element|image|video|voice)_(\d+)>>>/g;
 
-/** The first placeholder that points past the end of its list, as a message; undefined when all fit. */
-export function placeholderProblem(text: string, counts: Partial<Record<'element' | 'image' | 'video' | 'voice', number>>): string | undefined {
+/**
+ * The first placeholder that points past the end of its list, or to a list the operation has none of (`null`: an
+ * image has no videos or voices), as a message; undefined when all fit.
+ */
+export function placeholderProblem(text: string, counts: Partial<Record<'element' | 'image' | 'video' | 'voice', number | null>>): string | undefined {
 	for (const match of text.matchAll(PLACEHOLDER)) {
 		const kind = match[1] as keyof typeof counts;
 		const limit = counts[kind];
 		if (limit === undefined) continue; // not a list this kind of video has; Kling judges it
+		if (limit === null) return `The prompt refers to ${match[0]}, but this operation takes no ${kind}s: its prompt can refer only to the lists it has.`;
 		const position = Number(match[2]);
 		if (position >= 1 && position <= limit) continue;
 		const list = { element: 'Elements', image: 'Images', video: 'Reference Video', voice: 'Voices' }[kind];
