@@ -33,6 +33,12 @@ export async function reReadTask(this: IWebhookFunctions, callback: NormalisedCa
 		});
 	}
 	if (callback.shape === 'new') {
+		// The new standard takes the API key only (docs/kling-api.md §1.2): a signed token would only be refused.
+		if ((await this.getCredentials('klingApi')).authType === 'keyPair') {
+			throw new NodeOperationError(this.getNode(), `Task ${callback.taskId} is a new-standard Kling task, which only an API key credential can read`, {
+				description: "Kling's new-standard API takes the API key only. Use an API key credential on this trigger, or turn Re-Read Task From Kling off.",
+			});
+		}
 		const { data } = await klingApiRequest.call(this, { method: 'GET', path: '/tasks', qs: { task_ids: callback.taskId }, retries: 0 });
 		const task = (Array.isArray(data) ? data : []).map((entry) => normaliseCallback(entry)).find((entry) => entry?.taskId === callback.taskId);
 		return task && { task };

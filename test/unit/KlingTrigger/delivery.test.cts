@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { PRODUCTS } from '../../../nodes/Kling/contract/task';
 import { SEEN_CALLBACKS_LIMIT } from '../../../nodes/KlingTrigger/KlingTrigger.node';
-import { BASE_URL, deliver, ELEMENT_ID, envelope, expectIgnored, expectRefused, fakeContext, legacyBody, newBody, NOT_FOUND, SECRET, signed, TASK_ID, trigger, withoutSecret } from './kit.cts';
+import { BASE_URL, defaultCredentials, deliver, ELEMENT_ID, envelope, expectIgnored, expectRefused, fakeContext, legacyBody, newBody, NOT_FOUND, SECRET, signed, TASK_ID, trigger, withoutSecret } from './kit.cts';
 
 describe('Kling Trigger webhook(): deduplication', () => {
 	it('starts one execution per task and status, however often Kling delivers it', async () => {
@@ -94,6 +94,13 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 			callbackStatus: 'succeed',
 			signature: 'verified',
 		});
+	});
+
+	it('says a new-standard task needs an API key credential, and sends a key pair\'s token nowhere, since the new standard takes the API key only', async () => {
+		const keyPair = { ...defaultCredentials(), authType: 'keyPair', apiKey: '', accessKey: 'ak-1', secretKey: 'sk-1' };
+		const { context, requests } = fakeContext({ credentials: keyPair, options: { reReadTask: true } }, { body: newBody(), headers: signed(newBody()) });
+		await expect(trigger.webhook.call(context)).rejects.toThrow(/is a new-standard Kling task, which only an API key credential can read/);
+		expect(requests).toEqual([]);
 	});
 
 	it('tries the products in order until one knows the task', async () => {
