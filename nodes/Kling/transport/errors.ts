@@ -58,8 +58,8 @@ export function klingApiError(
  * Kling's JSON (a relay's error page, a path it lacks) was refused, so it is not worth another try, and a create it
  * answered made no task; anything else (no answer, a 5xx page) may have reached Kling.
  */
-export function klingNoAnswerError(node: INode, reason: string, details: { httpStatus?: number; neverSent?: boolean } = {}): NodeApiError {
-	const { httpStatus, neverSent } = details;
+export function klingNoAnswerError(node: INode, reason: string, details: { httpStatus?: number; neverSent?: boolean; retryAfterMs?: number } = {}): NodeApiError {
+	const { httpStatus, neverSent, retryAfterMs } = details;
 	const refused = httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500;
 	const error = new NodeApiError(node, { message: reason } as JsonObject, {
 		message: `No valid answer from Kling: ${reason}`,
@@ -69,7 +69,7 @@ export function klingNoAnswerError(node: INode, reason: string, details: { httpS
 		failure: refused ? undefined : { cause: 'temporarily-unavailable' },
 	});
 	error.message = `No valid answer from Kling: ${reason}`;
-	error.context.kling = { noAnswer: !refused, httpStatus, neverSent } satisfies KlingErrorContext;
+	error.context.kling = { noAnswer: !refused, httpStatus, neverSent, retryAfterMs } satisfies KlingErrorContext;
 	return error;
 }
 

@@ -104,22 +104,23 @@ function redactSecrets(text: string, credentials: IDataObject): string {
 function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, credentials: IDataObject): KlingResponse {
 	const status = response.statusCode;
 	const text = String(response.body ?? '');
+	// Undocumented (§10), and honoured whoever sent it: Kling, or a gateway's maintenance page.
+	const retryAfter = Number(headerValue(response.headers, 'retry-after') ?? NaN);
+	const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
 	let parsed: unknown;
 	try {
 		parsed = parseJsonLossless(text);
 	} catch {
 		const kind = /^\s*</.test(text) ? 'an HTML page' : text.trim() ? 'a body that is not JSON' : 'an empty body';
-		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with ${kind}`, { httpStatus: status });
+		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with ${kind}`, { httpStatus: status, retryAfterMs });
 	}
 	const envelope = envelopeSchema.safeParse(parsed);
 	if (!envelope.success) {
-		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with JSON that is not a Kling response`, { httpStatus: status });
+		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with JSON that is not a Kling response`, { httpStatus: status, retryAfterMs });
 	}
 	const { code, request_id: requestId, data } = envelope.data;
 	if (code !== 0) {
 		const message = redactSecrets(envelope.data.message, credentials);
-		const retryAfter = Number(headerValue(response.headers, 'retry-after'));
-		const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
 		throw klingApiError(this.getNode(), { code, message, requestId, httpStatus: status, retryAfterMs });
 	}
 	if (status >= 300) throw klingNoAnswerError(this.getNode(), `HTTP ${status} with code 0`, { httpStatus: status });

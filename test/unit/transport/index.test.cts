@@ -79,10 +79,11 @@ describe('klingApiRequest: reads', () => {
 		expect(kling.sent).toHaveLength(1);
 	});
 
-	it("waits at least as long as Kling's Retry-After asks", async () => {
-		const kling = new FakeKling()
-			.inject(everything, refused(1302, 'too many requests', 429, { 'retry-after': '10' }))
-			.inject(everything, ok({ task_id: '842250903629086785', task_status: 'processing' }));
+	it.each([
+		["Kling's refusal", refused(1302, 'too many requests', 429, { 'retry-after': '10' })],
+		["a gateway's maintenance page", { status: 503, body: '<html>Down for maintenance</html>', headers: { 'retry-after': '10' } }],
+	])('waits at least as long as the Retry-After of %s asks', async (_what, answer) => {
+		const kling = new FakeKling().inject(everything, answer).inject(everything, ok({ task_id: '842250903629086785', task_status: 'processing' }));
 		await whileTimePasses(send(kling, read));
 		expect(kling.sent).toHaveLength(2);
 		expect(kling.sent[1].at - kling.sent[0].at).toBeGreaterThanOrEqual(10_000);
