@@ -9,6 +9,13 @@ const createVoice = (parameters: Record<string, unknown> = {}) =>
 	klingNode('Create Voice', { resource: 'voice', operation: 'create', voiceName: 'Mira calm', voiceUrl: 'https://cdn.example.com/mira.mp3', ...parameters });
 
 describe('Voice → Create', () => {
+	it.each(['portrait.png', 'clip.webm', 'memo.m4a'])('refuses a URL of %s, clearly no MP3, WAV, MP4 or MOV, before any request', async (file) => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(createVoice({ voiceUrl: `https://cdn.example.com/${file}` })), credentials: apiKeyCredential(sim) });
+		expect(result.error?.message).toMatch(new RegExp(`Audio or Video URL must point to MP3 or WAV audio, or an MP4 or MOV video, not \\.${file.split('.')[1]}`));
+		expect(sim.requests).toEqual([]);
+	});
+
 	it('takes a name that an expression gives as a number as its text', async () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({ ...chain(emptyItems(1), createVoice({ voiceName: '={{ $json.index + 7 }}' })), credentials: apiKeyCredential(sim) });

@@ -14,6 +14,14 @@ export function isHttpUrl(value: string): boolean {
 
 export const httpUrlSchema = z.string().trim().min(1).refine(isHttpUrl, 'must be an http(s) URL');
 
+/**
+ * The extension of an http(s) URL's path, lower case; undefined when it has none. URLs often carry none (signed
+ * links), so an operation refuses only an extension that is clearly of another kind of file.
+ */
+export function urlExtension(url: string): string | undefined {
+	return isHttpUrl(url) ? /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase() : undefined;
+}
+
 /** Element ids are int64 digits, kept as strings in the node and written as bare integers into a body (§2). */
 const INT64_MAX = BigInt('9223372036854775807');
 const ELEMENT_ID_MESSAGE = 'must be an element ID such as 835266081714884677';

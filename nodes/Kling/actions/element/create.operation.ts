@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { createElementBodySchema, ELEMENT_DESCRIPTION_MAX, ELEMENT_NAME_MAX, ELEMENT_TAGS, REFER_IMAGES_MAX } from '../../contract/element';
 import { viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
-import { isHttpUrl } from '../../contract/request';
+import { isHttpUrl, urlExtension } from '../../contract/request';
 import { PRODUCTS } from '../../contract/task';
 import { runOneTask } from '../../tasks/run';
 import type { Prepared } from '../../tasks/taskOperation';
@@ -70,7 +70,7 @@ export const properties: INodeProperties[] = [
 	createOptions(OPTIONS),
 ];
 
-/** URLs often carry no extension (signed links); only a clearly wrong one is refused before sending. */
+/** Extensions that are clearly not an MP4 or MOV video (urlExtension). */
 const NOT_A_VIDEO = new Set(['avi', 'webm', 'mkv', 'flv', 'wmv', 'gif', 'jpg', 'jpeg', 'png', 'webp', 'mp3', 'wav', 'm4a']);
 
 const LABELS = {
@@ -140,7 +140,7 @@ async function prepare(this: IExecuteFunctions, request: IDataObject, i: number)
 function readVideoUrl(this: IExecuteFunctions, i: number): string {
 	const url = textOf.call(this, this.getNodeParameter('videoUrl', i, ''), 'Video URL', i).trim();
 	if (url && !isHttpUrl(url)) throw new NodeOperationError(this.getNode(), `Video URL must be an http(s) URL (it is "${url.slice(0, 60)}")`, { itemIndex: i });
-	const extension = url ? /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase() : undefined;
+	const extension = urlExtension(url);
 	if (extension && NOT_A_VIDEO.has(extension)) throw new NodeOperationError(this.getNode(), `Video URL must point to an MP4 or MOV file, not .${extension}`, { itemIndex: i });
 	return url;
 }
