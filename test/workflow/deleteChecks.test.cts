@@ -33,3 +33,25 @@ describe('Delete of several items', () => {
 		expect(refused.json.error).toMatch(/is required/);
 	});
 });
+
+describe('Delete whose first answer is lost', () => {
+	it.each([
+		['voice', 'delete-voices'],
+		['element', 'delete-advanced-elements'],
+	] as const)('%s: the retry finds it gone, and the error says the lost try may have deleted it (never "deleted" for an ID it cannot vouch for)', async (kind, path) => {
+		const { sim } = ctx;
+		const id = kind === 'element' ? sim.seedElement({ name: 'Rex' }) : sim.seedVoice({ name: 'Narrator' });
+		sim.injectFault({ when: { pathIncludes: path }, fault: { kind: 'dropAfterAccept' } });
+		const result = await runWorkflow({ ...chain(klingNode('Delete', { resource: kind, operation: 'delete', [kind]: byId(id) })), credentials: apiKeyCredential(sim) });
+		expect(result.error).toMatchObject({
+			message: `Kling has no custom ${kind} with ID ${id}`,
+			description: expect.stringMatching(new RegExp(`^An earlier try of this delete got no answer, so it may have deleted the ${kind}\\.`)),
+		});
+	});
+
+	it('says nothing of a lost try when every answer came', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(klingNode('Delete', { resource: 'voice', operation: 'delete', voice: byId('829824295735419999') })), credentials: apiKeyCredential(sim) });
+		expect(result.error?.description).toMatch(/^Presets cannot be deleted/);
+	});
+});

@@ -13,6 +13,8 @@ export interface KlingErrorContext {
 	/** The request reached no server (connection refused, host not found): nothing can have happened. */
 	neverSent?: boolean;
 	retryAfterMs?: number;
+	/** An earlier try of the request got no usable answer, so it may have done what was asked (a delete, say). */
+	afterLostTry?: boolean;
 }
 
 export function klingErrorContext(error: unknown): KlingErrorContext {

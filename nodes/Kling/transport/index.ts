@@ -48,18 +48,24 @@ const SLOWEST_UPLOAD_BYTES_PER_MS = 128;
 export async function klingApiRequest(this: KlingContext, request: KlingRequest): Promise<KlingResponse> {
 	const retries = request.retries ?? (request.method === 'GET' ? 5 : 0);
 	let tokenRetried = false;
+	let lostTry = false;
 	for (let attempt = 0; ; attempt++) {
 		try {
 			return await sendOnce.call(this, request);
 		} catch (error) {
-			const { klingCode, neverSent, retryAfterMs } = klingErrorContext(error);
+			const { klingCode, neverSent, noAnswer, retryAfterMs } = klingErrorContext(error);
 			// Refused authentication: one more try (a fresh token in key-pair mode, §12), then the credential is at fault.
 			if (klingCode !== undefined && AUTH_CODES.has(klingCode) && !tokenRetried) {
 				tokenRetried = true;
 				continue;
 			}
 			const mayRetry = neverSent ? attempt < 5 : attempt < retries;
-			if (!isTransient(error) || !mayRetry) throw asNodeError(this.getNode(), error);
+			if (!isTransient(error) || !mayRetry) {
+				const failure = asNodeError(this.getNode(), error);
+				if (lostTry) failure.context.kling = { ...klingErrorContext(failure), afterLostTry: true };
+				throw failure;
+			}
+			lostTry ||= noAnswer === true || (klingCode ?? 0) >= 5000;
 			await pause(this, backoffMs(attempt, retryAfterMs));
 		}
 	}

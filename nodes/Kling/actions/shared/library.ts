@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { ELEMENT_LIBRARIES, elementsOfPage, type KlingElement } from '../../contract/element';
 import { VOICE_LIBRARIES, VOICE_PAGE_SIZE_MAX, voicesOfPage, type KlingVoice } from '../../contract/voice';
 import { klingApiRequest, klingPages } from '../../transport';
-import { asNodeError, isNotFound } from '../../transport/errors';
+import { asNodeError, isNotFound, klingErrorContext } from '../../transport/errors';
 import { eachItem, eachItemCheckedFirst } from './items';
 import { picker, readPicked } from './pickers';
 import { invalidInput } from './validate';
@@ -135,6 +135,7 @@ export function libraryDelete(kind: Kind, paths: string[]) {
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 		return await eachItemCheckedFirst.call(this, (i) => readPicked.call(this, kind, kind, i).id, async (id, i) => {
 			let answer = '';
+			let lostTry = false;
 			for (const path of paths) {
 				try {
 					await klingApiRequest.call(this, { method: 'POST', path, body: { [`${kind}_id`]: id }, retries: 5 });
@@ -142,12 +143,15 @@ export function libraryDelete(kind: Kind, paths: string[]) {
 				} catch (error) {
 					if (!isNotFound(error)) throw asNodeError(this.getNode(), error);
 					answer = (error as Error).message;
+					lostTry ||= klingErrorContext(error).afterLostTry === true;
 				}
 			}
 			const list = kind === 'element' ? 'Element → Get Many' : 'Voice → Get Many';
+			// Not reported as deleted: the id may never have existed, and the try whose answer was lost may have done nothing.
+			const lost = lostTry ? `An earlier try of this delete got no answer, so it may have deleted the ${kind}. ` : '';
 			throw new NodeOperationError(this.getNode(), `Kling has no custom ${kind} with ID ${id}`, {
 				itemIndex: i,
-				description: `Presets cannot be deleted, and a deleted ${kind} is gone; ${list} lists yours. Kling said: ${answer}`,
+				description: `${lost}Presets cannot be deleted, and a deleted ${kind} is gone; ${list} lists yours. Kling said: ${answer}`,
 			});
 		});
 	}
