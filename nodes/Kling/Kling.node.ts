@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { operationOf, resources } from './actions/router';
 import { listSearch } from './methods';
-import { handleCallback } from './tasks/pause';
+import { handleCallback, RESUME_SUFFIX } from './tasks/pause';
 
 export class Kling implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +20,8 @@ export class Kling implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'klingApi', required: true }],
 		// The resume URL of a paused execution (Completion: Pause Until Kling Calls Back); Kling POSTs to it.
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
+		// The resume URL's own suffix (tasks/pause.ts): n8n hands a call to it only to a waiting node whose webhook has it.
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: RESUME_SUFFIX, restartWebhook: true }],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -7,18 +7,21 @@
  * nothing, and what the node refuses fails before any request. The cases are shared with the queue-mode suite
  * (cases/pause.cts). Also: two pausing nodes in one execution, and what stopping a polling execution leaves.
  */
-import { randomUUID } from 'node:crypto';
-
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import {
 	activatePauseWorkflows,
+	aLateCallbackDoesNotResumeALaterWaitNode,
+	finishesAtOnceWhenKlingIsQuick,
 	finishesAtOnceWithoutTasks,
 	ignoresAForgedCallback,
+	ignoresALateCallbackOfAnEarlierRound,
+	ignoresALateCallbackOfAnotherNode,
 	keepsWaitingForTheLastItem,
 	keepsWaitingWhileKlingCannotBeRead,
 	refusesAChangedItemCount,
 	refusesAnItemsOwnCallbackUrl,
 	resumesWhenKlingCallsBack,
+	resumesWithAFailedDownloadAsAnError,
 	resumesWithARefusedItem,
 	resumesWithDownloadedImages,
 	resumesWithDownloadedVideo,
@@ -28,10 +31,10 @@ import {
 	waitsUntilTheResumeUrlIsCalled,
 } from './cases/pause.cts';
 import { prepared, useN8n } from './helpers.cts';
-import { executionWhere, finished, lastOutput } from './runtime/executions.cts';
+import { finished } from './runtime/executions.cts';
 import { n8nMajor } from './runtime/runtime.cts';
 import { waitFor } from './runtime/wait.cts';
-import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, KLING_NODE, readExample, webhookNode, type WorkflowJson } from './runtime/workflows.cts';
+import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, KLING_NODE, readExample, webhookNode } from './runtime/workflows.cts';
 
 const ctx = useN8n('callback');
 let sim: KlingSimulator;
@@ -98,6 +101,14 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 		await refusesAChangedItemCount(setups.single);
 	});
 
+	it('with a download that stops half way at the resume, finishes with the item as an error naming its task, without a file', async () => {
+		await resumesWithAFailedDownloadAsAnError(setups.video);
+	});
+
+	it('finishes at once, without waiting, when Kling is done before the pause', async () => {
+		await finishesAtOnceWhenKlingIsQuick(setups.single);
+	});
+
 	it('with Continue On Fail and every create refused, finishes at once without waiting, each item with its own error', async () => {
 		await finishesAtOnceWithoutTasks(setups.continued);
 	});
@@ -108,85 +119,16 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 });
 
 describe('Pausing more than once in one execution in a running n8n', () => {
-	const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
-	const pausing = { ...create, parameters: { ...create.parameters, options: { completion: 'callback' } } };
-
-	/** Activates `workflow` with its Webhook node at `path`; its credential points at the simulator. */
-	async function activate(workflow: WorkflowJson, path: string): Promise<string> {
-		const { api, server } = ctx.instance;
-		const name = `${CREDENTIAL_NAME} (${path})`;
-		const credential = { id: await api.createCredential(name, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url }), name };
-		const workflowId = await api.createWorkflow(adaptWorkflow(workflow, { credential }));
-		await api.activate(workflowId, [`${server.url}/webhook/${path}`]);
-		return workflowId;
-	}
-
 	it("ignores a late callback of the first node's pause while the second waits, and finishes with the second's element", async () => {
-		const { api, server } = ctx.instance;
-		const again = { ...pausing, id: randomUUID(), name: 'Create Again' };
-		const workflowId = await activate(chainWorkflow('Two pauses', [pausing, again], webhookNode('make-two-elements')), 'make-two-elements');
-		await fetch(`${server.url}/webhook/make-two-elements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-		const execution = await executionWhere(api, workflowId, (candidate) => candidate.status === 'waiting', 'the execution to wait at the first node');
-		// The second node's task runs until the test ends it.
-		sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'stuck' } });
-		await waitFor(() => sim.tasks('elements').length === 2, { what: 'the second node to create its task', timeoutMs: 60_000 });
-		const [first, second] = sim.tasks('elements');
-		await waitFor(async () => (await api.execution(execution.id)).status === 'waiting', { what: 'the execution to wait at the second node', timeoutMs: 60_000 });
-
-		// Kling delivers the first task's final callback once more, late.
-		const late = await fetch(String(first.body.callback_url), {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ task_id: first.taskId, task_status: 'succeed', task_status_msg: '', task_result: {} }),
-		});
-		expect({ status: late.status, body: await late.json() }).toEqual({ status: 200, body: expect.objectContaining({ waiting: true, reason: expect.stringMatching(/another node/) }) });
-		expect((await api.execution(execution.id)).status).toBe('waiting');
-
-		sim.finishTask(second.taskId);
-		const done = await finished(api, execution.id);
-		expect(done.status).toBe('success');
-		const made = sim.tasks('elements').find((task) => task.taskId === second.taskId)!.outputId;
-		expect(lastOutput(done, 'Create Again').map((item) => item.json)).toEqual([expect.objectContaining({ taskId: second.taskId, elementId: made })]);
+		await ignoresALateCallbackOfAnotherNode(setups.twoNodes);
 	});
 
 	it("in a loop, ignores a late callback of the node's first round while its second round waits, and finishes each round with its own element", async () => {
-		const { api, server } = ctx.instance;
-		// Webhook → Split Out → Loop Over Items (one at a time) → Create Element (paused) → back to the loop.
-		const nodes = [
-			{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'body.items', options: {} } },
-			{ name: 'Loop Over Items', type: 'n8n-nodes-base.splitInBatches', typeVersion: 3, parameters: { batchSize: 1, options: {} } },
-			{ ...pausing, parameters: { ...pausing.parameters, elementName: '={{ $json.name }}' } },
-		];
-		const chained = chainWorkflow('A pausing node in a loop', nodes, webhookNode('make-elements-in-a-loop'));
-		const connections = {
-			...chained.connections,
-			'Loop Over Items': { main: [[], [{ node: pausing.name, type: 'main', index: 0 }]] },
-			[pausing.name]: { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
-		};
-		const workflowId = await activate({ ...chained, connections }, 'make-elements-in-a-loop');
-		// The second round's task runs until the test ends it.
-		sim.injectFault({ when: { product: 'elements', operation: 'create', bodyIncludes: '"Fox"' }, fault: { kind: 'stuck' } });
-		const body = JSON.stringify({ items: [{ name: 'Mira' }, { name: 'Fox' }] });
-		await fetch(`${server.url}/webhook/make-elements-in-a-loop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-		await waitFor(() => sim.tasks('elements').length === 2, { what: 'the second round to create its task', timeoutMs: 60_000 });
-		const [mira, fox] = sim.tasks('elements');
-		const execution = await executionWhere(api, workflowId, (candidate) => candidate.status === 'waiting', 'the execution to wait in the second round');
+		await ignoresALateCallbackOfAnEarlierRound(setups.loop);
+	});
 
-		// Kling delivers the first round's final callback once more, late, to the URL that round was given.
-		const late = await fetch(String(mira.body.callback_url), {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ task_id: mira.taskId, task_status: 'succeed', task_status_msg: '', task_result: {} }),
-		});
-		expect({ status: late.status, body: await late.json() }).toEqual({ status: 200, body: expect.objectContaining({ waiting: true, reason: expect.stringMatching(/earlier run of this node/) }) });
-		expect((await api.execution(execution.id)).status).toBe('waiting');
-
-		sim.finishTask(fox.taskId);
-		const done = await finished(api, execution.id);
-		expect(done.status).toBe('success');
-		const rounds = done.data!.resultData.runData[pausing.name].map((run) => run.data!.main[0]!.map((item) => item.json.elementId));
-		const made = (taskId: string) => sim.tasks('elements').find((task) => task.taskId === taskId)!.outputId;
-		expect(rounds).toEqual([[made(mira.taskId)], [made(fox.taskId)]]);
+	it('refuses a late Kling callback while a later Wait node waits, which then resumes only with its own call', async () => {
+		await aLateCallbackDoesNotResumeALaterWaitNode(setups.thenWait);
 	});
 });
 

@@ -204,16 +204,57 @@ describe('Wait Until Done in a real n8n', () => {
 	});
 });
 
+describe('Paying once in a real n8n', () => {
+	const retried = { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
+
+	it('adopts the task of a create whose answer was lost, by its external task ID, instead of sending it again', async () => {
+		sim.reset();
+		sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'dropAfterAccept' } });
+		const result = await executeWorkflow(ctx.instance.cli, imported.get('create-element.json')!);
+
+		expect(result.run.data?.resultData?.error).toBeUndefined();
+		const [task] = sim.tasks('elements');
+		expect(sim.apiRequests({ method: 'POST' })).toHaveLength(1);
+		expect(nodeItems(result.run, 'Create Element').map((item) => item.json)).toEqual([expect.objectContaining({ taskId: task.taskId, elementId: task.outputId })]);
+	});
+
+	it("with Return Task Immediately and Retry On Fail, takes over the first try's task on the second try", async () => {
+		sim.reset();
+		// The first try stops at the second item's refusal, after the first item's task was made.
+		sim.injectFault({ when: { product: 'elements', operation: 'create', bodyIncludes: '"Fox"' }, fault: { kind: 'error', code: 1301 } });
+		const id = await importTwoElements('Create two elements, returned at once, retried', ['Mira', 'Fox'], retried, { completion: 'returnTask' });
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		expect(result.run.status).toBe('success');
+		expect(sim.apiRequests({ method: 'POST' }).map((request) => request.code)).toEqual([0, 1301, 1201, 0]);
+		expect(nodeItems(result.run, CREATE_TWO).map((item) => item.json.taskId)).toEqual(sim.tasks('elements').map((task) => task.taskId));
+	});
+
+	it('with Retry On Fail, fails again for a task that failed on Kling, rather than pay for a new one', async () => {
+		sim.reset();
+		sim.failTaskWhen((product, body) => (product === 'advanced-custom-elements' && body.element_name === 'Broken' ? 'no subject found in the images' : undefined));
+		const result = await executeWorkflow(ctx.instance.cli, await importTwoElements('Create two elements, one fails, retried', ['Fine', 'Broken'], retried));
+
+		expect(result.run.status).toBe('error');
+		expect(result.run.data?.resultData?.error?.message).toBe('Kling could not create the element: no subject found in the images');
+		expect(sim.apiRequests({ method: 'POST' }).map((request) => request.code)).toEqual([0, 0, 1201, 1201]);
+		expect(sim.createdTaskCount()).toBe(2);
+	});
+});
+
 const CREATE_TWO = 'Create Element';
 
-/** Imports a workflow that creates one element per name (Edit Fields → Split Out → Create Element); returns its id. */
-async function importTwoElements(name: string, names: string[], settings: Record<string, unknown> = {}): Promise<string> {
+/**
+ * Imports a workflow that creates one element per name (Edit Fields → Split Out → Create Element, with node `settings`
+ * and `options`); returns its id.
+ */
+async function importTwoElements(name: string, names: string[], settings: Record<string, unknown> = {}, options: Record<string, unknown> = {}): Promise<string> {
 	const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
 	const items = JSON.stringify({ items: names.map((element) => ({ name: element })) });
 	const workflow = chainWorkflow(name, [
 		{ name: 'Names', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: items, options: {} } },
 		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'items', options: {} } },
-		{ ...create, name: CREATE_TWO, parameters: { ...create.parameters, elementName: '={{ $json.name }}' }, ...settings },
+		{ ...create, name: CREATE_TWO, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options }, ...settings },
 	]);
 	const [id] = await importWorkflows(ctx.instance.cli, [{ ...adaptWorkflow(workflow, { credential }), id: newWorkflowId() }]);
 	return id;

@@ -73,7 +73,7 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(creates).toHaveLength(2);
 		const [first, second] = creates;
 		const url = new URL(first.callback_url);
-		expect(`${url.origin}${url.pathname}`).toBe('http://localhost:5678/webhook-waiting/exec-42');
+		expect(`${url.origin}${url.pathname}`).toBe('http://localhost:5678/webhook-waiting/exec-42/kling');
 		expect(url.searchParams.get('klingItems')).toBe('2');
 		expect(second.callback_url).toBe(first.callback_url);
 		const batch = url.searchParams.get('klingBatch');

@@ -20,6 +20,12 @@ import type { TaskOperation } from './taskOperation';
  * execution whose callbacks never come stays waiting, which is visible, rather than succeeding with wrong data.
  */
 
+/**
+ * The resume URL's path suffix, which the node's webhook declares. n8n calls the waiting node's webhook only when the
+ * suffixes match (docs/n8n-behaviour.md §4.3): a Kling callback that comes after the node went on cannot resume a
+ * later Wait node (suffix '') with Kling's body.
+ */
+export const RESUME_SUFFIX = 'kling';
 const BATCH_PARAM = 'klingBatch';
 const COUNT_PARAM = 'klingItems';
 /**
@@ -47,6 +53,7 @@ const externalTaskIdOf = (batch: string, count: number, itemIndex: number) => `n
 export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
 	const batch = runDigest(ctx, 'pause', 16);
 	const url = new URL(ctx.getWorkflowDataProxy(0).$execution.resumeUrl);
+	url.pathname = `${url.pathname.replace(/\/$/, '')}/${RESUME_SUFFIX}`;
 	url.searchParams.set(BATCH_PARAM, batch);
 	url.searchParams.set(COUNT_PARAM, String(itemCount));
 	url.searchParams.set(NODE_PARAM, nodeKeyOf(ctx.getNode()));

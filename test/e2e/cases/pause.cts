@@ -4,6 +4,8 @@
  * stored as `waiting`, and finishes with the element that Kling made when its resume URL is called. Every check
  * reads the execution as n8n stored it.
  */
+import { randomUUID } from 'node:crypto';
+
 import type { KlingSimulator, TaskSnapshot } from '../../simulator/index.cts';
 import type { Execution, PublicApi } from '../runtime/api.cts';
 import { executionWhere, finished, isDone, lastOutput, WAIT_INDEFINITELY } from '../runtime/executions.cts';
@@ -35,7 +37,7 @@ export async function activatePauseWorkflows(
 	api: PublicApi,
 	sim: KlingSimulator,
 	webhookOrigin: string,
-): Promise<Record<'single' | 'batch' | 'retried' | 'continued' | 'ownCallbackUrl' | 'images' | 'video' | 'views', PauseSetup>> {
+): Promise<Record<'single' | 'batch' | 'retried' | 'continued' | 'ownCallbackUrl' | 'images' | 'video' | 'views' | 'twoNodes' | 'loop' | 'thenWait', PauseSetup>> {
 	const credentialId = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
 	const credential = { id: credentialId, name: CREDENTIAL_NAME };
 	const activate = async (workflow: WorkflowJson, path: string): Promise<PauseSetup> => {
@@ -53,6 +55,9 @@ export async function activatePauseWorkflows(
 		images: await activate(pauseImagesWorkflow(credential, 'make-images'), 'make-images'),
 		video: await activate(pauseVideoWorkflow(credential, 'make-video'), 'make-video'),
 		views: await activate(pauseViewsWorkflow(credential, 'make-element-from-views'), 'make-element-from-views'),
+		twoNodes: await activate(twoPausesWorkflow(credential, 'make-two-elements'), 'make-two-elements'),
+		loop: await activate(pauseLoopWorkflow(credential, 'make-elements-in-a-loop'), 'make-elements-in-a-loop'),
+		thenWait: await activate(pauseThenWaitWorkflow(credential, 'make-element-then-wait'), 'make-element-then-wait'),
 	};
 }
 
@@ -72,7 +77,7 @@ export async function startExecution(setup: PauseSetup, body: object = {}, until
 /** Starts a run through the Webhook node; resolves once it is stored as waiting, with the task it created. */
 export async function startPausedRun(setup: PauseSetup): Promise<{ execution: Execution; task: TaskSnapshot }> {
 	const execution = await startExecution(setup);
-	const task = setup.sim.tasks('elements').find((candidate) => String(candidate.body.callback_url).includes(`/webhook-waiting/${execution.id}?`));
+	const task = setup.sim.tasks('elements').find((candidate) => String(candidate.body.callback_url).includes(`/webhook-waiting/${execution.id}/kling?`));
 	if (!task) throw new Error(`No task has execution ${execution.id}'s resume URL as its callback_url`);
 	return { execution, task };
 }
@@ -114,7 +119,7 @@ const postCallback = (url: string | URL, task: TaskSnapshot) => fetch(url, { met
 /** Kling's callbacks resume the execution at the URL the node gave Kling (its origin is `expectedOrigin`). */
 export async function resumesWhenKlingCallsBack(setup: PauseSetup, expectedOrigin: string): Promise<Execution> {
 	const { execution, task } = await startPausedRun(setup);
-	expect(String(task.body.callback_url)).toMatch(new RegExp(`^${expectedOrigin}/webhook-waiting/${execution.id}\\?`));
+	expect(String(task.body.callback_url)).toMatch(new RegExp(`^${expectedOrigin}/webhook-waiting/${execution.id}/kling\\?`));
 	// "processing" keeps the execution waiting, "succeed" resumes it. A call that came while the execution was still
 	// being saved as waiting may get 409, which Kling's retries get past.
 	await setup.sim.idle(60_000);
@@ -207,7 +212,7 @@ export function pauseBatchWorkflow(credential: { id: string; name: string }, pat
 /** Starts a run of pauseBatchWorkflow with one item per name; resolves once it waits, with its tasks in item order. */
 export async function startPausedBatch(setup: PauseSetup, names: string[]): Promise<{ execution: Execution; tasks: TaskSnapshot[] }> {
 	const execution = await startExecution(setup, { items: names.map((name) => ({ name })) });
-	const ours = setup.sim.tasks('elements').filter((task) => String(task.body.callback_url).includes(`/webhook-waiting/${execution.id}?`));
+	const ours = setup.sim.tasks('elements').filter((task) => String(task.body.callback_url).includes(`/webhook-waiting/${execution.id}/kling?`));
 	return { execution, tasks: names.map((name) => ours.find((task) => task.body.element_name === name)!) };
 }
 
@@ -375,7 +380,7 @@ export async function resumesWithElementFromViews(setup: PauseSetup): Promise<vo
 	const [views] = sim.tasks('ai-multi-shot');
 	const [element] = sim.tasks('elements');
 	expect({ views: views.status, callback: views.body.callback_url }).toEqual({ views: 'succeed', callback: undefined });
-	expect(String(element.body.callback_url)).toContain(`/webhook-waiting/${execution.id}?`);
+	expect(String(element.body.callback_url)).toContain(`/webhook-waiting/${execution.id}/kling?`);
 	const referImages = (element.body.element_image_list as { refer_images: Array<{ image_url: string }> }).refer_images;
 	expect(referImages.map((image) => image.image_url)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${sim.origin}/files/`))]));
 	expect(lastOutput(await api.execution(execution.id), CREATE_NODE).map((item) => item.json)).toEqual([
@@ -409,4 +414,158 @@ export async function refusesAnItemsOwnCallbackUrl(setup: PauseSetup): Promise<v
 	expect(done.status).toBe('error');
 	expect(done.data?.resultData.error).toMatchObject({ message: 'Options → Callback URL and External Task ID cannot be used with Pause Until Kling Calls Back', context: { itemIndex: 1 } });
 	expect(setup.sim.requests).toEqual([]);
+}
+
+const SECOND_NODE = 'Create Again';
+
+/** Webhook → Create Element → Create Again, both paused until Kling calls back (one resume URL for the execution). */
+function twoPausesWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
+	const create = readExample('create-element.json').nodes.find((node) => node.name === CREATE_NODE && node.type === KLING_NODE)!;
+	const pausing = { ...create, parameters: { ...create.parameters, options: { completion: 'callback' } } };
+	return adaptWorkflow(chainWorkflow('Two pauses', [pausing, { ...pausing, id: randomUUID(), name: SECOND_NODE }], webhookNode(path)), { credential });
+}
+
+/** Webhook → Split Out → Loop Over Items (one at a time) → Create Element (paused) → back to the loop. */
+function pauseLoopWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
+	const create = readExample('create-element.json').nodes.find((node) => node.name === CREATE_NODE && node.type === KLING_NODE)!;
+	const nodes = [
+		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'body.items', options: {} } },
+		{ name: 'Loop Over Items', type: 'n8n-nodes-base.splitInBatches', typeVersion: 3, parameters: { batchSize: 1, options: {} } },
+		{ ...create, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options: { completion: 'callback' } } },
+	];
+	const chained = chainWorkflow('A pausing node in a loop', nodes, webhookNode(path));
+	const connections = {
+		...chained.connections,
+		'Loop Over Items': { main: [[], [{ node: CREATE_NODE, type: 'main', index: 0 }]] },
+		[CREATE_NODE]: { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
+	};
+	return adaptWorkflow({ ...chained, connections }, { credential });
+}
+
+/**
+ * The execution waits again, at its second pause: stored as waiting with `node`'s `runs`-th run recorded (a status
+ * read alone could still see the first wait).
+ */
+async function secondWait(api: PublicApi, executionId: string, node: string, runs: number): Promise<void> {
+	await waitFor(
+		async () => {
+			const stored = await api.execution(executionId);
+			return stored.status === 'waiting' && (stored.data?.resultData.runData[node]?.length ?? 0) === runs;
+		},
+		{ what: 'the execution to wait at its second pause', timeoutMs: 60_000 },
+	);
+}
+
+/** Kling delivers `task`'s final callback once more, late, to the URL it was given: answered 200, and nothing resumes. */
+async function expectLateCallbackIgnored(setup: PauseSetup, executionId: string, task: TaskSnapshot, reason: RegExp): Promise<void> {
+	const late = await postCallback(String(task.body.callback_url), task);
+	expect({ status: late.status, body: await late.json() }).toEqual({ status: 200, body: expect.objectContaining({ waiting: true, reason: expect.stringMatching(reason) }) });
+	expect((await setup.api.execution(executionId)).status).toBe('waiting');
+}
+
+/**
+ * n8n gives an execution one resume URL and calls the webhook of whichever node waits: a late callback of the first
+ * node's pause, while the second waits, changes nothing, and the second's own task then finishes the run.
+ */
+export async function ignoresALateCallbackOfAnotherNode(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	const execution = await startExecution(setup);
+	// The second node's task runs until the test ends it.
+	sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'stuck' } });
+	await waitFor(() => sim.tasks('elements').length === 2, { what: 'the second node to create its task', timeoutMs: 60_000 });
+	const [first, second] = sim.tasks('elements');
+	await secondWait(api, execution.id, SECOND_NODE, 1);
+	await expectLateCallbackIgnored(setup, execution.id, first, /another node/);
+
+	sim.finishTask(second.taskId);
+	const done = await finished(api, execution.id);
+	expect(done.status).toBe('success');
+	const made = sim.tasks('elements').find((task) => task.taskId === second.taskId)!.outputId;
+	expect(lastOutput(done, SECOND_NODE).map((item) => item.json)).toEqual([expect.objectContaining({ taskId: second.taskId, elementId: made })]);
+}
+
+/**
+ * A loop runs the pausing node again on the same resume URL: a late callback of the first round, while the second
+ * waits, changes nothing (the execution's custom data names the batch it waits for), and each round finishes with
+ * its own element.
+ */
+export async function ignoresALateCallbackOfAnEarlierRound(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	// The second round's task runs until the test ends it.
+	sim.injectFault({ when: { product: 'elements', operation: 'create', bodyIncludes: '"Fox"' }, fault: { kind: 'stuck' } });
+	const execution = await startExecution(setup, { items: [{ name: 'Mira' }, { name: 'Fox' }] });
+	await waitFor(() => sim.tasks('elements').length === 2, { what: 'the second round to create its task', timeoutMs: 60_000 });
+	const [mira, fox] = sim.tasks('elements');
+	await secondWait(api, execution.id, CREATE_NODE, 2);
+	await expectLateCallbackIgnored(setup, execution.id, mira, /earlier run of this node/);
+
+	sim.finishTask(fox.taskId);
+	const done = await finished(api, execution.id);
+	expect(done.status).toBe('success');
+	const rounds = done.data!.resultData.runData[CREATE_NODE].map((run) => run.data!.main[0]!.map((item) => item.json.elementId));
+	const made = (taskId: string) => sim.tasks('elements').find((task) => task.taskId === taskId)!.outputId;
+	expect(rounds).toEqual([[made(mira.taskId)], [made(fox.taskId)]]);
+}
+
+/**
+ * A task Kling finishes before the node's look before pausing: the run does not wait, and finishes with the element.
+ * The look reaches the simulator a second after it was sent, when the instant task's timers have surely fired.
+ */
+export async function finishesAtOnceWhenKlingIsQuick(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	sim.options.timing = { submittedMs: 0, processingMs: 0 };
+	sim.injectFault({ when: { method: 'GET' }, fault: { kind: 'delay', ms: 1_000, processed: false } });
+	const done = await finished(api, (await startExecution(setup, {}, 'done')).id);
+	expect({ status: done.status, waitTill: done.waitTill ?? null }).toEqual({ status: 'success', waitTill: null });
+	const [task] = sim.tasks('elements');
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([expect.objectContaining({ taskId: task.taskId, elementId: task.outputId, status: 'succeed' })]);
+}
+
+/**
+ * A video download that stops half way at the resume: a resumed run has no Continue On Fail to ask, so the item comes
+ * out with the error and the task, never as a success without its file.
+ */
+export async function resumesWithAFailedDownloadAsAnError(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	sim.injectFault({ when: { pathIncludes: '/files/' }, fault: { kind: 'cutFile' } });
+	const done = await finished(api, (await startExecution(setup)).id);
+	expect(sim.faultLog.map((fault) => fault.kind)).toEqual(['cutFile']);
+	const [task] = sim.tasks('image2video');
+	const [item] = lastOutput(done, VIDEO_NODE);
+	expect(item.json).toMatchObject({ error: expect.stringMatching(/^Could not download the file from Kling/), taskId: task.taskId });
+	expect(item.binary).toBeUndefined();
+}
+
+const WAIT_NODE = 'Wait for Approval';
+
+/** Webhook → Create Element (paused until Kling calls back) → a Wait node that waits for a call of its own. */
+function pauseThenWaitWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
+	const create = readExample('create-element.json').nodes.find((node) => node.name === CREATE_NODE && node.type === KLING_NODE)!;
+	const wait = { name: WAIT_NODE, type: 'n8n-nodes-base.wait', typeVersion: 1.1, webhookId: randomUUID(), parameters: { resume: 'webhook', httpMethod: 'POST', options: {} } };
+	const nodes = [{ ...create, parameters: { ...create.parameters, options: { completion: 'callback' } } }, wait];
+	return adaptWorkflow(chainWorkflow('Create an element, then wait for an approval', nodes, webhookNode(path)), { credential });
+}
+
+/**
+ * After the Kling node has resumed, a later Wait node waits on the same execution: a late Kling callback is not a call
+ * for it (the Kling URL has its own path suffix), so n8n refuses it and the Wait node waits on, until its own call.
+ */
+export async function aLateCallbackDoesNotResumeALaterWaitNode(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	const execution = await startExecution(setup);
+	await secondWait(api, execution.id, WAIT_NODE, 1);
+	const [task] = sim.tasks('elements');
+	const late = await postCallback(String(task.body.callback_url), task);
+	expect(late.status).toBe(404);
+	expect((await api.execution(execution.id)).status).toBe('waiting');
+
+	// The Wait node's own call: the execution's resume URL without the Kling suffix and parameters.
+	const own = new URL(String(task.body.callback_url));
+	own.pathname = own.pathname.replace(/\/kling$/, '');
+	for (const key of [...own.searchParams.keys()].filter((name) => name.startsWith('kling'))) own.searchParams.delete(key);
+	expect((await fetch(own, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"approved":true}' })).status).toBe(200);
+	const done = await finished(api, execution.id);
+	expect(done.status).toBe('success');
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json.elementId)).toEqual([sim.tasks('elements')[0].outputId]);
+	expect(lastOutput(done, WAIT_NODE).map((item) => item.json.body)).toEqual([{ approved: true }]);
 }

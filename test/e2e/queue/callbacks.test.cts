@@ -11,7 +11,12 @@
 import { startSimulator, type KlingSimulator } from '../../simulator/index.cts';
 import {
 	activatePauseWorkflows,
+	aLateCallbackDoesNotResumeALaterWaitNode,
+	ignoresAForgedCallback,
+	ignoresALateCallbackOfAnEarlierRound,
+	ignoresALateCallbackOfAnotherNode,
 	keepsWaitingForTheLastItem,
+	keepsWaitingWhileKlingCannotBeRead,
 	refusesAChangedItemCount,
 	resumesWhenKlingCallsBack,
 	resumesWithDownloadedImages,
@@ -84,18 +89,38 @@ describe('Pause Until Kling Calls Back in queue mode', () => {
 		await retriedBatchPaysOnce(setups.retried);
 	});
 
-	it('with Download Images, the webhook processor that receives the last callback downloads the images, and a worker finishes with them', async () => {
+	it('with Download Images, the last callback at the webhook processor resumes the execution, and a worker finishes with the images', async () => {
 		const done = await resumesWithDownloadedImages(setups.images);
 		expect(workersThatRan(done.id, ctx.topology.processes()).length).toBeGreaterThan(0);
 	});
 
-	it('with Download Video, the webhook processor that receives the last callback downloads the video, and a worker finishes with it', async () => {
+	it('with Download Video, the last callback at the webhook processor resumes the execution, and a worker finishes with the video', async () => {
 		const done = await resumesWithDownloadedVideo(setups.video);
 		expect(workersThatRan(done.id, ctx.topology.processes()).length).toBeGreaterThan(0);
 	});
 
 	it('the webhook processor answers 404 to a resume URL whose item count was changed, and the execution keeps waiting until the URL as given is called', async () => {
 		await refusesAChangedItemCount(setups.single);
+	});
+
+	it('the webhook processor ignores a forged final callback while the task runs, and the execution keeps waiting', async () => {
+		await ignoresAForgedCallback(setups.single);
+	});
+
+	it('the webhook processor answers 503 when Kling cannot be read at a callback, and the next callback resumes the execution', async () => {
+		await keepsWaitingWhileKlingCannotBeRead(setups.single);
+	});
+
+	it("the webhook processor ignores a late callback of the first node's pause while the second node waits", async () => {
+		await ignoresALateCallbackOfAnotherNode(setups.twoNodes);
+	});
+
+	it("in a loop, the webhook processor ignores a late callback of the node's first round while its second round waits", async () => {
+		await ignoresALateCallbackOfAnEarlierRound(setups.loop);
+	});
+
+	it('a late Kling callback at the webhook processor does not resume a later Wait node, which then resumes only with its own call', async () => {
+		await aLateCallbackDoesNotResumeALaterWaitNode(setups.thenWait);
 	});
 });
 

@@ -48,7 +48,7 @@ describe('newCallbackBatch', () => {
 	it("gives every item's task the resume URL tagged with the batch key, item count and node, and an external task id from the key", () => {
 		const { options } = pausedBatch(new FakeKling(), 3);
 		const url = new URL(options[0].callback_url);
-		expect(`${url.origin}${url.pathname}`).toBe('https://n8n.test/webhook-waiting/exec-1');
+		expect(`${url.origin}${url.pathname}`).toBe('https://n8n.test/webhook-waiting/exec-1/kling');
 		expect(url.searchParams.get('signature')).toBe('abc');
 		expect(url.searchParams.get('klingBatch')).toMatch(/^[0-9a-f]{16}$/);
 		expect(url.searchParams.get('klingItems')).toBe('3');

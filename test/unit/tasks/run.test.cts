@@ -275,7 +275,7 @@ describe('runTaskOperation', () => {
 		const bodies = kling.tasks.map((task) => task.body);
 		const batch = new URL(String(bodies[0].callback_url)).searchParams.get('klingBatch');
 		expect(bodies.map((body) => [body.callback_url, body.external_task_id])).toEqual(
-			[0, 1, 2].map((n) => [`https://n8n.test/webhook-waiting/exec-1?klingBatch=${batch}&klingItems=3&klingNode=kling-1`, `n8n-${batch}-3-${n}`]),
+			[0, 1, 2].map((n) => [`https://n8n.test/webhook-waiting/exec-1/kling?klingBatch=${batch}&klingItems=3&klingNode=kling-1`, `n8n-${batch}-3-${n}`]),
 		);
 		// All three at once: Max Concurrent Tasks applies only while the node waits for the results itself.
 		expect(new Set(kling.tasks.map((task) => task.createdAt)).size).toBe(1);
