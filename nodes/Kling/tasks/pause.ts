@@ -27,6 +27,8 @@ import type { TaskOperation } from './taskOperation';
  */
 export const RESUME_SUFFIX = 'kling';
 const BATCH_PARAM = 'klingBatch';
+/** The most items one paused run takes: each callback reads them all. */
+const MAX_ITEMS = 10_000;
 const COUNT_PARAM = 'klingItems';
 /**
  * n8n gives one resume URL per execution, and calls the webhook of the node waiting now. A late or repeated callback
@@ -51,6 +53,11 @@ const externalTaskIdOf = (batch: string, count: number, itemIndex: number) => `n
  * a loop runs the node again in one execution; a second try of the run (Retry On Fail) gets the same key (runKey.ts).
  */
 export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
+	if (itemCount > MAX_ITEMS) {
+		throw new NodeOperationError(ctx.getNode(), `Pause Until Kling Calls Back takes at most ${MAX_ITEMS} items in one run of the node (this one has ${itemCount})`, {
+			description: 'Split the items, for example with Loop Over Items, or choose Wait Until Done.',
+		});
+	}
 	const batch = runDigest(ctx, 'pause', 16);
 	const url = new URL(ctx.getWorkflowDataProxy(0).$execution.resumeUrl);
 	url.pathname = `${url.pathname.replace(/\/$/, '')}/${RESUME_SUFFIX}`;
@@ -128,7 +135,7 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 	const query = this.getQueryData() as Record<string, string | undefined>;
 	const batch = query[BATCH_PARAM];
 	const count = Number(query[COUNT_PARAM]);
-	if (!batch || !/^[0-9a-f]{16}$/.test(batch) || !Number.isInteger(count) || count < 1 || count > 10_000) {
+	if (!batch || !/^[0-9a-f]{16}$/.test(batch) || !Number.isInteger(count) || count < 1 || count > MAX_ITEMS) {
 		return keepWaiting(this, 400, 'This resume URL is missing its Kling batch parameters');
 	}
 	if (query[NODE_PARAM] !== nodeKeyOf(this.getNode())) {

@@ -37,8 +37,9 @@ export class DurationEstimate {
 /**
  * The current state of several tasks of one product, by task id or by external task id (the query takes either).
  * One task is read directly; several with one list request (newest first), so a round costs the same however many
- * items wait. A task the page does not show (an account busy with other work) is then read directly. Tasks Kling
- * does not know are missing from the result.
+ * items wait, up to 250 of them (pages hold at most 500, §2, with room for other work: more take more pages). A task
+ * the pages do not show (an account busy with other work) is then read directly. Tasks Kling does not know are
+ * missing from the result.
  */
 export async function readTasks(
 	this: KlingContext,
@@ -49,11 +50,15 @@ export async function readTasks(
 	const found = new Map<string, KlingTask>();
 	if (ids.length > 1) {
 		const pageSize = Math.min(500, Math.max(30, ids.length * 2));
-		const { data } = await klingApiRequest.call(this, { method: 'GET', path: product.path, qs: { pageNum: 1, pageSize }, retries });
 		const wanted = new Set(ids);
-		for (const task of tasksOfPage(data)) {
-			const key = by === 'taskId' ? task.task_id : task.task_info?.external_task_id;
-			if (key && wanted.has(key)) found.set(key, task);
+		for (let pageNum = 1; pageNum <= Math.ceil((ids.length * 2) / pageSize) && found.size < ids.length; pageNum++) {
+			const { data } = await klingApiRequest.call(this, { method: 'GET', path: product.path, qs: { pageNum, pageSize }, retries });
+			const page = tasksOfPage(data);
+			for (const task of page) {
+				const key = by === 'taskId' ? task.task_id : task.task_info?.external_task_id;
+				if (key && wanted.has(key)) found.set(key, task);
+			}
+			if (page.length < pageSize) break;
 		}
 	}
 	for (const id of ids) {

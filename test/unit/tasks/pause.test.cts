@@ -64,6 +64,12 @@ describe('newCallbackBatch', () => {
 		expect(new Set([first, idOf({ executionId: 'exec-pause', runIndex: 1 }), idOf({ executionId: 'exec-other' })]).size).toBe(3);
 	});
 
+	it('refuses more items than a callback can read back (10,000), before anything is sent', () => {
+		const { ctx } = executeContext({ resumeUrl: RESUME_URL });
+		expect(newCallbackBatch(ctx, 10_000).apply({}, 9_999).external_task_id).toMatch(/-10000-9999$/);
+		expect(() => newCallbackBatch(ctx, 10_001)).toThrow('Pause Until Kling Calls Back takes at most 10000 items in one run of the node (this one has 10001)');
+	});
+
 	it.each(['callback_url', 'external_task_id'])('refuses a create whose options set %s itself, naming the options', (key) => {
 		const { ctx } = executeContext({ resumeUrl: RESUME_URL });
 		expect(() => newCallbackBatch(ctx, 1).apply({ prompt: 'x', [key]: 'mine' }, 0)).toThrow(

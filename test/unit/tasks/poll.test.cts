@@ -75,6 +75,16 @@ describe('readTasks', () => {
 		expect(kling.sent[0].qs).toEqual({ pageNum: 1, pageSize: 80 });
 	});
 
+	it('reads more than 250 tasks with a page of 500 per 250 of them, not one request per task beyond the first page', async () => {
+		const { kling, read } = await withTasks(600);
+		const found = await read(kling.tasks.map((task) => task.id));
+		expect(found.size).toBe(600);
+		expect(kling.sent.map((sent) => sent.qs)).toEqual([
+			{ pageNum: 1, pageSize: 500 },
+			{ pageNum: 2, pageSize: 500 },
+		]);
+	});
+
 	it('reads directly the tasks the page does not show (an account busy with other work)', async () => {
 		const { kling, read } = await withTasks(40);
 		// The two oldest are past the first page of 30.
