@@ -37,6 +37,11 @@ export type Outcome = ({ task: KlingTask } | { error: unknown }) & { note?: stri
 export class Scheduler {
 	private readonly pending: Job[] = [];
 	private readonly inFlight: Job[] = [];
+	/**
+	 * Tasks whose items timed out: they still run on Kling and hold their slots (§11) until a round sees them final, or
+	 * for one more Timeout at most, after which the queue stops waiting for them.
+	 */
+	private readonly timedOut: Job[] = [];
 	private readonly durations = new DurationEstimate();
 	/**
 	 * How many slots Kling let us use at once before it answered 1303: the account's limit for now. Other executions'
@@ -67,14 +72,14 @@ export class Scheduler {
 
 	private get slotsFree() {
 		if (this.settings.mode !== 'poll') return Infinity;
-		const used = this.inFlight.reduce((sum, job) => sum + job.slots, 0);
+		const used = [...this.inFlight, ...this.timedOut].reduce((sum, job) => sum + job.slots, 0);
 		const accountLimit = Date.now() < this.accountLimit.until ? this.accountLimit.slots : Infinity;
 		return Math.min(this.settings.maxConcurrent, accountLimit) - used;
 	}
 
 	/** Whether a job fits now; one bigger than the limit still goes alone, or it would wait forever. */
 	private fits(job: Job) {
-		return this.slotsFree >= job.slots || !this.inFlight.length;
+		return this.slotsFree >= job.slots || !(this.inFlight.length || this.timedOut.length);
 	}
 
 	private async submitWhileSlotsFree() {
@@ -114,7 +119,7 @@ export class Scheduler {
 
 	private nextCheckAt(): number {
 		const expected = this.durations.expectedMs;
-		const dues = this.inFlight.map((job) => {
+		const dues = [...this.inFlight, ...this.timedOut].map((job) => {
 			const lastSeen = job.lastCheckedAt ?? job.submittedAt!;
 			// Once the batch's typical duration is known, look when this task should be done (2 % margin for clock
 			// skew), but never more than the longest interval away; after that, the growing cadence.
@@ -137,7 +142,7 @@ export class Scheduler {
 		const jobs = [...this.inFlight];
 		let tasks: Map<string, KlingTask>;
 		try {
-			tasks = await readTasks.call(this.ctx, this.product, jobs.map((job) => job.task!.task_id));
+			tasks = await readTasks.call(this.ctx, this.product, [...jobs, ...this.timedOut].map((job) => job.task!.task_id));
 		} catch (error) {
 			// The transport tried a few times already. Kling still out of reach (no answer, 5xx, a limit) leaves the tasks
 			// running there, so the next round tries again, until each task's own timeout (§12); anything else is fatal.
@@ -157,8 +162,14 @@ export class Scheduler {
 				this.leave(job);
 				await this.settle(job, { task, note: this.noteFor(job) });
 			} else if (this.lastRoundAt - job.submittedAt! >= this.settings.timeoutMs) {
+				this.timedOut.push(job);
 				await this.fail(job, this.timeoutError(job, task));
 			}
+		}
+		for (const job of [...this.timedOut]) {
+			const task = tasks.get(job.task!.task_id);
+			const heldTooLong = this.lastRoundAt - job.submittedAt! >= 2 * this.settings.timeoutMs;
+			if ((task && isFinal(task.task_status)) || heldTooLong) this.timedOut.splice(this.timedOut.indexOf(job), 1);
 		}
 	}
 

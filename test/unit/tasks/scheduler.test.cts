@@ -63,6 +63,7 @@ describe('Scheduler: order and Max Concurrent Tasks', () => {
 		const settled = await schedule(kling, [0, 1, 2, 3, 4].map((n) => job(n)), { maxConcurrent: 2 }).finish();
 
 		expect(kling.tasks.map((task) => task.externalTaskId)).toEqual(['ext-0', 'ext-1', 'ext-2', 'ext-3', 'ext-4']);
+		console.log(kling.tasks.map((task) => [task.createdAt, task.doneAt]));
 		expect(Math.max(...kling.tasks.map((task) => runningAt(kling, task.createdAt)))).toBe(2);
 		expect(byItem(settled).map((entry) => taskOf(entry)?.task_status)).toEqual(['succeed', 'succeed', 'succeed', 'succeed', 'succeed']);
 		for (const entry of settled) expect(entry.at).toBeGreaterThanOrEqual(taskFor(kling, `ext-${entry.itemIndex}`).doneAt);
@@ -185,6 +186,26 @@ describe('Scheduler: timeouts and failures', () => {
 		expect(entry.at - createdAt).toBeGreaterThanOrEqual(60_000);
 		// Nothing more is read once the item has failed.
 		expect(kling.reads().filter((sent) => sent.at > entry.at)).toEqual([]);
+	});
+
+	it("keeps a timed-out item's task in its slot while it runs on Kling, so later items never exceed Max Concurrent Tasks", async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 90_000;
+		const settled = byItem(await schedule(kling, [0, 1, 2, 3].map((n) => job(n)), { timeoutMs: 60_000, maxConcurrent: 2 }).finish());
+		const [first, second, third] = kling.tasks;
+		expect(settled.slice(0, 2).map((entry) => errorOf(entry)?.message)).toEqual([first, second].map((task) => `Kling task ${task.id} is still processing after 1 minutes`));
+		// Items 2 and 3 went once the timed-out tasks had ended on Kling, not at the timeout.
+		expect(third.createdAt).toBeGreaterThanOrEqual(first.doneAt);
+		expect(Math.max(...kling.tasks.map((task) => runningAt(kling, task.createdAt)))).toBe(2);
+	});
+
+	it('stops holding a timed-out task\'s slot after one more Timeout, so a task that never ends cannot hold the queue forever', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => Infinity;
+		const settled = await schedule(kling, [job(0), job(1)], { timeoutMs: 60_000, maxConcurrent: 1 }).finish();
+		const [first, second] = kling.tasks;
+		expect(second.createdAt - first.createdAt).toBeGreaterThanOrEqual(120_000);
+		expect(settled).toHaveLength(2);
 	});
 
 	it("leaves the other items' tasks to the caller: an item's note is about its own task only", async () => {
