@@ -22,6 +22,7 @@ import {
 	signedHeaders,
 	sorted,
 	taskIdsOf,
+	TRIGGER_CREDENTIAL,
 	TRIGGER_SECRET,
 	triggerJson,
 	triggerWorkflow,
@@ -30,6 +31,7 @@ import {
 import { prepared, useN8n } from './helpers.cts';
 import { n8nMajor } from './runtime/runtime.cts';
 import { doneExecutions } from './runtime/executions.cts';
+import { adaptWorkflow, chainWorkflow, executeWorkflow, importWorkflows, KLING_NODE, newWorkflowId, readExample } from './runtime/workflows.cts';
 
 const ctx = useN8n('trigger');
 let sim: KlingSimulator;
@@ -174,6 +176,36 @@ describe('Kling Trigger in a running n8n', () => {
 			expect((await doneExecutions(api, workflowId, 1)).map(triggerJson)).toEqual([expect.objectContaining({ taskId, status: 'succeed', elementIds: [element], source })]);
 			expect(await api.executions(workflowId)).toHaveLength(1);
 		}
+	});
+
+	it("starts a workflow from a Kling node's create whose Callback URL is the Production URL, and outputs a video's URL and a failed task's reason", async () => {
+		const { api, server, cli } = ctx.instance;
+		const { workflowId, path } = await activeTrigger(api, credentialId, [server.url]);
+		const url = `${server.url}${path}`;
+		// 1. As the README says: the Production URL in Options → Callback URL of a Kling create (Return Task Immediately).
+		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
+		const creating = chainWorkflow('Create an element, reported to the trigger', [{ ...create, parameters: { ...create.parameters, options: { completion: 'returnTask', callbackUrl: url } } }]);
+		const [createId] = await importWorkflows(cli, [{ ...adaptWorkflow(creating, { credential: { id: credentialId, name: TRIGGER_CREDENTIAL } }), id: newWorkflowId() }]);
+		expect((await executeWorkflow(cli, createId)).run.status).toBe('success');
+		// 2. A video task and a task that fails, reported to the same URL.
+		const video = await fetch(`${sim.url}/v1/videos/image2video`, {
+			method: 'POST',
+			headers: { authorization: 'Bearer test-api-key', 'content-type': 'application/json' },
+			body: JSON.stringify({ model_name: 'kling-v3', image: 'https://example.com/frame.png', duration: '5', callback_url: url }),
+		});
+		const videoTaskId = /"task_id":"(\d+)"/.exec(await video.text())![1];
+		sim.failTaskWhen((product) => (product === 'advanced-custom-elements' ? 'No subject found in the reference images' : undefined));
+		const failedTaskId = await createTask(sim, url);
+		await sim.idle();
+
+		const [element, videoTask, failed] = sim.tasks();
+		const outputs = (await doneExecutions(api, workflowId, 3)).map(triggerJson);
+		const of = (taskId: string) => outputs.find((json) => json?.taskId === taskId);
+		expect(outputs).toHaveLength(3);
+		expect(of(element.taskId)).toMatchObject({ status: 'succeed', elementIds: [element.outputId] });
+		expect(of(videoTaskId)).toMatchObject({ status: 'succeed', videos: [expect.objectContaining({ id: videoTask.outputId, url: expect.stringMatching(new RegExp(`^${sim.origin}/files/`)) })] });
+		expect(of(failedTaskId)).toMatchObject({ status: 'failed', message: 'No subject found in the reference images' });
+		expect(failed.taskId).toBe(failedTaskId);
 	});
 
 	it('starts executions only for tasks whose external task ID starts with the External Task ID Prefix', async () => {

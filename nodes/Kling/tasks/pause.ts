@@ -27,9 +27,9 @@ import type { TaskOperation } from './taskOperation';
  */
 export const RESUME_SUFFIX = 'kling';
 const BATCH_PARAM = 'klingBatch';
+const COUNT_PARAM = 'klingItems';
 /** The most items one paused run takes: each callback reads them all. */
 const MAX_ITEMS = 10_000;
-const COUNT_PARAM = 'klingItems';
 /**
  * n8n gives one resume URL per execution, and calls the webhook of the node waiting now. A late or repeated callback
  * of an earlier pause at another Kling node may reach it there: the node named in the URL must be the waiting one.

@@ -95,9 +95,10 @@ export class Scheduler {
 				continue;
 			}
 			if (outcome.kind === 'retryLater') {
-				if (outcome.reason === 'concurrency' && this.inFlight.length) {
+				const ours = [...this.inFlight, ...this.timedOut];
+				if (outcome.reason === 'concurrency' && ours.length) {
 					// For now the next job goes when one of ours finishes, not after a timer that would idle the slot.
-					const slots = this.inFlight.reduce((sum, other) => sum + other.slots, 0);
+					const slots = ours.reduce((sum, other) => sum + other.slots, 0);
 					this.accountLimit = { slots, until: Date.now() + ACCOUNT_LIMIT_HOLDS_MS };
 					return;
 				}
