@@ -203,7 +203,8 @@ describe('Kling Trigger in a running n8n', () => {
 		const of = (taskId: string) => outputs.find((json) => json?.taskId === taskId);
 		expect(outputs).toHaveLength(3);
 		expect(of(element.taskId)).toMatchObject({ status: 'succeed', elementIds: [element.outputId] });
-		expect(of(videoTaskId)).toMatchObject({ status: 'succeed', videos: [expect.objectContaining({ id: videoTask.outputId, url: expect.stringMatching(new RegExp(`^${sim.origin}/files/`)) })] });
+		expect(videoTask.taskId).toBe(videoTaskId);
+		expect(of(videoTaskId)).toMatchObject({ status: 'succeed', videos: [expect.objectContaining({ id: expect.stringMatching(/^\d+$/), url: expect.stringMatching(new RegExp(`^${sim.origin}/files/\\d+\\.mp4$`)) })] });
 		expect(of(failedTaskId)).toMatchObject({ status: 'failed', message: 'No subject found in the reference images' });
 		expect(failed.taskId).toBe(failedTaskId);
 	});
