@@ -59,13 +59,14 @@ export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
 		});
 	}
 	const batch = runDigest(ctx, 'pause', 16);
-	const url = new URL(ctx.getWorkflowDataProxy(0).$execution.resumeUrl);
+	const { $execution } = ctx.getWorkflowDataProxy(0);
+	const url = new URL($execution.resumeUrl);
 	url.pathname = `${url.pathname.replace(/\/$/, '')}/${RESUME_SUFFIX}`;
 	url.searchParams.set(BATCH_PARAM, batch);
 	url.searchParams.set(COUNT_PARAM, String(itemCount));
 	url.searchParams.set(NODE_PARAM, nodeKeyOf(ctx.getNode()));
 	// Absent where an execution has no data to keep it in; a full custom data store (10 keys) keeps it silently not.
-	const customData = ctx.getWorkflowDataProxy(0).$execution.customData as { set(key: string, value: string): void } | undefined;
+	const customData = $execution.customData as { set(key: string, value: string): void } | undefined;
 	customData?.set(waitingBatchKey(ctx.getNode()), batch);
 	return {
 		/** An item's create with the resume URL as its callback URL and an external task id from the batch key. */

@@ -42,6 +42,10 @@ export class Scheduler {
 	 * for one more Timeout at most, after which the queue stops waiting for them.
 	 */
 	private readonly timedOut: Job[] = [];
+	/** Every job whose task holds slots on Kling now. */
+	private get holding(): Job[] {
+		return [...this.inFlight, ...this.timedOut];
+	}
 	private readonly durations = new DurationEstimate();
 	/**
 	 * How many slots Kling let us use at once before it answered 1303: the account's limit for now. Other executions'
@@ -72,14 +76,14 @@ export class Scheduler {
 
 	private get slotsFree() {
 		if (this.settings.mode !== 'poll') return Infinity;
-		const used = [...this.inFlight, ...this.timedOut].reduce((sum, job) => sum + job.slots, 0);
+		const used = this.holding.reduce((sum, job) => sum + job.slots, 0);
 		const accountLimit = Date.now() < this.accountLimit.until ? this.accountLimit.slots : Infinity;
 		return Math.min(this.settings.maxConcurrent, accountLimit) - used;
 	}
 
 	/** Whether a job fits now; one bigger than the limit still goes alone, or it would wait forever. */
 	private fits(job: Job) {
-		return this.slotsFree >= job.slots || !(this.inFlight.length || this.timedOut.length);
+		return this.slotsFree >= job.slots || !this.holding.length;
 	}
 
 	private async submitWhileSlotsFree() {
@@ -95,7 +99,7 @@ export class Scheduler {
 				continue;
 			}
 			if (outcome.kind === 'retryLater') {
-				const ours = [...this.inFlight, ...this.timedOut];
+				const ours = this.holding;
 				if (outcome.reason === 'concurrency' && ours.length) {
 					// For now the next job goes when one of ours finishes, not after a timer that would idle the slot.
 					const slots = ours.reduce((sum, other) => sum + other.slots, 0);
@@ -120,7 +124,7 @@ export class Scheduler {
 
 	private nextCheckAt(): number {
 		const expected = this.durations.expectedMs;
-		const dues = [...this.inFlight, ...this.timedOut].map((job) => {
+		const dues = this.holding.map((job) => {
 			const lastSeen = job.lastCheckedAt ?? job.submittedAt!;
 			// Once the batch's typical duration is known, look when this task should be done (2 % margin for clock
 			// skew), but never more than the longest interval away; after that, the growing cadence.
@@ -143,7 +147,7 @@ export class Scheduler {
 		const jobs = [...this.inFlight];
 		let tasks: Map<string, KlingTask>;
 		try {
-			tasks = await readTasks.call(this.ctx, this.product, [...jobs, ...this.timedOut].map((job) => job.task!.task_id));
+			tasks = await readTasks.call(this.ctx, this.product, this.holding.map((job) => job.task!.task_id));
 		} catch (error) {
 			// The transport tried a few times already. Kling still out of reach (no answer, 5xx, a limit) leaves the tasks
 			// running there, so the next round tries again, until each task's own timeout (§12); anything else is fatal.
