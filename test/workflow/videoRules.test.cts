@@ -69,6 +69,12 @@ const localRules: Case[] = [
 	['4 elements on image to video', (sim) => imageToVideoNode({ elements: elementList(...seedElements(sim, 4)) }), /Elements takes at most 3 entries \(it has 4\)/],
 	['3 voices on image to video', (sim) => imageToVideoNode({ voices: voiceList(sim.seedVoice(), sim.seedVoice(), sim.seedVoice()), sound: 'on' }), /Voices takes at most 2 entries \(it has 3\)/],
 	['a voice placeholder past the end', (sim) => imageToVideoNode({ prompt: '<<<voice_2>>> sings', voices: voiceList(sim.seedVoice()), sound: 'on' }), /<<<voice_2>>>, but Voices holds 1 entry/],
+	// Placeholders count positions in a list (§6.1): image to video has no image or video list, an omni video no voice list.
+	['an image placeholder on image to video', () => imageToVideoNode({ prompt: '<<<image_1>>> waves' }), /<<<image_1>>>, but this operation takes no images/],
+	['a video placeholder on image to video', () => imageToVideoNode({ prompt: 'Move like <<<video_1>>>' }), /<<<video_1>>>, but this operation takes no videos/],
+	['a voice placeholder on omni video', () => omniNode({ prompt: '<<<voice_1>>> sings', sound: 'on' }), /<<<voice_1>>>, but this operation takes no voices/],
+	['a motion video that is a WebM', () => motionNode({ motionVideoUrl: 'https://cdn.example.com/dance.webm' }), /^Motion Video URL must point to an MP4 or MOV file, not \.webm/],
+	['a reference video that is a GIF', () => omniNode({ referenceVideo: { video: [{ url: 'https://cdn.example.com/loop.gif', referType: 'feature', keepOriginalSound: false }] } }), /^Reference Video #1 must point to an MP4 or MOV file, not \.gif/],
 	['2 seconds of image to video', () => imageToVideoNode({ duration: '2' }), /Duration must be 3 to 15 seconds for Kling 3.0/],
 	// With the model from an expression the editor shows every model's fields: what O1 cannot do is refused, not dropped.
 	['sound on with Kling O1 from an expression', () => omniNode({ model: '={{ "kling-video-o1" }}', sound: 'on' }), /^Sound: Kling O1 makes no sound/],

@@ -22,6 +22,20 @@ export function urlExtension(url: string): string | undefined {
 	return isHttpUrl(url) ? /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase() : undefined;
 }
 
+/** Extensions that are clearly not an MP4 or MOV video, the only reference videos Kling takes (§3.1, §5, §6.1). */
+const NOT_A_VIDEO = new Set(['avi', 'webm', 'mkv', 'flv', 'wmv', 'gif', 'jpg', 'jpeg', 'png', 'webp', 'mp3', 'wav', 'm4a']);
+
+/** What is wrong with a reference video's URL whose extension is clearly of another kind of file; undefined otherwise. */
+export function notAVideoProblem(url: string): string | undefined {
+	const extension = urlExtension(url);
+	return extension && NOT_A_VIDEO.has(extension) ? `must point to an MP4 or MOV file, not .${extension}` : undefined;
+}
+
+export const videoUrlSchema = httpUrlSchema.superRefine((url, ctx) => {
+	const problem = notAVideoProblem(url);
+	if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 /** Element ids are int64 digits, kept as strings in the node and written as bare integers into a body (§2). */
 const INT64_MAX = BigInt('9223372036854775807');
 const ELEMENT_ID_MESSAGE = 'must be an element ID such as 835266081714884677';

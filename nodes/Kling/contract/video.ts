@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { idSchema } from './envelope';
 import { mediaSchema as mediaValue } from './media';
-import { elementListSchema, httpUrlSchema, mediaTaskOptionsShape, PROMPT_MAX, secondsSchema } from './request';
+import { elementListSchema, mediaTaskOptionsShape, PROMPT_MAX, secondsSchema, videoUrlSchema } from './request';
 import { listOf, type TaskResult } from './task';
 
 // ------------------------------------------------------------------------------------ motion control (§5)
@@ -16,7 +16,7 @@ export const motionControlBodySchema = z
 		model_name: z.enum(MOTION_MODELS),
 		prompt: z.string().max(PROMPT_MAX).optional(),
 		image_url: mediaValue,
-		video_url: httpUrlSchema,
+		video_url: videoUrlSchema,
 		character_orientation: z.enum(['image', 'video']),
 		mode: z.enum(['std', 'pro']),
 		// A string, not a boolean, in Kling's contract.
@@ -84,7 +84,7 @@ export const SHOT_PROMPT_MAX = 512;
 
 const omniImageSchema = z.object({ image_url: mediaValue, type: z.enum(['first_frame', 'end_frame']).optional() });
 const omniVideoSchema = z.object({
-	video_url: httpUrlSchema,
+	video_url: videoUrlSchema,
 	refer_type: z.enum(['feature', 'base']),
 	keep_original_sound: z.enum(['yes', 'no']),
 });

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { createElementBodySchema, ELEMENT_DESCRIPTION_MAX, ELEMENT_NAME_MAX, ELEMENT_TAGS, REFER_IMAGES_MAX } from '../../contract/element';
 import { viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
-import { isHttpUrl, urlExtension } from '../../contract/request';
+import { isHttpUrl, notAVideoProblem } from '../../contract/request';
 import { PRODUCTS } from '../../contract/task';
 import { runOneTask } from '../../tasks/run';
 import type { Prepared } from '../../tasks/taskOperation';
@@ -69,9 +69,6 @@ export const properties: INodeProperties[] = [
 	{ displayName: 'Tags', name: 'tags', type: 'multiOptions', default: [], options: TAG_OPTIONS },
 	createOptions(OPTIONS),
 ];
-
-/** Extensions that are clearly not an MP4 or MOV video (urlExtension). */
-const NOT_A_VIDEO = new Set(['avi', 'webm', 'mkv', 'flv', 'wmv', 'gif', 'jpg', 'jpeg', 'png', 'webp', 'mp3', 'wav', 'm4a']);
 
 const LABELS = {
 	element_name: 'Name',
@@ -140,8 +137,8 @@ async function prepare(this: IExecuteFunctions, request: IDataObject, i: number)
 function readVideoUrl(this: IExecuteFunctions, i: number): string {
 	const url = textOf.call(this, this.getNodeParameter('videoUrl', i, ''), 'Video URL', i).trim();
 	if (url && !isHttpUrl(url)) throw new NodeOperationError(this.getNode(), `Video URL must be an http(s) URL (it is "${url.slice(0, 60)}")`, { itemIndex: i });
-	const extension = urlExtension(url);
-	if (extension && NOT_A_VIDEO.has(extension)) throw new NodeOperationError(this.getNode(), `Video URL must point to an MP4 or MOV file, not .${extension}`, { itemIndex: i });
+	const problem = notAVideoProblem(url);
+	if (problem) throw new NodeOperationError(this.getNode(), `Video URL ${problem}`, { itemIndex: i });
 	return url;
 }
 

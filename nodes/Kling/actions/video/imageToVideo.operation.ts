@@ -62,7 +62,8 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		...readCreateOptions.call(this, i, VIDEO_OPTIONS).body,
 	};
 	const parsed = parseRequestBody.call(this, imageToVideoBodySchema, body, LABELS, i) as IDataObject;
-	const problem = prompt && placeholderProblem(prompt, { element: elements.length, voice: voices.length });
+	// The frames are fields of their own, not a list a placeholder could point into (§6.1, §7).
+	const problem = prompt && placeholderProblem(prompt, { element: elements.length, voice: voices.length, image: null, video: null });
 	if (problem) throw invalidInput.call(this, problem, i);
 	return parsed;
 }

@@ -20,7 +20,8 @@ export async function applyOmniRules(this: IExecuteFunctions, body: OmniVideoBod
 	const shots = body.multi_prompt ?? [];
 	const images = body.image_list ?? [];
 	const prompts = [body.prompt ?? '', ...shots.map((shot) => shot.prompt)];
-	const counts = { element: elements.length, image: images.length, video: body.video_list?.length ?? 0 };
+	// An omni video has no voice list: an element brings its own bound voice (§6.1).
+	const counts = { element: elements.length, image: images.length, video: body.video_list?.length ?? 0, voice: null };
 	const problem = prompts.map((text) => placeholderProblem(text, counts)).find(Boolean);
 	if (problem) throw invalidInput.call(this, problem, i);
 	const { texts, found } = await translateElementMentions.call(this, prompts, elements, i);
