@@ -63,7 +63,6 @@ describe('Scheduler: order and Max Concurrent Tasks', () => {
 		const settled = await schedule(kling, [0, 1, 2, 3, 4].map((n) => job(n)), { maxConcurrent: 2 }).finish();
 
 		expect(kling.tasks.map((task) => task.externalTaskId)).toEqual(['ext-0', 'ext-1', 'ext-2', 'ext-3', 'ext-4']);
-		console.log(kling.tasks.map((task) => [task.createdAt, task.doneAt]));
 		expect(Math.max(...kling.tasks.map((task) => runningAt(kling, task.createdAt)))).toBe(2);
 		expect(byItem(settled).map((entry) => taskOf(entry)?.task_status)).toEqual(['succeed', 'succeed', 'succeed', 'succeed', 'succeed']);
 		for (const entry of settled) expect(entry.at).toBeGreaterThanOrEqual(taskFor(kling, `ext-${entry.itemIndex}`).doneAt);
