@@ -117,7 +117,7 @@ export class KlingTrigger implements INodeType {
 						validateType: 'boolean',
 						default: false,
 						description:
-							'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. Signed callbacks are always checked when the credential has a secret; with this off, an unsigned one is checked by reading its task from Kling, and only what Kling answers is output.',
+							'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. When the credential has a secret, signed callbacks are always checked, and with this off an unsigned one is checked by reading its task from Kling: only what Kling answers is output. Without a secret nothing can be checked, and callbacks are output as they come.',
 					},
 				],
 			},

@@ -66,7 +66,7 @@ describe('Options → Callback URL and External Task ID', () => {
 		const { sim } = ctx;
 		const result = await run(make({ callbackUrl: 'hooks.example.com/kling' }));
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe('Callback URL must be an http(s) URL (it is "hooks.example.com/kling")');
+		expect(result.error?.message).toBe('Options → Callback URL must be an http(s) URL (it is "hooks.example.com/kling")');
 		record({ operation, input: 'a callback URL that is not http(s)', requests: sim.requests.length, creates: sim.createdTaskCount() });
 		expect(sim.requests).toHaveLength(0);
 	});

@@ -194,7 +194,7 @@ describe('Video → Motion Control', () => {
 });
 
 describe('Video → Omni Video', () => {
-	it('builds the lists in the order given, with frames, a feature video and custom shots', async () => {
+	it('builds the lists in the order given, with frames, a feature video and custom shots (the Prompt, unused then, neither sent nor checked)', async () => {
 		const { sim } = ctx;
 		const [a, b] = seedElements(sim, 2);
 		const frame = makePng(640, 360);
@@ -202,7 +202,7 @@ describe('Video → Omni Video', () => {
 			...chain(
 				sourceItems([{ frame: binaryFile(frame, 'start.png', 'image/png') }]),
 				omniNode({
-					prompt: '',
+					prompt: 'Typed before the shots: <<<element_9>>>',
 					elements: elementList(b, a),
 					images: imageList({ use: 'first_frame', source: 'binary', binaryProperty: 'frame' }, urlImage('https://cdn.example.com/hat.png')),
 					referenceVideo: featureVideo,

@@ -43,7 +43,7 @@ const localRules: Case[] = [
 	['a placeholder past the end of Images', () => omniNode({ prompt: 'Use <<<image_2>>>', images: images(urlImage('https://cdn.example.com/a.png')) }), /<<<image_2>>>, but Images holds 1 entry/],
 	['a video placeholder without a video', () => omniNode({ prompt: 'Like <<<video_1>>>' }), /<<<video_1>>>, but Reference Video is empty/],
 	['placeholder number 0', (sim) => omniNode({ prompt: '<<<element_0>>> waves', elements: elementList(...seedElements(sim, 1)) }), /<<<element_0>>>/],
-	['a placeholder past the end in a shot', () => omniNode({ multiShot: true, shotType: 'customize', shots: { shot: [{ prompt: '<<<element_1>>> waves', duration: 5 }] } }), /<<<element_1>>>, but Elements is empty/],
+	['a placeholder past the end in a shot', () => omniNode({ multiShot: true, shotType: 'customize', shots: { shot: [{ prompt: '<<<element_1>>> waves', duration: 5 }] } }), /^Shots #1 → Prompt refers to <<<element_1>>>, but Elements is empty/],
 	['an end frame without a first frame', () => omniNode({ images: images(end) }), /Images has an end frame but no first frame/],
 	['two first frames', () => omniNode({ images: images(first, first) }), /at most one first frame/],
 	['frames with a video to edit', () => omniNode({ images: images(first), referenceVideo: baseVideo, aspectRatio: 'auto' }), /cannot hold frames while a base video is edited/],
@@ -168,6 +168,11 @@ const kindRules: Case[] = [
 	['2 characters with a video', (sim) => omniNode({ prompt: '@Actor 1 leads', referenceVideo: featureVideo, elements: elementsOf(sim, [CHARACTER, CHARACTER]) }), /at most 1 video character element \(there are 2\)/],
 	['6 reference images and 2 image elements', (sim) => omniNode({ prompt: '@Prop 1 shines', images: images(...referenceImages(6)), elements: elementsOf(sim, [IMAGE, IMAGE]) }), /at most 7 \(there are 8: 6 images, 2 image elements\)/],
 	['an ambiguous @name', (sim) => omniNode({ prompt: '@Twin waves', elements: elementList(sim.seedElement({ name: 'Twin' }), sim.seedElement({ name: 'twin' })) }), /@Twin in the prompt is ambiguous: elements 1 and 2/],
+	[
+		'an ambiguous @name in a shot',
+		(sim) => omniNode({ multiShot: true, shotType: 'customize', shots: { shot: [{ prompt: 'The harbour', duration: 2 }, { prompt: '@Twin waves', duration: 3 }] }, elements: elementList(sim.seedElement({ name: 'Twin' }), sim.seedElement({ name: 'twin' })) }),
+		/^@Twin in Shots #2 → Prompt is ambiguous: elements 1 and 2/,
+	],
 ];
 
 describe('Video rules on the kinds or names of elements an @name made the node look up', () => {

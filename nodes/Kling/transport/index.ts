@@ -6,6 +6,7 @@ import type {
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 	IWebhookFunctions,
+	NodeApiError,
 } from 'n8n-workflow';
 
 import { AUTH_CODES } from '../contract/codes';
@@ -95,6 +96,15 @@ async function sendOnce(this: KlingContext, request: KlingRequest): Promise<Klin
 		throw klingNoAnswerError(this.getNode(), reason, { neverSent });
 	}
 	return unwrapEnvelope.call(this, response, credentials);
+}
+
+/**
+ * A refusal Kling puts in an answer's data rather than its envelope (the account-costs API, §12a): the error an
+ * envelope's refusal gives, its message stripped of secrets like every message a server sends back.
+ */
+export async function refusalInData(this: KlingContext, refusal: { code: number; message: string; requestId?: string }): Promise<NodeApiError> {
+	const credentials = await this.getCredentials('klingApi');
+	return klingApiError(this.getNode(), { ...refusal, message: redactSecrets(refusal.message, credentials), httpStatus: 200 });
 }
 
 /** Strips bearer tokens, JWTs and the credential's own secrets from text a server sent back. */

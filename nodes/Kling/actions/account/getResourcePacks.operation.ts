@@ -2,8 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ACCOUNT_COSTS_MIN_GAP_MS, ACCOUNT_COSTS_PATH, accountCostsSchema, type ResourcePack } from '../../contract/account';
-import { klingApiRequest } from '../../transport';
-import { klingApiError } from '../../transport/errors';
+import { klingApiRequest, refusalInData } from '../../transport';
 import { pause } from '../../transport/wait';
 import { textOf } from '../shared/fields';
 import { eachItem } from '../shared/items';
@@ -75,7 +74,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const options = this.getNodeParameter('options', i, {}) as { packName?: unknown; days?: number };
 		const days = Number(options.days ?? 365);
 		if (!Number.isFinite(days) || days < 1 || days > 3650) {
-			throw new NodeOperationError(this.getNode(), `Valid Within the Last (Days) must be between 1 and 3650 (it is ${options.days})`, { itemIndex: i });
+			throw new NodeOperationError(this.getNode(), `Options → Valid Within the Last (Days) must be between 1 and 3650 (it is ${options.days})`, { itemIndex: i });
 		}
 		const now = Date.now();
 		const packName = textOf.call(this, options.packName, 'Options → Pack Name', i).trim();
@@ -86,7 +85,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 		const costs = accountCostsSchema.parse(data ?? {});
 		// The answer carries a code of its own (§12a): a refusal there must not read as "no packs".
-		if (costs.code) throw klingApiError(this.getNode(), { code: costs.code, message: costs.msg ?? '', requestId, httpStatus: 200 });
+		if (costs.code) throw await refusalInData.call(this, { code: costs.code, message: costs.msg ?? '', requestId });
 		return (costs.resource_pack_subscribe_infos ?? []).map((pack) => ({ json: packOutput(pack) }));
 	});
 }

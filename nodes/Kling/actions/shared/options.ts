@@ -59,7 +59,7 @@ export function createOptions({ timeoutMinutes, media }: OptionsKind): INodeProp
 		default: {},
 		options: [
 			completionOption,
-			{ displayName: 'Timeout (Minutes)', name: 'timeoutMinutes', type: 'number', validateType: 'number', default: timeoutMinutes, typeOptions: { minValue: 0.1, numberPrecision: 2 }, description: 'With Wait Until Done: how long each task may take before its item fails with the task ID, to fetch later. One value for the whole run (the first item\'s).' },
+			{ displayName: 'Timeout (Minutes)', name: 'timeoutMinutes', type: 'number', validateType: 'number', default: timeoutMinutes, typeOptions: { minValue: 0.1, numberPrecision: 2 }, description: 'How long each task may take before its item fails with the task ID, to fetch later: with Wait Until Done, and for the views of Generate Additional Views in every mode. Also how long a create Kling refuses for its rate or concurrency limit is tried again. One value for the whole run (the first item\'s).' },
 			{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', validateType: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many concurrency slots the items' tasks may take on Kling at once (an image task takes one per image). Match your resource pack's limit. One value for the whole run (the first item's)." },
 			...mediaOptions,
 			{ displayName: 'Callback URL', name: 'callbackUrl', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/1f0c.../kling', description: 'Kling POSTs the status changes of the task here, for example to the production URL of a Kling Trigger node' },
@@ -115,7 +115,7 @@ export function readCreateOptions(this: IExecuteFunctions, itemIndex: number, { 
 	const body: IDataObject = {};
 	const callbackUrl = String(options.callbackUrl ?? '').trim();
 	if (callbackUrl && !isHttpUrl(callbackUrl)) {
-		throw new NodeOperationError(this.getNode(), `Callback URL must be an http(s) URL (it is "${callbackUrl.slice(0, 60)}")`, { itemIndex });
+		throw new NodeOperationError(this.getNode(), `Options → Callback URL must be an http(s) URL (it is "${callbackUrl.slice(0, 60)}")`, { itemIndex });
 	}
 	if (callbackUrl) body.callback_url = callbackUrl;
 	const externalTaskId = textOf.call(this, options.externalTaskId, 'Options → External Task ID', itemIndex).trim();

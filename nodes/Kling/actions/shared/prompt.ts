@@ -13,21 +13,29 @@ import { invalidInput } from './validate';
 
 const PLACEHOLDER = /<<<(element|image|video|voice)_(\d+)>>>/g;
 
+/** The field a prompt was typed in, as messages name it: "the prompt", or a shot's "Shots #2 → Prompt". */
+const PROMPT = 'the prompt';
+const sentenceStart = (field: string) => field.charAt(0).toUpperCase() + field.slice(1);
+
 /**
  * The first placeholder that points past the end of its list, or to a list the operation has none of (`null`: an
  * image has no videos or voices), as a message; undefined when all fit.
  */
-export function placeholderProblem(text: string, counts: Partial<Record<'element' | 'image' | 'video' | 'voice', number | null>>): string | undefined {
+export function placeholderProblem(
+	text: string,
+	counts: Partial<Record<'element' | 'image' | 'video' | 'voice', number | null>>,
+	field = PROMPT,
+): string | undefined {
 	for (const match of text.matchAll(PLACEHOLDER)) {
 		const kind = match[1] as keyof typeof counts;
 		const limit = counts[kind];
 		if (limit === undefined) continue; // not a list this kind of video has; Kling judges it
-		if (limit === null) return `The prompt refers to ${match[0]}, but this operation takes no ${kind}s: its prompt can refer only to the lists it has.`;
+		if (limit === null) return `${sentenceStart(field)} refers to ${match[0]}, but this operation takes no ${kind}s: its prompt can refer only to the lists it has.`;
 		const position = Number(match[2]);
 		if (position >= 1 && position <= limit) continue;
 		const list = { element: 'Elements', image: 'Images', video: 'Reference Video', voice: 'Voices' }[kind];
 		const holds = limit === 0 ? 'is empty' : `holds ${limit} ${limit === 1 ? 'entry' : 'entries'}`;
-		return `The prompt refers to ${match[0]}, but ${list} ${holds}. Placeholders count from 1 in the order of the list.`;
+		return `${sentenceStart(field)} refers to ${match[0]}, but ${list} ${holds}. Placeholders count from 1 in the order of the list.`;
 	}
 	return undefined;
 }
@@ -45,7 +53,7 @@ export function hasMentions(text: string): boolean {
  * ignores case and takes the longest name that ends at a word boundary, so "@Mira" never matches "Miranda".
  * An `@` that names no element stays as typed.
  */
-export function translateMentions(text: string, names: Array<string | undefined>): { text: string } | { problem: string } {
+export function translateMentions(text: string, names: Array<string | undefined>, field = PROMPT): { text: string } | { problem: string } {
 	const candidates = names
 		.map((name, index) => ({ name: name?.trim() ?? '', position: index + 1 }))
 		.filter((candidate) => candidate.name)
@@ -64,7 +72,7 @@ export function translateMentions(text: string, names: Array<string | undefined>
 		const positions = [...new Set(longest.map((candidate) => candidate.position))];
 		if (positions.length > 1) {
 			return {
-				problem: `@${longest[0].name} in the prompt is ambiguous: elements ${positions.join(' and ')} have that name. Write <<<element_N>>> instead.`,
+				problem: `@${longest[0].name} in ${field} is ambiguous: elements ${positions.join(' and ')} have that name. Write <<<element_N>>> instead.`,
 			};
 		}
 		out += `${text.slice(last, at)}<<<element_${positions[0]}>>>`;
@@ -75,14 +83,15 @@ export function translateMentions(text: string, names: Array<string | undefined>
 
 /**
  * Turns `@Element Name` mentions in `texts` into placeholders, refusing ambiguous ones. Names come from the pickers;
- * an element given by ID is looked up in the libraries, only when a mention needs its name. Returns the texts and
- * the elements looked up (their kinds are known then, too).
+ * an element given by ID is looked up in the libraries, only when a mention needs its name. `fields` names each text's
+ * field in messages. Returns the texts and the elements looked up (their kinds are known then, too).
  */
 export async function translateElementMentions(
 	this: IExecuteFunctions,
 	texts: string[],
 	elements: Picked[],
 	itemIndex: number,
+	fields: string[] = [],
 ): Promise<{ texts: string[]; found: Map<string, KlingElement> }> {
 	if (!elements.length || !texts.some(hasMentions)) return { texts, found: new Map() };
 	const unnamed = elements.filter((element) => !element.name).map((element) => element.id);
@@ -90,8 +99,8 @@ export async function translateElementMentions(
 	// A deleted element is left for Kling to refuse, with its own message.
 	for (const [id, element] of found) if (element.status === 'deleted') found.delete(id);
 	const names = elements.map((element) => element.name ?? found.get(element.id)?.element_name ?? undefined);
-	const translated = texts.map((text) => {
-		const result = translateMentions(text, names);
+	const translated = texts.map((text, n) => {
+		const result = translateMentions(text, names, fields[n]);
 		if ('problem' in result) throw invalidInput.call(this, result.problem, itemIndex);
 		return result.text;
 	});

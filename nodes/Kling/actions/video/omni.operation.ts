@@ -141,7 +141,8 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	if (model !== 'kling-v3-omni' && sound === 'on') throw invalidInput.call(this, 'Sound: Kling O1 makes no sound; turn Sound off or choose Kling 3.0 Omni', i);
 	const body: IDataObject = {
 		model_name: model,
-		prompt: readText.call(this, 'prompt', 'Prompt', i),
+		// Custom shots have a prompt each, and Kling ignores the Prompt then (§6.1): neither sent nor checked.
+		prompt: shotType === 'customize' ? undefined : readText.call(this, 'prompt', 'Prompt', i),
 		multi_shot: multiShot || undefined,
 		shot_type: shotType,
 		multi_prompt: shots.length ? shots.map((shot, n) => ({ index: n + 1, prompt: textOf.call(this, shot.prompt, `Shots #${n + 1} → Prompt`, i), duration: String(shot.duration ?? '') })) : undefined,

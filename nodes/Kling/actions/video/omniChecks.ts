@@ -22,9 +22,10 @@ export async function applyOmniRules(this: IExecuteFunctions, body: OmniVideoBod
 	const prompts = [body.prompt ?? '', ...shots.map((shot) => shot.prompt)];
 	// An omni video has no voice list: an element brings its own bound voice (§6.1).
 	const counts = { element: elements.length, image: images.length, video: body.video_list?.length ?? 0, voice: null };
-	const problem = prompts.map((text) => placeholderProblem(text, counts)).find(Boolean);
+	const fields = ['the prompt', ...shots.map((_, n) => `Shots #${n + 1} → Prompt`)];
+	const problem = prompts.map((text, n) => placeholderProblem(text, counts, fields[n])).find(Boolean);
 	if (problem) throw invalidInput.call(this, problem, i);
-	const { texts, found } = await translateElementMentions.call(this, prompts, elements, i);
+	const { texts, found } = await translateElementMentions.call(this, prompts, elements, i, fields);
 	const verdict = checkOmniCounts({
 		model: body.model_name,
 		firstFrame: images.some((image) => image.type === 'first_frame'),

@@ -40,7 +40,7 @@ export const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. 861734512008451201',
-		description: "The ID of a Kling video made by Kling 2.6 with sound on, or by the Avatar or Lip-Sync API (a video node's Video ID output)",
+		description: 'The ID of a Kling video made by Kling 2.6 with sound on, or by the Avatar or Lip-Sync API; Kling refuses videos of other models',
 		displayOptions: { show: { voiceSource: ['video'] } },
 	},
 	createOptions(OPTIONS),

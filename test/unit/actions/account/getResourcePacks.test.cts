@@ -11,6 +11,12 @@ describe('Account → Get Resource Packs', () => {
 		expect(error.message).toBe('No permission for this API or model: no permission to query costs');
 	});
 
+	it("keeps the API key out of the error when the answer's own message echoes it, as an envelope's refusal does", async () => {
+		const kling = new FakeKling().inject(() => true, ok({ code: 1103, msg: 'no permission for token test-api-key' }));
+		const error = await failureOf(execute.call(executeContext({ kling }).ctx));
+		expect(error.message).toBe('No permission for this API or model: no permission for token [redacted]');
+	});
+
 	it('outputs one item per pack when the code is 0', async () => {
 		const pack = { resource_pack_name: 'Video Pack', resource_pack_id: '900000000000000001', status: 'online' };
 		const kling = new FakeKling().inject(() => true, ok({ code: 0, msg: 'success', resource_pack_subscribe_infos: [pack] }));
