@@ -84,6 +84,14 @@ export interface StuckFault {
 	status?: 'submitted' | 'processing';
 }
 
+/**
+ * Task fault: the task made by a matching create succeeds (and is charged) but every answer about it holds no result:
+ * `task_result` is empty in queries, lists and callbacks, as a Kling that lost or withheld its output would show it.
+ */
+export interface NoResultFault {
+	kind: 'noResult';
+}
+
 /** Callback faults, for tasks (with a callback_url) made by a matching create. */
 export interface RepeatCallbacksFault {
 	kind: 'repeatCallbacks';
@@ -113,7 +121,7 @@ export interface PageInsteadOfFileFault {
 
 export type FileFault = CutFileFault | PageInsteadOfFileFault;
 
-export type TaskFault = StuckFault;
+export type TaskFault = StuckFault | NoResultFault;
 export type CallbackFault = RepeatCallbacksFault | ReorderCallbacksFault | DropCallbacksFault;
 export type Fault = RequestFault | TaskFault | CallbackFault | FileFault;
 export type FaultKind = Fault['kind'];

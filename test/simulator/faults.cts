@@ -2,7 +2,7 @@
 import { randomUUID } from 'crypto';
 import type { ServerResponse } from 'http';
 
-import type { AppliedFault, ApiOperation, CallbackFault, Fault, FileFault, FaultExchange, FaultKind, FaultMatch, FaultRule, RequestFault, SimReply, StuckFault } from './faultTypes.cts';
+import type { AppliedFault, ApiOperation, CallbackFault, Fault, FileFault, FaultExchange, FaultKind, FaultMatch, FaultRule, NoResultFault, RequestFault, SimReply, StuckFault } from './faultTypes.cts';
 import { stringifyJson } from './json.cts';
 import { PRODUCT_ALIASES, PRODUCTS } from './products.cts';
 import type { Task } from './state.cts';
@@ -151,6 +151,11 @@ export class FaultInjector {
 				const cancel = stuck.status === 'submitted' ? task.timers : task.timers.slice(1);
 				cancel.forEach((timer) => clearTimeout(timer));
 				this.record(stuck, entry, { taskId: task.taskId });
+			}
+			const noResult = this.take(entry, (f): f is NoResultFault => f.kind === 'noResult');
+			if (noResult) {
+				task.withoutResult = true;
+				this.record(noResult, entry, { taskId: task.taskId });
 			}
 			if (!task.callbackUrl) continue;
 			const callback = this.take(entry, (f): f is CallbackFault => CALLBACK_KINDS.has(f.kind));

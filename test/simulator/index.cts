@@ -319,6 +319,9 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 		finishTask(taskId) {
 			sim.finishNow(taskId);
 		},
+		advanceTask(taskId) {
+			sim.advanceNow(taskId);
+		},
 		tasks(product) {
 			return sim.tasks.filter((t) => product === undefined || t.product.name === canonical(product)).map(snapshot);
 		},

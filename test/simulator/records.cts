@@ -47,6 +47,9 @@ function deductions(task: Task): { final_unit_deduction: string; final_balance_d
 	return { final_unit_deduction: units, final_balance_deduction: { quota: '0', list_price: '0' } };
 }
 
+/** task_result as every answer shows it: empty for a task under a 'noResult' fault. */
+const resultOf = (task: Task, sim: SimState): Record<string, Json> => (task.withoutResult ? {} : task.product.result(task, sim));
+
 /** The legacy task object returned by query and list. */
 export function taskJson(task: Task, sim: SimState): Record<string, Json> {
 	return {
@@ -54,7 +57,7 @@ export function taskJson(task: Task, sim: SimState): Record<string, Json> {
 		task_status: task.status,
 		task_status_msg: task.statusMsg,
 		task_info: { external_task_id: task.externalTaskId },
-		task_result: task.product.result(task, sim),
+		task_result: resultOf(task, sim),
 		...deductions(task),
 		created_at: task.createdAt,
 		updated_at: task.updatedAt,
@@ -77,7 +80,7 @@ export function createdJson(task: Task): Record<string, Json> {
  * its images[] and videos[].
  */
 export function callbackJson(task: Task, sim: SimState, results: 'all' | 'documented' = 'all'): Record<string, Json> {
-	const result = task.product.result(task, sim);
+	const result = resultOf(task, sim);
 	const documented = Object.fromEntries(Object.entries(result).filter(([key]) => key === 'images' || key === 'videos'));
 	return {
 		task_id: task.taskId,

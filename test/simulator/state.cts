@@ -21,6 +21,8 @@ export interface Task {
 	outputId?: string;
 	/** The element_id a seeded element is to get instead of the next one in sequence. */
 	chosenElementId?: bigint;
+	/** A 'noResult' fault: every answer about the task shows an empty task_result. */
+	withoutResult?: boolean;
 	/** Static task_result of a finished generation task (videos, images). */
 	output?: Record<string, Json>;
 	/** Image-pack slots the task holds until it is final; undefined for tasks that count toward concurrencyLimit. */
@@ -213,6 +215,14 @@ export class SimState {
 		if (!task) throw new Error(`no task ${taskId}`);
 		task.timers.forEach((timer) => clearTimeout(timer));
 		if (task.status === 'submitted' || task.status === 'processing') this.finish(task);
+	}
+
+	/** Moves a task on by one phase now, as its timers would: submitted → processing, processing → its end. */
+	advanceNow(taskId: string): void {
+		const task = this.tasks.find((t) => t.taskId === taskId);
+		if (!task) throw new Error(`no task ${taskId}`);
+		if (task.status === 'submitted') this.startProcessing(task);
+		else this.finishNow(taskId);
 	}
 
 	stopTimers(): void {

@@ -158,6 +158,8 @@ export interface KlingSimulator {
 	presetVoiceIds(): string[];
 	/** Ends a task now (succeeded, or failed by a failTaskWhen rule), as its timer would: a 'stuck' one too. */
 	finishTask(taskId: string): void;
+	/** Moves a task on by one phase now, as its timers would: submitted → processing, processing → succeeded or failed. */
+	advanceTask(taskId: string): void;
 	/** Tasks created so far (seeded ones included), oldest first. */
 	tasks(product?: string): TaskSnapshot[];
 	/** Resolves once no task is in flight and no callback is being delivered (never while a 'stuck' task exists). */

@@ -143,11 +143,12 @@ describe('reset and idle helpers', () => {
 	});
 
 	it('applies runtime option changes', async () => {
-		const sim = await start();
+		// Started with hour-long phases: only the changed timing lets the task end while the test waits.
+		const sim = await start({ timing: { submittedMs: 3_600_000, processingMs: 3_600_000 } });
 		sim.options.apiKeys.push('second-key');
 		sim.options.timing = { submittedMs: 0, processingMs: 0 };
 		const res = await call(sim, 'POST', ELEMENTS, imageElement(), { authorization: 'Bearer second-key' });
 		expect(res.json.code).toBe(0);
-		await waitFor(() => statusOf(sim, res.json.data.task_id) === 'succeed', 1000);
+		await waitFor(() => statusOf(sim, res.json.data.task_id) === 'succeed');
 	});
 });

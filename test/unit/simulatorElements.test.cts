@@ -6,8 +6,8 @@ const start = simulatorStarter(FAST);
 
 describe('element life cycle', () => {
 	it('goes submitted -> processing -> succeed and then exposes a bare int64 element_id', async () => {
-		// Long enough phases that each query lands in the phase it asserts, even on a loaded machine.
-		const sim = await start({ timing: { submittedMs: 150, processingMs: 200 } });
+		// Phases of an hour each: the test moves the task on itself, so each query lands in the phase it asserts.
+		const sim = await start({ timing: { submittedMs: 3_600_000, processingMs: 3_600_000 } });
 		const voiceId = sim.presetVoiceIds()[0];
 		const created = await call(sim, 'POST', ELEMENTS, imageElement({ element_voice_id: voiceId, tag_list: [{ tag_id: 'o_102' }], external_task_id: 'ext-1' }));
 		expect(created.status).toBe(200);
@@ -25,10 +25,10 @@ describe('element life cycle', () => {
 		expect(early.json.data.task_status).toBe('submitted');
 		expect(early.json.data.task_result).toEqual({});
 
-		await waitFor(() => statusOf(sim, taskId) === 'processing');
+		sim.advanceTask(taskId);
 		expect((await call(sim, 'GET', `${ELEMENTS}/${taskId}`)).json.data.task_status).toBe('processing');
 
-		await waitFor(() => statusOf(sim, taskId) === 'succeed');
+		sim.advanceTask(taskId);
 		const done = await call(sim, 'GET', `${ELEMENTS}/ext-1`);
 		expect(done.text).toMatch(/"element_id":835266081714884677[,}]/);
 		const task = done.json.data;
@@ -177,15 +177,18 @@ describe('element create validation', () => {
 
 describe('concurrency', () => {
 	it('answers 429 code 1303 at the limit without creating a task', async () => {
-		const sim = await start({ concurrencyLimit: 2, timing: { submittedMs: 150, processingMs: 150 } });
-		expect((await call(sim, 'POST', ELEMENTS, imageElement())).json.code).toBe(0);
-		expect((await call(sim, 'POST', '/v1/general/ai-multi-shot', { element_frontal_image: 'https://a/b.png' })).json.code).toBe(0);
+		// The first two tasks run until the test ends them, so their slots stay taken without timing.
+		const sim = await start({ concurrencyLimit: 2, timing: { submittedMs: 3_600_000, processingMs: 3_600_000 } });
+		const element = await call(sim, 'POST', ELEMENTS, imageElement());
+		const views = await call(sim, 'POST', '/v1/general/ai-multi-shot', { element_frontal_image: 'https://a/b.png' });
+		expect([element.json.code, views.json.code]).toEqual([0, 0]);
 		const over = await call(sim, 'POST', ELEMENTS, imageElement());
 		expect([over.status, over.json.code]).toEqual([429, 1303]);
 		expect(over.json.message).toBe('parallel task over resource pack limit');
 		expect(sim.createdTaskCount()).toBe(2);
 		expect(sim.tasks()).toHaveLength(2);
-		await sim.idle();
+		sim.finishTask(element.json.data.task_id);
+		sim.finishTask(views.json.data.task_id);
 		expect((await call(sim, 'POST', ELEMENTS, imageElement())).json.code).toBe(0);
 		expect(sim.maxInFlightSeen).toBe(2);
 	});

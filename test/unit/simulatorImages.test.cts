@@ -374,13 +374,14 @@ describe('image slots and packs (kling-api.md §11)', () => {
 	});
 
 	it('slots come back when image tasks succeed or fail', async () => {
-		// Phases long enough that the first creates are still running when the third one arrives.
-		const sim = await start({ imageConcurrencyLimit: 3, timing: { submittedMs: 300, processingMs: 300 } });
+		// The first creates run until the test ends them, so the third one arrives while they hold their slots.
+		const sim = await start({ imageConcurrencyLimit: 3, timing: { submittedMs: 3_600_000, processingMs: 3_600_000 } });
 		sim.failTaskWhen((product) => (product === 'generations' ? 'Content safety' : undefined));
 		const ok = (await call(sim, 'POST', OMNI, { prompt: 'x', n: 2 })).json.data.task_id;
 		const failed = (await call(sim, 'POST', GENERATIONS, { prompt: 'x' })).json.data.task_id;
 		expect(await code(sim, OMNI, { prompt: 'x' })).toEqual([429, 1303]);
-		await sim.idle();
+		sim.finishTask(ok);
+		sim.finishTask(failed);
 		expect([statusOf(sim, ok), statusOf(sim, failed)]).toEqual(['succeed', 'failed']);
 		expect(await code(sim, OMNI, { prompt: 'x', n: 3 })).toEqual([200, 0]);
 		expect(sim.maxImageSlotsSeen).toBe(3);

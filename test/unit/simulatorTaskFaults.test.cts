@@ -1,9 +1,11 @@
-/** The simulator's task faults (stuck tasks) and callback faults (repeated, reordered, dropped deliveries). */
+/** The simulator's task faults (stuck tasks, a success without its result) and callback faults (repeated, reordered, dropped deliveries). */
 import { call, callbackReceiver, ELEMENTS, FAST, imageElement, simulatorStarter, statusOf, waitFor } from './simulatorKit.cts';
 
 const start = simulatorStarter(FAST);
 
 describe('task faults', () => {
+	const receiver = callbackReceiver();
+
 	it('a stuck task stays processing while its neighbours finish', async () => {
 		const sim = await start();
 		sim.injectFault({ when: { bodyIncludes: '"Stuck"' }, fault: { kind: 'stuck' } });
@@ -23,6 +25,23 @@ describe('task faults', () => {
 		const second = (await call(sim, 'POST', ELEMENTS, imageElement())).json.data.task_id;
 		await waitFor(() => statusOf(sim, second) === 'succeed');
 		expect(statusOf(sim, first)).toBe('submitted');
+	});
+
+	it('noResult: the task succeeds and is charged like any other, but its query, list and callbacks show an empty task_result', async () => {
+		const sim = await start();
+		sim.injectFault({ when: { bodyIncludes: '"Empty"' }, fault: { kind: 'noResult' } });
+		const empty = (await call(sim, 'POST', ELEMENTS, imageElement({ element_name: 'Empty', callback_url: receiver.url }))).json.data.task_id;
+		const normal = (await call(sim, 'POST', ELEMENTS, imageElement({ element_name: 'Normal' }))).json.data.task_id;
+		await sim.idle();
+		const query = (await call(sim, 'GET', `${ELEMENTS}/${empty}`)).json.data;
+		expect(query).toMatchObject({ task_status: 'succeed', task_result: {} });
+		expect(query.final_unit_deduction).toBe((await call(sim, 'GET', `${ELEMENTS}/${normal}`)).json.data.final_unit_deduction);
+		const listed = (await call(sim, 'GET', `${ELEMENTS}?pageNum=1&pageSize=30`)).json.data as Array<Record<string, unknown>>;
+		expect(listed.find((task) => task.task_id === empty)?.task_result).toEqual({});
+		expect(listed.find((task) => task.task_id === normal)?.task_result).toEqual({ elements: [expect.objectContaining({ element_name: 'Normal' })] });
+		const final = receiver.received.map((delivery) => JSON.parse(delivery.body)).find((body) => body.task_status === 'succeed');
+		expect(final.task_result).toEqual({});
+		expect(sim.faultLog).toEqual([expect.objectContaining({ kind: 'noResult', taskId: empty })]);
 	});
 
 	it('a refused create binds no task fault', async () => {
