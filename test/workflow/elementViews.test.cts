@@ -113,6 +113,7 @@ describe('Element → Create with Generate Additional Views', () => {
 		expect(result.error?.message).toBe('Kling could not create the element: Face not detected');
 		expect(result.error?.description).toContain(`This item's views task ${views1} was paid for first.`);
 		expect(result.error?.description).toContain(`Tasks already created for other items: ${views0} (views), `);
+		expect(result.error?.description).toContain('fetch them with Element → Get Creation Task or Element → Get Generated Views rather than');
 	});
 
 	it('takes "false" from an expression as off: no views are paid for, and the missing images are said', async () => {

@@ -128,7 +128,7 @@ describe('a create whose answer is lost is recovered or reported, never sent twi
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(/No valid answer from Kling/);
 			expect(result.error?.description).toMatch(/Kling may still have created the task: it does not show one with external task ID n8n-\S+ yet/);
-			expect(result.error?.description).toMatch(/Look it up with Get/);
+			expect(result.error?.description).toMatch(/Look it up with Element → Get Creation Task \(by that external task ID\)/);
 			expect(posts()).toHaveLength(1);
 		});
 	});

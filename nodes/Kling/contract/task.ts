@@ -40,18 +40,20 @@ export interface TaskProduct {
 	/** Singular noun for messages: "Kling could not create the element". */
 	noun: string;
 	path: string;
+	/** The operation that reads its tasks, for messages: "fetch it later with Video → Get". */
+	readWith: string;
 }
 
 /** Elements and voices first, AI multi-shot last: the Kling Trigger looks for a task in this order. */
 export const PRODUCTS = {
-	element: { noun: 'element', path: '/v1/general/advanced-custom-elements' },
-	voice: { noun: 'voice', path: '/v1/general/custom-voices' },
-	omniVideo: { noun: 'video', path: '/v1/videos/omni-video' },
-	imageToVideo: { noun: 'video', path: '/v1/videos/image2video' },
-	motionControl: { noun: 'video', path: '/v1/videos/motion-control' },
-	omniImage: { noun: 'images', path: '/v1/images/omni-image' },
-	imageGeneration: { noun: 'images', path: '/v1/images/generations' },
-	multiShot: { noun: 'set of element views', path: '/v1/general/ai-multi-shot' },
+	element: { noun: 'element', path: '/v1/general/advanced-custom-elements', readWith: 'Element → Get Creation Task' },
+	voice: { noun: 'voice', path: '/v1/general/custom-voices', readWith: 'Voice → Get Creation Task' },
+	omniVideo: { noun: 'video', path: '/v1/videos/omni-video', readWith: 'Video → Get' },
+	imageToVideo: { noun: 'video', path: '/v1/videos/image2video', readWith: 'Video → Get' },
+	motionControl: { noun: 'video', path: '/v1/videos/motion-control', readWith: 'Video → Get' },
+	omniImage: { noun: 'images', path: '/v1/images/omni-image', readWith: 'Image → Get' },
+	imageGeneration: { noun: 'images', path: '/v1/images/generations', readWith: 'Image → Get' },
+	multiShot: { noun: 'set of element views', path: '/v1/general/ai-multi-shot', readWith: 'Element → Get Generated Views' },
 } satisfies Record<string, TaskProduct>;
 
 export type ProductKey = keyof typeof PRODUCTS;

@@ -36,7 +36,7 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 			jobs.push({ ...job, firstTask });
 		} catch (error) {
 			// Without Continue On Fail this stops the node, after what was prepared for the items before it was paid for.
-			outputs[itemIndex] = itemError.call(this, this.continueOnFail() ? error : withOtherTasks(asNodeError(this.getNode(), error), undefined, jobs), itemIndex);
+			outputs[itemIndex] = itemError.call(this, this.continueOnFail() ? error : withOtherTasks(asNodeError(this.getNode(), error), undefined, jobs, operation.product), itemIndex);
 		}
 	}
 	let settling: Job | undefined;
@@ -48,7 +48,7 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	// The node stops (an item's error without Continue On Fail, or the execution was cancelled): n8n keeps none of its
 	// output, so the error names every task paid for, the stopping item's own apart.
 	await scheduler.run(jobs).catch((error: unknown) => {
-		throw withOtherTasks(asNodeError(this.getNode(), error), settling, jobs);
+		throw withOtherTasks(asNodeError(this.getNode(), error), settling, jobs, operation.product);
 	});
 	if (!batch) return outputs;
 	const submitted = items.map((_, itemIndex) => jobs.find((job) => job.itemIndex === itemIndex)?.task);
@@ -67,7 +67,7 @@ function uniqueExternalId(ctx: IExecuteFunctions, request: IDataObject, itemInde
 }
 
 /** Adds the tasks this run created for items other than `failed`'s, with their last known status: paid for, none may be lost. */
-function withOtherTasks<E extends Error & { description?: string | null }>(error: E, failed: Job | undefined, jobs: Job[]): E {
+function withOtherTasks<E extends Error & { description?: string | null }>(error: E, failed: Job | undefined, jobs: Job[], product: TaskProduct): E {
 	const others = jobs
 		.filter((job) => job !== failed)
 		.flatMap(({ firstTask, task, lostAnswer, externalTaskId }) => [
@@ -76,7 +76,8 @@ function withOtherTasks<E extends Error & { description?: string | null }>(error
 		])
 		.filter(Boolean);
 	if (!others.length) return error;
-	const note = `Tasks already created for other items: ${others.join(', ')}. The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`;
+	const readWith = [...new Set([product.readWith, ...jobs.flatMap((job) => (job !== failed && job.firstTask ? [job.firstTask.readWith] : []))])];
+	const note = `Tasks already created for other items: ${others.join(', ')}. The node stopped, so n8n outputs none of them: fetch them with ${readWith.join(' or ')} rather than running those items again.`;
 	return appendDescription(error, note);
 }
 

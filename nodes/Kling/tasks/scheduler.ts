@@ -110,7 +110,7 @@ export class Scheduler {
 				job.notBefore = Date.now() + backoffMs(job.retries++, outcome.retryAfterMs);
 				if (job.notBefore - job.firstTriedAt > this.settings.timeoutMs) {
 					this.pending.shift();
-					await this.fail(job, job.lostAnswer ? lostCreateError(this.ctx, job) : this.notSubmittedError(job));
+					await this.fail(job, job.lostAnswer ? lostCreateError(this.ctx, this.product, job) : this.notSubmittedError(job));
 				}
 				return;
 			}
@@ -193,7 +193,7 @@ export class Scheduler {
 		const own = job.task && !isFinal(job.task.task_status) ? job.task.task_id : undefined;
 		const text = error instanceof Error ? `${error.message} ${(error as { description?: string }).description ?? ''}` : '';
 		if (!own || text.includes(own)) return undefined;
-		return `This item's task ${own} may still be running on Kling; fetch it later with Get Creation Task or Get.`;
+		return `This item's task ${own} may still be running on Kling; fetch it later with ${this.product.readWith}.`;
 	}
 
 	private timeoutError(job: Job, task: KlingTask) {

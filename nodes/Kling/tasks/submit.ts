@@ -67,7 +67,7 @@ export async function submitTask(this: IExecuteFunctions, product: TaskProduct, 
 	}
 	if (found) return { kind: 'created', task: found };
 	if (submission.lostAnswer.lookups < LOOKUPS_AFTER_LOST_ANSWER) return { kind: 'retryLater', reason: 'lookUp' };
-	throw lostCreateError(this, submission);
+	throw lostCreateError(this, product, submission);
 }
 
 /**
@@ -93,11 +93,11 @@ async function sendCreate(this: IExecuteFunctions, product: TaskProduct, body: I
 }
 
 /** A create whose answer was lost and whose task has not shown up (yet): the user is told how to look before rerunning. */
-export function lostCreateError(ctx: IExecuteFunctions, submission: Submission): NodeApiError | NodeOperationError {
+export function lostCreateError(ctx: IExecuteFunctions, product: TaskProduct, submission: Submission): NodeApiError | NodeOperationError {
 	return appendDescription(
 		asNodeError(ctx.getNode(), submission.lostAnswer?.error),
 		`Kling may still have created the task: it does not show one with external task ID ${submission.externalTaskId} yet.`,
-		'Look it up with Get Creation Task or Get (by that external task ID) before running the node again, so it is not paid for twice.',
+		`Look it up with ${product.readWith} (by that external task ID) before running the node again, so it is not paid for twice.`,
 	);
 }
 

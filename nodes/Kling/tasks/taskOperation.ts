@@ -25,7 +25,7 @@ export interface TaskOperation {
 /** A request `prepare` completed, and the task it made for it first: paid for, so the item's errors name it. */
 export interface Prepared {
 	request: IDataObject;
-	firstTask?: { taskId: string; what: string };
+	firstTask?: { taskId: string; what: string; readWith: string };
 }
 
 export type CompletionMode = 'returnTask' | 'poll' | 'callback';

@@ -207,7 +207,7 @@ describe('runTaskOperation', () => {
 		const error = await failureOf(run(kling, items('a harbour', 'a forest', 'a desert')).output);
 		const [harbour, forest, desert] = kling.tasks.map((task) => task.id);
 		expect(error.description).toBe(
-			`Task ID ${desert}. Tasks already created for other items: ${harbour} (succeed), ${forest} (succeed). The node stopped, so n8n outputs none of them: fetch them with Get or Get Creation Task rather than running those items again.`,
+			`Task ID ${desert}. Tasks already created for other items: ${harbour} (succeed), ${forest} (succeed). The node stopped, so n8n outputs none of them: fetch them with Video → Get rather than running those items again.`,
 		);
 	});
 

@@ -237,7 +237,7 @@ describe('Scheduler: timeouts and failures', () => {
 		const kling = new FakeKling().inject(isQuery, refused(1000, 'Authentication failed', 401), 2);
 		const [entry] = await schedule(kling, [job(0)]).finish();
 		expect('note' in entry.outcome && entry.outcome.note).toBe(
-			`This item's task ${kling.tasks[0].id} may still be running on Kling; fetch it later with Get Creation Task or Get.`,
+			`This item's task ${kling.tasks[0].id} may still be running on Kling; fetch it later with Video → Get.`,
 		);
 	});
 });

@@ -83,7 +83,7 @@ describe('submitTask after a lost answer', () => {
 		const error = await failureOf(submit());
 		expect(error.message).toBe('No valid answer from Kling: the request timed out');
 		expect(error.description).toContain(`Kling may still have created the task: it does not show one with external task ID ${EXTERNAL_ID} yet.`);
-		expect(error.description).toContain('Look it up with Get Creation Task or Get (by that external task ID) before running the node again');
+		expect(error.description).toContain('Look it up with Video → Get (by that external task ID) before running the node again');
 		expect(kling.creates()).toHaveLength(1);
 		expect(kling.sent.filter(isQuery).map((sent) => sent.path)).toEqual(Array(4).fill(`${PRODUCT.path}/${EXTERNAL_ID}`));
 	});

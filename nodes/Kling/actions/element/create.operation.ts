@@ -131,7 +131,7 @@ async function prepare(this: IExecuteFunctions, request: IDataObject, i: number)
 	const [firstSet] = viewSetsOfTaskResult(views.task_result);
 	const urls = firstSet ? viewUrls(firstSet).slice(0, REFER_IMAGES_MAX) : [];
 	if (!urls.length) throw new NodeOperationError(this.getNode(), 'Kling generated no additional views', { itemIndex: i, description: `AI multi-shot task ID ${views.task_id}` });
-	return { request: { ...request, element_image_list: imageList(frontal, urls) }, firstTask: { taskId: views.task_id, what: 'views' } };
+	return { request: { ...request, element_image_list: imageList(frontal, urls) }, firstTask: { taskId: views.task_id, what: 'views', readWith: PRODUCTS.multiShot.readWith } };
 }
 
 function readVideoUrl(this: IExecuteFunctions, i: number): string {
