@@ -4,8 +4,9 @@
  * and finishes when that URL is called (n8n's WEBHOOK_URL points at itself). With several items it waits for the
  * last task, a task that failed comes out as an item with its error, and Retry On Fail pays for no task twice; files
  * are downloaded at the resume, generated views are waited for first, a resume URL with a changed count resumes
- * nothing, and what the node refuses fails before any request. The cases are shared with the queue-mode suite
- * (cases/pause.cts). Also: two pausing nodes in one execution, and what stopping a polling execution leaves.
+ * nothing, a success without its result is an error item, and what the node refuses fails before any request. The
+ * cases are shared with the queue-mode suite (cases/pause.cts). Also: two pausing nodes in one execution, and what
+ * stopping a polling execution leaves.
  */
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import {
@@ -26,6 +27,7 @@ import {
 	resumesWithDownloadedImages,
 	resumesWithDownloadedVideo,
 	resumesWithElementFromViews,
+	resumesWithoutAResultAsAnError,
 	resumesWithEveryItem,
 	retriedBatchPaysOnce,
 	waitsUntilTheResumeUrlIsCalled,
@@ -103,6 +105,10 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it('with a download that stops half way at the resume, finishes with the item as an error naming its task, without a file', async () => {
 		await resumesWithAFailedDownloadAsAnError(setups.video);
+	});
+
+	it('finishes with the item as an error naming its task when Kling reports it succeeded without a result', async () => {
+		await resumesWithoutAResultAsAnError(setups.single);
 	});
 
 	it('finishes at once, without waiting, when Kling is done before the pause', async () => {

@@ -2,8 +2,9 @@
  * Every example workflow in examples/, imported and executed with n8n's own CLI in a real n8n that has the
  * package installed from its tarball, against the Kling simulator. The credential "Kling account" is created
  * through the public API, and each workflow's credential reference is pointed at it at import time. Also: a binary
- * image sent from n8n's store and the ones refused before any request, Wait Until Done's Timeout, an outage, one list
- * read per round, a failed task that stops the run, Retry On Fail, Get with Download, and a download cut short.
+ * image sent from n8n's store and the ones refused before any request, Wait Until Done's Timeout, a success without
+ * its result, an outage, one list read per round, a failed task that stops the run, Retry On Fail, Get with Download,
+ * and a download cut short.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -139,6 +140,22 @@ describe('Wait Until Done in a real n8n', () => {
 			description: expect.stringContaining(`Fetch it later by its task ID ${task.taskId}`),
 		});
 		expect(nodeItems(result.run, create.name)).toEqual([]);
+		expect(sim.createdTaskCount()).toBe(1);
+	});
+
+	it('fails the run, naming the task, when Kling reports the task succeeded but its answer holds no element', async () => {
+		sim.reset();
+		sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'noResult' } });
+		const result = await executeWorkflow(ctx.instance.cli, imported.get('create-element.json')!);
+
+		const [task] = sim.tasks('elements');
+		expect(task.status).toBe('succeed');
+		expect(result.run.status).toBe('error');
+		expect(result.run.data?.resultData?.error).toMatchObject({
+			message: `Kling reports task ${task.taskId} succeeded, but its answer holds no element ID`,
+			description: expect.stringContaining(`Read the task again later by its task ID ${task.taskId}`),
+		});
+		expect(nodeItems(result.run, 'Create Element')).toEqual([]);
 		expect(sim.createdTaskCount()).toBe(1);
 	});
 

@@ -128,17 +128,23 @@ export async function resumesWhenKlingCallsBack(setup: PauseSetup, expectedOrigi
 	return await expectResumedWithElement(setup, execution.id, task);
 }
 
-/** Starts a run whose callbacks Kling loses; resolves once its task is final on Kling and the execution still waits. */
+/**
+ * Starts a run whose callbacks Kling loses; resolves once its task is final on Kling and the execution still waits,
+ * having asked Kling nothing since it paused.
+ */
 async function startRunWithLostCallbacks(setup: PauseSetup): Promise<{ execution: Execution; task: TaskSnapshot }> {
 	const { api, sim } = setup;
 	sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'dropCallbacks' } });
 	const { execution, task } = await startPausedRun(setup);
+	const waitingSeenAt = Date.now();
 	await waitFor(() => sim.tasks('elements').find((candidate) => candidate.taskId === task.taskId)?.status === 'succeed', {
 		what: `task ${task.taskId} to succeed on the simulator`,
 		timeoutMs: 60_000,
 	});
 	await expectWaitingWithoutResult(api, execution.id, [task]);
 	expect(sim.callbacks.filter((delivery) => delivery.url === task.body.callback_url)).toEqual([]);
+	// A paused execution asks Kling nothing: its one look came before n8n stored it as waiting, seconds before the task ended.
+	expect(sim.apiRequests({ method: 'GET' }).filter((read) => read.receivedAt >= waitingSeenAt)).toEqual([]);
 	return { execution, task };
 }
 
@@ -534,6 +540,22 @@ export async function resumesWithAFailedDownloadAsAnError(setup: PauseSetup): Pr
 	const [item] = lastOutput(done, VIDEO_NODE);
 	expect(item.json).toMatchObject({ error: expect.stringMatching(/^Could not download the file from Kling/), taskId: task.taskId });
 	expect(item.binary).toBeUndefined();
+}
+
+/**
+ * A task Kling reports succeeded with no result in its answer: the item comes out with an error naming the task, never
+ * as a success without its element.
+ */
+export async function resumesWithoutAResultAsAnError(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'noResult' } });
+	const { execution, task } = await startPausedRun(setup);
+	const done = await finished(api, execution.id);
+	expect(sim.tasks('elements').map((made) => made.status)).toEqual(['succeed']);
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([
+		expect.objectContaining({ error: `Kling reports task ${task.taskId} succeeded, but its answer holds no element ID`, taskId: task.taskId }),
+	]);
+	expect(lastOutput(done, CREATE_NODE)[0].json.elementId).toBeUndefined();
 }
 
 const WAIT_NODE = 'Wait for Approval';
