@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFuncti
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { isFinal, type KlingTask } from '../contract/task';
+import { asNodeError } from '../transport/errors';
 import { presentFinal, taskSummary } from './output';
 import { readTasks } from './poll';
 import { runDigest } from './runKey';
@@ -103,8 +104,10 @@ async function presentBatch(
 		try {
 			out.push({ ...(await presentFinal.call(ctx, operation, task, itemIndex)), pairedItem });
 		} catch (error) {
-			// A resumed run has no Continue On Fail to ask: a task that failed becomes an item with its error.
-			out.push({ json: { error: (error as Error).message, ...taskSummary(task) }, pairedItem });
+			// A resumed run has no Continue On Fail to ask: a task that failed becomes an item with its error, shaped as
+			// Continue On Fail shapes one in the other modes.
+			const { message, description } = asNodeError(ctx.getNode(), error);
+			out.push({ json: { error: message, ...(description ? { description } : {}), ...taskSummary(task) }, pairedItem });
 		}
 	}
 	return out;

@@ -122,7 +122,7 @@ describe('handleCallback', () => {
 			[
 				{ json: expect.objectContaining({ taskId: a.id, status: 'succeed', videoUrl: `https://cdn.kling.test/${a.id}.mp4` }), pairedItem: { item: 0 } },
 				{
-					json: expect.objectContaining({ error: 'Kling could not create the video: Kling could not make it', taskId: b.id, status: 'failed' }),
+					json: expect.objectContaining({ error: 'Kling could not create the video: Kling could not make it', description: `Task ID ${b.id}.`, taskId: b.id, status: 'failed' }),
 					pairedItem: { item: 1 },
 				},
 				{
