@@ -140,7 +140,7 @@ describe('runTaskOperation', () => {
 			...operation,
 			async prepare(request, itemIndex) {
 				if (itemIndex === 1) throw new Error('Kling generated no additional views');
-				return { request, firstTask: { taskId: 'views-0', what: 'views' } };
+				return { request, firstTask: { taskId: 'views-0', what: 'views', readWith: 'Element → Get Generated Views' } };
 			},
 		};
 		const kling = new FakeKling();
@@ -152,7 +152,7 @@ describe('runTaskOperation', () => {
 	});
 
 	it("names an item's task prepared first when its own task fails", async () => {
-		const withViews: TaskOperation = { ...operation, prepare: async (request, itemIndex) => ({ request, firstTask: { taskId: `views-${itemIndex}`, what: 'views' } }) };
+		const withViews: TaskOperation = { ...operation, prepare: async (request, itemIndex) => ({ request, firstTask: { taskId: `views-${itemIndex}`, what: 'views', readWith: 'Element → Get Generated Views' } }) };
 		const kling = new FakeKling();
 		kling.outcomeOf = () => 'failed';
 		const { ctx } = executeContext({ kling, items: items('a harbour'), continueOnFail: true });
@@ -161,7 +161,7 @@ describe('runTaskOperation', () => {
 	});
 
 	it.each(['returnTask', 'callback'] as const)("outputs the task prepared first next to the item's task when the node does not wait (%s)", async (mode) => {
-		const withViews: TaskOperation = { ...operation, prepare: async (request, itemIndex) => ({ request, firstTask: { taskId: `views-${itemIndex}`, what: 'views' } }) };
+		const withViews: TaskOperation = { ...operation, prepare: async (request, itemIndex) => ({ request, firstTask: { taskId: `views-${itemIndex}`, what: 'views', readWith: 'Element → Get Generated Views' } }) };
 		const kling = new FakeKling();
 		kling.durationOf = () => 600_000;
 		const { ctx } = executeContext({ kling, items: items('a harbour') });

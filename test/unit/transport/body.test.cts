@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
+import { PRODUCTS } from '../../../nodes/Kling/contract/task';
 import { serialiseCreate } from '../../../nodes/Kling/transport/body';
 import { submitTask } from '../../../nodes/Kling/tasks/submit';
 import { executeContext, failureOf, useFakeTime, type BinaryFile } from '../executeKit.cts';
@@ -115,7 +116,7 @@ describe('a file whose size changed', () => {
 	it('sends nothing to Kling', async () => {
 		const { ctx, kling } = executeContext({ binaries: { front: { bytes: randomBytes(300), stored: true, reportedSize: 299 } } });
 		const submission = { body: { prompt: 'A harbour', image: ref('front') }, externalTaskId: 'n8n-exec-1-0' };
-		const error = await failureOf(submitTask.call(ctx, { noun: 'video', path: '/v1/videos/omni-video' }, submission));
+		const error = await failureOf(submitTask.call(ctx, PRODUCTS.omniVideo, submission));
 		expect(error.message).toMatch(/changed size while the request was built; nothing was sent/);
 		expect(kling.sent).toEqual([]);
 		expect(submission).not.toHaveProperty('lostAnswer');
