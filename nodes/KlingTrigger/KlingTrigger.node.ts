@@ -192,13 +192,16 @@ export class KlingTrigger implements INodeType {
 		// Kling may deliver a status more than once. Static data persists only for active workflows, where that matters.
 		const state = this.getWorkflowStaticData('node');
 		const seen = Array.isArray(state[STATE_KEY]) ? (state[STATE_KEY] as string[]) : [];
-		const key = `${callback.taskId}:${callback.status}`;
-		if (seen.includes(key) || !handleOnce(`${this.getWorkflow().id}:${this.getNode().name}:${key}`)) {
+		// One key for both spellings of success. The editor's test listening keeps no record: n8n gives it a copy of the
+		// static data each time (docs/n8n-behaviour.md §5.3), and the same sample may be sent again.
+		const key = `${callback.taskId}:${callback.succeeded ? 'succeed' : callback.status}`;
+		const testing = this.getMode() === 'manual';
+		if (seen.includes(key) || (!testing && !handleOnce(`${this.getWorkflow().id}:${this.getNode().name}:${key}`))) {
 			return acknowledge('This status of this task was already received');
 		}
 
 		const json = read
-			? { ...read.task, product: read.product, callbackStatus: received.status, source: 'kling', signature: origin.accepted }
+			? { ...read.task, product: read.product, ...(unsigned ? {} : { callbackStatus: received.status }), source: 'kling', signature: origin.accepted }
 			: { ...callback, source: 'callback', signature: origin.accepted };
 
 		state[STATE_KEY] = [...seen, key].slice(-SEEN_CALLBACKS_LIMIT);

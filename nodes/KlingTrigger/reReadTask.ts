@@ -49,8 +49,9 @@ export async function reReadTask(this: IWebhookFunctions, callback: NormalisedCa
 			if (klingErrorContext(error).klingCode === 1103) return undefined;
 			throw error;
 		});
+		// Kling's query takes an external task ID in the path too: only the task the callback names is its task.
 		const task = found && normaliseCallback(found);
-		if (task) return { task, product };
+		if (task?.taskId === callback.taskId) return { task, product };
 	}
 	return undefined;
 }

@@ -24,7 +24,10 @@ export interface VerifyWebhookInput {
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const UNIX_SECONDS = /^\d{1,15}$/;
 
-/** The header `name` (lower case) under any casing; repeated headers are joined with a space, as HTTP folding would. */
+/**
+ * The header `name` (lower case) under any casing; repeated headers are joined with a space, as HTTP folding would
+ * (Node itself joins them with ", ", which the signature list reads too).
+ */
 function headerValue(headers: WebhookHeaders, name: string): string | undefined {
 	const value = Object.entries(headers).find(([key, given]) => key.toLowerCase() === name && given !== undefined)?.[1];
 	return value === undefined ? undefined : (Array.isArray(value) ? value.join(' ') : value).trim();
@@ -64,7 +67,8 @@ export function verifyStandardWebhook(input: VerifyWebhookInput): WebhookVerific
 	const expected = Buffer.from(`v1,${mac}`, 'utf8');
 
 	const matched = signatures.split(/\s+/).some((candidate) => {
-		const given = Buffer.from(candidate, 'utf8');
+		// A Base64 MAC never ends in a comma: one there is Node's separator between repeated headers.
+		const given = Buffer.from(candidate.replace(/,$/, ''), 'utf8');
 		// timingSafeEqual needs equal lengths; a length mismatch reveals nothing about the MAC.
 		return given.length === expected.length && timingSafeEqual(given, expected);
 	});

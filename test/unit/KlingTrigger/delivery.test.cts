@@ -43,6 +43,21 @@ describe('Kling Trigger webhook(): deduplication', () => {
 		expect(again.items).toHaveLength(1);
 	});
 
+	it('takes a success spelled "succeeded" for the same event as "succeed"', async () => {
+		const staticData: IDataObject = {};
+		const body = legacyBody({ taskId: '842250903629086992' });
+		expect((await deliver({ staticData }, { body, headers: signed(body) })).items).toHaveLength(1);
+		const respelled = body.replace('"task_status":"succeed"', '"task_status":"succeeded"');
+		expectIgnored(await deliver({ staticData }, { body: respelled, headers: signed(respelled) }), /already received/);
+	});
+
+	it("keeps no record while the editor listens: the same sample starts a test execution again, and later the published workflow's", async () => {
+		const body = legacyBody({ taskId: '842250903629086993' });
+		const setup = { workflowId: 'wf-listening', mode: 'manual' };
+		for (let attempt = 0; attempt < 2; attempt++) expect((await deliver({ ...setup, staticData: {} }, { body, headers: signed(body) })).items).toHaveLength(1);
+		expect((await deliver({ workflowId: 'wf-listening', staticData: {} }, { body, headers: signed(body) })).items).toHaveLength(1);
+	});
+
 	it('does not remember refused or ignored deliveries', async () => {
 		const staticData: IDataObject = {};
 		const body = legacyBody();
@@ -205,6 +220,19 @@ describe('Kling Trigger webhook(): unsigned callbacks when the credential has a 
 			product: 'omniVideo',
 		});
 		expect(JSON.stringify(outcome.items[0].json)).not.toContain('attacker.example');
+	});
+
+	it("outputs nothing of the body's own: not even the status it claims", async () => {
+		const claimed = forged.replace('"task_status":"succeed"', '"task_status":"anything a sender writes"');
+		const outcome = await deliver({ kling: (request) => (String(request.url).includes('/omni-video/') ? [200, realVideoTask] : NOT_FOUND) }, { body: claimed });
+		expect(outcome.items).toHaveLength(1);
+		expect(JSON.stringify(outcome.items[0].json)).not.toContain('anything a sender writes');
+	});
+
+	it('starts nothing when Kling answers with another task: its query also takes an external task ID, which the body may name', async () => {
+		const byExternalId = forged.replace(`"task_id":"${TASK_ID}"`, '"task_id":"campaign-7-mira"');
+		const outcome = await deliver({ kling: (request) => (String(request.url).endsWith('/omni-video/campaign-7-mira') ? [200, realVideoTask] : NOT_FOUND) }, { body: byExternalId });
+		expectRefused(outcome, 404, /Kling has no task "campaign-7-mira"/);
 	});
 
 	it('starts nothing, and remembers nothing, for a task Kling does not know', async () => {

@@ -64,6 +64,8 @@ export interface Setup {
 	workflowId?: string;
 	/** Answers the transport's requests: [HTTP status, body text]. */
 	kling?: (request: IHttpRequestOptions) => [number, string];
+	/** n8n's execution mode: 'webhook' for a published workflow (the default), 'manual' while the editor listens. */
+	mode?: string;
 }
 
 export interface Delivery {
@@ -126,7 +128,7 @@ export function fakeContext(setup: Setup, delivery: Delivery) {
 		// One workflow per static data object, as in n8n: deliveries that share it are one workflow's.
 		getWorkflow: () => ({ id: setup.workflowId ?? workflowIdOf(staticData), name: 'Kling callbacks', active: true }),
 		logger: { warn: jest.fn(), debug: jest.fn(), info: jest.fn(), error: jest.fn() },
-		getMode: () => 'webhook',
+		getMode: () => setup.mode ?? 'webhook',
 		getNodeParameter: jest.fn((name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback)),
 		getCredentials: jest.fn(async () => {
 			if (!credentials) throw new NodeOperationError(node, 'Node does not have any credentials set');

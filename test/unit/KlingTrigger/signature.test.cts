@@ -49,9 +49,11 @@ describe('verifyStandardWebhook', () => {
 		expect(verify({ headers: headers(EXPECTED.replace(/^v1,/, 'v2,')) })).toEqual({ ok: false, reason: 'bad-signature' });
 	});
 
-	it('accepts repeated signature headers (as an array)', () => {
+	it('accepts repeated signature headers, as an array or joined with ", " as Node joins them', () => {
 		const other = 'v1,' + Buffer.alloc(32, 1).toString('base64');
 		expect(verify({ headers: { ...headers(''), 'webhook-signature': [other, EXPECTED] } })).toEqual({ ok: true });
+		expect(verify({ headers: headers(`${EXPECTED}, ${other}`) })).toEqual({ ok: true });
+		expect(verify({ headers: headers(`${other}, ${EXPECTED}`) })).toEqual({ ok: true });
 	});
 
 	it('accepts a timestamp up to five minutes away, and rejects a stale or a future one', () => {
