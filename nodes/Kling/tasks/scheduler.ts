@@ -145,21 +145,27 @@ export class Scheduler {
 	private async checkInFlight() {
 		this.lastRoundAt = Date.now();
 		const jobs = [...this.inFlight];
+		// Every task holding a slot is read in this round, timed-out ones too: the rounds keep their growing cadence.
+		for (const job of this.holding) {
+			job.checks++;
+			job.lastCheckedAt = this.lastRoundAt;
+		}
 		let tasks: Map<string, KlingTask>;
 		try {
 			tasks = await readTasks.call(this.ctx, this.product, this.holding.map((job) => job.task!.task_id));
 		} catch (error) {
 			// The transport tried a few times already. Kling still out of reach (no answer, 5xx, a limit) leaves the tasks
-			// running there, so the next round tries again, until each task's own timeout (§12); anything else is fatal.
+			// running there, so the next round tries again, until each task's own timeout (§12); anything else fails their
+			// items, while the tasks run on and keep their slots as timed-out ones do.
 			if (!isTransient(error)) {
-				for (const job of jobs) await this.fail(job, error);
-				return;
+				for (const job of jobs) {
+					this.timedOut.push(job);
+					await this.fail(job, error);
+				}
 			}
 			tasks = new Map();
 		}
-		for (const job of jobs) {
-			job.checks++;
-			job.lastCheckedAt = this.lastRoundAt;
+		for (const job of jobs.filter((candidate) => this.inFlight.includes(candidate))) {
 			const task = tasks.get(job.task!.task_id) ?? job.task!;
 			job.task = task;
 			if (isFinal(task.task_status)) {

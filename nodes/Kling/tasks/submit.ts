@@ -86,8 +86,8 @@ async function sendCreate(this: IExecuteFunctions, product: TaskProduct, body: I
 		try {
 			return await send('string');
 		} catch (retryError) {
-			// Anything else (a lost answer above all) is the retry's own outcome.
-			throw asNodeError(this.getNode(), isRefusal(retryError) ? error : retryError);
+			// Anything else (a lost answer, or the node's own id already used by an earlier try) is the retry's own outcome.
+			throw asNodeError(this.getNode(), isRefusal(retryError) && !isDuplicateId(this, retryError) ? error : retryError);
 		}
 	}
 }

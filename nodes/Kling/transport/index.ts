@@ -38,6 +38,8 @@ export interface KlingResponse {
 }
 
 const TIMEOUT_MS = 60_000;
+/** The longest back-off one request waits out itself, a Retry-After included (§10). */
+const MAX_RETRY_WAIT_MS = 60_000;
 /** The slowest upload a body with images gets time for, on top of the timeout: 53 MB of Base64 gets 7 more minutes. */
 const SLOWEST_UPLOAD_BYTES_PER_MS = 128;
 
@@ -61,13 +63,15 @@ export async function klingApiRequest(this: KlingContext, request: KlingRequest)
 				continue;
 			}
 			const mayRetry = neverSent ? attempt < 5 : attempt < retries;
-			if (!isTransient(error) || !mayRetry) {
+			const waitMs = backoffMs(attempt, retryAfterMs);
+			// A longer wait than asked of a request is left to its caller: a polling round comes again within its Timeout.
+			if (!isTransient(error) || !mayRetry || waitMs > MAX_RETRY_WAIT_MS) {
 				const failure = asNodeError(this.getNode(), error);
 				if (lostTry) failure.context.kling = { ...klingErrorContext(failure), afterLostTry: true };
 				throw failure;
 			}
-			lostTry ||= noAnswer === true || (klingCode ?? 0) >= 5000;
-			await pause(this, backoffMs(attempt, retryAfterMs));
+			lostTry ||= (noAnswer === true && !neverSent) || (klingCode ?? 0) >= 5000;
+			await pause(this, waitMs);
 		}
 	}
 }

@@ -78,6 +78,21 @@ describe('runTaskOperation', () => {
 		expect(output.map((item) => [item.json.taskId, item.json.status])).toEqual(kling.tasks.map((task) => [task.id, 'succeed']));
 	});
 
+	it("takes over the first try's task on an endpoint that refuses bare integer element IDs, whose string form is the duplicate", async () => {
+		const bareIds = (sent: Sent) => isCreate(sent) && /"element_id":\d/.test(String(sent.body));
+		const kling = new FakeKling()
+			.inject(bareIds, refused(1201, 'element_id must be a string'), Infinity)
+			.inject((sent) => isCreate(sent) && String(sent.body).includes('a forest'), refused(1301, 'prompt violates the policy'));
+		const withElement: TaskOperation = { ...operation, buildRequest: async function (this, itemIndex) {
+			return { ...(await operation.buildRequest.call(this, itemIndex)), element_list: [{ element_id: '835266081714884677' }] };
+		} };
+		const { ctx } = executeContext({ kling, items: items('a harbour', 'a forest') });
+		await failureOf(runTaskOperation.call(ctx, withElement, settings({ mode: 'returnTask' })));
+		const output = await whileTimePasses(runTaskOperation.call(ctx, withElement, settings({ mode: 'returnTask' })));
+		expect(kling.tasks.map((task) => task.body.prompt)).toEqual(['a harbour', 'a forest']);
+		expect(output.map((item) => item.json.taskId)).toEqual(kling.tasks.map((task) => task.id));
+	});
+
 	it('takes over the first try’s tasks on a second try in pause mode too', async () => {
 		const kling = new FakeKling().inject((sent) => isCreate(sent) && String(sent.body).includes('a forest'), refused(1301, 'prompt violates the policy'));
 		const { ctx, context } = executeContext({ kling, items: items('a harbour', 'a forest') });

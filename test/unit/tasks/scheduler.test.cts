@@ -306,3 +306,41 @@ describe('Scheduler: polling rounds', () => {
 		expect(taskOf(entry) as KlingTask).toMatchObject({ task_id: kling.tasks[0].id, task_status: 'failed', task_status_msg: 'Kling could not make it' });
 	});
 });
+
+describe('Scheduler: tasks that run on after their item failed', () => {
+	it('keeps the slot of a task whose read was refused outright (its item failed, the task runs on): Max Concurrent Tasks holds', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 600_000;
+		// One read refused outright (a gateway's 403 page): not transient, so the waiting item fails.
+		kling.inject(isQuery, { status: 403, body: '<html>Forbidden</html>' }, 1);
+		const settled = await schedule(kling, [job(0), job(1)], { maxConcurrent: 1 }).finish();
+		expect(settled.map((entry) => entry.itemIndex)).toEqual([0, 1]);
+		expect(kling.tasks).toHaveLength(2);
+		expect(kling.tasks[1].createdAt).toBeGreaterThanOrEqual(kling.tasks[0].doneAt);
+	});
+
+	it('reads a timed-out task on the growing cadence, not at every 2 s floor', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = (_body, index) => [120_000, 10_000][index];
+		const settled = await schedule(kling, [job(0), job(1)], { maxConcurrent: 1, timeoutMs: 60_000 }).finish();
+		expect(settled).toHaveLength(2);
+		const start = kling.tasks[0].createdAt;
+		const whileHeld = kling.reads().filter((read) => read.at > start + 65_000 && read.at < start + 120_000);
+		expect(whileHeld.length).toBeGreaterThan(0);
+		// A minute in, the cadence has grown past 10 s between reads (tasks/poll.ts); the 2 s floor would read 25 times.
+		for (const gap of gaps(whileHeld.map((read) => read.at))) expect(gap).toBeGreaterThanOrEqual(10_000);
+	});
+
+	it('ends the run when every read is refused while a timed-out task holds the only slot', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 100_000_000;
+		// Once the first item has failed for its timeout, every read is refused outright.
+		let failedSoFar: Settled[] = [];
+		kling.inject((sent) => (isQuery(sent) || isList(sent)) && failedSoFar.length > 0, { status: 403, body: '<html>Forbidden</html>' }, Infinity);
+		const scheduled = schedule(kling, [job(0), job(1)], { maxConcurrent: 1, timeoutMs: 60_000 });
+		failedSoFar = scheduled.settled;
+		const settled = await scheduled.finish();
+		expect(settled.map((entry) => entry.itemIndex)).toEqual([0, 1]);
+		expect(kling.tasks).toHaveLength(2);
+	});
+});

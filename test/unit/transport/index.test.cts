@@ -89,6 +89,20 @@ describe('klingApiRequest: reads', () => {
 		expect(kling.sent[1].at - kling.sent[0].at).toBeGreaterThanOrEqual(10_000);
 	});
 
+	it('leaves a Retry-After longer than a minute to its caller: it fails at once, as Kling out of reach, instead of waiting hours', async () => {
+		const kling = new FakeKling().inject(everything, { status: 503, body: '<html>Down for maintenance</html>', headers: { 'retry-after': '7200' } }, Infinity);
+		const error = await failureOf(whileTimePasses(send(kling, read)));
+		expect(kling.sent).toHaveLength(1);
+		expect(klingErrorContext(error)).toMatchObject({ noAnswer: true, retryAfterMs: 7_200_000 });
+	});
+
+	it('does not take a try that reached no server for one whose answer was lost', async () => {
+		const kling = new FakeKling().inject(everything, connectionError('ECONNREFUSED')).inject(everything, refused(1201, 'not found'));
+		const error = await failureOf(whileTimePasses(send(kling, { method: 'POST', path: '/v1/general/delete-voices', body: { voice_id: '1' } })));
+		expect(kling.sent).toHaveLength(2);
+		expect(klingErrorContext(error).afterLostTry).toBeUndefined();
+	});
+
 	it('stops waiting, and sends nothing more, when the execution is cancelled during a back-off', async () => {
 		const kling = new FakeKling().inject(everything, internalError, Infinity);
 		const { ctx, cancel } = executeContext({ kling });
