@@ -7,6 +7,8 @@ export const CHINA_BASE_URL = 'https://api-beijing.klingai.com';
  * address such as `https://host/kling` works as is (§1.1).
  */
 export function baseUrlOf(credentials: { region?: unknown; customBaseUrl?: unknown }): string {
-	const chosen = credentials.region === 'custom' ? credentials.customBaseUrl : credentials.region;
+	const chosen = credentials.region === 'custom' ? String(credentials.customBaseUrl ?? '').trim() : credentials.region;
+	// A relay's token is for the relay: with its address missing, nothing is sent anywhere else.
+	if (credentials.region === 'custom' && !chosen) throw new Error('The Kling credential has no Base URL: fill it in, or choose a region');
 	return String(chosen || GLOBAL_BASE_URL).trim().replace(/\/+$/, '');
 }

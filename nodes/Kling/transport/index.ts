@@ -79,11 +79,12 @@ export async function klingApiRequest(this: KlingContext, request: KlingRequest)
 async function sendOnce(this: KlingContext, request: KlingRequest): Promise<KlingResponse> {
 	const credentials = await this.getCredentials('klingApi');
 	const { body } = request;
+	const url = `${baseUrlOf(credentials)}${request.path}`;
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(this, 'klingApi', {
 			method: request.method,
-			url: `${baseUrlOf(credentials)}${request.path}`,
+			url,
 			qs: request.qs,
 			// Serialised here, not by the HTTP client, so the exact bytes are ours (int64 ids, Base64 images).
 			body: body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),

@@ -8,6 +8,7 @@ describe('baseUrlOf', () => {
 		expect(baseUrlOf({ region: CHINA_BASE_URL })).toBe('https://api-beijing.klingai.com');
 		expect(baseUrlOf({ region: 'custom', customBaseUrl: ' https://www.kkiai.com/kling// ' })).toBe('https://www.kkiai.com/kling');
 		expect(baseUrlOf({})).toBe('https://api-singapore.klingai.com');
-		expect(baseUrlOf({ region: 'custom', customBaseUrl: '' })).toBe('https://api-singapore.klingai.com');
+		// A relay's token never goes to Kling's own host: a custom region without its address is an error.
+		expect(() => baseUrlOf({ region: 'custom', customBaseUrl: ' ' })).toThrow('The Kling credential has no Base URL: fill it in, or choose a region');
 	});
 });
