@@ -32,6 +32,8 @@ export function placeholderProblem(
 		if (limit === undefined) continue; // not a list this kind of video has; Kling judges it
 		if (limit === null) return `${sentenceStart(field)} refers to ${match[0]}, but this operation takes no ${kind}s: its prompt can refer only to the lists it has.`;
 		const position = Number(match[2]);
+		// Kling matches the placeholder as written: "01" would name nothing.
+		if (match[2] !== String(position)) return `${sentenceStart(field)} refers to ${match[0]}: write it as <<<${kind}_${position}>>>, without leading zeros.`;
 		if (position >= 1 && position <= limit) continue;
 		const list = { element: 'Elements', image: 'Images', video: 'Reference Video', voice: 'Voices' }[kind];
 		const holds = limit === 0 ? 'is empty' : `holds ${limit} ${limit === 1 ? 'entry' : 'entries'}`;

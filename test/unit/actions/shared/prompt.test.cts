@@ -12,6 +12,11 @@ describe('prompt references', () => {
 		expect(placeholderProblem('<<<voice_1>>>', { element: 1 })).toBeUndefined();
 	});
 
+	it('refuses a placeholder written with leading zeros, which Kling would not match', () => {
+		expect(placeholderProblem('<<<image_01>>> glows', { image: 1 })).toBe('The prompt refers to <<<image_01>>>: write it as <<<image_1>>>, without leading zeros.');
+		expect(placeholderProblem('<<<element_1>>> and <<<element_10>>>', { element: 10 })).toBeUndefined();
+	});
+
 	it('turns @names into element placeholders', () => {
 		const names = ['Mira', 'Captain Mira', 'Red Fox'];
 		expect(translateMentions('@Captain Mira chases @red fox; @Mira waits', names)).toEqual({ text: '<<<element_2>>> chases <<<element_3>>>; <<<element_1>>> waits' });
