@@ -62,7 +62,8 @@ export interface NormalisedCallback {
 	status: string;
 	succeeded: boolean;
 	final: boolean;
-	message: string;
+	/** Kling's words on the status (a failed task's reason), named as the Kling node's outputs name it. */
+	statusMessage: string;
 	createdAt?: number | string;
 	updatedAt?: number | string;
 	videos: Array<ReturnType<typeof toVideo>>;
@@ -92,7 +93,7 @@ export function normaliseCallback(body: unknown): NormalisedCallback | undefined
 			taskId: task.task_id,
 			externalTaskId: defined(task.task_info?.external_task_id ?? task.external_task_id),
 			...statusOf(task.task_status),
-			message: task.task_status_msg ?? '',
+			statusMessage: task.task_status_msg ?? '',
 			createdAt: defined(task.created_at),
 			updatedAt: defined(task.updated_at),
 			videos: entries(result.videos, videoSchema, toVideo),
@@ -113,7 +114,7 @@ export function normaliseCallback(body: unknown): NormalisedCallback | undefined
 		taskId: task.id,
 		externalTaskId: defined(task.external_id),
 		...statusOf(task.status),
-		message: task.message ?? '',
+		statusMessage: task.message ?? '',
 		createdAt: defined(task.create_time),
 		updatedAt: defined(task.update_time),
 		videos: entries(task.outputs, videoSchema, toVideo, 'video'),

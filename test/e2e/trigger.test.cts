@@ -206,7 +206,7 @@ describe('Kling Trigger in a running n8n', () => {
 		expect(of(element.taskId)).toMatchObject({ status: 'succeed', elementIds: [element.outputId] });
 		expect(videoTask.taskId).toBe(videoTaskId);
 		expect(of(videoTaskId)).toMatchObject({ status: 'succeed', videos: [expect.objectContaining({ id: expect.stringMatching(/^\d+$/), url: expect.stringMatching(new RegExp(`^${sim.origin}/files/\\d+\\.mp4$`)) })] });
-		expect(of(failedTaskId)).toMatchObject({ status: 'failed', message: 'No subject found in the reference images' });
+		expect(of(failedTaskId)).toMatchObject({ status: 'failed', statusMessage: 'No subject found in the reference images' });
 		expect(failed.taskId).toBe(failedTaskId);
 	});
 

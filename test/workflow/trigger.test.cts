@@ -217,7 +217,7 @@ describe('Kling Trigger receiving the callbacks of a Kling create', () => {
 		await runWorkflow({ ...chain(createElementWithCallback(hook.url)), credentials: apiKeyCredential(sim) });
 		await sim.idle();
 		expect(hook.executions).toHaveLength(1);
-		expect(hook.executions[0][0].json).toMatchObject({ status: 'failed', succeeded: false, final: true, message: 'Face not detected in the frontal image', elementIds: [] });
+		expect(hook.executions[0][0].json).toMatchObject({ status: 'failed', succeeded: false, final: true, statusMessage: 'Face not detected in the frontal image', elementIds: [] });
 	});
 
 	it('takes Events from an expression that gives a name', async () => {

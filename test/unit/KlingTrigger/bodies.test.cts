@@ -36,7 +36,7 @@ describe('Kling Trigger webhook(): bodies', () => {
 			elementIds: [],
 		});
 		const [failed] = (await deliver({ credentials: withoutSecret() }, { body: legacyBody({ status: 'failed' }) })).items;
-		expect(failed.json).toMatchObject({ status: 'failed', succeeded: false, final: true, message: 'Face not detected', elementIds: [] });
+		expect(failed.json).toMatchObject({ status: 'failed', succeeded: false, final: true, statusMessage: 'Face not detected', elementIds: [] });
 	});
 
 	it("reads a series' images, which come as series_images next to an empty images list", async () => {

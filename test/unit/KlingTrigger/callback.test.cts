@@ -22,7 +22,7 @@ describe('normaliseCallback', () => {
 			status: 'succeed',
 			succeeded: true,
 			final: true,
-			message: '',
+			statusMessage: '',
 			createdAt: 1781080778802,
 			updatedAt: 1781080794151,
 			videos: [],

@@ -35,7 +35,7 @@ describe('Kling Trigger webhook(): signatures', () => {
 			status: 'succeed',
 			succeeded: true,
 			final: true,
-			message: '',
+			statusMessage: '',
 			elementIds: [ELEMENT_ID],
 			voiceIds: [],
 			videos: [],
