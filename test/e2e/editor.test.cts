@@ -108,9 +108,9 @@ describe('The Kling node in the n8n editor', () => {
 		await screenshot(page, 'element-create-video');
 	});
 
-	it('lists the account\'s elements and Kling\'s presets in the element picker of Element → Delete', async () => {
+	it('lists the account\'s elements and Kling\'s presets in the element picker of Element → Get', async () => {
 		const { page } = browser;
-		await choose(page, 'operation', 'Delete');
+		await choose(page, 'operation', 'Get');
 		await page.locator('[data-test-id="resource-locator-element"] [data-test-id="rlc-input"]').click();
 		const items = page.locator('[data-test-id="rlc-item"]');
 		// The picker shows the account's elements first; Kling's presets are its next page.

@@ -153,6 +153,14 @@ describe('Voice picker', () => {
 		expect((await runListSearch('searchElements', apiKeyCredential(sim), { filter: elementId })).results.map((item) => item.value)).toEqual([elementId]);
 	});
 
+	it.each(['searchVoicesOwnOnly', 'searchElementsOwnOnly'])("lists only the account's own in Delete's picker (%s): presets cannot be deleted", async (method) => {
+		const { sim } = ctx;
+		const own = method.startsWith('searchVoices') ? sim.seedVoice({ name: 'Mira calm' }) : sim.seedElement({ name: 'Captain Mira' });
+		const listed = await runListSearch(method, apiKeyCredential(sim));
+		expect(listed.results.map((item) => item.value)).toEqual([own]);
+		expect(listed.paginationToken).toBeUndefined();
+	});
+
 	it('lists custom voices first, then presets, and binds the picked voice to a new element', async () => {
 		const { sim } = ctx;
 		const voiceId = sim.seedVoice({ name: 'Mira calm' });

@@ -155,5 +155,5 @@ export function libraryDelete(kind: Kind, paths: string[]) {
 			});
 		});
 	}
-	return { properties: [picker(kind, { description: `The custom ${kind} to delete; presets cannot be deleted` })], execute };
+	return { properties: [picker(kind, { description: `The custom ${kind} to delete; presets cannot be deleted` }, true)], execute };
 }

@@ -22,8 +22,10 @@ const PICKERS = {
 
 type Kind = keyof typeof PICKERS;
 
-export function picker(kind: Kind, overrides: Partial<INodeProperties> = {}): INodeProperties {
-	const { displayName, searchListMethod, example, pattern, idHint } = PICKERS[kind];
+/** `ownOnly` lists the account's own and not Kling's presets (methods/listSearch.ts), for what only those allow (Delete). */
+export function picker(kind: Kind, overrides: Partial<INodeProperties> = {}, ownOnly = false): INodeProperties {
+	const { displayName, example, pattern, idHint } = PICKERS[kind];
+	const searchListMethod = `${PICKERS[kind].searchListMethod}${ownOnly ? 'OwnOnly' : ''}`;
 	return {
 		displayName,
 		name: kind,
