@@ -119,7 +119,12 @@ export interface PageInsteadOfFileFault {
 	kind: 'pageInsteadOfFile';
 }
 
-export type FileFault = CutFileFault | PageInsteadOfFileFault;
+/** File fault: an empty body with 200 and `Content-Length: 0` (a storage hiccup, a file not written yet). */
+export interface EmptyFileFault {
+	kind: 'emptyFile';
+}
+
+export type FileFault = CutFileFault | PageInsteadOfFileFault | EmptyFileFault;
 
 export type TaskFault = StuckFault | NoResultFault;
 export type CallbackFault = RepeatCallbacksFault | ReorderCallbacksFault | DropCallbacksFault;

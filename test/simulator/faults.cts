@@ -136,8 +136,8 @@ export class FaultInjector {
 
 	/** What goes wrong with the download of this file, if a file rule matched it. */
 	fileFault(entry: LoggedRequest): FileFault['kind'] | undefined {
-		const fault = this.take(entry, (f): f is FileFault => f.kind === 'cutFile' || f.kind === 'pageInsteadOfFile');
-		if (fault) entry.fault = this.record(fault, entry, { answered: fault.kind === 'pageInsteadOfFile' });
+		const fault = this.take(entry, (f): f is FileFault => f.kind === 'cutFile' || f.kind === 'pageInsteadOfFile' || f.kind === 'emptyFile');
+		if (fault) entry.fault = this.record(fault, entry, { answered: fault.kind !== 'cutFile' });
 		return fault?.kind;
 	}
 

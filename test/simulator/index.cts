@@ -173,6 +173,10 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><html><body><h1>This link has expired</h1></body></html>');
 			return;
 		}
+		if (fault === 'emptyFile') {
+			res.writeHead(200, { 'content-type': file.contentType, 'content-length': '0' }).end();
+			return;
+		}
 		const bytes = file.bytes();
 		res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(bytes.length) });
 		if (fault === 'cutFile') {

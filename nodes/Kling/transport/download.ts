@@ -51,7 +51,11 @@ export async function downloadFile(
 		stream.destroy();
 		throw failed(`the server sent ${type.split(';')[0]}, not the file`);
 	}
-	const length = Number(headerValue(response.headers, 'content-length'));
+	const length = Number(headerValue(response.headers, 'content-length') ?? NaN);
+	if (length === 0) {
+		stream.destroy();
+		throw failed('the server sent an empty file');
+	}
 	if (Number.isFinite(length) && length > MAX_DOWNLOAD_BYTES) {
 		stream.destroy();
 		throw new NodeOperationError(this.getNode(), `The file is ${(length / 1024 ** 3).toFixed(2)} GiB; the node downloads at most 1 GiB`, {

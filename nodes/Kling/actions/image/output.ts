@@ -1,6 +1,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { imagesOfTaskResult, imageSlots, IMAGES_MAX } from '../../contract/image';
+import { urlExtension } from '../../contract/request';
 import { isSucceeded, type KlingTask, type TaskProduct } from '../../contract/task';
 import { noResultError, taskSummary } from '../../tasks/output';
 import type { TaskOperation } from '../../tasks/taskOperation';
@@ -39,9 +40,14 @@ export async function presentImages(this: IExecuteFunctions, task: KlingTask, it
 	if (!download.download) return { json };
 	const binary: IBinaryKeyData = {};
 	for (const image of json.images as Array<{ index: number; url: string }>) {
-		const extension = /\.jpe?g(\?|$)/i.test(image.url) ? 'jpg' : 'png';
+		const { extension, mimeType } = imageFileType(image.url);
 		const fileName = `kling-${task.task_id}-${image.index}.${extension}`;
-		binary[`${download.binaryPropertyName}${image.index}`] = await downloadFile.call(this, image.url, fileName, extension === 'jpg' ? 'image/jpeg' : 'image/png', itemIndex);
+		binary[`${download.binaryPropertyName}${image.index}`] = await downloadFile.call(this, image.url, fileName, mimeType, itemIndex);
 	}
 	return { json, binary };
+}
+
+/** A generated image's file type, by its URL's path (a query string may name other files): Kling makes PNG and JPEG. */
+export function imageFileType(url: string): { extension: 'jpg' | 'png'; mimeType: string } {
+	return ['jpg', 'jpeg'].includes(urlExtension(url) ?? '') ? { extension: 'jpg', mimeType: 'image/jpeg' } : { extension: 'png', mimeType: 'image/png' };
 }

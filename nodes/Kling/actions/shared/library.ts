@@ -95,14 +95,15 @@ async function readLibrary<K extends Kind>(ctx: IExecuteFunctions, kind: K, item
 	const limit = ctx.getNodeParameter('returnAll', itemIndex) ? Infinity : (ctx.getNodeParameter('limit', itemIndex) as number);
 	if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit))) throw invalidInput.call(ctx, `Limit must be a whole number of at least 1 (it is ${limit})`, itemIndex);
 	const needle = String(filters.nameContains ?? '').trim().toLowerCase();
-	const nameOf = LIBRARIES[kind].nameOf as (entry: Entry<K>) => string | null | undefined;
-	const out: Array<Entry<K>> = [];
+	const { nameOf, idOf } = LIBRARIES[kind] as unknown as { nameOf: (entry: Entry<K>) => string | null | undefined; idOf: (entry: Entry<K>) => string };
+	const out = new Map<string, Entry<K>>();
 	const pageSize = Math.min(LIBRARIES[kind].pageSize, Math.max(30, limit));
 	for await (const entry of libraryEntries(ctx, kind, ctx.getNodeParameter('library', itemIndex) as Library, pageSize)) {
-		if (keep(entry, filters) && (nameOf(entry) ?? '').toLowerCase().includes(needle)) out.push(entry);
-		if (out.length >= limit) break;
+		// Keyed by ID: an entry created while the pages are read shifts the later ones, and one comes again on the next page.
+		if (keep(entry, filters) && (nameOf(entry) ?? '').toLowerCase().includes(needle)) out.set(idOf(entry), entry);
+		if (out.size >= limit) break;
 	}
-	return out;
+	return [...out.values()];
 }
 
 /** Get Many: one item per entry of the chosen library that passes the filters. */

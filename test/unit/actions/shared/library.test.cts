@@ -1,4 +1,5 @@
-/** actions/shared/library.ts: the element and voice libraries, read at most once per node run and kind. */
+/** actions/shared/library.ts: the element and voice libraries, read at most once per node run and kind; Get Many. */
+import { execute as getManyElements } from '../../../../nodes/Kling/actions/element/getAll.operation';
 import { findInLibraries } from '../../../../nodes/Kling/actions/shared/library';
 import { ELEMENT_LIBRARIES } from '../../../../nodes/Kling/contract/element';
 import { executeContext, FakeKling, ok, useFakeTime, whileTimePasses } from '../../executeKit.cts';
@@ -64,5 +65,19 @@ describe('findInLibraries', () => {
 		await run(kling)([MIRA]);
 		await run(kling)([MIRA]);
 		expect(paths()).toEqual([ELEMENT_LIBRARIES.custom, ELEMENT_LIBRARIES.custom]);
+	});
+});
+
+describe('Get Many', () => {
+	it('outputs each element once when one created meanwhile shifts the newest-first list between two page reads', async () => {
+		// Page 1 holds elements 600 down to 101; one created meanwhile pushes 101 onto page 2 as well.
+		const nth = (n: number) => elementTask(String(835266081714800000n + BigInt(n)), `E${n}`);
+		const kling = new FakeKling()
+			.inject((sent) => sent.path === ELEMENT_LIBRARIES.custom && sent.qs?.pageNum === 1, ok(Array.from({ length: 500 }, (_, n) => nth(600 - n))))
+			.inject((sent) => sent.path === ELEMENT_LIBRARIES.custom && sent.qs?.pageNum === 2, ok([nth(101), nth(100)]));
+		const { ctx } = executeContext({ kling, parameters: { library: 'custom', returnAll: true, filters: {} } });
+		const ids = (await whileTimePasses(getManyElements.call(ctx))).map((item) => item.json.elementId);
+		expect(ids).toHaveLength(501);
+		expect(new Set(ids).size).toBe(501);
 	});
 });
