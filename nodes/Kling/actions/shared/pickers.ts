@@ -16,8 +16,8 @@ export const PRESET_NAME_SUFFIX = ' (Kling preset)';
 const VOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const PICKERS = {
-	element: { displayName: 'Element', searchListMethod: 'searchElements', example: '835266081714884677', pattern: ELEMENT_ID_PATTERN, idHint: 'An element ID looks like 835266081714884677' },
-	voice: { displayName: 'Voice', searchListMethod: 'searchVoices', example: '829824295736356877', pattern: VOICE_ID, idHint: 'A voice ID looks like 829824295736356877' },
+	element: { displayName: 'Element', searchListMethod: 'searchElements', ownOnlyMethod: 'searchElementsOwnOnly', example: '835266081714884677', pattern: ELEMENT_ID_PATTERN, idHint: 'An element ID looks like 835266081714884677' },
+	voice: { displayName: 'Voice', searchListMethod: 'searchVoices', ownOnlyMethod: 'searchVoicesOwnOnly', example: '829824295736356877', pattern: VOICE_ID, idHint: 'A voice ID looks like 829824295736356877' },
 };
 
 type Kind = keyof typeof PICKERS;
@@ -25,7 +25,7 @@ type Kind = keyof typeof PICKERS;
 /** `ownOnly` lists the account's own and not Kling's presets (methods/listSearch.ts), for what only those allow (Delete). */
 export function picker(kind: Kind, overrides: Partial<INodeProperties> = {}, ownOnly = false): INodeProperties {
 	const { displayName, example, pattern, idHint } = PICKERS[kind];
-	const searchListMethod = `${PICKERS[kind].searchListMethod}${ownOnly ? 'OwnOnly' : ''}`;
+	const searchListMethod = ownOnly ? PICKERS[kind].ownOnlyMethod : PICKERS[kind].searchListMethod;
 	return {
 		displayName,
 		name: kind,
