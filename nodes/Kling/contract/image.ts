@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { mediaSchema } from './media';
 import { elementListSchema, mediaTaskOptionsShape, PROMPT_MAX } from './request';
-import { listOf, type TaskResult } from './task';
+import type { TaskResult } from './task';
 
 /** Images with elements (docs/kling-api.md §7a): Omni Image (O1, 3.0 Omni) and Kling 3.0 image generation. */
 
@@ -77,10 +77,27 @@ export function imageSlots(body: { n?: unknown; result_type?: unknown; series_am
 	return Number(body.n) || 1;
 }
 
-export const imageResultSchema = z.object({ index: z.number().nullish(), url: z.string().trim().min(1), watermark_url: z.string().nullish() }).passthrough();
+const imageEntrySchema = z.object({ index: z.number().nullish(), url: z.string().nullish(), watermark_url: z.string().nullish() }).passthrough();
 
-/** The images a task made: a series' `series_images`, or `images`. */
-export function imagesOfTaskResult(taskResult: TaskResult) {
-	const series = listOf(imageResultSchema, taskResult?.series_images);
-	return series.length ? series : listOf(imageResultSchema, taskResult?.images);
+/** One image of a task's answer; `url` is absent when Kling's entry has none. */
+export interface KlingImage {
+	index: number;
+	url?: string;
+	watermarkUrl?: string;
+}
+
+/**
+ * The images a task made (a series' `series_images`, or `images`), in index order. Entries are read one by one, so an
+ * odd one is kept, without a URL, for the caller to count instead of hiding the others; one without an index keeps
+ * its place in the list.
+ */
+export function imagesOfTaskResult(taskResult: TaskResult): KlingImage[] {
+	const series = taskResult?.series_images;
+	const list: unknown = Array.isArray(series) && series.length ? series : taskResult?.images;
+	const images = (Array.isArray(list) ? list : []).map((entry: unknown, n): KlingImage => {
+		const parsed = imageEntrySchema.safeParse(entry);
+		const image = parsed.success ? parsed.data : {};
+		return { index: image.index ?? n, url: image.url?.trim() || undefined, watermarkUrl: image.watermark_url ?? undefined };
+	});
+	return images.sort((a, b) => a.index - b.index);
 }

@@ -26,23 +26,21 @@ export const NUMBER_OF_IMAGES: INodeProperties = {
 export const imageCreate = (product: TaskProduct, buildRequest: TaskOperation['buildRequest']) =>
 	mediaCreate(IMAGE_OPTIONS, presentImages, { product, buildRequest, slots: imageSlots });
 
-/** An image task as the node outputs it: its images (index, URL, watermarked URL), then the task. */
-function imageTaskOutput(task: KlingTask): IDataObject {
-	const images = imagesOfTaskResult(task.task_result).map((image, n) => ({ index: image.index ?? n, url: image.url, watermarkUrl: image.watermark_url ?? undefined }));
-	return { images, ...taskSummary(task) };
-}
-
-/** The output of an image task; with Download Images, a finished one's images also as binary data (`<prefix><index>`). */
+/** The output of an image task; with Download Images, a finished one's images also as binary data (`<prefix>0`, `<prefix>1`, …). */
 export async function presentImages(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download): Promise<INodeExecutionData> {
-	const json = imageTaskOutput(task);
+	const images = imagesOfTaskResult(task.task_result);
+	const json = { images: images as unknown as IDataObject[], ...taskSummary(task) };
 	if (!isSucceeded(task.task_status)) return { json };
-	if (!(json.images as unknown[]).length) throw noResultError(this.getNode(), task, 'images', itemIndex);
+	const missing = images.filter((image) => !image.url).length;
+	if (missing === images.length) throw noResultError(this.getNode(), task, 'images', itemIndex);
+	// Some of the paid-for images are never passed on as if they were all of them.
+	if (missing) throw noResultError(this.getNode(), task, `URL for ${missing} of its ${images.length} images`, itemIndex);
 	if (!download.download) return { json };
+	// Named by place in index order, so two entries that share an index (or have none) never share a field.
 	const binary: IBinaryKeyData = {};
-	for (const image of json.images as Array<{ index: number; url: string }>) {
-		const { extension, mimeType } = imageFileType(image.url);
-		const fileName = `kling-${task.task_id}-${image.index}.${extension}`;
-		binary[`${download.binaryPropertyName}${image.index}`] = await downloadFile.call(this, image.url, fileName, mimeType, itemIndex);
+	for (const [n, image] of images.entries()) {
+		const { extension, mimeType } = imageFileType(image.url as string);
+		binary[`${download.binaryPropertyName}${n}`] = await downloadFile.call(this, image.url as string, `kling-${task.task_id}-${n}.${extension}`, mimeType, itemIndex);
 	}
 	return { json, binary };
 }
