@@ -157,8 +157,8 @@ export class KlingTrigger implements INodeType {
 		// through later. It is read for an unsigned body when the credential has a Webhook Secret (anyone who learnt the
 		// URL may have sent it, docs/kling-api.md §9.2), for a final status when asked to, and for a success without its
 		// result (Kling documents only images and videos in callbacks, §9.1) whenever the node has a credential.
-		const { videos, images, audios, elementIds, voiceIds } = received;
-		const resultMissing = received.succeeded && ![videos, images, audios, elementIds, voiceIds].some((list) => list.length > 0);
+		const { videos, images, views, audios, elementIds, voiceIds } = received;
+		const resultMissing = received.succeeded && ![videos, images, views, audios, elementIds, voiceIds].some((list) => list.length > 0);
 		const unsigned = origin.hasSecret && origin.accepted === 'unsigned';
 		let read: ReadTask | undefined;
 		if (unsigned || (received.final && (options.reReadTask || (resultMissing && Boolean(this.getNode().credentials?.klingApi))))) {

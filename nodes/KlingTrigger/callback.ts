@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { elementsOfTaskResult } from '../Kling/contract/element';
 import { idSchema } from '../Kling/contract/envelope';
 import { isFinal, isSucceeded, taskSchema } from '../Kling/contract/task';
+import { secondsOf } from '../Kling/contract/video';
 
 /*
  * The two bodies Kling POSTs to a `callback_url` (docs/kling-api.md §9.1), flattened into one shape with every id a
@@ -40,18 +41,18 @@ function entries<S extends z.ZodTypeAny, T>(list: unknown, schema: S, map: (entr
 	});
 }
 
-const toVideo = (video: z.infer<typeof videoSchema>) => ({ id: defined(video.id), url: video.url, duration: defined(video.duration), watermarkUrl: defined(video.watermark_url) });
-const toImage = (image: z.infer<typeof imageSchema>) => {
-	// AI multi-shot results carry three candidate views per entry instead of one `url`.
-	const urls = [image.url_1, image.url_2, image.url_3].filter((url): url is string => !!url);
-	return { url: defined(image.url), index: defined(image.index), urls: urls.length ? urls : undefined, watermarkUrl: defined(image.watermark_url), groupId: defined(image.group_id) };
-};
+const toVideo = (video: z.infer<typeof videoSchema>) => ({ id: defined(video.id), url: video.url, duration: secondsOf(video.duration), watermarkUrl: defined(video.watermark_url) });
+type ImageEntry = z.infer<typeof imageSchema>;
+const toImage = (image: ImageEntry) => ({ url: defined(image.url), index: defined(image.index), watermarkUrl: defined(image.watermark_url), groupId: defined(image.group_id) });
+// AI multi-shot results carry three candidate views per entry instead of one `url`: output as the node's `views`.
+const viewUrlsOf = (image: ImageEntry) => [image.url_1, image.url_2, image.url_3].filter((url): url is string => !!url);
+const isViewSet = (image: ImageEntry) => viewUrlsOf(image).length > 0;
 const toAudio = (audio: z.infer<typeof audioSchema>) => ({
 	id: defined(audio.id),
 	mp3Url: defined(audio.mp3_url),
 	wavUrl: defined(audio.wav_url),
-	mp3Duration: defined(audio.mp3_duration),
-	wavDuration: defined(audio.wav_duration),
+	mp3Duration: secondsOf(audio.mp3_duration),
+	wavDuration: secondsOf(audio.wav_duration),
 });
 
 /** One callback, whichever body shape it came in; every id a string. */
@@ -68,6 +69,8 @@ export interface NormalisedCallback {
 	updatedAt?: number | string;
 	videos: Array<ReturnType<typeof toVideo>>;
 	images: Array<ReturnType<typeof toImage>>;
+	/** Generated views (AI multi-shot): one list of URLs per candidate set, in index order, as Get Generated Views outputs them. */
+	views: string[][];
 	audios: Array<ReturnType<typeof toAudio>>;
 	elementIds: string[];
 	voiceIds: string[];
@@ -89,6 +92,8 @@ export function normaliseCallback(body: unknown): NormalisedCallback | undefined
 		if (!parsed.success) return undefined;
 		const task = parsed.data;
 		const result = task.task_result ?? {};
+		// A series' images come as `series_images`, next to an empty `images` (§7a).
+		const images = entries(Array.isArray(result.series_images) && result.series_images.length ? result.series_images : result.images, imageSchema, (image) => image);
 		return {
 			taskId: task.task_id,
 			externalTaskId: defined(task.task_info?.external_task_id ?? task.external_task_id),
@@ -97,8 +102,8 @@ export function normaliseCallback(body: unknown): NormalisedCallback | undefined
 			createdAt: defined(task.created_at),
 			updatedAt: defined(task.updated_at),
 			videos: entries(result.videos, videoSchema, toVideo),
-			// A series' images come as `series_images`, next to an empty `images` (§7a).
-			images: entries(Array.isArray(result.series_images) && result.series_images.length ? result.series_images : result.images, imageSchema, toImage),
+			images: images.filter((image) => !isViewSet(image)).map(toImage),
+			views: images.filter(isViewSet).sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map(viewUrlsOf),
 			audios: [],
 			// Not documented for callbacks (§9.1), but read when present, as a queried element task is read.
 			elementIds: elementsOfTaskResult(result).map((element) => element.element_id),
@@ -119,6 +124,7 @@ export function normaliseCallback(body: unknown): NormalisedCallback | undefined
 		updatedAt: defined(task.update_time),
 		videos: entries(task.outputs, videoSchema, toVideo, 'video'),
 		images: entries(task.outputs, imageSchema, toImage, 'image'),
+		views: [],
 		audios: entries(task.outputs, audioSchema, toAudio, 'audio'),
 		elementIds: entries(task.outputs, idOnlySchema, (output) => output.id, 'element'),
 		voiceIds: entries(task.outputs, idOnlySchema, (output) => output.id, 'voice'),

@@ -168,3 +168,10 @@ const videoResultSchema = z
 	.passthrough();
 
 export const videosOfTaskResult = (taskResult: TaskResult) => listOf(videoResultSchema, taskResult?.videos);
+
+/** A length in seconds as the package outputs it: Kling sends `"5"` (legacy) or `5`; a number whenever it reads as one. */
+export function secondsOf(duration: string | number | null | undefined): number | string | undefined {
+	if (duration === undefined || duration === null || duration === '') return undefined;
+	const seconds = Number(duration);
+	return Number.isFinite(seconds) ? seconds : duration;
+}

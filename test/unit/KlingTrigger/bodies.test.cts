@@ -15,7 +15,7 @@ describe('Kling Trigger webhook(): bodies', () => {
 			succeeded: true,
 			final: true,
 			shape: 'new',
-			videos: [{ id: 'v-1', url: 'https://cdn.test/v.mp4', watermarkUrl: 'https://cdn.test/vw.mp4', duration: '5.1' }],
+			videos: [{ id: 'v-1', url: 'https://cdn.test/v.mp4', watermarkUrl: 'https://cdn.test/vw.mp4', duration: 5.1 }],
 			images: [{ url: 'https://cdn.test/i.png', groupId: '7' }],
 			audios: [{ id: 'a-1', mp3Url: 'https://cdn.test/a.mp3', mp3Duration: 5 }],
 			elementIds: ['835266081714884678'],
@@ -31,7 +31,7 @@ describe('Kling Trigger webhook(): bodies', () => {
 		const [item] = (await deliver({ credentials: withoutSecret() }, { body: video })).items;
 		expect(item.json).toMatchObject({
 			taskId: '1',
-			videos: [{ id: '842250903629086999', url: 'https://cdn.test/out.mp4', duration: '5.1' }],
+			videos: [{ id: '842250903629086999', url: 'https://cdn.test/out.mp4', duration: 5.1 }],
 			images: [{ url: 'https://cdn.test/0.png', index: 0 }],
 			elementIds: [],
 		});

@@ -27,6 +27,7 @@ describe('normaliseCallback', () => {
 			updatedAt: 1781080794151,
 			videos: [],
 			images: [],
+			views: [],
 			audios: [],
 			elementIds: [ELEMENT_ID],
 			voiceIds: [],
@@ -42,7 +43,7 @@ describe('normaliseCallback', () => {
 			status: 'processing',
 			succeeded: false,
 			final: false,
-			videos: [{ id: 'v-1', url: 'https://cdn.test/v.mp4', watermarkUrl: 'https://cdn.test/vw.mp4', duration: '5.1' }],
+			videos: [{ id: 'v-1', url: 'https://cdn.test/v.mp4', watermarkUrl: 'https://cdn.test/vw.mp4', duration: 5.1 }],
 			images: [{ url: 'https://cdn.test/i.png', groupId: '7' }],
 			audios: [{ id: 'a-1', mp3Url: 'https://cdn.test/a.mp3', mp3Duration: 5 }],
 			elementIds: ['835266081714884678'],
@@ -56,14 +57,15 @@ describe('normaliseCallback', () => {
 		expect(callback).toMatchObject({ taskId: '7', externalTaskId: 'top', succeeded: true, elementIds: ['42'] });
 	});
 
-	it('reads AI multi-shot views and voices', () => {
+	it('reads AI multi-shot views as Get Generated Views outputs them, in index order, and voices', () => {
 		const callback = normaliseCallback(
 			parseJsonLossless(
-				'{"task_id":"1","task_status":"succeed","task_result":{"images":[{"index":0,"url_1":"https://x/1.png","url_2":"https://x/2.png","url_3":""}],' +
-					'"voices":[{"voice_id":829824295735410001}]}}',
+				'{"task_id":"1","task_status":"succeed","task_result":{"images":[{"index":1,"url_1":"https://x/4.png","url_2":"https://x/5.png","url_3":"https://x/6.png"},' +
+					'{"index":0,"url_1":"https://x/1.png","url_2":"https://x/2.png","url_3":""}],"voices":[{"voice_id":829824295735410001}]}}',
 			),
 		);
-		expect(callback?.images).toEqual([{ index: 0, url: undefined, urls: ['https://x/1.png', 'https://x/2.png'] }]);
+		expect(callback?.views).toEqual([['https://x/1.png', 'https://x/2.png'], ['https://x/4.png', 'https://x/5.png', 'https://x/6.png']]);
+		expect(callback?.images).toEqual([]);
 		expect(callback?.voiceIds).toEqual(['829824295735410001']);
 	});
 

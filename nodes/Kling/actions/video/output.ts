@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { isSucceeded, type KlingTask, type TaskProduct } from '../../contract/task';
-import { videosOfTaskResult } from '../../contract/video';
+import { secondsOf, videosOfTaskResult } from '../../contract/video';
 import { noResultError, taskSummary } from '../../tasks/output';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { downloadFile } from '../../transport/download';
@@ -25,12 +25,11 @@ export const videoCreate = (product: TaskProduct, buildRequest: TaskOperation['b
 /** A video task as the node outputs it: the video's id (a string), URL and length first, then the task. */
 function videoTaskOutput(task: KlingTask): IDataObject {
 	const [video] = videosOfTaskResult(task.task_result);
-	const seconds = Number(video?.duration);
 	return {
 		videoId: video?.id,
 		videoUrl: video?.url,
 		watermarkUrl: video?.watermark_url ?? undefined,
-		duration: video?.duration === undefined || video.duration === null ? undefined : Number.isFinite(seconds) ? seconds : video.duration,
+		duration: secondsOf(video?.duration),
 		...taskSummary(task),
 	};
 }
