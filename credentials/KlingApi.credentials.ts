@@ -141,6 +141,8 @@ export class KlingApi implements ICredentialType {
 				'={{ String($credentials.region === "custom" ? $credentials.customBaseUrl : $credentials.region).trim().replace(/\\/+$/, "") }}',
 			url: '/v1/general/advanced-presets-elements',
 			qs: { pageNum: 1, pageSize: 1 },
+			// The key never follows a redirect to another host.
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
 		// n8n checks each rule by its type, so the two kinds mix (the type allows only one kind per list).
 		rules: [

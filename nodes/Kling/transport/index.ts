@@ -93,6 +93,8 @@ async function sendOnce(this: KlingContext, request: KlingRequest): Promise<Klin
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// n8n puts the Authorization header back on a redirect to any host unless told not to: the key stays with the base URL's origin.
+			sendCredentialsOnCrossOriginRedirect: false,
 			timeout: TIMEOUT_MS + (Buffer.isBuffer(body) ? body.length / SLOWEST_UPLOAD_BYTES_PER_MS : 0),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
@@ -126,8 +128,7 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, cred
 	const status = response.statusCode;
 	const text = String(response.body ?? '');
 	// Undocumented (§10), and honoured whoever sent it: Kling, or a gateway's maintenance page.
-	const retryAfter = Number(headerValue(response.headers, 'retry-after') ?? NaN);
-	const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
+	const retryAfterMs = retryAfterMsOf(headerValue(response.headers, 'retry-after'));
 	let parsed: unknown;
 	try {
 		parsed = parseJsonLossless(text);
@@ -146,6 +147,14 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, cred
 	}
 	if (status >= 300) throw klingNoAnswerError(this.getNode(), `HTTP ${status} with code 0`, { httpStatus: status });
 	return { data, requestId };
+}
+
+/** A Retry-After in seconds, or as an HTTP date (the form gateways and CDNs often send). */
+function retryAfterMsOf(value: unknown): number | undefined {
+	if (value === undefined || value === null || String(value).trim() === '') return undefined;
+	const seconds = Number(value);
+	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(String(value)) - Date.now();
+	return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
 /** A header's value, the first one when it came several times. */
