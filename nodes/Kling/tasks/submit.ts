@@ -48,8 +48,8 @@ export async function submitTask(this: IExecuteFunctions, product: TaskProduct, 
 			// Code 0: the task exists and is paid for, but the answer does not show it, so it is looked for like a lost one.
 			throw klingNoAnswerError(this.getNode(), 'Kling accepted the create, but its answer holds no task this node can read');
 		} catch (error) {
-			const { klingCode, noAnswer, retryAfterMs } = klingErrorContext(error);
-			if (klingCode !== undefined && RETRY_SAFE_FOR_CREATE.has(klingCode)) {
+			const { klingCode, noAnswer, rateLimited, retryAfterMs } = klingErrorContext(error);
+			if (rateLimited || (klingCode !== undefined && RETRY_SAFE_FOR_CREATE.has(klingCode))) {
 				return { kind: 'retryLater', reason: klingCode === 1303 ? 'concurrency' : 'rate', retryAfterMs };
 			}
 			const refused = !noAnswer && !(klingCode !== undefined && klingCode >= 5000);

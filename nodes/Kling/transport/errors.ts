@@ -12,6 +12,8 @@ export interface KlingErrorContext {
 	noAnswer?: boolean;
 	/** The request reached no server (connection refused, host not found): nothing can have happened. */
 	neverSent?: boolean;
+	/** HTTP 429 without Kling's JSON (a relay's or gateway's limit): refused for now, worth another try later. */
+	rateLimited?: boolean;
 	retryAfterMs?: number;
 	/** An earlier try of the request got no usable answer, so it may have done what was asked (a delete, say). */
 	afterLostTry?: boolean;
@@ -33,8 +35,8 @@ export function isNotFound(error: unknown): boolean {
 
 /** A failure worth another try later: no usable answer, or a Kling code that says so (1302, 1303, 5000 to 5002). */
 export function isTransient(error: unknown): boolean {
-	const { klingCode, noAnswer } = klingErrorContext(error);
-	return noAnswer === true || (klingCode !== undefined && KLING_CODES[klingCode]?.retryable === true);
+	const { klingCode, noAnswer, rateLimited } = klingErrorContext(error);
+	return noAnswer === true || rateLimited === true || (klingCode !== undefined && KLING_CODES[klingCode]?.retryable === true);
 }
 
 /** A Kling answer with a non-zero `code`, as an error that says what happened and how to fix it. */
@@ -57,21 +59,22 @@ export function klingApiError(
 
 /**
  * A call that got no Kling answer. Built from scratch so no request option (headers!) leaks into it. A 4xx that is not
- * Kling's JSON (a relay's error page, a path it lacks) was refused, so it is not worth another try, and a create it
- * answered made no task; anything else (no answer, a 5xx page) may have reached Kling.
+ * Kling's JSON (a relay's error page, a path it lacks) was refused, so a create it answered made no task; only a 429
+ * (a relay's or gateway's rate limit) is worth another try. Anything else (no answer, a 5xx page) may have reached Kling.
  */
 export function klingNoAnswerError(node: INode, reason: string, details: { httpStatus?: number; neverSent?: boolean; retryAfterMs?: number } = {}): NodeApiError {
 	const { httpStatus, neverSent, retryAfterMs } = details;
 	const refused = httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500;
+	const rateLimited = httpStatus === 429;
 	const error = new NodeApiError(node, { message: reason } as JsonObject, {
 		message: `No valid answer from Kling: ${reason}`,
 		description:
 			'Check the network and the base URL in the Kling credential. A relay that answers with an HTML page is usually down or misconfigured.',
 		httpCode: httpStatus ? String(httpStatus) : undefined,
-		failure: refused ? undefined : { cause: 'temporarily-unavailable' },
+		failure: rateLimited ? { cause: 'rate-limited', retryAfterMs } : refused ? undefined : { cause: 'temporarily-unavailable' },
 	});
 	error.message = `No valid answer from Kling: ${reason}`;
-	error.context.kling = { noAnswer: !refused, httpStatus, neverSent, retryAfterMs } satisfies KlingErrorContext;
+	error.context.kling = { noAnswer: !refused, rateLimited, httpStatus, neverSent, retryAfterMs } satisfies KlingErrorContext;
 	return error;
 }
 

@@ -10,5 +10,10 @@ describe('baseUrlOf', () => {
 		expect(baseUrlOf({})).toBe('https://api-singapore.klingai.com');
 		// A relay's token never goes to Kling's own host: a custom region without its address is an error.
 		expect(() => baseUrlOf({ region: 'custom', customBaseUrl: ' ' })).toThrow('The Kling credential has no Base URL: fill it in, or choose a region');
+		// Without http(s) the HTTP client would fail as if the request might have reached a server.
+		for (const customBaseUrl of ['api.example.com/kling', 'htps://api.example.com/kling', 'https:///kling']) {
+			expect(() => baseUrlOf({ region: 'custom', customBaseUrl })).toThrow(`The Kling credential's Base URL must start with https:// (it is "${customBaseUrl}")`);
+		}
+		expect(baseUrlOf({ region: 'custom', customBaseUrl: 'HTTP://relay.local:8080/kling/' })).toBe('HTTP://relay.local:8080/kling');
 	});
 });

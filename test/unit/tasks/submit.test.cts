@@ -55,6 +55,15 @@ describe('submitTask', () => {
 		expect(await submit()).toMatchObject({ kind: 'created' });
 		expect(kling.creates()).toHaveLength(2);
 	});
+
+	it("answers retryLater after a relay's or gateway's 429, which is not Kling's answer: refused for now, sent again later", async () => {
+		const { kling, submission, submit } = setup();
+		kling.inject(isCreate, { status: 429, body: '<html>Too Many Requests</html>', headers: { 'retry-after': '7' } });
+		expect(await submit()).toEqual({ kind: 'retryLater', reason: 'rate', retryAfterMs: 7_000 });
+		expect(submission.lostAnswer).toBeUndefined();
+		expect(await submit()).toMatchObject({ kind: 'created' });
+		expect(kling.creates()).toHaveLength(2);
+	});
 });
 
 describe('submitTask after a lost answer', () => {

@@ -89,6 +89,29 @@ describe('klingApiRequest: reads', () => {
 		expect(kling.sent[1].at - kling.sent[0].at).toBeGreaterThanOrEqual(10_000);
 	});
 
+	it('reads a Retry-After given as an HTTP date, as gateways and CDNs send it', async () => {
+		const date = new Date(Date.now() + 20_000).toUTCString();
+		const kling = new FakeKling()
+			.inject(everything, { status: 503, body: '<html>Down for maintenance</html>', headers: { 'retry-after': date } })
+			.inject(everything, ok({ task_id: '842250903629086785', task_status: 'processing' }));
+		await whileTimePasses(send(kling, read));
+		expect(kling.sent).toHaveLength(2);
+		expect(kling.sent[1].at - kling.sent[0].at).toBeGreaterThanOrEqual(19_000);
+	});
+
+	it.each([
+		['an empty body', ''],
+		['an HTML page', '<html>Too Many Requests</html>'],
+		["a relay's own JSON", '{"error":{"message":"rate limit exceeded"}}'],
+	])("tries a read again after a relay's or gateway's 429 with %s, when its Retry-After asks", async (_what, body) => {
+		const kling = new FakeKling()
+			.inject(everything, { status: 429, body, headers: { 'retry-after': '3' } })
+			.inject(everything, ok({ task_id: '842250903629086785', task_status: 'processing' }));
+		await expect(whileTimePasses(send(kling, read))).resolves.toMatchObject({ requestId: 'req-ok' });
+		expect(kling.sent).toHaveLength(2);
+		expect(kling.sent[1].at - kling.sent[0].at).toBeGreaterThanOrEqual(3_000);
+	});
+
 	it('leaves a Retry-After longer than a minute to its caller: it fails at once, as Kling out of reach, instead of waiting hours', async () => {
 		const kling = new FakeKling().inject(everything, { status: 503, body: '<html>Down for maintenance</html>', headers: { 'retry-after': '7200' } }, Infinity);
 		const error = await failureOf(whileTimePasses(send(kling, read)));
