@@ -24,6 +24,8 @@ const NOW = Date.UTC(2026, 11, 1);
 export const DEFAULT_RESOURCE_PACKS: ResourcePack[] = [
 	{ name: 'Video Pack 3000', id: '900000000000000001', type: 'decreasing_total', product: 'video', total: 3000, remaining: 2210, purchaseTime: NOW - 30 * DAY, effectiveTime: NOW - 30 * DAY, invalidTime: NOW + 335 * DAY, status: 'online' },
 	{ name: 'Image Pack 500', id: '900000000000000002', type: 'decreasing_total', product: 'image', total: 500, remaining: 0, purchaseTime: NOW - 90 * DAY, effectiveTime: NOW - 90 * DAY, invalidTime: NOW + 275 * DAY, status: 'runOut' },
+	// The online image pack that backs the image creates the simulator accepts (unless `imagePack: false`).
+	{ name: 'Image Pack 2000', id: '900000000000000004', type: 'decreasing_total', product: 'image', total: 2000, remaining: 1960, purchaseTime: NOW - 10 * DAY, effectiveTime: NOW - 10 * DAY, invalidTime: NOW + 355 * DAY, status: 'online' },
 	{ name: 'Video Pack 1000', id: '900000000000000003', type: 'decreasing_total', product: 'video', total: 1000, remaining: 12, purchaseTime: NOW - 500 * DAY, effectiveTime: NOW - 500 * DAY, invalidTime: NOW - 135 * DAY, status: 'expired' },
 ];
 

@@ -67,5 +67,6 @@ export function checkAuthorization(
 	const token = match[1];
 	if (apiKeys.includes(token)) return undefined;
 	if (JWT_SHAPE.test(token)) return verifyJwt(token, keyPairs);
-	return { code: 1000, message: 'Auth failed' };
+	// Observed live: a garbage API key answers HTTP 401 with 1002 (docs/kling-api.md §10).
+	return { code: 1002, message: 'Authorization is invalid' };
 }

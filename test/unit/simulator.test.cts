@@ -58,7 +58,7 @@ describe('authentication', () => {
 		['missing header', null, 1001],
 		['empty header', '', 1001],
 		['not Bearer form', `Basic ${API_KEY}`, 1002],
-		['unknown key', 'Bearer nope', 1000],
+		['unknown key', 'Bearer nope', 1002],
 		['bad signature', `Bearer ${jwt('test-access-key', 'wrong-secret')}`, 1000],
 		['unknown iss', `Bearer ${jwt('other-key', 'test-secret-key')}`, 1000],
 		['expired', `Bearer ${jwt('test-access-key', 'test-secret-key', { exp: Math.floor(Date.now() / 1000) - 10 })}`, 1004],

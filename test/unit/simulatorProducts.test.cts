@@ -200,7 +200,7 @@ describe('account costs', () => {
 		expect([all.status, all.json.code]).toEqual([429, 1302]);
 		sim.reset();
 		const listed = await call(sim, 'GET', `/account/costs?start_time=${now - 365 * 86_400_000}&end_time=${now}`);
-		expect(listed.json.data.resource_pack_subscribe_infos.map((pack: { status: string }) => pack.status)).toEqual(['online', 'runOut', 'expired']);
+		expect(listed.json.data.resource_pack_subscribe_infos.map((pack: { status: string }) => pack.status)).toEqual(['online', 'runOut', 'online', 'expired']);
 		sim.reset();
 		const recent = await call(sim, 'GET', `/account/costs?start_time=${now - 86_400_000}&end_time=${now}&resource_pack_name=Video%20Pack%203000`);
 		expect(recent.json.data).toMatchObject({ code: 0, resource_pack_subscribe_infos: [{ resource_pack_name: 'Video Pack 3000', remaining_quantity: 2210 }] });

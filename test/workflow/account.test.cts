@@ -15,6 +15,7 @@ describe('Account → Get Resource Packs', () => {
 		expect(result.output('Resource Packs').map((item) => item.json)).toEqual([
 			{ packName: 'Video Pack 3000', packId: '900000000000000001', packType: 'decreasing_total', status: 'online', total: 3000, remaining: 2210, purchasedAt: expect.stringMatching(/^20\d\d-/), effectiveAt: expect.any(String), expiresAt: expect.any(String) },
 			{ packName: 'Image Pack 500', packId: '900000000000000002', packType: 'decreasing_total', status: 'runOut', total: 500, remaining: 0, purchasedAt: expect.any(String), effectiveAt: expect.any(String), expiresAt: expect.any(String) },
+			{ packName: 'Image Pack 2000', packId: '900000000000000004', packType: 'decreasing_total', status: 'online', total: 2000, remaining: 1960, purchasedAt: expect.any(String), effectiveAt: expect.any(String), expiresAt: expect.any(String) },
 			{ packName: 'Video Pack 1000', packId: '900000000000000003', packType: 'decreasing_total', status: 'expired', total: 1000, remaining: 12, purchasedAt: expect.any(String), effectiveAt: expect.any(String), expiresAt: expect.any(String) },
 		]);
 		const [query] = sim.apiRequests({ pathIncludes: '/account/costs' });
@@ -39,7 +40,7 @@ describe('Account → Get Resource Packs', () => {
 		const queries = sim.apiRequests({ pathIncludes: '/account/costs' });
 		expect(queries.map((query) => query.code)).toEqual([0, 0]);
 		expect(queries[1].receivedAt - queries[0].receivedAt).toBeGreaterThanOrEqual(1000);
-		expect(result.output('Resource Packs')).toHaveLength(6);
-		expect(result.output('Resource Packs').map((item) => item.pairedItem)).toEqual([0, 0, 0, 1, 1, 1].map((item) => ({ item })));
+		expect(result.output('Resource Packs')).toHaveLength(8);
+		expect(result.output('Resource Packs').map((item) => item.pairedItem)).toEqual([0, 0, 0, 0, 1, 1, 1, 1].map((item) => ({ item })));
 	});
 });

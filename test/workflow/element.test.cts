@@ -240,7 +240,7 @@ describe('Element → Create', () => {
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/Authentication failed/);
 		expect(result.error?.description).toMatch(/region/);
-		expect(result.error?.description).toMatch(/1000/);
+		expect(result.error?.description).toMatch(/Kling code 1002/);
 		expect(sim.createdTaskCount()).toBe(0);
 	});
 

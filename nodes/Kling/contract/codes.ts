@@ -11,7 +11,8 @@ export interface KlingCodeInfo {
 export const KLING_CODES: Record<number, KlingCodeInfo> = {
 	1000: { meaning: 'Authentication failed', hint: 'Check the API key (or access key and secret key) in the Kling credential, and that it belongs to the selected region.', retryable: false, failure: 'credential-invalid' },
 	1001: { meaning: 'The Authorization header is empty', hint: 'Fill in the Kling credential.', retryable: false, failure: 'credential-invalid' },
-	1002: { meaning: 'The Authorization header is invalid', hint: 'Check the API key or key pair in the Kling credential.', retryable: false, failure: 'credential-invalid' },
+	// What a wrong API key gets (observed live, docs/kling-api.md §10), not only a malformed header.
+	1002: { meaning: 'Authentication failed: Kling does not accept the key', hint: 'Check the API key (or access key and secret key) in the Kling credential, and that it belongs to the selected region.', retryable: false, failure: 'credential-invalid' },
 	1003: { meaning: 'The signed token is not valid yet', hint: "Check this machine's clock: the token's start time lies in Kling's future.", retryable: false, failure: 'credential-invalid' },
 	1004: { meaning: 'The signed token has expired', hint: "Check this machine's clock.", retryable: false, failure: 'credential-invalid' },
 	1100: { meaning: 'The Kling account is abnormal', hint: 'Contact Kling support about the account.', retryable: false },
