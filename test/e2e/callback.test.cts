@@ -21,6 +21,7 @@ import {
 	keepsWaitingWhileKlingCannotBeRead,
 	refusesAChangedItemCount,
 	refusesAnItemsOwnCallbackUrl,
+	resumesOnceFromTwoCallsAtOnce,
 	resumesWhenKlingCallsBack,
 	resumesWithAFailedDownloadAsAnError,
 	resumesWithARefusedItem,
@@ -61,6 +62,10 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it('with the callbacks lost, keeps waiting after the task finished, and finishes with the element when the resume URL is called later', async () => {
 		await waitsUntilTheResumeUrlIsCalled(setups.single);
+	});
+
+	it('resumes once from two calls to the resume URL at the same moment, once the task is final', async () => {
+		await resumesOnceFromTwoCallsAtOnce(setups.single);
 	});
 
 	it('keeps waiting, showing the task, when a forged final callback comes while the task still runs', async () => {

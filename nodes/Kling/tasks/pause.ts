@@ -50,6 +50,15 @@ const waitingBatchKey = (node: { id?: string; name: string }) => `kling_${nodeKe
 const externalTaskIdOf = (batch: string, count: number, itemIndex: number) => `n8n-${batch}-${count}-${itemIndex}`;
 
 /**
+ * Batches whose callback is being handled, or resumed the run, in this process. n8n checks that an execution is
+ * waiting before the node's webhook runs and marks it running only after it returned, and n8n 1.x does not check again
+ * (docs/n8n-behaviour.md §4.3): two callbacks that arrive together once the last task is final would both resume it,
+ * running everything after the node twice. The second is answered 503, so Kling delivers it again later.
+ */
+const claimedHere = new Set<string>();
+const CLAIMS_KEPT = 1000;
+
+/**
  * The batch of a run of the node. External task ids derive from its key and must be unique per account (§2), also when
  * a loop runs the node again in one execution; a second try of the run (Retry On Fail) gets the same key (runKey.ts).
  */
@@ -150,25 +159,40 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 	if (waiting !== undefined && waiting !== batch) {
 		return keepWaiting(this, 200, 'This callback belongs to an earlier run of this node in a loop: the node now waits for other tasks');
 	}
+	if (claimedHere.has(batch)) return keepWaiting(this, 503, 'Another callback of this batch is being handled; deliver it again later');
+	claimedHere.add(batch);
+	let response: IWebhookResponseData | undefined;
+	try {
+		response = await resumeIfDone(this, operation, batch, count);
+		return response;
+	} finally {
+		// A batch that resumed the run stays claimed: a call in the moment before n8n marks it running must not resume it again.
+		if (!response?.workflowData) claimedHere.delete(batch);
+		else if (claimedHere.size > CLAIMS_KEPT) claimedHere.delete(claimedHere.values().next().value as string);
+	}
+}
+
+/** Reads the batch's tasks: resumes the run with every item once all are final, otherwise keeps it waiting. */
+async function resumeIfDone(ctx: IWebhookFunctions, operation: TaskOperation, batch: string, count: number): Promise<IWebhookResponseData> {
 	const ids = Array.from({ length: count }, (_, itemIndex) => externalTaskIdOf(batch, count, itemIndex));
 	let tasks: Array<KlingTask | undefined>;
 	try {
 		// One try: Kling waits for this answer, and delivers the callback again after an error answer.
-		const found = await readTasks.call(this, operation.product, ids, { by: 'externalTaskId', retries: 0 });
+		const found = await readTasks.call(ctx, operation.product, ids, { by: 'externalTaskId', retries: 0 });
 		tasks = ids.map((id) => found.get(id));
 	} catch (error) {
 		// Kling could not be read just now: a non-2xx answer keeps the run waiting, and Kling delivers the callback again.
-		return keepWaiting(this, 503, `Could not read the tasks from Kling: ${(error as Error).message}`);
+		return keepWaiting(ctx, 503, `Could not read the tasks from Kling: ${(error as Error).message}`);
 	}
 	// A run pauses only with a task made: none found means a changed URL (or Kling not showing them yet).
-	if (tasks.every((task) => !task)) return keepWaiting(this, 404, 'No Kling task belongs to this resume URL');
+	if (tasks.every((task) => !task)) return keepWaiting(ctx, 404, 'No Kling task belongs to this resume URL');
 	if (!tasks.every((task) => !task || isFinal(task.task_status))) return { webhookResponse: { received: true, waiting: true } };
 	// The errors items got before the pause are gone by now; what is left to say is which task Kling does not have.
 	const withoutTask = (itemIndex: number) => ({
 		error: `Kling has no task with this item's external task ID ${ids[itemIndex]}: its input was refused, or its create failed, before the pause`,
 		externalTaskId: ids[itemIndex],
 	});
-	return { workflowData: [await presentBatch(asExecuteContext(this), operation, tasks, withoutTask)] };
+	return { workflowData: [await presentBatch(asExecuteContext(ctx), operation, tasks, withoutTask)] };
 }
 
 /** The batch the waiting run of this node was given, or undefined when the execution does not say (see waitingBatchKey). */

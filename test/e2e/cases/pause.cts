@@ -162,6 +162,25 @@ export async function waitsUntilTheResumeUrlIsCalled(setup: PauseSetup, resumeOr
 }
 
 /**
+ * Two calls to the resume URL at the same moment, once the task is final: n8n checks that the execution waits before
+ * the node's webhook runs, and n8n 1.x does not check again after it, so only the node can keep the run from resuming
+ * twice. Exactly one call resumes it (200).
+ * `origins`: where each call goes (default both to the resume URL's own), e.g. two webhook processors in queue mode.
+ */
+export async function resumesOnceFromTwoCallsAtOnce(setup: PauseSetup, origins?: [string, string]): Promise<void> {
+	const { execution, task } = await startRunWithLostCallbacks(setup);
+	const resumeUrl = new URL(String(task.body.callback_url));
+	const targets = (origins ?? [resumeUrl.origin, resumeUrl.origin]).map((origin) => `${origin}${resumeUrl.pathname}${resumeUrl.search}`);
+	const answers = await Promise.all(targets.map(async (target) => await postCallback(target, task)));
+	// The other: 503 from the node (same process), 409 from n8n once the run is running, or 500 from n8n 2.x refusing a
+	// second resume at another process ("There was a problem executing the workflow").
+	const [resumed, other] = answers.map((answer) => answer.status).sort();
+	expect(resumed).toBe(200);
+	expect([409, 500, 503]).toContain(other);
+	await expectResumedWithElement(setup, execution.id, task);
+}
+
+/**
  * n8n's resume token does not cover the batch parameters: a call whose item count was changed names no task of the
  * batch, is answered 404 and resumes nothing, though the task is final; the resume URL as given then resumes the run.
  */

@@ -18,6 +18,7 @@ import {
 	keepsWaitingForTheLastItem,
 	keepsWaitingWhileKlingCannotBeRead,
 	refusesAChangedItemCount,
+	resumesOnceFromTwoCallsAtOnce,
 	resumesWhenKlingCallsBack,
 	resumesWithDownloadedImages,
 	resumesWithDownloadedVideo,
@@ -75,6 +76,10 @@ describe('Pause Until Kling Calls Back in queue mode', () => {
 
 	it('with the callbacks lost, the execution keeps waiting after the task finished, until its resume URL is called', async () => {
 		await waitsUntilTheResumeUrlIsCalled(setups.single);
+	});
+
+	it('resumes once from two calls to the resume URL at the same moment, one at each webhook processor', async () => {
+		await resumesOnceFromTwoCallsAtOnce(setups.single, [ctx.topology.webhooks[0].url, ctx.topology.webhooks[1].url]);
 	});
 
 	it('with several items, a worker continues once the last task is final, a failed task as an item with its error', async () => {

@@ -26,9 +26,14 @@ const operation: TaskOperation = {
 
 const RESUME_URL = 'https://n8n.test/webhook-waiting/exec-1?signature=abc';
 
-/** A batch of `count` items whose tasks Kling made (all but the `missing` ones), and the callback's query. */
+let executions = 0;
+
+/**
+ * A batch of `count` items whose tasks Kling made (all but the `missing` ones), and the callback's query. Each is a
+ * run of its own execution, as in n8n: a batch that resumed its run stays claimed in the process (pause.ts).
+ */
 function pausedBatch(kling: FakeKling, count: number, missing: number[] = []) {
-	const { ctx } = executeContext({ kling, resumeUrl: RESUME_URL });
+	const { ctx } = executeContext({ kling, resumeUrl: RESUME_URL, executionId: `exec-paused-${++executions}` });
 	const batch = newCallbackBatch(ctx, count);
 	const options = Array.from({ length: count }, (_, itemIndex) => batch.apply({}, itemIndex) as { callback_url: string; external_task_id: string });
 	for (const [itemIndex, { external_task_id }] of options.entries()) {
@@ -157,6 +162,30 @@ describe('handleCallback', () => {
 		const { result, context } = await callback(kling, query, forged);
 		expect(result).toEqual({ webhookResponse: { received: true, waiting: true } });
 		expect(context.getBodyData).not.toHaveBeenCalled();
+	});
+
+	// n8n 1.x checks that the execution waits before the webhook runs and marks it running after: both calls would resume it.
+	it('resumes the run from one of two callbacks that arrive together once every task is final; the other is answered 503', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 5_000;
+		const { query } = pausedBatch(kling, 2);
+		await jest.advanceTimersByTimeAsync(10_000);
+		const calls = [webhookContext({ kling, query }), webhookContext({ kling, query })];
+		const results = await whileTimePasses(Promise.all(calls.map(async (call) => await handleCallback.call(call.ctx, operation))));
+		expect(results.filter((result) => result.workflowData !== undefined)).toHaveLength(1);
+		expect(calls.map((call) => call.reply.status)).toContain(503);
+		// A call in the moment before n8n marks the run as running does not resume it again either.
+		expect((await callback(kling, query)).result.workflowData).toBeUndefined();
+	});
+
+	it('lets a later callback resume the run when an earlier one found tasks unfinished', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = (_body, index) => (index === 0 ? 5_000 : 20_000);
+		const { query } = pausedBatch(kling, 2);
+		await jest.advanceTimersByTimeAsync(10_000);
+		expect((await callback(kling, query)).result).toEqual({ webhookResponse: { received: true, waiting: true } });
+		await jest.advanceTimersByTimeAsync(20_000);
+		expect((await callback(kling, query)).result.workflowData).toHaveLength(1);
 	});
 });
 
