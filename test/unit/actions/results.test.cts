@@ -35,6 +35,12 @@ describe('A create whose task succeeded without a result', () => {
 	});
 });
 
+it('Element → Generate Views fails an item whose succeeded task holds view sets without any URL, as Create does', async () => {
+	const { ctx } = executeContext();
+	const error = await failureOf(generateViews.present.call(ctx, succeededWithout({ images: [{ index: 0, url_1: null, url_2: '', url_3: null }] }), 0));
+	expect(error.message).toBe('Kling reports task 842250903629086785 succeeded, but its answer holds no views');
+});
+
 describe('Get Creation Task of a task that succeeded without a result', () => {
 	it.each([
 		['Element', getElementTask, 'element ID'],

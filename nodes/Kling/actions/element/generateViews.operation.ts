@@ -33,7 +33,7 @@ export const { task, execute } = taskCreate(OPTIONS, {
 	async present(kling, i) {
 		// `images` keeps Kling's shape (index, url_1..url_3); `views` is the same as plain URL lists for expressions.
 		const sets = viewSetsOfTaskResult(kling.task_result);
-		if (isSucceeded(kling.task_status) && !sets.length) throw noResultError(this.getNode(), kling, 'views', i);
+		if (isSucceeded(kling.task_status) && !sets.some((set) => viewUrls(set).length)) throw noResultError(this.getNode(), kling, 'views', i);
 		return { json: { images: sets as IDataObject[], views: sets.map(viewUrls), ...taskSummary(kling) } };
 	},
 });
