@@ -46,6 +46,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['a missing binary field', binaryFrontal('nope'), /^Frontal Image: the input item has no binary field "nope"/],
 	['a non-image binary as an additional image', { additionalImages: { image: [{ source: 'binary', binaryProperty: 'gif' }] } }, /^Additional Image #1 \(binary field "gif"\) must be a JPEG or PNG/],
 	['a video element without a URL', { referenceType: 'video_refer', videoUrl: '' }, /Video URL" is required/],
+	['a video URL from an empty expression', { referenceType: 'video_refer', videoUrl: '={{ $json.missing ?? "" }}' }, /^Video URL is required/],
 	['a video URL that is not http(s)', { referenceType: 'video_refer', videoUrl: 'file:///tmp/a.mp4' }, /^Video URL must be an http\(s\) URL/],
 	['a video that is not mp4 or mov', { referenceType: 'video_refer', videoUrl: 'https://cdn.example.com/a.avi' }, /^Video URL must point to an MP4 or MOV file, not \.avi/],
 	['an unknown tag', { tags: ['o_999'] }, /^Tags: "o_999" is not one of Hottest \(o_101\), Character \(o_102\)/],

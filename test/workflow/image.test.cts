@@ -70,7 +70,7 @@ describe('Image → Omni Image', () => {
 		['a placeholder past its list', () => omniImage({ prompt: 'Like <<<image_2>>>', images: { image: [urlImage('https://cdn.example.com/a.png')] } }), 0, /<<<image_2>>>, but Images holds 1 entry/],
 		['a video placeholder (an image has no videos)', () => omniImage({ prompt: 'In the style of <<<video_1>>>' }), 0, /<<<video_1>>>, but this operation takes no videos/],
 		['a voice placeholder in Generate', () => generate({ prompt: 'A poster of <<<voice_1>>>' }), 0, /<<<voice_1>>>, but this operation takes no voices/],
-		['4K with Kling Image O1', () => omniImage({ model: 'kling-image-o1', resolution: '4k' }), 0, /Resolution must be 1k, 2k for this model/],
+		['4K with Kling Image O1', () => omniImage({ model: 'kling-image-o1', resolution: '4k' }), 0, /Resolution must be 1K, 2K for this model \(it is 4K\)/],
 		// With the model from an expression the editor shows Result Type for both models: a series is refused, not made single.
 		['a series with Kling Image O1 from an expression', () => omniImage({ model: '={{ "kling-image-o1" }}', resultType: 'series', seriesAmount: '4' }), 0, /Series needs the Kling 3.0 Omni model/],
 	] as const)('refuses %s before any request', async (_title, node, elements, message) => {

@@ -74,7 +74,7 @@ const localRules: Case[] = [
 	['a video placeholder on image to video', () => imageToVideoNode({ prompt: 'Move like <<<video_1>>>' }), /<<<video_1>>>, but this operation takes no videos/],
 	['a voice placeholder on omni video', () => omniNode({ prompt: '<<<voice_1>>> sings', sound: 'on' }), /<<<voice_1>>>, but this operation takes no voices/],
 	['a motion video that is a WebM', () => motionNode({ motionVideoUrl: 'https://cdn.example.com/dance.webm' }), /^Motion Video URL must point to an MP4 or MOV file, not \.webm/],
-	['a reference video that is a GIF', () => omniNode({ referenceVideo: { video: [{ url: 'https://cdn.example.com/loop.gif', referType: 'feature', keepOriginalSound: false }] } }), /^Reference Video #1 must point to an MP4 or MOV file, not \.gif/],
+	['a reference video that is a GIF', () => omniNode({ referenceVideo: { video: [{ url: 'https://cdn.example.com/loop.gif', referType: 'feature', keepOriginalSound: false }] } }), /^Reference Video #1 → Video URL must point to an MP4 or MOV file, not \.gif/],
 	['2 seconds of image to video', () => imageToVideoNode({ duration: '2' }), /Duration must be 3 to 15 seconds for Kling 3.0/],
 	// With the model from an expression the editor shows every model's fields: what O1 cannot do is refused, not dropped.
 	['sound on with Kling O1 from an expression', () => omniNode({ model: '={{ "kling-video-o1" }}', sound: 'on' }), /^Sound: Kling O1 makes no sound/],

@@ -44,7 +44,7 @@ export const omniImageBodySchema = z
 		}
 		const resolutions = RESOLUTIONS[body.model_name];
 		if (!resolutions.includes(body.resolution)) {
-			ctx.addIssue({ code: 'custom', path: ['resolution'], message: `must be ${resolutions.join(', ')} for this model (it is ${body.resolution})` });
+			ctx.addIssue({ code: 'custom', path: ['resolution'], message: `must be ${resolutions.join(', ').toUpperCase()} for this model (it is ${body.resolution.toUpperCase()})` });
 		}
 	});
 

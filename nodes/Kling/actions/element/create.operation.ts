@@ -136,6 +136,8 @@ async function prepare(this: IExecuteFunctions, request: IDataObject, i: number)
 
 function readVideoUrl(this: IExecuteFunctions, i: number): string {
 	const url = textOf.call(this, this.getNodeParameter('videoUrl', i, ''), 'Video URL', i).trim();
+	// Said here: the request's list of one video would name it "Video URL #1".
+	if (!url) throw new NodeOperationError(this.getNode(), 'Video URL is required', { itemIndex: i });
 	if (url && !isHttpUrl(url)) throw new NodeOperationError(this.getNode(), `Video URL must be an http(s) URL (it is "${url.slice(0, 60)}")`, { itemIndex: i });
 	const problem = notAVideoProblem(url);
 	if (problem) throw new NodeOperationError(this.getNode(), `Video URL ${problem}`, { itemIndex: i });

@@ -2,7 +2,10 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { ZodIssue, ZodType, ZodTypeDef } from 'zod';
 
-/** Maps request-body paths (e.g. `element_image_list.refer_images`) to the field names the user sees. */
+/**
+ * Maps request-body paths (e.g. `element_image_list.refer_images`) to the field names the user sees. An entry's number
+ * follows the label, or stands where the label has ` #` (`Shots # → Prompt`).
+ */
 type FieldLabels = Record<string, string>;
 
 /**
@@ -32,12 +35,11 @@ export function invalidInput(
 
 function describeIssue(issue: ZodIssue, labels: FieldLabels, body: unknown): string {
 	const keys = issue.path.filter((part): part is string => typeof part === 'string');
-	const position = issue.path.find((part): part is number => typeof part === 'number');
 	// The label of the longest labelled start of the path: `a.b` before `a`.
-	const labelled = keys.map((_, n) => labels[keys.slice(0, keys.length - n).join('.')]).find(Boolean);
-	let label = labelled ?? issue.path.join('.');
-	if (position !== undefined) label += ` #${position + 1}`;
-	return `${label} ${describeProblem(issue, valueAt(body, issue.path))}`;
+	const label = keys.map((_, n) => labels[keys.slice(0, keys.length - n).join('.')]).find(Boolean) ?? issue.path.join('.');
+	const position = issue.path.find((part): part is number => typeof part === 'number');
+	const number = position === undefined ? '' : ` #${position + 1}`;
+	return `${label.includes(' #') ? label.replace(' #', number) : label + number} ${describeProblem(issue, valueAt(body, issue.path))}`;
 }
 
 function describeProblem(issue: ZodIssue, value: unknown): string {

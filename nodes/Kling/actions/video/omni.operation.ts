@@ -111,15 +111,15 @@ export const properties: INodeProperties[] = [
 		SHOTS_MAX,
 		[
 			{ displayName: 'Prompt', name: 'prompt', type: 'string', default: '', description: 'What happens in this shot, up to 512 characters; placeholders and @names work here too' },
-			{ displayName: 'Duration (Seconds)', name: 'duration', type: 'number', validateType: 'number', default: 5, typeOptions: { minValue: 1, maxValue: 15 } },
+			{ displayName: 'Duration (Seconds)', name: 'duration', type: 'number', validateType: 'number', default: 5, typeOptions: { minValue: 1, maxValue: 15, numberPrecision: 0 } },
 		],
 	),
 	createOptions(VIDEO_OPTIONS),
 ];
 
 const LABELS = {
-	multi_shot: 'Multi-Shot', shot_type: 'Shot Type', multi_prompt: 'Shots', 'multi_prompt.prompt': 'Shot Prompt',
-	image_list: 'Images', video_list: 'Reference Video', aspect_ratio: 'Aspect Ratio', ...VIDEO_LABELS, ...OPTION_LABELS,
+	multi_shot: 'Multi-Shot', shot_type: 'Shot Type', multi_prompt: 'Shots', 'multi_prompt.prompt': 'Shots # → Prompt', 'multi_prompt.duration': 'Shots # → Duration (Seconds)',
+	image_list: 'Images', video_list: 'Reference Video', 'video_list.video_url': 'Reference Video # → Video URL', aspect_ratio: 'Aspect Ratio', ...VIDEO_LABELS, ...OPTION_LABELS,
 };
 
 type ImageEntry = ImageSource & { use?: 'reference' | 'first_frame' | 'end_frame' };
