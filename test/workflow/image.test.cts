@@ -138,9 +138,9 @@ describe('Image → Generate and Get', () => {
 		expect(Object.keys(got.binary ?? {})).toEqual(['image_0', 'image_1', 'image_2']);
 	});
 
-	it('refuses a negative prompt with a reference image before any request', async () => {
+	it('refuses a negative prompt with a reference image from an expression before any request (the editor hides the field otherwise)', async () => {
 		const { sim } = ctx;
-		const node = generate({ negativePrompt: 'blur', useReferenceImage: true, referenceImageSource: 'url', referenceImageUrl: 'https://cdn.example.com/a.png' });
+		const node = generate({ negativePrompt: 'blur', useReferenceImage: '={{ true }}', referenceImageSource: 'url', referenceImageUrl: 'https://cdn.example.com/a.png' });
 		const result = await runWorkflow({ ...chain(node), credentials: apiKeyCredential(sim) });
 		expect(result.error?.message).toMatch(/Negative Prompt cannot be used with a reference image/);
 		expect(sim.apiRequests({ method: 'POST' })).toHaveLength(0);

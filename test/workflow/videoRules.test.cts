@@ -65,7 +65,8 @@ const localRules: Case[] = [
 	['two elements on motion control', (sim) => motionNode({ elements: elementList(...seedElements(sim, 2)) }), /Elements takes at most 1 entries \(it has 2\)/],
 	['a motion video that is not an http URL', () => motionNode({ motionVideoUrl: 'ftp://example.com/a.mp4' }), /Motion Video URL must be an http\(s\) URL/],
 	['elements and voices together on image to video', (sim) => imageToVideoNode({ elements: elementList(...seedElements(sim, 1)), voices: voiceList(sim.seedVoice()), sound: 'on' }), /Voices cannot be used together with elements/],
-	['voices without sound', (sim) => imageToVideoNode({ voices: voiceList(sim.seedVoice()) }), /Sound must be On when voices are given/],
+	// The editor offers Voices only with Sound on; Sound from an expression shows them, and the item's value is checked.
+	['voices with Sound off from an expression', (sim) => imageToVideoNode({ voices: voiceList(sim.seedVoice()), sound: '={{ "off" }}' }), /Sound must be On when voices are given/],
 	['4 elements on image to video', (sim) => imageToVideoNode({ elements: elementList(...seedElements(sim, 4)) }), /Elements takes at most 3 entries \(it has 4\)/],
 	['3 voices on image to video', (sim) => imageToVideoNode({ voices: voiceList(sim.seedVoice(), sim.seedVoice(), sim.seedVoice()), sound: 'on' }), /Voices takes at most 2 entries \(it has 3\)/],
 	['a voice placeholder past the end', (sim) => imageToVideoNode({ prompt: '<<<voice_2>>> sings', voices: voiceList(sim.seedVoice()), sound: 'on' }), /<<<voice_2>>>, but Voices holds 1 entry/],

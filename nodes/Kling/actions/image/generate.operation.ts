@@ -12,12 +12,14 @@ import { IMAGE_OPTIONS, imageCreate, NUMBER_OF_IMAGES, RESOLUTIONS } from './out
 
 export const properties: INodeProperties[] = [
 	promptField({
+		required: true,
 		placeholder: 'e.g. @Perfume Bottle on a marble table, soft morning light, advertising poster',
 		description: `What the images show, up to 2500 characters. Refer to elements as ${placeholder('element_1')}, ... in the order of Elements, or write @ and an element's name.`,
 	}),
-	{ displayName: 'Negative Prompt', name: 'negativePrompt', type: 'string', default: '', description: 'What the images should avoid; not with a reference image' },
-	{ displayName: 'Reference Image', name: 'useReferenceImage', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether one image guides the result' },
+	{ displayName: 'Reference Image', name: 'useReferenceImage', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether one image guides the result; then there is no Negative Prompt' },
 	...imageSourceFields('reference image', { prefix: 'referenceImage', displayOptions: { show: { useReferenceImage: [true] } } }),
+	// Kling takes no negative prompt with a reference image (§7a), so the field is offered only without one.
+	{ displayName: 'Negative Prompt', name: 'negativePrompt', type: 'string', default: '', description: 'What the images should avoid', displayOptions: { show: { useReferenceImage: [false] } } },
 	pickerList('element', IMAGE_REFERENCES_MAX, 'Elements in order; with the reference image at most 10'),
 	NUMBER_OF_IMAGES,
 	{ displayName: 'Resolution', name: 'resolution', type: 'options', default: '1k', options: RESOLUTIONS.slice(0, 2) },
@@ -33,6 +35,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const body: IDataObject = {
 		model_name: 'kling-v3',
 		prompt: readText.call(this, 'prompt', 'Prompt', i),
+		// Read either way: one set with a reference image (an expression, an imported workflow) is refused, not dropped.
 		negative_prompt: readText.call(this, 'negativePrompt', 'Negative Prompt', i),
 		image: withImage ? ((await resolveImage.call(this, readImageSource.call(this, 'referenceImage', i), 'Reference Image', i)) as IDataObject | string) : undefined,
 		element_list: toElementList(elements),

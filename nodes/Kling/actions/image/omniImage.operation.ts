@@ -29,6 +29,7 @@ export const properties: INodeProperties[] = [
 		],
 	},
 	promptField({
+		required: true,
 		placeholder: 'e.g. @Perfume Bottle on the rock from <<<image_1>>>, sunset, advertising poster',
 		description: `What the images show, up to 2500 characters. Refer to inputs by position: ${placeholder('element_1')} is the first of Elements, ${placeholder('image_1')} the first of Images. Or write @ and an element's name.`,
 	}),

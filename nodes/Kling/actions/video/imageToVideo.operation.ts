@@ -33,8 +33,11 @@ export const properties: INodeProperties[] = [
 	}),
 	{ displayName: 'Negative Prompt', name: 'negativePrompt', type: 'string', default: '', placeholder: 'e.g. blurry, distorted hands', description: 'What the video should avoid, up to 2500 characters' },
 	pickerList('element', I2V_ELEMENTS_MAX, 'Up to 3 elements that appear in the frame; not together with voices'),
-	pickerList('voice', I2V_VOICES_MAX, `Up to 2 voices for speech, referred to as ${placeholder('voice_1')} and ${placeholder('voice_2')} in the prompt; needs Sound on, and no elements`),
 	soundField('Kling generates sound and speech with the video'),
+	// Voices need Sound on (§7), so they are offered only then.
+	pickerList('voice', I2V_VOICES_MAX, `Up to 2 voices for speech, referred to as ${placeholder('voice_1')} and ${placeholder('voice_2')} in the prompt; not with elements`, {
+		displayOptions: { show: { sound: ['on'] } },
+	}),
 	modeField(true),
 	durationField(I2V_DURATION.max, 'Length of the video'),
 	createOptions(VIDEO_OPTIONS),
