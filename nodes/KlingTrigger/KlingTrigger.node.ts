@@ -165,8 +165,12 @@ export class KlingTrigger implements INodeType {
 			try {
 				read = await reReadTask.call(this, received);
 			} catch (error) {
-				// An error answer makes Kling deliver the callback again, and the read gets another chance.
-				if (unsigned) return refuse.call(this, 503, `The unsigned callback could not be checked with Kling: ${(error as Error).message}`);
+				// An error answer makes Kling deliver the callback again, and the read gets another chance. Why it failed (the
+				// account's state, the credential's kind) goes to n8n's log, not to whoever posted the body.
+				if (unsigned) {
+					this.logger.warn(`Kling Trigger: could not check an unsigned callback for task ${received.taskId} with Kling: ${(error as Error).message}`);
+					return refuse.call(this, 503, 'The unsigned callback could not be checked with Kling; deliver it again later');
+				}
 				throw asNodeError(this.getNode(), error);
 			}
 			if (!read) {

@@ -246,10 +246,11 @@ describe('Kling Trigger webhook(): unsigned callbacks when the credential has a 
 
 	it('starts nothing while Kling cannot be read, so Kling delivers it again later', async () => {
 		const outcome = await deliver({ kling: () => [401, '{"code":1000,"message":"Authentication failed","request_id":"r"}'] }, { body: forged });
-		expectRefused(outcome, 503, /could not be checked with Kling/);
+		// Why is for n8n's log: whoever posted an unsigned body learns nothing of the account or the credential.
+		expect(outcome.reply.body).toEqual({ code: 503, message: 'The unsigned callback could not be checked with Kling; deliver it again later' });
 		// A transient failure too, at once: Kling waits for the answer.
 		const busy = await deliver({ kling: () => [503, '{"code":5001,"message":"maintenance","request_id":"r"}'] }, { body: forged });
-		expectRefused(busy, 503, /could not be checked with Kling: Kling is temporarily unavailable/);
+		expectRefused(busy, 503, /^The unsigned callback could not be checked with Kling; deliver it again later$/);
 		expect(busy.requests).toHaveLength(1);
 	});
 
