@@ -13,8 +13,9 @@ const MAX_DOWNLOAD_BYTES = 1024 ** 3;
 const RESPONSE_TIMEOUT_MS = 120_000;
 
 /**
- * Downloads a generated file into n8n's binary data store. The body is streamed straight into the store, so
- * a large video is never held in memory. No credentials are sent: Kling's media URLs are public, signed links.
+ * Downloads a generated file into n8n's binary data store. The body is streamed straight into the store, so the
+ * node never holds a large video in memory (n8n's database mode buffers it itself). No credentials are sent: Kling's
+ * media URLs are public, signed links.
  */
 export async function downloadFile(
 	this: IExecuteFunctions,
