@@ -84,6 +84,25 @@ describe('Element → Create refuses bad input before any request', () => {
 		});
 	});
 
+	it('takes a data URI with a parameter before ;base64 (RFC 2397), and URL-safe Base64, sending standard Base64', async () => {
+		const { sim } = ctx;
+		const [front, side] = [makePng(640, 640), makePng(700, 600)];
+		const result = await runWorkflow({
+			...chain(
+				createMiraElement({
+					frontalImageUrl: `data:image/png;name=front.png;base64,${front.toString('base64')}`,
+					additionalImages: { image: [{ source: 'url', url: `data:image/png;base64,${side.toString('base64url')}` }] },
+				}),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect(create.body).toMatchObject({
+			element_image_list: { frontal_image: front.toString('base64'), refer_images: [{ image_url: side.toString('base64') }] },
+		});
+	});
+
 	it('checks every item before sending anything, so one bad item costs nothing', async () => {
 		const { sim } = ctx;
 		const result = await runWorkflow({

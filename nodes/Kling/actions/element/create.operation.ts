@@ -7,7 +7,7 @@ import { isHttpUrl, notAVideoProblem } from '../../contract/request';
 import { PRODUCTS } from '../../contract/task';
 import { runOneTask } from '../../tasks/run';
 import type { Prepared } from '../../tasks/taskOperation';
-import { entryList, textOf } from '../shared/fields';
+import { entryList, readYesNo, textOf } from '../shared/fields';
 import { imageSourceFields, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
 import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
@@ -120,7 +120,7 @@ const imageList = (frontal: ImageValue, refer: ImageValue[]) => ({ frontal_image
 /** Whether Kling draws this item's additional views: asked for, and no additional images given. */
 function generatesViews(this: IExecuteFunctions, i: number): boolean {
 	const additional = this.getNodeParameter('additionalImages.image', i, []) as ImageSource[];
-	return this.getNodeParameter('referenceType', i) === 'image_refer' && !additional.length && (this.getNodeParameter('generateViews', i, false) as boolean);
+	return this.getNodeParameter('referenceType', i) === 'image_refer' && !additional.length && readYesNo.call(this, 'generateViews', 'Generate Additional Views', i, false);
 }
 
 /** Draws the views (an AI multi-shot task) and puts its first set in; run.ts calls this once every item was checked. */

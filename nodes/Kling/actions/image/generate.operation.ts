@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { ASPECT_RATIOS, IMAGE_REFERENCES_MAX, imageGenerationBodySchema } from '../../contract/image';
 import { PRODUCTS } from '../../contract/task';
-import { placeholder, promptField, readText } from '../shared/fields';
+import { placeholder, promptField, readText, readYesNo } from '../shared/fields';
 import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
@@ -31,7 +31,7 @@ const LABELS = { prompt: 'Prompt', negative_prompt: 'Negative Prompt', image: 'R
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const elements = readPickerList.call(this, 'element', i);
-	const withImage = this.getNodeParameter('useReferenceImage', i, false) as boolean;
+	const withImage = readYesNo.call(this, 'useReferenceImage', 'Reference Image', i, false);
 	const body: IDataObject = {
 		model_name: 'kling-v3',
 		prompt: readText.call(this, 'prompt', 'Prompt', i),

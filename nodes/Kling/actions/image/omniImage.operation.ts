@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 
 import { ASPECT_RATIOS, IMAGE_REFERENCES_MAX, omniImageBodySchema, type OmniImageModel } from '../../contract/image';
 import { PRODUCTS } from '../../contract/task';
-import { entryList, placeholder, promptField, readText } from '../shared/fields';
+import { entryList, placeholder, promptField, readChoice, readText } from '../shared/fields';
 import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
@@ -67,7 +67,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const images = this.getNodeParameter('images.image', i, []) as ImageSource[];
 	// Read whatever the model: with the model from an expression the editor shows Result Type for both, and the schema
 	// refuses a series for Kling Image O1 rather than send one single image.
-	const series = this.getNodeParameter('resultType', i, 'single') === 'series';
+	const series = readChoice.call(this, 'resultType', 'Result Type', i, 'single') === 'series';
 	const amount = String(this.getNodeParameter('seriesAmount', i, '4'));
 	const body: IDataObject = {
 		model_name: model,

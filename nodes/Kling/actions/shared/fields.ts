@@ -48,6 +48,32 @@ export function textOf(this: IExecuteFunctions, value: unknown, label: string, i
 	return String(value ?? '');
 }
 
+/**
+ * A yes/no or choice field's value (`name` may name a collection's option, e.g. `options.download`). One whose
+ * expression gave nothing is refused: taken for the default it would pay for a result without what was asked (a
+ * reference image, a series).
+ */
+function readField(this: IExecuteFunctions, name: string, label: string, itemIndex: number, fallback: boolean | string): unknown {
+	const [field, option] = name.split('.');
+	// A collection is read whole: n8n cannot check an option's value on its own once its expression gave nothing.
+	const value = option === undefined ? this.getNodeParameter(field, itemIndex, fallback) : (this.getNodeParameter(field, itemIndex, {}) as Record<string, unknown>)[option];
+	if (value !== null && value !== undefined) return value;
+	const given = this.getNode().parameters[field];
+	const raw = option === undefined ? given : (given as Record<string, unknown> | undefined)?.[option];
+	if (typeof raw === 'string' && raw.startsWith('=')) {
+		throw invalidInput.call(this, `${label} is empty: its expression gave nothing`, itemIndex, 'Make the expression give a value, or set the field without one.');
+	}
+	return fallback;
+}
+
+export function readYesNo(this: IExecuteFunctions, name: string, label: string, itemIndex: number, fallback: boolean): boolean {
+	return readField.call(this, name, label, itemIndex, fallback) === true;
+}
+
+export function readChoice(this: IExecuteFunctions, name: string, label: string, itemIndex: number, fallback: string): string {
+	return String(readField.call(this, name, label, itemIndex, fallback));
+}
+
 /** The trimmed text of a field (`label` as the editor shows it), or undefined so an empty one is not sent. */
 export function readText(this: IExecuteFunctions, name: string, label: string, itemIndex: number): string | undefined {
 	return textOf.call(this, this.getNodeParameter(name, itemIndex, ''), label, itemIndex).trim() || undefined;

@@ -24,7 +24,8 @@ export interface ImageSource {
 
 export type ImageValue = string | BinaryImageRef;
 
-const DATA_URI_PREFIX = /^data:image\/[a-z0-9.+-]+;base64,/i;
+/** `data:image/png;base64,`, parameters such as `;name=a.png` allowed before `;base64` (RFC 2397). */
+const DATA_URI_PREFIX = /^data:image\/[a-z0-9.+-]+(;[a-z0-9.+-]+=[^;,]*)*;base64,/i;
 /** Bare Base64, perhaps in lines, long enough to be an image rather than a mistyped URL (no JPEG or PNG is shorter). */
 const BARE_BASE64 = /^[A-Za-z0-9+/\r\n]{64,}={0,2}$/;
 
@@ -111,8 +112,10 @@ export async function resolveImage(
 	if (!url) throw invalidInput.call(this, `${label}: enter an image URL`, itemIndex);
 	const isDataUri = DATA_URI_PREFIX.test(url);
 	if (isDataUri || BARE_BASE64.test(url)) {
-		// Base64 from an expression, which Kling takes raw (§2): a data URI loses its prefix.
-		const base64 = url.replace(DATA_URI_PREFIX, '').replace(/\s+/g, '');
+		// Base64 from an expression, which Kling takes raw (§2): a data URI loses its prefix, and URL-safe Base64 is
+		// written in the standard alphabet and padded, the form the check below decodes and Kling reads.
+		const text = url.replace(DATA_URI_PREFIX, '').replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+		const base64 = text.padEnd(Math.ceil(text.length / 4) * 4, '=');
 		const bytes = Buffer.from(base64, 'base64');
 		const problem = imageProblem(bytes, undefined, rules) ?? imageEndProblem(bytes, imageEndOf(bytes));
 		if (problem) throw invalidInput.call(this, `${label} (${isDataUri ? 'data URI' : 'Base64'}) ${problem}`, itemIndex);

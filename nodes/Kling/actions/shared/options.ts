@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isHttpUrl } from '../../contract/request';
 import { isToolCall } from '../../tasks/runKey';
 import type { CompletionMode, CompletionSettings } from '../../tasks/taskOperation';
-import { textOf } from './fields';
+import { readYesNo, textOf } from './fields';
 
 /** What an operation's Options offer besides the common ones: its default timeout, and the files it makes. */
 export interface OptionsKind {
@@ -88,7 +88,8 @@ export interface Download {
 export function readDownload(this: IExecuteFunctions, itemIndex: number, media: OptionsKind['media']): Download {
 	const options = optionsOf(this, itemIndex);
 	const fallback = media === 'images' ? 'image_' : 'data';
-	return { download: options.download === true, binaryPropertyName: String(options.binaryPropertyName ?? fallback).trim() || fallback };
+	const download = readYesNo.call(this, 'options.download', `Options → Download ${media === 'images' ? 'Images' : 'Video'}`, itemIndex, false);
+	return { download, binaryPropertyName: String(options.binaryPropertyName ?? fallback).trim() || fallback };
 }
 
 const optionsOf = (ctx: IExecuteFunctions, itemIndex: number) => ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -123,6 +124,6 @@ export function readCreateOptions(this: IExecuteFunctions, itemIndex: number, { 
 	if (callbackUrl) body.callback_url = callbackUrl;
 	const externalTaskId = textOf.call(this, options.externalTaskId, 'Options → External Task ID', itemIndex).trim();
 	if (externalTaskId) body.external_task_id = externalTaskId;
-	if (media) body.watermark_info = { enabled: options.watermark === true };
+	if (media) body.watermark_info = { enabled: readYesNo.call(this, 'options.watermark', 'Options → Watermark', itemIndex, false) };
 	return { ...readDownload.call(this, itemIndex, media), body };
 }

@@ -12,6 +12,8 @@ import { invalidInput } from './validate';
  */
 
 const PLACEHOLDER = /<<<(element|image|video|voice)_(\d+)>>>/g;
+/** Anything written like a placeholder: Kling reads only the exact forms above, the rest as plain text. */
+const LIKE_A_PLACEHOLDER = /<<<([^<>]*)>>>/g;
 
 /** The field a prompt was typed in, as messages name it: "the prompt", or a shot's "Shots #2 → Prompt". */
 const PROMPT = 'the prompt';
@@ -26,6 +28,11 @@ export function placeholderProblem(
 	counts: Partial<Record<'element' | 'image' | 'video' | 'voice', number | null>>,
 	field = PROMPT,
 ): string | undefined {
+	for (const [written, inner] of text.matchAll(LIKE_A_PLACEHOLDER)) {
+		if (!/^(element|image|video|voice)_\d+$/.test(inner)) {
+			return `${sentenceStart(field)} refers to ${written}, which Kling does not read as a placeholder: write <<<element_1>>>, <<<image_1>>>, <<<video_1>>> or <<<voice_1>>>, in lower case and without spaces.`;
+		}
+	}
 	for (const match of text.matchAll(PLACEHOLDER)) {
 		const kind = match[1] as keyof typeof counts;
 		const limit = counts[kind];

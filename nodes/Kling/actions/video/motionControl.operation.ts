@@ -2,11 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { PRODUCTS } from '../../contract/task';
 import { MOTION_ELEMENTS_MAX, motionControlBodySchema } from '../../contract/video';
-import { modeField, promptField, readText, textOf } from '../shared/fields';
+import { modeField, promptField, readText, readYesNo, textOf } from '../shared/fields';
 import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
-import { parseRequestBody } from '../shared/validate';
+import { placeholderProblem } from '../shared/prompt';
+import { invalidInput, parseRequestBody } from '../shared/validate';
 import { VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 
 /** Elements work with Kling 3.0 only (§5), so they are offered only there. */
@@ -61,17 +62,21 @@ export const properties: INodeProperties[] = [
 const LABELS = { image_url: 'Character Image', video_url: 'Motion Video URL', character_orientation: 'Character Orientation', ...VIDEO_LABELS, ...OPTION_LABELS };
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const elements = readPickerList.call(this, 'element', i);
 	const body: IDataObject = {
 		model_name: this.getNodeParameter('model', i) as string,
 		image_url: (await resolveImage.call(this, readImageSource.call(this, 'image', i), 'Character Image', i)) as IDataObject | string,
 		video_url: textOf.call(this, this.getNodeParameter('motionVideoUrl', i, ''), 'Motion Video URL', i).trim(),
 		character_orientation: this.getNodeParameter('characterOrientation', i) as string,
 		mode: this.getNodeParameter('mode', i) as string,
-		keep_original_sound: this.getNodeParameter('keepOriginalSound', i, true) ? 'yes' : 'no',
+		keep_original_sound: readYesNo.call(this, 'keepOriginalSound', 'Keep Original Sound', i, true) ? 'yes' : 'no',
 		prompt: readText.call(this, 'prompt', 'Prompt', i),
-		element_list: toElementList(readPickerList.call(this, 'element', i)),
+		element_list: toElementList(elements),
 		...readCreateOptions.call(this, i, VIDEO_OPTIONS).body,
 	};
+	// The element is `<<<element_1>>>`; there are no voices (§5). Other placeholders are left to Kling.
+	const problem = placeholderProblem(String(body.prompt ?? ''), { element: elements.length, voice: null });
+	if (problem) throw invalidInput.call(this, problem, i);
 	return parseRequestBody.call(this, motionControlBodySchema, body, LABELS, i) as IDataObject;
 }
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { PRODUCTS } from '../../contract/task';
 import { OMNI_DURATION, OMNI_ELEMENTS_MAX, OMNI_IMAGES_MAX, omniVideoBodySchema, SHOTS_MAX, type OmniModel, type OmniVideoBody } from '../../contract/video';
-import { durationField, entryList, modeField, placeholder, promptField, readText, textOf } from '../shared/fields';
+import { durationField, entryList, modeField, placeholder, promptField, readChoice, readText, readYesNo, textOf } from '../shared/fields';
 import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
@@ -131,8 +131,8 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const images = this.getNodeParameter('images.image', i, []) as ImageEntry[];
 	const videos = this.getNodeParameter('referenceVideo.video', i, []) as VideoEntry[];
 	const videoList = videos.map((video) => ({ video_url: textOf.call(this, video.url, 'Reference Video → Video URL', i).trim(), refer_type: video.referType ?? 'base', keep_original_sound: video.keepOriginalSound === false ? 'no' : 'yes' }));
-	const multiShot = this.getNodeParameter('multiShot', i, false) as boolean;
-	const shotType = multiShot ? (this.getNodeParameter('shotType', i, 'customize') as string) : undefined;
+	const multiShot = readYesNo.call(this, 'multiShot', 'Multi-Shot', i, false);
+	const shotType = multiShot ? readChoice.call(this, 'shotType', 'Shot Type', i, 'customize') : undefined;
 	const shots = shotType === 'customize' ? (this.getNodeParameter('shots.shot', i, []) as Array<{ prompt?: unknown; duration?: number }>) : [];
 	const aspectRatio = this.getNodeParameter('aspectRatio', i, '16:9') as string;
 	// Kling O1 makes no sound (§6.1) and takes no sound field. With the model from an expression the editor offers Sound
