@@ -19,6 +19,7 @@ import {
 	ignoresALateCallbackOfAnotherNode,
 	keepsWaitingForTheLastItem,
 	keepsWaitingWhileKlingCannotBeRead,
+	namesTheViewsOfAFailedElement,
 	refusesAChangedItemCount,
 	refusesAnItemsOwnCallbackUrl,
 	resumesOnceFromTwoCallsAtOnce,
@@ -102,6 +103,10 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it('with Generate Additional Views, waits for the views first, shows viewsTaskId while paused, and finishes with the element', async () => {
 		await resumesWithElementFromViews(setups.views);
+	});
+
+	it('with Generate Additional Views and the element task failing, finishes with the error naming the views task paid for first', async () => {
+		await namesTheViewsOfAFailedElement(setups.views);
 	});
 
 	it('answers 404 to a resume URL whose item count was changed, and keeps waiting until the URL as given is called', async () => {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
-import { isFinal, type KlingTask } from '../contract/task';
+import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
 import { asNodeError } from '../transport/errors';
 import { presentFinal, taskSummary } from './output';
 import { readTasks } from './poll';
@@ -48,6 +48,8 @@ const waitingBatchKey = (node: { id?: string; name: string }) => `kling_${nodeKe
  * external task id, so a URL whose count was changed names no task of the batch and cannot resume the run early.
  */
 const externalTaskIdOf = (batch: string, count: number, itemIndex: number) => `n8n-${batch}-${count}-${itemIndex}`;
+/** The external task ID of what an item's `prepare` makes first (its generated views): found again after a resume. */
+export const firstTaskIdOf = (externalTaskId: string) => `${externalTaskId}-first`;
 
 /**
  * Batches whose callback is being handled, or resumed the run, in this process. n8n checks that an execution is
@@ -56,7 +58,6 @@ const externalTaskIdOf = (batch: string, count: number, itemIndex: number) => `n
  * running everything after the node twice. The second is answered 503, so Kling delivers it again later.
  */
 const claimedHere = new Set<string>();
-const CLAIMS_KEPT = 1000;
 
 /**
  * The batch of a run of the node. External task ids derive from its key and must be unique per account (§2), also when
@@ -95,19 +96,26 @@ export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
 
 /**
  * One output item per input item once every task is final. An item without a task failed before the pause (its input
- * was refused, or its create): `withoutTask` says how.
+ * was refused, or its create): `withoutTask` says how. A failed item names its task paid for first (`firstTaskIds`).
  */
 async function presentBatch(
 	ctx: IExecuteFunctions,
 	operation: TaskOperation,
 	tasks: Array<KlingTask | undefined>,
 	withoutTask: (itemIndex: number) => IDataObject,
+	firstTaskIds: Array<string | undefined> = [],
 ): Promise<INodeExecutionData[]> {
 	const out: INodeExecutionData[] = [];
+	const what = operation.firstTask?.what;
+	const paidFirst = (itemIndex: number, json: IDataObject): IDataObject => {
+		const id = firstTaskIds[itemIndex];
+		const note = `This item's ${what} task ${id} was paid for first.`;
+		return id && what ? { ...json, description: [json.description, note].filter(Boolean).join(' '), [`${what}TaskId`]: id } : json;
+	};
 	for (const [itemIndex, task] of tasks.entries()) {
 		const pairedItem = { item: itemIndex };
 		if (!task) {
-			out.push({ json: withoutTask(itemIndex), pairedItem });
+			out.push({ json: paidFirst(itemIndex, withoutTask(itemIndex)), pairedItem });
 			continue;
 		}
 		try {
@@ -116,7 +124,7 @@ async function presentBatch(
 			// A resumed run has no Continue On Fail to ask: a task that failed becomes an item with its error, shaped as
 			// Continue On Fail shapes one in the other modes.
 			const { message, description } = asNodeError(ctx.getNode(), error);
-			out.push({ json: { error: message, ...(description ? { description } : {}), ...taskSummary(task) }, pairedItem });
+			out.push({ json: paidFirst(itemIndex, { error: message, ...(description ? { description } : {}), ...taskSummary(task) }), pairedItem });
 		}
 	}
 	return out;
@@ -136,7 +144,9 @@ export async function pauseForCallbacks(
 	const latest = submitted.map((task) => (task ? (current.get(task.task_id) ?? task) : undefined));
 	if (latest.every((task) => !task || isFinal(task.task_status))) {
 		// An item without a task keeps the error it got (Continue On Fail), which may name a task to look up.
-		return await presentBatch(this, operation, latest, (itemIndex) => preWaitOutput[itemIndex]?.json ?? { error: 'No Kling task was created for this item' });
+		const withoutTask = (itemIndex: number) => preWaitOutput[itemIndex]?.json ?? { error: 'No Kling task was created for this item' };
+		const firstIds = submitted.map((task, itemIndex) => (task ? (preWaitOutput[itemIndex]?.json[`${operation.firstTask?.what}TaskId`] as string | undefined) : undefined));
+		return await presentBatch(this, operation, latest, withoutTask, firstIds);
 	}
 	await this.putExecutionToWait(WAIT_INDEFINITELY);
 	// Shown on the node while the execution waits: each item's task, to look up if Kling never calls back.
@@ -168,7 +178,7 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 	} finally {
 		// A batch that resumed the run stays claimed: a call in the moment before n8n marks it running must not resume it again.
 		if (!response?.workflowData) claimedHere.delete(batch);
-		else if (claimedHere.size > CLAIMS_KEPT) claimedHere.delete(claimedHere.values().next().value as string);
+		else if (claimedHere.size > 1000) claimedHere.delete(claimedHere.values().next().value as string);
 	}
 }
 
@@ -192,7 +202,16 @@ async function resumeIfDone(ctx: IWebhookFunctions, operation: TaskOperation, ba
 		error: `Kling has no task with this item's external task ID ${ids[itemIndex]}: its input was refused, or its create failed, before the pause`,
 		externalTaskId: ids[itemIndex],
 	});
-	return { workflowData: [await presentBatch(asExecuteContext(ctx), operation, tasks, withoutTask)] };
+	return { workflowData: [await presentBatch(asExecuteContext(ctx), operation, tasks, withoutTask, await firstTasksOfFailed(ctx, operation, ids, tasks))] };
+}
+
+/** The tasks paid for first (generated views) of the items whose own task failed or is missing, by pause mode's IDs. */
+async function firstTasksOfFailed(ctx: IWebhookFunctions, operation: TaskOperation, ids: string[], tasks: Array<KlingTask | undefined>) {
+	const failed = ids.flatMap((id, itemIndex) => (tasks[itemIndex] && isSucceeded(tasks[itemIndex].task_status) ? [] : [firstTaskIdOf(id)]));
+	if (!operation.firstTask || !failed.length) return [];
+	// Best effort: the run resumes either way, and Kling delivers no second chance to name them.
+	const found = await readTasks.call(ctx, operation.firstTask.product, failed, { by: 'externalTaskId', retries: 0 }).catch(() => new Map<string, KlingTask>());
+	return ids.map((id) => found.get(firstTaskIdOf(id))?.task_id);
 }
 
 /** The batch the waiting run of this node was given, or undefined when the execution does not say (see waitingBatchKey). */

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isSucceeded, type KlingTask, type TaskProduct } from '../contract/task';
 import { appendDescription, asNodeError } from '../transport/errors';
 import { itemError, presentFinal, taskFailedError, taskSummary } from './output';
-import { newCallbackBatch, pauseForCallbacks } from './pause';
+import { firstTaskIdOf, newCallbackBatch, pauseForCallbacks } from './pause';
 import { runDigest } from './runKey';
 import { Scheduler, type Job, type Outcome } from './scheduler';
 import type { CompletionSettings, TaskOperation } from './taskOperation';
@@ -31,7 +31,8 @@ export async function runTaskOperation(this: IExecuteFunctions, operation: TaskO
 	const jobs: Job[] = [];
 	for (const [itemIndex, request] of requests) {
 		try {
-			const { request: body, firstTask } = operation.prepare ? await operation.prepare.call(this, request, itemIndex) : { request, firstTask: undefined };
+			const firstId = batch && firstTaskIdOf(String(request.external_task_id));
+			const { request: body, firstTask } = operation.prepare ? await operation.prepare.call(this, request, itemIndex, firstId) : { request, firstTask: undefined };
 			const job = newJob(this, operation.product, itemIndex, body, { slots: operation.slots?.(body), ownId: batch !== undefined });
 			jobs.push({ ...job, firstTask });
 		} catch (error) {
@@ -100,13 +101,15 @@ async function outputOf(this: IExecuteFunctions, operation: TaskOperation, setti
 
 /**
  * Runs one task to its end while an item's request is built (the AI multi-shot views an element is made from), with
- * the same submit and poll rules as every create. Throws when the task cannot be had.
+ * the same submit and poll rules as every create; `externalTaskId` is the node's own for it (pause mode's). Throws when
+ * the task cannot be had.
  */
-export async function runOneTask(this: IExecuteFunctions, product: TaskProduct, body: IDataObject, itemIndex: number, timeoutMs: number): Promise<KlingTask> {
+export async function runOneTask(this: IExecuteFunctions, product: TaskProduct, body: IDataObject, itemIndex: number, timeoutMs: number, externalTaskId?: string): Promise<KlingTask> {
 	let result: Outcome | undefined;
+	const job = newJob(this, product, itemIndex, { ...body, external_task_id: externalTaskId }, { ownId: externalTaskId !== undefined });
 	await new Scheduler(this, product, { mode: 'poll', timeoutMs, maxConcurrent: 1 }, async (_job, outcome) => {
 		result = outcome;
-	}).run([newJob(this, product, itemIndex, body)]);
+	}).run([job]);
 	if (!result || 'error' in result) {
 		// The note names the task when it may still be running, and the error does not already.
 		throw appendDescription(asNodeError(this.getNode(), result?.error), result?.note);

@@ -14,8 +14,11 @@ export interface TaskOperation {
 	/**
 	 * Completes a checked request with what Kling must make first (an element's generated views, a paid task of its
 	 * own). Runs only once every item's request was built, so a bad item stops the node before anything is paid for.
+	 * In pause mode `firstExternalTaskId` is the external task ID that task must carry, so a resumed run can find it.
 	 */
-	prepare?(this: IExecuteFunctions, request: IDataObject, itemIndex: number): Promise<Prepared>;
+	prepare?(this: IExecuteFunctions, request: IDataObject, itemIndex: number, firstExternalTaskId?: string): Promise<Prepared>;
+	/** What `prepare` may make first, which a resumed run looks up for an item whose own task failed. */
+	firstTask?: { product: TaskProduct; what: string };
 	/** The output item of a task that succeeded (a downloaded file included, when asked for). */
 	present(this: IExecuteFunctions, task: KlingTask, itemIndex: number): Promise<INodeExecutionData>;
 	/** Concurrency slots a task holds: image tasks take one per image (§11). Default 1. */

@@ -415,6 +415,25 @@ export async function resumesWithElementFromViews(setup: PauseSetup): Promise<vo
 }
 
 /**
+ * Generate Additional Views with the element task failing on Kling: the resumed run's item carries the error and
+ * names the views task paid for first (`viewsTaskId`), found again by pause mode's external task ID.
+ */
+export async function namesTheViewsOfAFailedElement(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	sim.failTaskWhen((product) => (product === 'advanced-custom-elements' ? 'The views show no single subject' : undefined));
+	const execution = await startExecution(setup);
+	const [views] = sim.tasks('ai-multi-shot');
+	const done = await finished(api, execution.id);
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([
+		expect.objectContaining({
+			error: 'Kling could not create the element: The views show no single subject',
+			viewsTaskId: views.taskId,
+			description: expect.stringContaining(`This item's views task ${views.taskId} was paid for first.`),
+		}),
+	]);
+}
+
+/**
  * With Continue On Fail and every item's create refused, there is no task to wait for: the run finishes at once, not
  * waiting, each item with the error Kling gave it. `setup` runs pauseBatchWorkflow with Continue On Fail.
  */

@@ -9,6 +9,7 @@ import { WAIT_INDEFINITELY } from 'n8n-workflow';
 import { videosOfTaskResult } from '../../../nodes/Kling/contract/video';
 import { taskSummary } from '../../../nodes/Kling/tasks/output';
 import { handleCallback, newCallbackBatch, pauseForCallbacks } from '../../../nodes/Kling/tasks/pause';
+import { runOneTask, runTaskOperation } from '../../../nodes/Kling/tasks/run';
 import type { TaskOperation } from '../../../nodes/Kling/tasks/taskOperation';
 import { executeContext, FakeKling, isCreate, isList, PRODUCT, refused, useFakeTime, webhookContext, whileTimePasses } from '../executeKit.cts';
 
@@ -225,3 +226,49 @@ describe('pauseForCallbacks', () => {
 		expect(output).toBe(preWait);
 	});
 });
+
+describe("A task an item paid for first (an element's generated views)", () => {
+	const withViews: TaskOperation = {
+		...operation,
+		firstTask: { product: PRODUCT, what: 'views' },
+		async prepare(request, itemIndex, firstExternalTaskId) {
+			const views = await runOneTask.call(this, PRODUCT, { prompt: 'views' }, itemIndex, 600_000, firstExternalTaskId);
+			return { request, firstTask: { taskId: views.task_id, what: 'views', readWith: 'Element → Get Generated Views' } };
+		},
+	};
+	const settings = { mode: 'callback' as const, timeoutMs: 600_000, maxConcurrent: 3 };
+
+	function paused(kling: FakeKling) {
+		kling.outcomeOf = (body) => (body.prompt === 'views' ? 'succeed' : 'failed');
+		return executeContext({ kling, resumeUrl: RESUME_URL, executionId: `exec-paused-${++executions}`, continueOnFail: true });
+	}
+
+	it("is named by an item whose own task failed after the pause: a resumed run finds it by pause mode's external task ID", async () => {
+		const kling = new FakeKling();
+		kling.durationOf = (body) => (body.prompt === 'views' ? 1_000 : 60_000);
+		const { ctx, context } = paused(kling);
+		const [waiting] = await whileTimePasses(runTaskOperation.call(ctx, withViews, settings));
+		expect(context.putExecutionToWait).toHaveBeenCalled();
+		const [views, element] = kling.tasks;
+		expect(views.externalTaskId).toBe(`${element.externalTaskId}-first`);
+		expect(waiting.json).toMatchObject({ viewsTaskId: views.id });
+		await jest.advanceTimersByTimeAsync(120_000);
+		const query = Object.fromEntries(new URL(String(element.body.callback_url)).searchParams) as IDataObject;
+		const result = await whileTimePasses(handleCallback.call(webhookContext({ kling, query }).ctx, withViews));
+		expect(result.workflowData?.[0][0].json).toMatchObject({
+			error: 'Kling could not create the video: Kling could not make it',
+			viewsTaskId: views.id,
+			description: expect.stringContaining(`This item's views task ${views.id} was paid for first.`),
+		});
+	});
+
+	it('is named by an item whose own task failed before the pause', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = (body) => (body.prompt === 'views' ? 1_000 : 0);
+		const { ctx, context } = paused(kling);
+		const [item] = await whileTimePasses(runTaskOperation.call(ctx, withViews, settings));
+		expect(context.putExecutionToWait).not.toHaveBeenCalled();
+		expect(item.json).toMatchObject({ error: expect.any(String), viewsTaskId: kling.tasks[0].id });
+	});
+});
+

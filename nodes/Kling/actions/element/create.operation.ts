@@ -124,10 +124,11 @@ function generatesViews(this: IExecuteFunctions, i: number): boolean {
 }
 
 /** Draws the views (an AI multi-shot task) and puts its first set in; run.ts calls this once every item was checked. */
-async function prepare(this: IExecuteFunctions, request: IDataObject, i: number): Promise<Prepared> {
+async function prepare(this: IExecuteFunctions, request: IDataObject, i: number, viewsExternalTaskId?: string): Promise<Prepared> {
 	if (!generatesViews.call(this, i)) return { request };
 	const frontal = (request.element_image_list as IDataObject).frontal_image as ImageValue;
-	const views = await runOneTask.call(this, PRODUCTS.multiShot, { element_frontal_image: frontal as IDataObject | string }, i, readCompletion.call(this, OPTIONS).timeoutMs);
+	const body = { element_frontal_image: frontal as IDataObject | string };
+	const views = await runOneTask.call(this, PRODUCTS.multiShot, body, i, readCompletion.call(this, OPTIONS).timeoutMs, viewsExternalTaskId);
 	const [firstSet] = viewSetsOfTaskResult(views.task_result);
 	const urls = firstSet ? viewUrls(firstSet).slice(0, REFER_IMAGES_MAX) : [];
 	if (!urls.length) throw new NodeOperationError(this.getNode(), 'Kling generated no additional views', { itemIndex: i, description: `AI multi-shot task ID ${views.task_id}` });
@@ -148,5 +149,6 @@ export const { task, execute } = taskCreate(OPTIONS, {
 	product: PRODUCTS.element,
 	buildRequest,
 	prepare,
+	firstTask: { product: PRODUCTS.multiShot, what: 'views' },
 	present: presentElementTask,
 });
