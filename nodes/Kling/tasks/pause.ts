@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
-import { isFinal, isSucceeded, type KlingTask } from '../contract/task';
-import { asNodeError } from '../transport/errors';
-import { presentFinal, taskSummary } from './output';
+import { isFinal, type KlingTask } from '../contract/task';
+import { asExecuteContext, firstTasksOfFailed, presentBatch } from './pauseOutput';
 import { readTasks } from './poll';
 import { runDigest } from './runKey';
 import type { TaskOperation } from './taskOperation';
@@ -48,16 +47,15 @@ const waitingBatchKey = (node: { id?: string; name: string }) => `kling_${nodeKe
  * external task id, so a URL whose count was changed names no task of the batch and cannot resume the run early.
  */
 const externalTaskIdOf = (batch: string, count: number, itemIndex: number) => `n8n-${batch}-${count}-${itemIndex}`;
-/** The external task ID of what an item's `prepare` makes first (its generated views): found again after a resume. */
-export const firstTaskIdOf = (externalTaskId: string) => `${externalTaskId}-first`;
 
 /**
- * Batches whose callback is being handled, or resumed the run, in this process. n8n checks that an execution is
- * waiting before the node's webhook runs and marks it running only after it returned, and n8n 1.x does not check again
- * (docs/n8n-behaviour.md §4.3): two callbacks that arrive together once the last task is final would both resume it,
- * running everything after the node twice. The second is answered 503, so Kling delivers it again later.
+ * n8n checks that an execution is waiting before the node's webhook runs and marks it running only after it returned,
+ * and n8n 1.x does not check again (docs/n8n-behaviour.md §4.3): two callbacks that arrive together once the last task
+ * is final would both resume it, running everything after the node twice. So a process handles the callbacks of one
+ * batch one after the other (`handling`, the last one's turn), and remembers the batches that resumed their run.
  */
-const claimedHere = new Set<string>();
+const handling = new Map<string, Promise<unknown>>();
+const resumedHere = new Set<string>();
 
 /**
  * The batch of a run of the node. External task ids derive from its key and must be unique per account (§2), also when
@@ -94,42 +92,6 @@ export function newCallbackBatch(ctx: IExecuteFunctions, itemCount: number) {
 	};
 }
 
-/**
- * One output item per input item once every task is final. An item without a task failed before the pause (its input
- * was refused, or its create): `withoutTask` says how. A failed item names its task paid for first (`firstTaskIds`).
- */
-async function presentBatch(
-	ctx: IExecuteFunctions,
-	operation: TaskOperation,
-	tasks: Array<KlingTask | undefined>,
-	withoutTask: (itemIndex: number) => IDataObject,
-	firstTaskIds: Array<string | undefined> = [],
-): Promise<INodeExecutionData[]> {
-	const out: INodeExecutionData[] = [];
-	const what = operation.firstTask?.what;
-	const paidFirst = (itemIndex: number, json: IDataObject): IDataObject => {
-		const id = firstTaskIds[itemIndex];
-		const note = `This item's ${what} task ${id} was paid for first.`;
-		return id && what ? { ...json, description: [json.description, note].filter(Boolean).join(' '), [`${what}TaskId`]: id } : json;
-	};
-	for (const [itemIndex, task] of tasks.entries()) {
-		const pairedItem = { item: itemIndex };
-		if (!task) {
-			out.push({ json: paidFirst(itemIndex, withoutTask(itemIndex)), pairedItem });
-			continue;
-		}
-		try {
-			out.push({ ...(await presentFinal.call(ctx, operation, task, itemIndex)), pairedItem });
-		} catch (error) {
-			// A resumed run has no Continue On Fail to ask: a task that failed becomes an item with its error, shaped as
-			// Continue On Fail shapes one in the other modes.
-			const { message, description } = asNodeError(ctx.getNode(), error);
-			out.push({ json: paidFirst(itemIndex, { error: message, ...(description ? { description } : {}), ...taskSummary(task) }), pairedItem });
-		}
-	}
-	return out;
-}
-
 /** After the tasks are submitted: finish at once if Kling was quick, otherwise put the execution to wait. */
 export async function pauseForCallbacks(
 	this: IExecuteFunctions,
@@ -159,26 +121,28 @@ export async function handleCallback(this: IWebhookFunctions, operation: TaskOpe
 	const batch = query[BATCH_PARAM];
 	const count = Number(query[COUNT_PARAM]);
 	if (!batch || !/^[0-9a-f]{16}$/.test(batch) || !Number.isInteger(count) || count < 1 || count > MAX_ITEMS) {
-		return keepWaiting(this, 400, 'This resume URL is missing its Kling batch parameters');
+		return reply(this, 400, 'This resume URL is missing its Kling batch parameters');
 	}
 	if (query[NODE_PARAM] !== nodeKeyOf(this.getNode())) {
 		// Answered 2xx so Kling stops delivering it: the pause it belonged to has ended, nothing will ever want it.
-		return keepWaiting(this, 200, 'This callback belongs to an earlier pause at another node of this execution');
+		return reply(this, 200, 'This callback belongs to an earlier pause at another node of this execution');
 	}
 	const waiting = waitingBatchOf(this);
 	if (waiting !== undefined && waiting !== batch) {
-		return keepWaiting(this, 200, 'This callback belongs to an earlier run of this node in a loop: the node now waits for other tasks');
+		return reply(this, 200, 'This callback belongs to an earlier run of this node in a loop: the node now waits for other tasks');
 	}
-	if (claimedHere.has(batch)) return keepWaiting(this, 503, 'Another callback of this batch is being handled; deliver it again later');
-	claimedHere.add(batch);
-	let response: IWebhookResponseData | undefined;
+	// Waiting its turn, not answered 503: Kling's redelivery is undocumented (§9.3), and this call may be the last one.
+	const turn = (handling.get(batch) ?? Promise.resolve())
+		.catch(() => undefined)
+		.then(async () => (resumedHere.has(batch) ? reply(this, 200, 'An earlier callback of this batch resumed the run', false) : await resumeIfDone(this, operation, batch, count)));
+	handling.set(batch, turn);
 	try {
-		response = await resumeIfDone(this, operation, batch, count);
+		const response = await turn;
+		if (response.workflowData) resumedHere.add(batch);
+		if (resumedHere.size > 1000) resumedHere.delete(resumedHere.values().next().value as string);
 		return response;
 	} finally {
-		// A batch that resumed the run stays claimed: a call in the moment before n8n marks it running must not resume it again.
-		if (!response?.workflowData) claimedHere.delete(batch);
-		else if (claimedHere.size > 1000) claimedHere.delete(claimedHere.values().next().value as string);
+		if (handling.get(batch) === turn) handling.delete(batch);
 	}
 }
 
@@ -192,10 +156,10 @@ async function resumeIfDone(ctx: IWebhookFunctions, operation: TaskOperation, ba
 		tasks = ids.map((id) => found.get(id));
 	} catch (error) {
 		// Kling could not be read just now: a non-2xx answer keeps the run waiting, and Kling delivers the callback again.
-		return keepWaiting(ctx, 503, `Could not read the tasks from Kling: ${(error as Error).message}`);
+		return reply(ctx, 503, `Could not read the tasks from Kling: ${(error as Error).message}`);
 	}
 	// A run pauses only with a task made: none found means a changed URL (or Kling not showing them yet).
-	if (tasks.every((task) => !task)) return keepWaiting(ctx, 404, 'No Kling task belongs to this resume URL');
+	if (tasks.every((task) => !task)) return reply(ctx, 404, 'No Kling task belongs to this resume URL');
 	if (!tasks.every((task) => !task || isFinal(task.task_status))) return { webhookResponse: { received: true, waiting: true } };
 	// The errors items got before the pause are gone by now; what is left to say is which task Kling does not have.
 	const withoutTask = (itemIndex: number) => ({
@@ -203,15 +167,6 @@ async function resumeIfDone(ctx: IWebhookFunctions, operation: TaskOperation, ba
 		externalTaskId: ids[itemIndex],
 	});
 	return { workflowData: [await presentBatch(asExecuteContext(ctx), operation, tasks, withoutTask, await firstTasksOfFailed(ctx, operation, ids, tasks))] };
-}
-
-/** The tasks paid for first (generated views) of the items whose own task failed or is missing, by pause mode's IDs. */
-async function firstTasksOfFailed(ctx: IWebhookFunctions, operation: TaskOperation, ids: string[], tasks: Array<KlingTask | undefined>) {
-	const failed = ids.flatMap((id, itemIndex) => (tasks[itemIndex] && isSucceeded(tasks[itemIndex].task_status) ? [] : [firstTaskIdOf(id)]));
-	if (!operation.firstTask || !failed.length) return [];
-	// Best effort: the run resumes either way, and Kling delivers no second chance to name them.
-	const found = await readTasks.call(ctx, operation.firstTask.product, failed, { by: 'externalTaskId', retries: 0 }).catch(() => new Map<string, KlingTask>());
-	return ids.map((id) => found.get(firstTaskIdOf(id))?.task_id);
 }
 
 /** The batch the waiting run of this node was given, or undefined when the execution does not say (see waitingBatchKey). */
@@ -227,24 +182,11 @@ function waitingBatchOf(ctx: IWebhookFunctions): string | undefined {
 	}
 }
 
-/** Answers a call that must not resume the run. Throwing instead would end the waiting execution as failed. */
-function keepWaiting(ctx: IWebhookFunctions, status: number, reason: string): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json({ received: true, waiting: true, reason });
-	return { noWebhookResponse: true };
-}
-
 /**
- * Presenting a result (and downloading a file) needs only helpers, the node and its parameters, which a webhook
- * context has too; parameters are read as for the first item. A webhook call cannot be cancelled.
+ * Answers a call that does not resume the run: it keeps waiting, unless an earlier call resumed it (`waiting` false).
+ * Throwing instead would end the waiting execution as failed.
  */
-function asExecuteContext(ctx: IWebhookFunctions): IExecuteFunctions {
-	return new Proxy(ctx, {
-		get(target, property, receiver) {
-			if (property === 'getNodeParameter') {
-				return (name: string, _itemIndex: number, fallback?: unknown) => target.getNodeParameter(name, fallback);
-			}
-			if (property === 'getExecutionCancelSignal') return () => undefined;
-			return Reflect.get(target, property, receiver);
-		},
-	}) as unknown as IExecuteFunctions;
+function reply(ctx: IWebhookFunctions, status: number, reason: string, waiting = true): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json({ received: true, waiting, reason });
+	return { noWebhookResponse: true };
 }

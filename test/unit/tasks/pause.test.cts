@@ -166,7 +166,7 @@ describe('handleCallback', () => {
 	});
 
 	// n8n 1.x checks that the execution waits before the webhook runs and marks it running after: both calls would resume it.
-	it('resumes the run from one of two callbacks that arrive together once every task is final; the other is answered 503', async () => {
+	it('resumes the run from one of two callbacks that arrive together once every task is final; the other waits its turn', async () => {
 		const kling = new FakeKling();
 		kling.durationOf = () => 5_000;
 		const { query } = pausedBatch(kling, 2);
@@ -174,9 +174,33 @@ describe('handleCallback', () => {
 		const calls = [webhookContext({ kling, query }), webhookContext({ kling, query })];
 		const results = await whileTimePasses(Promise.all(calls.map(async (call) => await handleCallback.call(call.ctx, operation))));
 		expect(results.filter((result) => result.workflowData !== undefined)).toHaveLength(1);
-		expect(calls.map((call) => call.reply.status)).toContain(503);
-		// A call in the moment before n8n marks the run as running does not resume it again either.
+		expect(calls[1].reply).toEqual({ status: 200, body: { received: true, waiting: false, reason: 'An earlier callback of this batch resumed the run' } });
+		// Only the first read Kling: the second learnt it was resumed. A later call does not resume it again either.
+		expect(kling.reads()).toHaveLength(1);
 		expect((await callback(kling, query)).result.workflowData).toBeUndefined();
+	});
+
+	// Kling's redelivery is undocumented: the last task's callback, arriving while an earlier one reads, must not be lost.
+	it('resumes the run from a callback that arrived while an earlier one found a task unfinished', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = (_body, index) => (index === 0 ? 5_000 : 20_000);
+		const { query } = pausedBatch(kling, 2);
+		await jest.advanceTimersByTimeAsync(10_000);
+		const early = webhookContext({ kling, query });
+		// The early call's read sees the second task running, and its answer takes 20 s to arrive.
+		const read = early.context.helpers.httpRequestWithAuthentication;
+		early.context.helpers.httpRequestWithAuthentication = jest.fn(async (...args: Parameters<typeof read>) => {
+			const answer = await read(...args);
+			await new Promise((resolve) => setTimeout(resolve, 20_000));
+			return answer;
+		});
+		const earlyCall = handleCallback.call(early.ctx, operation);
+		// Meanwhile the second task finishes, and its callback comes.
+		await jest.advanceTimersByTimeAsync(11_000);
+		const late = webhookContext({ kling, query });
+		const [first, last] = await whileTimePasses(Promise.all([earlyCall, handleCallback.call(late.ctx, operation)]));
+		expect(first).toEqual({ webhookResponse: { received: true, waiting: true } });
+		expect(last.workflowData).toHaveLength(1);
 	});
 
 	it('lets a later callback resume the run when an earlier one found tasks unfinished', async () => {
