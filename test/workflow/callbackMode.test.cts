@@ -2,7 +2,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { WAIT_INDEFINITELY, Workflow } from 'n8n-workflow';
 
 import { callNodeWebhook } from '../harness/webhook.cts';
-import { chain, KLING, loadPackage, runWorkflow } from '../harness/workflow.cts';
+import { chain, emptyItems, KLING, loadPackage, runWorkflow } from '../harness/workflow.cts';
 import type { KlingSimulator } from '../simulator/index.cts';
 import { apiKeyCredential, imageUrls, klingNode, useSimulator } from './helpers.cts';
 import { binaryBytes, imageToVideoNode } from './videoHelpers.cts';
@@ -255,5 +255,29 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(item?.json.images).toHaveLength(2);
 		expect(Object.keys(item?.binary ?? {})).toEqual(['image_0', 'image_1']);
 		for (const image of Object.values(item!.binary!)) expect((await binaryBytes(image)).length).toBeGreaterThan(0);
+	});
+
+	// A resumed run reads the options as for the first item: what only that item's request got wrong fails no other.
+	it("resumes an item with its video although the first item's Watermark expression gave nothing (refused before the pause)", async () => {
+		const { sim } = ctx;
+		const create = { ...imageToVideoNode({ options: { completion: 'callback', watermark: '={{ $json.index === 0 ? undefined : true }}' } }), continueOnFail: true } as INode;
+		const workflow = chain(emptyItems(2), create);
+		const credentials = apiKeyCredential(sim);
+		const paused = await runWorkflow({ ...workflow, credentials, executionId: 'exec-47' });
+		expect(paused.status).toBe('waiting');
+		expect(paused.output('Image to Video')[0].json.error).toMatch(/^Options → Watermark is empty: its expression gave nothing/);
+		const [body] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		await sim.idle();
+		const { nodeTypes } = await loadPackage();
+		const resumed = await callNodeWebhook({
+			workflow: new Workflow({ id: 'test-workflow', nodes: workflow.nodes, connections: workflow.connections, nodeTypes, active: false }),
+			node: workflow.nodes.find((node) => node.name === 'Image to Video')!,
+			credentials,
+			body: { task_status: 'succeed' },
+			query: Object.fromEntries(new URL(body.callback_url).searchParams),
+			runExecutionData: paused.run.data,
+		});
+		expect(resumed.workflowData?.[1]?.json).toMatchObject({ videoUrl: expect.stringContaining(sim.origin) });
+		expect(resumed.workflowData?.[1]?.json.error).toBeUndefined();
 	});
 });

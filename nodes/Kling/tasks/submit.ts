@@ -27,6 +27,8 @@ export interface Submission {
 	ownExternalTaskId?: boolean;
 	/** Set once a create got no usable answer (sent at `sentAt`): it is never sent again, only looked for. */
 	lostAnswer?: { error: unknown; lookups: number; sentAt: number };
+	/** When a relay first answered the create with its own 429: it may have passed the create on to Kling before. */
+	relayLimitedAt?: number;
 }
 
 /**
@@ -50,12 +52,15 @@ export async function submitTask(this: IExecuteFunctions, product: TaskProduct, 
 		} catch (error) {
 			const { klingCode, noAnswer, rateLimited, retryAfterMs } = klingErrorContext(error);
 			if (rateLimited || (klingCode !== undefined && RETRY_SAFE_FOR_CREATE.has(klingCode))) {
+				if (rateLimited) submission.relayLimitedAt ??= sentAt;
 				return { kind: 'retryLater', reason: klingCode === 1303 ? 'concurrency' : 'rate', retryAfterMs };
 			}
 			const refused = !noAnswer && !(klingCode !== undefined && klingCode >= 5000);
-			// A duplicate of the node's own id: an earlier try of this run made the task, which is looked for as a lost one.
-			if (refused && !(submission.ownExternalTaskId && isDuplicateId(this, error))) throw explained(this, error);
-			submission.lostAnswer = { error, lookups: 0, sentAt };
+			// A duplicate of the node's own id, or of one a relay may have passed on before its 429: an earlier try made the
+			// task, which is looked for as a lost one.
+			const earlierTry = submission.ownExternalTaskId || submission.relayLimitedAt !== undefined;
+			if (refused && !(earlierTry && isDuplicateId(this, error))) throw explained(this, error);
+			submission.lostAnswer = { error, lookups: 0, sentAt: submission.relayLimitedAt ?? sentAt };
 		}
 	}
 	submission.lostAnswer.lookups++;

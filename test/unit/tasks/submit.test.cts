@@ -66,6 +66,21 @@ describe('submitTask', () => {
 	});
 });
 
+describe("submitTask after a relay's 429", () => {
+	it("adopts the task of a create the relay passed on before its 429, with the user's own external task ID", async () => {
+		const { ctx, kling } = executeContext();
+		const submission: Submission = { body: { prompt: 'x', external_task_id: 'campaign-42-hero' }, externalTaskId: 'campaign-42-hero' };
+		kling.inject(isCreate, (sent) => {
+			kling.create(sent);
+			return { status: 429, body: '<html>Too Many Requests</html>' };
+		});
+		expect(await whileTimePasses(submitTask.call(ctx, PRODUCT, submission))).toMatchObject({ kind: 'retryLater', reason: 'rate' });
+		// Sent again later: Kling refuses the id it has seen, and the node takes over the task its first send made.
+		expect(await whileTimePasses(submitTask.call(ctx, PRODUCT, submission))).toEqual({ kind: 'created', task: expect.objectContaining({ task_id: kling.tasks[0].id }) });
+		expect(kling.tasks).toHaveLength(1);
+	});
+});
+
 describe('submitTask after a lost answer', () => {
 	it.each([
 		['no answer', timedOut()],

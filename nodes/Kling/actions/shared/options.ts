@@ -84,11 +84,16 @@ export interface Download {
 	binaryPropertyName: string;
 }
 
-/** Whether to download the finished files, and into which binary field (or field prefix, for images). */
-export function readDownload(this: IExecuteFunctions, itemIndex: number, media: OptionsKind['media']): Download {
+/**
+ * Whether to download the finished files, and into which binary field (or field prefix, for images). `checked`: the
+ * item's request checked the options already, so nothing is refused again (a resumed run reads them as for the first
+ * item, which must not fail another item's paid result).
+ */
+export function readDownload(this: IExecuteFunctions, itemIndex: number, media: OptionsKind['media'], checked = false): Download {
 	const options = optionsOf(this, itemIndex);
 	const fallback = media === 'images' ? 'image_' : 'data';
-	const download = readYesNo.call(this, 'options.download', `Options → Download ${media === 'images' ? 'Images' : 'Video'}`, itemIndex, false);
+	const label = `Options → Download ${media === 'images' ? 'Images' : 'Video'}`;
+	const download = checked ? options.download === true : readYesNo.call(this, 'options.download', label, itemIndex, false);
 	return { download, binaryPropertyName: String(options.binaryPropertyName ?? fallback).trim() || fallback };
 }
 

@@ -6,7 +6,7 @@ import { runTaskOperation } from '../../tasks/run';
 import { findTask } from '../../tasks/submit';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { eachItem } from './items';
-import { readCompletion, readCreateOptions, type Download, type OptionsKind } from './options';
+import { readCompletion, readDownload, type Download, type OptionsKind } from './options';
 import { refuseRoundedId } from './validate';
 
 type PresentMedia = (this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download) => Promise<INodeExecutionData>;
@@ -19,12 +19,12 @@ export function taskCreate(kind: OptionsKind, task: TaskOperation) {
 	return { task, execute };
 }
 
-/** `taskCreate` for videos and images: a result is presented with the item's Download options. */
+/** `taskCreate` for videos and images: a result is presented with the item's Download options, checked with its request. */
 export function mediaCreate(kind: OptionsKind, present: PresentMedia, operation: Omit<TaskOperation, 'present'>) {
 	return taskCreate(kind, {
 		...operation,
 		async present(kling, i) {
-			return await present.call(this, kling, i, readCreateOptions.call(this, i, kind));
+			return await present.call(this, kling, i, readDownload.call(this, i, kind.media, true));
 		},
 	});
 }
