@@ -107,7 +107,8 @@ export async function pauseForCallbacks(
 	if (latest.every((task) => !task || isFinal(task.task_status))) {
 		// An item without a task keeps the error it got (Continue On Fail), which may name a task to look up.
 		const withoutTask = (itemIndex: number) => preWaitOutput[itemIndex]?.json ?? { error: 'No Kling task was created for this item' };
-		const firstIds = submitted.map((task, itemIndex) => (task ? (preWaitOutput[itemIndex]?.json[`${operation.firstTask?.what}TaskId`] as string | undefined) : undefined));
+		const what = operation.firstTask?.what;
+		const firstIds = what ? submitted.map((task, itemIndex) => (task ? (preWaitOutput[itemIndex]?.json[`${what}TaskId`] as string | undefined) : undefined)) : [];
 		return await presentBatch(this, operation, latest, withoutTask, firstIds);
 	}
 	await this.putExecutionToWait(WAIT_INDEFINITELY);
