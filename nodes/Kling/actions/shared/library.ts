@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ELEMENT_LIBRARIES, elementsOfPage, type KlingElement } from '../../contract/element';
+import { PAGE_SIZE_MAX } from '../../contract/task';
 import { VOICE_LIBRARIES, VOICE_PAGE_SIZE_MAX, voicesOfPage, type KlingVoice } from '../../contract/voice';
 import { klingApiRequest, klingPages } from '../../transport';
 import { asNodeError, isNotFound, klingErrorContext } from '../../transport/errors';
@@ -14,7 +15,7 @@ import { invalidInput } from './validate';
  * ID" endpoint, so Get, the pickers and Get Many all read the lists (§3.3, §3.4, §4).
  */
 const LIBRARIES = {
-	element: { paths: ELEMENT_LIBRARIES, pageSize: 500, ofPage: elementsOfPage, idOf: (entry: KlingElement) => entry.element_id, nameOf: (entry: KlingElement) => entry.element_name },
+	element: { paths: ELEMENT_LIBRARIES, pageSize: PAGE_SIZE_MAX, ofPage: elementsOfPage, idOf: (entry: KlingElement) => entry.element_id, nameOf: (entry: KlingElement) => entry.element_name },
 	voice: { paths: VOICE_LIBRARIES, pageSize: VOICE_PAGE_SIZE_MAX, ofPage: voicesOfPage, idOf: (entry: KlingVoice) => entry.voice_id, nameOf: (entry: KlingVoice) => entry.voice_name },
 };
 
