@@ -55,3 +55,16 @@ describe('Delete whose first answer is lost', () => {
 		expect(result.error?.description).toMatch(/^Presets cannot be deleted/);
 	});
 });
+
+describe('Element → Delete refused by both paths', () => {
+	it("quotes the advanced path's reason first, not only the older path's \"does not exist\"", async () => {
+		const { sim } = ctx;
+		const id = sim.seedElement({ name: 'Rex' });
+		const reason = 'element_id is used by a running task and cannot be deleted now';
+		sim.injectFault({ when: { pathIncludes: 'delete-advanced-elements' }, fault: { kind: 'error', code: 1201, message: reason } });
+		sim.injectFault({ when: { pathIncludes: '/delete-elements' }, fault: { kind: 'error', code: 1201, message: `element_id ${id} does not exist` } });
+		const result = await runWorkflow({ ...chain(klingNode('Delete', { resource: 'element', operation: 'delete', element: byId(id) })), credentials: apiKeyCredential(sim) });
+		expect(result.error?.message).toBe(`Kling has no custom element with ID ${id}`);
+		expect(result.error?.description).toMatch(new RegExp(`delete-advanced-elements: .*${reason}.*; .*delete-elements: .*element_id ${id} does not exist`));
+	});
+});

@@ -161,15 +161,49 @@ describe('Voice picker', () => {
 		expect(listed.paginationToken).toBeUndefined();
 	});
 
+	// n8n's editor asks for a next page only when the user scrolls to the end of a list that fills the dropdown, never
+	// after an answer with no results: so the first answer must hold what the user looks for.
+	it.each([
+		['searchVoices', () => ctx.sim.presetVoiceIds()],
+		['searchElements', () => ctx.sim.presetElementIds()],
+	])("shows Kling's presets in the first answer to an account with none of its own (%s)", async (method, presetIds) => {
+		const listed = await runListSearch(method, apiKeyCredential(ctx.sim));
+		expect(listed.results.map((item) => item.value)).toEqual(presetIds());
+		expect(listed.paginationToken).toBeUndefined();
+	});
+
+	it('finds a preset by name, and one of yours beyond the first page, in the first answer to a search', async () => {
+		const { sim } = ctx;
+		const old = sim.seedElement({ name: 'Old Mira' });
+		for (let i = 0; i < 500; i++) sim.seedElement({ name: `Seed ${i}` });
+		const astronaut = await runListSearch('searchElements', apiKeyCredential(sim), { filter: 'astronaut' });
+		expect(astronaut.results.map((item) => item.name)).toEqual(['Astronaut (Kling preset)']);
+		expect((await runListSearch('searchElements', apiKeyCredential(sim), { filter: 'old mira' })).results.map((item) => item.value)).toEqual([old]);
+		expect((await runListSearch('searchElementsOwnOnly', apiKeyCredential(sim), { filter: 'old mira' })).results.map((item) => item.value)).toEqual([old]);
+	});
+
+	it('lists a long library page by page after a first answer that ends with the presets', async () => {
+		const { sim } = ctx;
+		const old = sim.seedElement({ name: 'Old Mira' });
+		for (let i = 0; i < 500; i++) sim.seedElement({ name: `Seed ${i}` });
+		const first = await runListSearch('searchElements', apiKeyCredential(sim));
+		expect(first.results).toHaveLength(500 + sim.presetElementIds().length);
+		expect(first.results.slice(500).map((item) => item.value)).toEqual(sim.presetElementIds());
+		const next = await runListSearch('searchElements', apiKeyCredential(sim), { paginationToken: first.paginationToken as string });
+		expect(next.results.map((item) => item.value)).toEqual([old]);
+		expect(next.paginationToken).toBeUndefined();
+	});
+
 	it('lists custom voices first, then presets, and binds the picked voice to a new element', async () => {
 		const { sim } = ctx;
 		const voiceId = sim.seedVoice({ name: 'Mira calm' });
-		const custom = await runListSearch('searchVoices', apiKeyCredential(sim));
-		expect(custom.results).toEqual([{ name: 'Mira calm', value: voiceId, url: expect.stringMatching(/\.mp3$/) }]);
-		expect(custom.paginationToken).toBe('preset:1');
-		const presets = await runListSearch('searchVoices', apiKeyCredential(sim), { paginationToken: custom.paginationToken, filter: 'warm' });
-		expect(presets.results).toEqual([expect.objectContaining({ name: 'Warm Narrator (Kling preset)', value: sim.presetVoiceIds()[0] })]);
-		expect(presets.paginationToken).toBeUndefined();
+		const listed = await runListSearch('searchVoices', apiKeyCredential(sim));
+		expect(listed.results[0]).toEqual({ name: 'Mira calm', value: voiceId, url: expect.stringMatching(/\.mp3$/) });
+		expect(listed.results.slice(1).map((item) => item.value)).toEqual(sim.presetVoiceIds());
+		expect(listed.paginationToken).toBeUndefined();
+		const warm = await runListSearch('searchVoices', apiKeyCredential(sim), { filter: 'warm' });
+		expect(warm.results).toEqual([expect.objectContaining({ name: 'Warm Narrator (Kling preset)', value: sim.presetVoiceIds()[0] })]);
+		expect(warm.paginationToken).toBeUndefined();
 
 		sim.reset();
 		const bound = sim.seedVoice({ name: 'Mira calm' });

@@ -28,6 +28,9 @@ export function listOf<T extends z.ZodTypeAny>(schema: T, list: unknown): Array<
 	return parsed.success ? parsed.data : [];
 }
 
+/** The largest `pageSize` a list takes (§2); voice lists take more (VOICE_PAGE_SIZE_MAX). */
+export const PAGE_SIZE_MAX = 500;
+
 /** The tasks of a list page, read one by one so that an odd entry hides only itself. */
 export const tasksOfPage = (page: unknown): KlingTask[] =>
 	(Array.isArray(page) ? page : []).flatMap((entry) => listOf(taskSchema, [entry]));

@@ -1,69 +1,82 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { ELEMENT_LIBRARIES, elementsOfPage } from '../contract/element';
-import { VOICE_LIBRARIES, voicesOfPage } from '../contract/voice';
+import { PAGE_SIZE_MAX } from '../contract/task';
+import { VOICE_LIBRARIES, VOICE_PAGE_SIZE_MAX, voicesOfPage } from '../contract/voice';
 import { PRESET_NAME_SUFFIX } from '../actions/shared/pickers';
-import { klingApiRequest } from '../transport';
+import { klingPages } from '../transport';
 
-const PAGE_SIZE = 100;
+type Item = INodeListSearchItems & { search: string };
+type Items = (page: unknown) => Item[];
+type Source = { paths: { custom: string; preset: string }; pageSize: number; toItems: Items };
 
-type Library = 'custom' | 'preset';
-type Items = (page: unknown) => Array<INodeListSearchItems & { search: string }>;
+/** Pages of one library a search reads for one answer at most (2,500 elements or 5,000 voices). */
+const SEARCH_READS_MAX = 5;
 
-/** What the pickers list: the account's own, then Kling's presets; or the account's own alone (what Delete can delete). */
-const ALL: Library[] = ['custom', 'preset'];
-const OWN: Library[] = ['custom'];
+/** The matching entries on the pages of one library from `firstPage`, `reads` pages at most; `next` when more remain. */
+async function readMatches(ctx: ILoadOptionsFunctions, path: string, { pageSize, toItems }: Source, needle: string, firstPage: number, reads: number) {
+	const items: Item[] = [];
+	let pageNum = firstPage;
+	for await (const page of klingPages.call(ctx, path, pageSize, firstPage)) {
+		items.push(...toItems(page).filter((item) => item.search.toLowerCase().includes(needle)));
+		pageNum++;
+		if (page.length < pageSize) break;
+		if (pageNum - firstPage === reads) return { items, next: pageNum };
+	}
+	return { items, next: undefined };
+}
 
 /**
- * One page of a picker's list, filtered by name or ID. The pagination token is `<library>:<page>`, so the editor pages
- * through the `libraries` in turn.
+ * A picker's list: the account's own entries, then (on the first answer) Kling's presets. n8n's editor asks for the
+ * next page only when the user scrolls to the end of a list that fills the dropdown, never after an answer with no
+ * results, so the first answer holds the presets and a search reads several pages before it answers. The pagination
+ * token is the account's next page; the presets are all in the first answer.
  */
-async function searchLibrary(
-	ctx: ILoadOptionsFunctions,
-	paths: Record<Library, string>,
-	libraries: Library[],
-	toItems: Items,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const [library, pageText] = (paginationToken ?? `${libraries[0]}:1`).split(':') as [Library, string];
-	const pageNum = Number(pageText) || 1;
-	const { data } = await klingApiRequest.call(ctx, { method: 'GET', path: paths[library], qs: { pageNum, pageSize: PAGE_SIZE } });
+async function searchLibrary(ctx: ILoadOptionsFunctions, source: Source, withPresets: boolean, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const needle = filter?.trim().toLowerCase() ?? '';
-	const suffix = library === 'preset' ? PRESET_NAME_SUFFIX : '';
-	const results = toItems(data)
-		.filter((item) => item.search.toLowerCase().includes(needle))
-		.map(({ name, value, description, url }) => ({ name: `${name}${suffix}`, value, description, url }));
-	const full = Array.isArray(data) && data.length === PAGE_SIZE;
-	const next = libraries[libraries.indexOf(library) + 1];
-	return { results, paginationToken: full ? `${library}:${pageNum + 1}` : next && `${next}:1` };
+	const reads = needle ? SEARCH_READS_MAX : 1;
+	const own = await readMatches(ctx, source.paths.custom, source, needle, Number(paginationToken) || 1, reads);
+	const presets = withPresets && !paginationToken ? (await readMatches(ctx, source.paths.preset, source, needle, 1, SEARCH_READS_MAX)).items : [];
+	const results = [...own.items, ...presets.map((item) => ({ ...item, name: `${item.name}${PRESET_NAME_SUFFIX}` }))];
+	// Keyed by ID: an entry created while the pages are read shifts the later ones, and one comes again on the next page.
+	const unique = new Map(results.map(({ name, value, description, url }) => [value, { name, value, description, url }]));
+	return { results: [...unique.values()], paginationToken: own.next?.toString() };
 }
 
-const elementItems: Items = (page) =>
-	elementsOfPage(page)
-		.filter((element) => element.status !== 'deleted')
-		.map((element) => ({
-			name: element.element_name ?? element.element_id,
-			value: element.element_id,
-			description: element.element_description ?? undefined,
-			search: `${element.element_name ?? ''} ${element.element_id}`,
-		}));
+const elements: Source = {
+	paths: ELEMENT_LIBRARIES,
+	pageSize: PAGE_SIZE_MAX,
+	toItems: (page) =>
+		elementsOfPage(page)
+			.filter((element) => element.status !== 'deleted')
+			.map((element) => ({
+				name: element.element_name ?? element.element_id,
+				value: element.element_id,
+				description: element.element_description ?? undefined,
+				search: `${element.element_name ?? ''} ${element.element_id}`,
+			})),
+};
 
-const voiceItems: Items = (page) =>
-	voicesOfPage(page).map((voice) => ({ name: voice.voice_name ?? voice.voice_id, value: voice.voice_id, url: voice.trial_url ?? undefined, search: `${voice.voice_name ?? ''} ${voice.voice_id}` }));
+const voices: Source = {
+	paths: VOICE_LIBRARIES,
+	pageSize: VOICE_PAGE_SIZE_MAX,
+	toItems: (page) =>
+		voicesOfPage(page).map((voice) => ({ name: voice.voice_name ?? voice.voice_id, value: voice.voice_id, url: voice.trial_url ?? undefined, search: `${voice.voice_name ?? ''} ${voice.voice_id}` })),
+};
 
 export async function searchElements(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await searchLibrary(this, ELEMENT_LIBRARIES, ALL, elementItems, filter, paginationToken);
+	return await searchLibrary(this, elements, true, filter, paginationToken);
 }
 
+/** The account's own alone, what Delete can delete. */
 export async function searchElementsOwnOnly(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await searchLibrary(this, ELEMENT_LIBRARIES, OWN, elementItems, filter, paginationToken);
+	return await searchLibrary(this, elements, false, filter, paginationToken);
 }
 
 export async function searchVoices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await searchLibrary(this, VOICE_LIBRARIES, ALL, voiceItems, filter, paginationToken);
+	return await searchLibrary(this, voices, true, filter, paginationToken);
 }
 
 export async function searchVoicesOwnOnly(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await searchLibrary(this, VOICE_LIBRARIES, OWN, voiceItems, filter, paginationToken);
+	return await searchLibrary(this, voices, false, filter, paginationToken);
 }

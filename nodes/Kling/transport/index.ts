@@ -12,6 +12,7 @@ import type {
 import { AUTH_CODES } from '../contract/codes';
 import { envelopeSchema } from '../contract/envelope';
 import { baseUrlOf } from '../contract/hosts';
+import { PAGE_SIZE_MAX } from '../contract/task';
 import { asNodeError, isTransient, klingApiError, klingErrorContext, klingNoAnswerError } from './errors';
 import { parseJsonLossless } from './json';
 import { backoffMs, pause, throwIfCancelled } from './wait';
@@ -181,8 +182,8 @@ function describeTransportFailure(error: unknown): { reason: string; neverSent: 
  * last one (§2). Stop iterating to stop reading. A page that is not a list (a relay's `{ list, total }`) is an answer
  * the node cannot read, never an empty library: read as one, Get would say an element that exists is not there.
  */
-export async function* klingPages(this: KlingContext, path: string, pageSize = 500): AsyncGenerator<unknown[]> {
-	for (let pageNum = 1; pageNum <= 1000; pageNum++) {
+export async function* klingPages(this: KlingContext, path: string, pageSize = PAGE_SIZE_MAX, firstPage = 1): AsyncGenerator<unknown[]> {
+	for (let pageNum = firstPage; pageNum <= 1000; pageNum++) {
 		const { data } = await klingApiRequest.call(this, { method: 'GET', path, qs: { pageNum, pageSize } });
 		if (data !== null && data !== undefined && !Array.isArray(data)) throw klingNoAnswerError(this.getNode(), 'a list answer whose data is not a list');
 		const page = (data ?? []) as unknown[];

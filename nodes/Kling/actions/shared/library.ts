@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ELEMENT_LIBRARIES, elementsOfPage, type KlingElement } from '../../contract/element';
+import { PAGE_SIZE_MAX } from '../../contract/task';
 import { VOICE_LIBRARIES, VOICE_PAGE_SIZE_MAX, voicesOfPage, type KlingVoice } from '../../contract/voice';
 import { klingApiRequest, klingPages } from '../../transport';
 import { asNodeError, isNotFound, klingErrorContext } from '../../transport/errors';
@@ -14,7 +15,7 @@ import { invalidInput } from './validate';
  * ID" endpoint, so Get, the pickers and Get Many all read the lists (§3.3, §3.4, §4).
  */
 const LIBRARIES = {
-	element: { paths: ELEMENT_LIBRARIES, pageSize: 500, ofPage: elementsOfPage, idOf: (entry: KlingElement) => entry.element_id, nameOf: (entry: KlingElement) => entry.element_name },
+	element: { paths: ELEMENT_LIBRARIES, pageSize: PAGE_SIZE_MAX, ofPage: elementsOfPage, idOf: (entry: KlingElement) => entry.element_id, nameOf: (entry: KlingElement) => entry.element_name },
 	voice: { paths: VOICE_LIBRARIES, pageSize: VOICE_PAGE_SIZE_MAX, ofPage: voicesOfPage, idOf: (entry: KlingVoice) => entry.voice_id, nameOf: (entry: KlingVoice) => entry.voice_name },
 };
 
@@ -135,7 +136,7 @@ export function libraryGet<K extends Kind>(kind: K, output: (entry: Entry<K>) =>
 export function libraryDelete(kind: Kind, paths: string[]) {
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 		return await eachItemCheckedFirst.call(this, (i) => readPicked.call(this, kind, kind, i).id, async (id, i) => {
-			let answer = '';
+			const answers: string[] = [];
 			let lostTry = false;
 			for (const path of paths) {
 				try {
@@ -143,7 +144,8 @@ export function libraryDelete(kind: Kind, paths: string[]) {
 					return { json: { deleted: true, [`${kind}Id`]: id } };
 				} catch (error) {
 					if (!isNotFound(error)) throw asNodeError(this.getNode(), error);
-					answer = (error as Error).message;
+					// Every path's answer, in order: the first may refuse for a reason the next one's "does not exist" hides.
+					answers.push(paths.length > 1 ? `${path}: ${(error as Error).message}` : (error as Error).message);
 					lostTry ||= klingErrorContext(error).afterLostTry === true;
 				}
 			}
@@ -152,7 +154,7 @@ export function libraryDelete(kind: Kind, paths: string[]) {
 			const lost = lostTry ? `An earlier try of this delete got no answer, so it may have deleted the ${kind}. ` : '';
 			throw new NodeOperationError(this.getNode(), `Kling has no custom ${kind} with ID ${id}`, {
 				itemIndex: i,
-				description: `${lost}Presets cannot be deleted, and a deleted ${kind} is gone; ${list} lists yours. Kling said: ${answer}`,
+				description: `${lost}Presets cannot be deleted, and a deleted ${kind} is gone; ${list} lists yours. Kling said: ${answers.join('; ')}`,
 			});
 		});
 	}
