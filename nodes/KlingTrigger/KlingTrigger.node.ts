@@ -71,7 +71,7 @@ export class KlingTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Copy this node's Production URL (under Webhook URLs above) into Options → Callback URL of a Kling create operation. Kling then posts the task's status changes here. While testing in the editor, use the Test URL instead.",
+					"Copy this node's Production URL (under Webhook URLs above) into Options → Callback URL of a Kling create operation, and activate the workflow: Kling then posts the task's status changes here. n8n listens on the Test URL for only 2 minutes, less than a paid render usually takes, so use it for the Kling console's Send Test Callback or a short task (a result missed there can still be read with Get or Get Creation Task).",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -117,7 +117,7 @@ export class KlingTrigger implements INodeType {
 						validateType: 'boolean',
 						default: false,
 						description:
-							'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. When the credential has a secret, signed callbacks are always checked, and with this off an unsigned one is checked by reading its task from Kling: only what Kling answers is output. Without a secret nothing can be checked, and callbacks are output as they come.',
+							'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. When the credential has a secret, signed callbacks are always checked, and with this off an unsigned one is checked by reading its task from Kling: only what Kling answers is output. Without a secret nothing can be checked, and callbacks are output as they come. Kling does not say whether callbacks of the tasks this package creates (its legacy endpoints) are signed: if they are not, this answers 401 to every real callback.',
 					},
 				],
 			},
@@ -130,7 +130,7 @@ export class KlingTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		// An expression may give one event, a comma-separated list or an array, by value or by name. An unknown one stops
-		// here (n8n answers 500 and starts nothing) rather than silently match no callback.
+		// here (n8n answers 500 and records a failed execution) rather than silently match no callback.
 		const events = multiOptionValues.call(this, this.getNodeParameter('events', ['succeeded', 'failed']), EVENT_OPTIONS, 'Events');
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
