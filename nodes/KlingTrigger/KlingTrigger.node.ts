@@ -4,9 +4,10 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { multiOptionValues } from '../Kling/actions/shared/multiOptions';
 import { asNodeError } from '../Kling/transport/errors';
 import { parseJsonLossless } from '../Kling/transport/json';
-import { normaliseCallback } from './callback';
+import { hasResult, normaliseCallback } from './callback';
 import { checkSignature, rawBodyOf } from './callbackOrigin';
-import { noSuchTaskError, reReadTask, type ReadTask } from './reReadTask';
+import { acknowledge, ignored } from './filters';
+import { noSuchTaskError, reReadTask, type ReadReason, type ReadTask } from './reReadTask';
 
 /** Kling's bodies are a few kilobytes; anything this large is not a callback. */
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
@@ -49,11 +50,6 @@ function refuse(this: IWebhookFunctions, code: number, message: string): IWebhoo
 	return { noWebhookResponse: true };
 }
 
-/** Answers 200, so Kling stops sending this delivery, without starting an execution. */
-function acknowledge(reason: string): IWebhookResponseData {
-	return { webhookResponse: { received: true, started: false, reason } };
-}
-
 export class KlingTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Kling Trigger',
@@ -71,7 +67,7 @@ export class KlingTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Copy this node's Production URL (under Webhook URLs above) into Options → Callback URL of a Kling create operation. Kling then posts the task's status changes here. While testing in the editor, use the Test URL instead.",
+					"Copy this node's Production URL (under Webhook URLs above) into Options → Callback URL of a Kling create operation, and activate the workflow: Kling then posts the task's status changes here. n8n listens on the Test URL for only 2 minutes, less than a paid render usually takes, so use it for the Kling console's Send Test Callback or a short task (a result missed there can still be read with Get or Get Creation Task).",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -117,7 +113,7 @@ export class KlingTrigger implements INodeType {
 						validateType: 'boolean',
 						default: false,
 						description:
-							'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. When the credential has a secret, signed callbacks are always checked, and with this off an unsigned one is checked by reading its task from Kling: only what Kling answers is output. Without a secret nothing can be checked, and callbacks are output as they come.',
+							'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. When the credential has a secret, signed callbacks are always checked, and with this off an unsigned one is checked by reading its task from Kling: only what Kling answers is output. Without a secret nothing can be checked, and callbacks are output as they come. Kling does not say whether callbacks of the tasks this package creates (its legacy endpoints) are signed: if they are not, this answers 401 to every real callback.',
 					},
 				],
 			},
@@ -130,7 +126,7 @@ export class KlingTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		// An expression may give one event, a comma-separated list or an array, by value or by name. An unknown one stops
-		// here (n8n answers 500 and starts nothing) rather than silently match no callback.
+		// here (n8n answers 500 and records a failed execution) rather than silently match no callback.
 		const events = multiOptionValues.call(this, this.getNodeParameter('events', ['succeeded', 'failed']), EVENT_OPTIONS, 'Events');
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
@@ -152,18 +148,25 @@ export class KlingTrigger implements INodeType {
 			return refuse.call(this, 400, 'The body is not a Kling callback: it needs task_id and task_status, or id and status');
 		}
 
-		// The task is read from Kling, and what Kling answers replaces the body before anything is decided (events, prefix,
-		// repeats): a claim Kling does not back starts nothing and is not recorded, so the task's real status still gets
-		// through later. It is read for an unsigned body when the credential has a Webhook Secret (anyone who learnt the
-		// URL may have sent it, docs/kling-api.md §9.2), for a final status when asked to, and for a success without its
-		// result (Kling documents only images and videos in callbacks, §9.1) whenever the node has a credential.
-		const { videos, images, views, audios, elementIds, voiceIds } = received;
-		const resultMissing = received.succeeded && ![videos, images, views, audios, elementIds, voiceIds].some((list) => list.length > 0);
+		// A trusted body (signed, or with no Webhook Secret to check it by) is filtered before any read: a callback the user
+		// did not select costs no request, and a read that fails cannot turn it into a failed execution. Then the task is
+		// read from Kling, and what Kling answers replaces the body before anything is decided (events, prefix, repeats): a
+		// claim Kling does not back starts nothing and is not recorded, so the task's real status still gets through later.
+		// It is read for an unsigned body when the credential has a Webhook Secret (anyone who learnt the URL may have sent
+		// it, docs/kling-api.md §9.2), for a final status when asked to, and for a success without its result (Kling
+		// documents only images and videos in callbacks, §9.1) whenever the node has a credential.
+		const prefix = String(options.externalTaskIdPrefix ?? '').trim();
 		const unsigned = origin.hasSecret && origin.accepted === 'unsigned';
+		const early = unsigned ? undefined : ignored.call(this, received, events, prefix, false);
+		if (early) return early;
+		let reason: ReadReason | undefined;
+		if (unsigned) reason = 'unsigned';
+		else if (received.succeeded && !hasResult(received) && this.getNode().credentials?.klingApi) reason = 'noResult';
+		else if (received.final && options.reReadTask) reason = 'asked';
 		let read: ReadTask | undefined;
-		if (unsigned || (received.final && (options.reReadTask || (resultMissing && Boolean(this.getNode().credentials?.klingApi))))) {
+		if (reason) {
 			try {
-				read = await reReadTask.call(this, received);
+				read = await reReadTask.call(this, received, reason);
 			} catch (error) {
 				// An error answer makes Kling deliver the callback again, and the read gets another chance. Why it failed (the
 				// account's state, the credential's kind) goes to n8n's log, not to whoever posted the body.
@@ -174,24 +177,20 @@ export class KlingTrigger implements INodeType {
 				throw asNodeError(this.getNode(), error);
 			}
 			if (!read) {
-				if (!unsigned) throw noSuchTaskError.call(this, received.taskId);
+				if (!unsigned) throw noSuchTaskError.call(this, received.taskId, reason);
 				this.logger.warn(`Kling Trigger: ignored an unsigned callback for task ${received.taskId}, which Kling does not know`);
 				return refuse.call(this, 404, `Kling has no task "${received.taskId}" for this credential; the unsigned callback was ignored`);
 			}
-		}
-		if (received.final && read && !read.task.final) {
-			// Kling's read may lag its own callback: an error answer makes Kling deliver it again, and a forged one loses nothing.
-			return refuse.call(this, 503, `Kling does not show task ${received.taskId} as ${received.status} yet (it reads ${read.task.status}); deliver it again later`);
+			// Kling's read may lag its own callback, and a success read without its result is no result either: an error
+			// answer makes Kling deliver it again, and a forged one loses nothing. What Kling reads goes to the log only.
+			if ((received.final && !read.task.final) || (read.task.succeeded && !hasResult(read.task))) {
+				this.logger.info(`Kling Trigger: Kling reads task ${received.taskId} as "${read.task.status}"${read.task.final ? ' without its result' : ''}; asked for the callback again`);
+				return refuse.call(this, 503, `Kling does not confirm this callback for task ${received.taskId} yet; deliver it again later`);
+			}
 		}
 		const callback = read?.task ?? received;
-
-		// `succeed` (legacy) and `succeeded` (new standard) are one event; `events` holds only the options' values.
-		const event = callback.succeeded ? 'succeeded' : callback.status;
-		if (!events.includes(event)) return acknowledge(`Status "${callback.status}" is not one of the selected events`);
-		const prefix = String(options.externalTaskIdPrefix ?? '').trim();
-		if (prefix && !callback.externalTaskId?.startsWith(prefix)) {
-			return acknowledge(`The external task ID does not start with "${prefix}"`);
-		}
+		const late = ignored.call(this, callback, events, prefix, true);
+		if (late) return late;
 
 		// Kling may deliver a status more than once. Static data persists only for active workflows, where that matters.
 		const state = this.getWorkflowStaticData('node');

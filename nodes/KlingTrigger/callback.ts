@@ -132,3 +132,7 @@ export function normaliseCallback(body: unknown): NormalisedCallback | undefined
 		raw: body,
 	};
 }
+
+/** Whether the callback carries any result: an image, video, view set, audio, element ID or voice ID. */
+export const hasResult = ({ videos, images, views, audios, elementIds, voiceIds }: NormalisedCallback): boolean =>
+	[videos, images, views, audios, elementIds, voiceIds].some((list) => list.length > 0);

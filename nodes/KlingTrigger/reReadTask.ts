@@ -14,6 +14,16 @@ import { normaliseCallback, type NormalisedCallback } from './callback';
  */
 const REREAD_ORDER = Object.keys(PRODUCTS) as ProductKey[];
 
+/** Why the task is read: the user asked (Re-Read Task From Kling), the success carried no result, or the body is unsigned. */
+export type ReadReason = 'asked' | 'noResult' | 'unsigned';
+
+/** What ends a failed read's advice: turning the option off helps only when the option made the read. */
+const READ_ADVICE: Record<ReadReason, string> = {
+	asked: ', or turn Re-Read Task From Kling off.',
+	noResult: '. The trigger read the task because its success callback carried no result (Kling documents none for elements and voices).',
+	unsigned: '. The trigger read the task because the callback was unsigned and the credential has a Webhook Secret.',
+};
+
 /** A task as Kling answered it, in the callback's shape, and the product it was found under (legacy tasks). */
 export interface ReadTask {
 	task: NormalisedCallback;
@@ -26,7 +36,7 @@ export interface ReadTask {
  * this credential. Each read is tried once: Kling waits for the answer to its callback, and delivers it again after
  * an error answer.
  */
-export async function reReadTask(this: IWebhookFunctions, callback: NormalisedCallback): Promise<ReadTask | undefined> {
+export async function reReadTask(this: IWebhookFunctions, callback: NormalisedCallback, reason: ReadReason): Promise<ReadTask | undefined> {
 	if (!this.getNode().credentials?.klingApi) {
 		throw new NodeOperationError(this.getNode(), 'Re-Read Task From Kling needs a Kling credential', {
 			description: 'Select the Kling credential that created the tasks, or turn the option off.',
@@ -36,7 +46,7 @@ export async function reReadTask(this: IWebhookFunctions, callback: NormalisedCa
 		// The new standard takes the API key only (docs/kling-api.md §1.2): a signed token would only be refused.
 		if ((await this.getCredentials('klingApi')).authType === 'keyPair') {
 			throw new NodeOperationError(this.getNode(), `Task ${callback.taskId} is a new-standard Kling task, which only an API key credential can read`, {
-				description: "Kling's new-standard API takes the API key only. Use an API key credential on this trigger, or turn Re-Read Task From Kling off.",
+				description: `Kling's new-standard API takes the API key only. Use an API key credential on this trigger${READ_ADVICE[reason]}`,
 			});
 		}
 		const { data } = await klingApiRequest.call(this, { method: 'GET', path: '/tasks', qs: { task_ids: callback.taskId }, retries: 0 });
@@ -56,10 +66,9 @@ export async function reReadTask(this: IWebhookFunctions, callback: NormalisedCa
 	return undefined;
 }
 
-/** The error for a task the credential cannot read, when the user asked for the re-read. */
-export function noSuchTaskError(this: IWebhookFunctions, taskId: string): NodeOperationError {
+/** The error for a task the credential cannot read, for a callback that is trusted (an unsigned one is only logged). */
+export function noSuchTaskError(this: IWebhookFunctions, taskId: string, reason: ReadReason): NodeOperationError {
 	return new NodeOperationError(this.getNode(), `Kling has no task with ID "${taskId}" for this credential`, {
-		description:
-			'The callback names a task the credential cannot read. Check that the credential belongs to the Kling account and region that created the task, or turn Re-Read Task From Kling off.',
+		description: `The callback names a task the credential cannot read. Check that the credential belongs to the Kling account and region that created the task${READ_ADVICE[reason]}`,
 	});
 }

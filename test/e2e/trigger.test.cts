@@ -166,7 +166,7 @@ describe('Kling Trigger in a running n8n', () => {
 			const taskId = await createTask(sim, url);
 			const early = `{"task_id":"${taskId}","task_status":"succeed","task_status_msg":"","task_result":{}}`;
 			// Answered 503: were it Kling's own delivery (its read may lag), Kling would send it again.
-			expect(await post(url, early, signedHeaders(early))).toMatchObject({ status: 503, body: { message: expect.stringContaining('does not show task') } });
+			expect(await post(url, early, signedHeaders(early))).toMatchObject({ status: 503, body: { message: expect.stringContaining('does not confirm this callback') } });
 			targets.push({ workflowId, url, taskId, source });
 		}
 		for (const { taskId } of targets) sim.finishTask(taskId);
@@ -223,7 +223,7 @@ describe('Kling Trigger in a running n8n', () => {
 		// Every callback is answered 200, so Kling stops sending; the other campaign's final one starts nothing.
 		expect(sim.callbacks.map((delivery) => delivery.status)).toEqual([200, 200, 200, 200]);
 		const otherFinal = sim.callbacks.find((delivery) => delivery.body.includes(`"task_id":"${other}"`) && delivery.body.includes('"task_status":"succeed"'))!;
-		expect((await post(url, otherFinal.body, otherFinal.headers)).body).toMatchObject({ started: false, reason: expect.stringContaining('campaign-42-') });
+		expect((await post(url, otherFinal.body, otherFinal.headers)).body).toMatchObject({ started: false, reason: 'The external task ID does not start with the External Task ID Prefix' });
 
 		const runs = await doneExecutions(api, workflowId, 1);
 		expect(runs.map(triggerJson)).toEqual([expect.objectContaining({ taskId: ours, externalTaskId: 'campaign-42-poster', status: 'succeed' })]);

@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_CALLBACK_BYTES } from '../../../nodes/KlingTrigger/KlingTrigger.node';
-import { deliver, expectIgnored, expectRefused, legacyBody, newBody, signed, TASK_ID, withoutSecret } from './kit.cts';
+import { deliver, envelope, expectIgnored, expectRefused, legacyBody, newBody, NOT_FOUND, signed, TASK_ID, withoutSecret } from './kit.cts';
 
 describe('Kling Trigger webhook(): bodies', () => {
 	it('normalises a new-standard callback: outputs by type, ids as strings', async () => {
@@ -103,9 +103,9 @@ describe('Kling Trigger webhook(): filters', () => {
 		const staticData: IDataObject = {};
 		for (const status of ['submitted', 'processing']) {
 			const body = legacyBody({ status });
-			expectIgnored(await deliver({ staticData }, { body, headers: signed(body) }), new RegExp(status));
+			expectIgnored(await deliver({ staticData }, { body, headers: signed(body) }), /^The status is not one of the selected events$/);
 		}
-		expectIgnored(await deliver({ staticData, credentials: withoutSecret() }, { body: legacyBody({ status: 'queued' }) }), /queued/);
+		expectIgnored(await deliver({ staticData, credentials: withoutSecret() }, { body: legacyBody({ status: 'queued' }) }), /not one of the selected events/);
 		expect(staticData).toEqual({});
 	});
 
@@ -114,17 +114,17 @@ describe('Kling Trigger webhook(): filters', () => {
 		expect((await deliver(setup, { body: legacyBody({ status: 'processing' }) })).items).toHaveLength(1);
 		expect((await deliver(setup, { body: legacyBody({ status: 'succeed' }) })).items).toHaveLength(1);
 		expect((await deliver(setup, { body: newBody('succeeded') })).items).toHaveLength(1);
-		expectIgnored(await deliver(setup, { body: legacyBody({ status: 'failed' }) }), /failed/);
-		expectIgnored(await deliver({ events: [], credentials: withoutSecret() }, { body: legacyBody() }), /succeed/);
+		expectIgnored(await deliver(setup, { body: legacyBody({ status: 'failed' }) }), /not one of the selected events/);
+		expectIgnored(await deliver({ events: [], credentials: withoutSecret() }, { body: legacyBody() }), /not one of the selected events/);
 	});
 
 	it('takes Events from an expression: one event or a list, by value or by name in any case', async () => {
 		const setup = { events: 'Processing, succeeded', credentials: withoutSecret() };
 		expect((await deliver(setup, { body: legacyBody({ status: 'processing' }) })).items).toHaveLength(1);
 		expect((await deliver(setup, { body: legacyBody({ status: 'succeed' }) })).items).toHaveLength(1);
-		expectIgnored(await deliver(setup, { body: legacyBody({ status: 'failed' }) }), /failed/);
+		expectIgnored(await deliver(setup, { body: legacyBody({ status: 'failed' }) }), /not one of the selected events/);
 		expect((await deliver({ events: 'FAILED', credentials: withoutSecret() }, { body: legacyBody({ status: 'failed' }) })).items).toHaveLength(1);
-		expectIgnored(await deliver({ events: '', credentials: withoutSecret() }, { body: legacyBody() }), /succeed/);
+		expectIgnored(await deliver({ events: '', credentials: withoutSecret() }, { body: legacyBody() }), /not one of the selected events/);
 	});
 
 	it('stops on an event it does not know, naming Events and the value, and starts nothing', async () => {
@@ -136,9 +136,36 @@ describe('Kling Trigger webhook(): filters', () => {
 	it('reacts only to tasks whose external task id has the prefix', async () => {
 		const setup = { options: { externalTaskIdPrefix: 'campaign-7-' }, credentials: withoutSecret() };
 		expect((await deliver(setup, { body: legacyBody({ externalTaskId: 'campaign-7-mira' }) })).items).toHaveLength(1);
-		expectIgnored(await deliver(setup, { body: legacyBody({ externalTaskId: 'campaign-8-mira' }) }), /campaign-7-/);
-		expectIgnored(await deliver(setup, { body: legacyBody({ externalTaskId: null }) }), /campaign-7-/);
-		expectIgnored(await deliver(setup, { body: newBody() }), /campaign-7-/);
+		// The answer does not repeat the prefix to whoever posted the body.
+		const prefixIgnored = /^The external task ID does not start with the External Task ID Prefix$/;
+		expectIgnored(await deliver(setup, { body: legacyBody({ externalTaskId: 'campaign-8-mira' }) }), prefixIgnored);
+		expectIgnored(await deliver(setup, { body: legacyBody({ externalTaskId: null }) }), prefixIgnored);
+		expectIgnored(await deliver(setup, { body: newBody() }), prefixIgnored);
 		expect((await deliver({ options: { externalTaskIdPrefix: '  ' }, credentials: withoutSecret() }, { body: legacyBody({ externalTaskId: null }) })).items).toHaveLength(1);
+	});
+
+	describe('before any read, for a body it can trust: one the user did not select neither reads nor fails', () => {
+		const withoutResult = (externalTaskId?: string | null) => legacyBody({ externalTaskId }).replace(/"task_result":.*}$/, '"task_result":{}}');
+
+		it.each([
+			['signed, by the Events', { events: ['failed'] }, true],
+			['signed, by the prefix', { options: { externalTaskIdPrefix: 'campaign-8-' } }, true],
+			['with no Webhook Secret, by the Events', { events: ['failed'], credentials: withoutSecret() }, false],
+		])('%s', async (_how, setup, sign) => {
+			const body = withoutResult();
+			// Kling cannot find the task: a read would fail the execution (n8n answers 500, which Kling counts as a failed delivery).
+			const outcome = await deliver({ ...setup, kling: () => NOT_FOUND }, { body, headers: sign ? signed(body) : undefined });
+			expectIgnored(outcome, /selected events|External Task ID Prefix/);
+			expect(outcome.requests).toEqual([]);
+		});
+
+		it('a body without an external task ID is read before the prefix decides; an unsigned one with a secret is always read first', async () => {
+			const task = `{"task_id":"${TASK_ID}","task_status":"succeed","task_info":{"external_task_id":"campaign-7-mira"},"task_result":{"elements":[{"element_id":1}]}}`;
+			const body = withoutResult(null);
+			const read = await deliver({ options: { externalTaskIdPrefix: 'campaign-7-' }, kling: () => [200, envelope(task)] }, { body, headers: signed(body) });
+			expect(read.items[0].json).toMatchObject({ externalTaskId: 'campaign-7-mira', elementIds: ['1'] });
+			const unsigned = await deliver({ events: ['failed'], kling: () => NOT_FOUND }, { body: withoutResult() });
+			expect(unsigned.requests).not.toEqual([]);
+		});
 	});
 });

@@ -62,7 +62,7 @@ describe('Kling Trigger webhook(): deduplication', () => {
 		const staticData: IDataObject = {};
 		const body = legacyBody();
 		expectRefused(await deliver({ staticData }, { body, headers: signed(body, SECRET, 1) }), 401);
-		expectIgnored(await deliver({ staticData, events: ['failed'] }, { body, headers: signed(body) }), /succeed/);
+		expectIgnored(await deliver({ staticData, events: ['failed'] }, { body, headers: signed(body) }), /not one of the selected events/);
 		expect((await deliver({ staticData }, { body, headers: signed(body) })).items).toHaveLength(1);
 	});
 
@@ -195,6 +195,31 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 		expect(staticData).toEqual({});
 	});
 
+	it("answers 503 when the read shows a success without its result, rather than replace the callback's video with nothing", async () => {
+		const body = `{"task_id":"${TASK_ID}","task_status":"succeed","task_status_msg":"","task_result":{"videos":[{"id":"9","url":"https://cdn.kling.test/paid.mp4","duration":"5"}]}}`;
+		const emptySuccess = envelope(`{"task_id":"${TASK_ID}","task_status":"succeed","task_status_msg":"","task_result":{}}`);
+		const outcome = await deliver({ options: { reReadTask: true }, kling: () => [200, emptySuccess] }, { body, headers: signed(body) });
+		expectRefused(outcome, 503, /deliver it again later/);
+	});
+
+	it('says why it read the task when the option is off: the success carried no result; it advises turning the option off only when it is on', async () => {
+		const withoutResult = legacyBody().replace(/"task_result":.*}$/, '"task_result":{}}');
+		const failure = async (setup: Parameters<typeof fakeContext>[0], body: string) => {
+			const { context } = fakeContext({ kling: () => notFound, ...setup }, { body, headers: signed(body) });
+			return (await trigger.webhook.call(context).catch((error: Error & { description?: string }) => error)) as Error & { description?: string };
+		};
+		const automatic = await failure({}, withoutResult);
+		expect(automatic.message).toBe(`Kling has no task with ID "${TASK_ID}" for this credential`);
+		expect(automatic.description).toMatch(/account and region that created the task\. The trigger read the task because its success callback carried no result/);
+		expect(automatic.description).not.toMatch(/turn Re-Read Task From Kling off/);
+		// A new-standard success without outputs, read with a key pair: no request, and the same explanation.
+		const keyPair = { ...defaultCredentials(), authType: 'keyPair', apiKey: '', accessKey: 'ak-1', secretKey: 'sk-1' };
+		const newStandard = await failure({ credentials: keyPair }, newBody().replace(/"outputs":\[.*\],"billing"/, '"outputs":[],"billing"'));
+		expect(newStandard.description).toMatch(/Use an API key credential on this trigger\. The trigger read the task because its success callback carried no result/);
+		// The option made the read: turning it off is the other way out.
+		expect((await failure({ options: { reReadTask: true } }, legacyBody())).description).toMatch(/, or turn Re-Read Task From Kling off\.$/);
+	});
+
 	it('needs a credential', async () => {
 		await expect(deliver({ credentials: null, options: { reReadTask: true } }, { body: legacyBody() })).rejects.toThrow(/needs a Kling credential/);
 	});
@@ -254,9 +279,29 @@ describe('Kling Trigger webhook(): unsigned callbacks when the credential has a 
 		expect(busy.requests).toHaveLength(1);
 	});
 
+	const processingTask = realVideoTask.replace('"task_status":"succeed"', '"task_status":"processing"').replace(/"task_result":\{.*\}\}\}$/, '"task_result":{}}}');
+
 	it('uses the status Kling answers, not the one the body claims: a success Kling does not show yet is answered 503, to come again', async () => {
-		const processing = realVideoTask.replace('"task_status":"succeed"', '"task_status":"processing"').replace(/"task_result":\{.*\}\}\}$/, '"task_result":{}}}');
-		expectRefused(await deliver({ kling: () => [200, processing] }, { body: forged }), 503, /does not show task \d+ as succeed yet \(it reads processing\)/);
+		const { context, reply } = fakeContext({ kling: () => [200, processingTask] }, { body: forged });
+		const result = await trigger.webhook.call(context);
+		// The answer does not say what Kling reads (the poster may be anyone); n8n's log does.
+		expectRefused({ result, reply, items: [], requests: [] }, 503, /^Kling does not confirm this callback for task \d+ yet; deliver it again later$/);
+		expect(context.logger.info).toHaveBeenCalledWith(expect.stringContaining('"processing"'));
+	});
+
+	it('does not tell the poster the status Kling reads when it acknowledges an unselected one', async () => {
+		const submitted = forged.replace('"task_status":"succeed"', '"task_status":"submitted"');
+		const outcome = await deliver({ kling: () => [200, processingTask] }, { body: submitted });
+		expectIgnored(outcome, /^The status is not one of the selected events$/);
+		expect(outcome.requests).toHaveLength(1);
+	});
+
+	it('answers 503 when Kling reads the task as a success without its result, starting nothing and remembering nothing', async () => {
+		const staticData: IDataObject = {};
+		const emptySuccess = envelope(`{"task_id":"${TASK_ID}","task_status":"succeed","task_status_msg":"","task_result":{}}`);
+		const outcome = await deliver({ staticData, kling: (request) => (String(request.url).includes('/omni-video/') ? [200, emptySuccess] : NOT_FOUND) }, { body: forged });
+		expectRefused(outcome, 503, /deliver it again later/);
+		expect(staticData).toEqual({});
 	});
 
 	it('rejects it outright with Require Signature', async () => {
