@@ -12,7 +12,7 @@ import type {
 import { AUTH_CODES } from '../contract/codes';
 import { envelopeSchema } from '../contract/envelope';
 import { baseUrlOf } from '../contract/hosts';
-import { asNodeError, isTransient, klingApiError, klingErrorContext, klingNoAnswerError } from './errors';
+import { asNodeError, isTransient, klingApiError, klingCredentialRefusedError, klingErrorContext, klingNoAnswerError } from './errors';
 import { parseJsonLossless } from './json';
 import { backoffMs, pause, throwIfCancelled } from './wait';
 
@@ -130,15 +130,17 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, cred
 	// Undocumented (§10), and honoured whoever sent it: Kling, or a gateway's maintenance page.
 	const retryAfterMs = retryAfterMsOf(headerValue(response.headers, 'retry-after'));
 	let parsed: unknown;
+	let notJson: string | undefined;
 	try {
 		parsed = parseJsonLossless(text);
 	} catch {
-		const kind = /^\s*</.test(text) ? 'an HTML page' : text.trim() ? 'a body that is not JSON' : 'an empty body';
-		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with ${kind}`, { httpStatus: status, retryAfterMs });
+		notJson = /^\s*</.test(text) ? 'an HTML page' : text.trim() ? 'a body that is not JSON' : 'an empty body';
 	}
 	const envelope = envelopeSchema.safeParse(parsed);
 	if (!envelope.success) {
-		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with JSON that is not a Kling response`, { httpStatus: status, retryAfterMs });
+		if (status === 401 || status === 403) throw klingCredentialRefusedError(this.getNode(), status, relayReason(parsed, credentials));
+		const kind = notJson ?? 'JSON that is not a Kling response';
+		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with ${kind}`, { httpStatus: status, retryAfterMs });
 	}
 	const { code, request_id: requestId, data } = envelope.data;
 	if (code !== 0) {
@@ -147,6 +149,19 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, cred
 	}
 	if (status >= 300) throw klingNoAnswerError(this.getNode(), `HTTP ${status} with code 0`, { httpStatus: status });
 	return { data, requestId };
+}
+
+/**
+ * The short reason a relay's own JSON refusal gives (`error.message` as new-api and OpenAI-style gateways send it, or a
+ * plain `message`, `error` or `msg`), stripped of secrets like Kling's messages; nothing when there is none or it is long.
+ */
+function relayReason(parsed: unknown, credentials: IDataObject): string | undefined {
+	const body = (parsed ?? {}) as { error?: unknown; message?: unknown; msg?: unknown };
+	const candidates = [(body.error as { message?: unknown } | undefined)?.message, body.message, body.error, body.msg];
+	const reason = candidates.find((value): value is string => typeof value === 'string' && value.trim() !== '');
+	if (reason === undefined) return undefined;
+	const safe = redactSecrets(reason.replace(/\s+/g, ' ').trim(), credentials);
+	return safe.length <= 200 ? safe : undefined;
 }
 
 /** A Retry-After in seconds, or as an HTTP date (the form gateways and CDNs often send). */

@@ -140,6 +140,26 @@ describe('klingApiRequest: reads', () => {
 	});
 });
 
+describe("klingApiRequest: a relay's or gateway's own 401 or 403", () => {
+	it.each([401, 403])('says the server refused the credential, with the reason new-api gives, for HTTP %i', async (status) => {
+		const kling = new FakeKling().inject(everything, { status, body: '{"error":{"message":"invalid token","type":"new_api_error"}}' }, Infinity);
+		const error = await failureOf(send(kling, create));
+		expect(error.message).toBe(`The server refused the credential (HTTP ${status}: invalid token)`);
+		expect(error.description).toMatch(/^Check the API key \(or access key and secret key, or the relay's token\) and the region or base URL in the Kling credential\./);
+		// Refused, so the create made no task, and it is not sent again.
+		expect(klingErrorContext(error)).toEqual({ httpStatus: status });
+		expect(error).toMatchObject({ failure: { cause: 'credential-invalid' } });
+		expect(kling.sent).toHaveLength(1);
+	});
+
+	it('gives no reason from a page, and never echoes the key a relay puts in its reason', async () => {
+		const page = new FakeKling().inject(everything, { status: 401, body: '<html>Unauthorized</html>' });
+		expect((await failureOf(send(page, read))).message).toBe('The server refused the credential (HTTP 401)');
+		const echo = new FakeKling().inject(everything, { status: 401, body: '{"message":"unknown token test-api-key"}' });
+		expect((await failureOf(send(echo, read))).message).toBe('The server refused the credential (HTTP 401: unknown token [redacted])');
+	});
+});
+
 describe('klingApiRequest: creates', () => {
 	it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])('sends a create again after %s: it reached no server', async (code) => {
 		const kling = new FakeKling().inject(everything, connectionError(code));
