@@ -40,7 +40,7 @@ export interface KlingResponse {
 const TIMEOUT_MS = 60_000;
 /** The longest back-off one request waits out itself, a Retry-After included (§10). */
 const MAX_RETRY_WAIT_MS = 60_000;
-/** The slowest upload a body with images gets time for, on top of the timeout: 53 MB of Base64 gets 7 more minutes. */
+/** The slowest upload a body gets time for, on top of the timeout: 53 MB of Base64 gets 7 more minutes. */
 const SLOWEST_UPLOAD_BYTES_PER_MS = 128;
 
 /**
@@ -79,6 +79,8 @@ export async function klingApiRequest(this: KlingContext, request: KlingRequest)
 async function sendOnce(this: KlingContext, request: KlingRequest): Promise<KlingResponse> {
 	const credentials = await this.getCredentials('klingApi');
 	const { body } = request;
+	// Serialised here, not by the HTTP client, so the exact bytes are ours (int64 ids, Base64 images).
+	const payload = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
 	const url = `${baseUrlOf(credentials)}${request.path}`;
 	let response: IN8nHttpFullResponse;
 	try {
@@ -86,8 +88,7 @@ async function sendOnce(this: KlingContext, request: KlingRequest): Promise<Klin
 			method: request.method,
 			url,
 			qs: request.qs,
-			// Serialised here, not by the HTTP client, so the exact bytes are ours (int64 ids, Base64 images).
-			body: body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+			body: payload,
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 			json: false,
 			encoding: 'text',
@@ -95,7 +96,8 @@ async function sendOnce(this: KlingContext, request: KlingRequest): Promise<Klin
 			ignoreHttpStatusErrors: true,
 			// n8n puts the Authorization header back on a redirect to any host unless told not to: the key stays with the base URL's origin.
 			sendCredentialsOnCrossOriginRedirect: false,
-			timeout: TIMEOUT_MS + (Buffer.isBuffer(body) ? body.length / SLOWEST_UPLOAD_BYTES_PER_MS : 0),
+			// Whatever form the body takes (Base64 text of an image makes a create's body a string of up to 53 MB).
+			timeout: TIMEOUT_MS + (payload === undefined ? 0 : Buffer.byteLength(payload) / SLOWEST_UPLOAD_BYTES_PER_MS),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		throwIfCancelled(this);

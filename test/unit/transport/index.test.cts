@@ -220,12 +220,12 @@ describe('klingApiRequest: creates', () => {
 });
 
 describe('klingApiRequest: what is sent, and the request timeout', () => {
-	it('gives every request 60 s, and sends JSON text and objects as text', async () => {
+	it('gives every request 60 s and 1 ms more for every 128 bytes of its body, and sends JSON text and objects as text', async () => {
 		const kling = new FakeKling();
 		await whileTimePasses(send(kling, create));
 		await whileTimePasses(send(kling, { method: 'POST', path: PRODUCT.path, body: '{"prompt":"as text"}' }));
 		await whileTimePasses(send(kling, { ...read, path: PRODUCT.path, qs: { pageNum: 1, pageSize: 30 } }));
-		expect(kling.sent.map((sent) => sent.timeout)).toEqual([60_000, 60_000, 60_000]);
+		expect(kling.sent.map((sent) => sent.timeout)).toEqual([60_000 + 30 / 128, 60_000 + 20 / 128, 60_000]);
 		expect(kling.sent.map((sent) => sent.rawBody)).toEqual(['{"prompt":"A harbour at dawn"}', '{"prompt":"as text"}', undefined]);
 		expect(kling.sent[2].qs).toEqual({ pageNum: 1, pageSize: 30 });
 	});
@@ -238,6 +238,13 @@ describe('klingApiRequest: what is sent, and the request timeout', () => {
 			expect(kling.sent[0].rawBody).toBe(body);
 			expect(kling.sent[0].timeout).toBe(60_000 + size / 128);
 		}
+	});
+
+	it('gives a text body (a create with an image given as Base64 text) the same time by its size in bytes', async () => {
+		const kling = new FakeKling().inject(everything, ok({ task_id: '1', task_status: 'submitted' }));
+		const body = JSON.stringify({ prompt: 'café', image: 'A'.repeat(5_300_000) });
+		await whileTimePasses(send(kling, { method: 'POST', path: PRODUCT.path, body }));
+		expect(kling.sent[0].timeout).toBe(60_000 + (body.length + 1) / 128);
 	});
 
 	it('so a create with a 4 MB image gets its upload time on top of the 60 s', async () => {
