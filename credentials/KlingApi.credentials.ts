@@ -144,9 +144,14 @@ export class KlingApi implements ICredentialType {
 			// The key never follows a redirect to another host.
 			sendCredentialsOnCrossOriginRedirect: false,
 		},
-		// n8n checks each rule by its type, so the two kinds mix (the type allows only one kind per list).
+		// n8n checks each rule by its type, so the two kinds mix (the type allows only one kind per list). A non-2xx answer
+		// meets only the responseCode rules (n8n 2.41's credentials-tester.service.js), so the 401 rule also speaks for
+		// Kling's clock codes 1003 and 1004, which come with HTTP 401 (docs/kling-api.md §10).
 		rules: [
-			httpStatus(401, `Kling rejected the credential. ${CHECK_THE_KEY}`),
+			httpStatus(
+				401,
+				`Kling rejected the credential. ${CHECK_THE_KEY} With an access key and secret key, also check that this machine's clock is right.`,
+			),
 			httpStatus(404, 'The base URL does not serve the Kling API. Check the region or the custom base URL.'),
 			// Some relays answer HTTP 200 with Kling's error code in the body (docs/kling-api.md §2).
 			...[1000, 1001, 1002].map((code) => codeInBody(code, `Kling rejected the credential (code ${code}). ${CHECK_THE_KEY}`)),

@@ -124,7 +124,12 @@ export interface EmptyFileFault {
 	kind: 'emptyFile';
 }
 
-export type FileFault = CutFileFault | PageInsteadOfFileFault | EmptyFileFault;
+/** File fault: an empty body with 200 and no Content-Length (chunked), so only its end shows that it was empty. */
+export interface EmptyChunkedFileFault {
+	kind: 'emptyChunkedFile';
+}
+
+export type FileFault = CutFileFault | PageInsteadOfFileFault | EmptyFileFault | EmptyChunkedFileFault;
 
 export type TaskFault = StuckFault | NoResultFault;
 export type CallbackFault = RepeatCallbacksFault | ReorderCallbacksFault | DropCallbacksFault;

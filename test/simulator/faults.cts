@@ -136,7 +136,7 @@ export class FaultInjector {
 
 	/** What goes wrong with the download of this file, if a file rule matched it. */
 	fileFault(entry: LoggedRequest): FileFault['kind'] | undefined {
-		const fault = this.take(entry, (f): f is FileFault => f.kind === 'cutFile' || f.kind === 'pageInsteadOfFile' || f.kind === 'emptyFile');
+		const fault = this.take(entry, (f): f is FileFault => ['cutFile', 'pageInsteadOfFile', 'emptyFile', 'emptyChunkedFile'].includes(f.kind));
 		if (fault) entry.fault = this.record(fault, entry, { answered: fault.kind !== 'cutFile' });
 		return fault?.kind;
 	}

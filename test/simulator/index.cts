@@ -177,6 +177,10 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 			res.writeHead(200, { 'content-type': file.contentType, 'content-length': '0' }).end();
 			return;
 		}
+		if (fault === 'emptyChunkedFile') {
+			res.writeHead(200, { 'content-type': file.contentType, 'transfer-encoding': 'chunked' }).end();
+			return;
+		}
 		const bytes = file.bytes();
 		res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(bytes.length) });
 		if (fault === 'cutFile') {

@@ -44,6 +44,7 @@ describe('Video → Get', () => {
 		['the download of the video stops half way', 'cutFile', 'it did not arrive whole or could not be stored (aborted)'],
 		['a page comes instead of the video (200, text/html)', 'pageInsteadOfFile', 'the server sent text/html, not the file'],
 		['an empty body comes instead of the video (200, Content-Length: 0)', 'emptyFile', 'the server sent an empty file'],
+		['an empty body comes instead of the video (200, chunked, no bytes)', 'emptyChunkedFile', 'the server sent an empty file'],
 	] as const)('fails the item, with no binary passed on, when %s', async (_when, kind, reason) => {
 		const { sim } = ctx;
 		const created = await runWorkflow({ ...chain(imageToVideoNode({ options: { completion: 'returnTask' } })), credentials: apiKeyCredential(sim) });

@@ -64,10 +64,14 @@ export async function downloadFile(
 			description: `Use its URL instead: ${url}`,
 		});
 	}
+	let binary: IBinaryData;
 	try {
 		// A body that ends before its Content-Length fails here, in n8n's store: a cut-short file is never passed on.
-		return await this.helpers.prepareBinaryData(stream, fileName, mimeType);
+		binary = await this.helpers.prepareBinaryData(stream, fileName, mimeType);
 	} catch (error) {
 		throw failed(`it did not arrive whole or could not be stored (${(error as Error).message || 'connection closed'})`);
 	}
+	// A body sent without Content-Length (chunked) shows it was empty only once stored; n8n 1.x gives only the size text.
+	if (binary.bytes === 0 || binary.fileSize === '0 B') throw failed('the server sent an empty file');
+	return binary;
 }

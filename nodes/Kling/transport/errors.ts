@@ -78,6 +78,29 @@ export function klingNoAnswerError(node: INode, reason: string, details: { httpS
 	return error;
 }
 
+/**
+ * HTTP 401 or 403 without Kling's `code`: a relay or gateway refused the credential itself (new-api answers
+ * `{"error":{"message":"invalid token"}}`), so the network is fine and the key, or the base URL it goes to, is not.
+ * Refused, so a create it answered made no task. `reason` is the server's own short reason, already stripped of secrets.
+ */
+export function klingCredentialRefusedError(node: INode, httpStatus: 401 | 403, reason?: string): NodeApiError {
+	const message = `The server refused the credential (HTTP ${httpStatus}${reason ? `: ${reason}` : ''})`;
+	const error = new NodeApiError(node, { message } as JsonObject, {
+		message,
+		description: [
+			"Check the API key (or access key and secret key, or the relay's token) and the region or base URL in the Kling credential.",
+			httpStatus === 403 && 'A firewall in front of the server can also answer 403.',
+		]
+			.filter(Boolean)
+			.join(' '),
+		httpCode: String(httpStatus),
+		failure: { cause: 'credential-invalid' },
+	});
+	error.message = message;
+	error.context.kling = { httpStatus } satisfies KlingErrorContext;
+	return error;
+}
+
 /** n8n's failure cause; only the causes a wait can help carry Kling's Retry-After. */
 function failureOf(code: number, retryAfterMs?: number): NodeApiError['failure'] {
 	const cause = KLING_CODES[code]?.failure;

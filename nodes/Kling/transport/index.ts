@@ -13,7 +13,7 @@ import { AUTH_CODES } from '../contract/codes';
 import { envelopeSchema } from '../contract/envelope';
 import { baseUrlOf } from '../contract/hosts';
 import { PAGE_SIZE_MAX } from '../contract/task';
-import { asNodeError, isTransient, klingApiError, klingErrorContext, klingNoAnswerError } from './errors';
+import { asNodeError, isTransient, klingApiError, klingCredentialRefusedError, klingErrorContext, klingNoAnswerError } from './errors';
 import { parseJsonLossless } from './json';
 import { backoffMs, pause, throwIfCancelled } from './wait';
 
@@ -41,7 +41,7 @@ export interface KlingResponse {
 const TIMEOUT_MS = 60_000;
 /** The longest back-off one request waits out itself, a Retry-After included (§10). */
 const MAX_RETRY_WAIT_MS = 60_000;
-/** The slowest upload a body with images gets time for, on top of the timeout: 53 MB of Base64 gets 7 more minutes. */
+/** The slowest upload a body gets time for, on top of the timeout: 53 MB of Base64 gets 7 more minutes. */
 const SLOWEST_UPLOAD_BYTES_PER_MS = 128;
 
 /**
@@ -80,6 +80,8 @@ export async function klingApiRequest(this: KlingContext, request: KlingRequest)
 async function sendOnce(this: KlingContext, request: KlingRequest): Promise<KlingResponse> {
 	const credentials = await this.getCredentials('klingApi');
 	const { body } = request;
+	// Serialised here, not by the HTTP client, so the exact bytes are ours (int64 ids, Base64 images).
+	const payload = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
 	const url = `${baseUrlOf(credentials)}${request.path}`;
 	let response: IN8nHttpFullResponse;
 	try {
@@ -87,8 +89,7 @@ async function sendOnce(this: KlingContext, request: KlingRequest): Promise<Klin
 			method: request.method,
 			url,
 			qs: request.qs,
-			// Serialised here, not by the HTTP client, so the exact bytes are ours (int64 ids, Base64 images).
-			body: body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+			body: payload,
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 			json: false,
 			encoding: 'text',
@@ -96,7 +97,8 @@ async function sendOnce(this: KlingContext, request: KlingRequest): Promise<Klin
 			ignoreHttpStatusErrors: true,
 			// n8n puts the Authorization header back on a redirect to any host unless told not to: the key stays with the base URL's origin.
 			sendCredentialsOnCrossOriginRedirect: false,
-			timeout: TIMEOUT_MS + (Buffer.isBuffer(body) ? body.length / SLOWEST_UPLOAD_BYTES_PER_MS : 0),
+			// Whatever form the body takes (Base64 text of an image makes a create's body a string of up to 53 MB).
+			timeout: TIMEOUT_MS + (payload === undefined ? 0 : Buffer.byteLength(payload) / SLOWEST_UPLOAD_BYTES_PER_MS),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		throwIfCancelled(this);
@@ -131,15 +133,17 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, cred
 	// Undocumented (§10), and honoured whoever sent it: Kling, or a gateway's maintenance page.
 	const retryAfterMs = retryAfterMsOf(headerValue(response.headers, 'retry-after'));
 	let parsed: unknown;
+	let notJson: string | undefined;
 	try {
 		parsed = parseJsonLossless(text);
 	} catch {
-		const kind = /^\s*</.test(text) ? 'an HTML page' : text.trim() ? 'a body that is not JSON' : 'an empty body';
-		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with ${kind}`, { httpStatus: status, retryAfterMs });
+		notJson = /^\s*</.test(text) ? 'an HTML page' : text.trim() ? 'a body that is not JSON' : 'an empty body';
 	}
 	const envelope = envelopeSchema.safeParse(parsed);
 	if (!envelope.success) {
-		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with JSON that is not a Kling response`, { httpStatus: status, retryAfterMs });
+		if (status === 401 || status === 403) throw klingCredentialRefusedError(this.getNode(), status, relayReason(parsed, credentials));
+		const kind = notJson ?? 'JSON that is not a Kling response';
+		throw klingNoAnswerError(this.getNode(), `HTTP ${status} with ${kind}`, { httpStatus: status, retryAfterMs });
 	}
 	const { code, request_id: requestId, data } = envelope.data;
 	if (code !== 0) {
@@ -148,6 +152,19 @@ function unwrapEnvelope(this: KlingContext, response: IN8nHttpFullResponse, cred
 	}
 	if (status >= 300) throw klingNoAnswerError(this.getNode(), `HTTP ${status} with code 0`, { httpStatus: status });
 	return { data, requestId };
+}
+
+/**
+ * The short reason a relay's own JSON refusal gives (`error.message` as new-api and OpenAI-style gateways send it, or a
+ * plain `message`, `error` or `msg`), stripped of secrets like Kling's messages; nothing when there is none or it is long.
+ */
+function relayReason(parsed: unknown, credentials: IDataObject): string | undefined {
+	const body = (parsed ?? {}) as { error?: unknown; message?: unknown; msg?: unknown };
+	const candidates = [(body.error as { message?: unknown } | undefined)?.message, body.message, body.error, body.msg];
+	const reason = candidates.find((value): value is string => typeof value === 'string' && value.trim() !== '');
+	if (reason === undefined) return undefined;
+	const safe = redactSecrets(reason.replace(/\s+/g, ' ').trim(), credentials);
+	return safe.length <= 200 ? safe : undefined;
 }
 
 /** A Retry-After in seconds, or as an HTTP date (the form gateways and CDNs often send). */

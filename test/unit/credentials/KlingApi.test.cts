@@ -35,6 +35,13 @@ describe('Kling API credential', () => {
 		expect(region?.options?.map((option) => (option as { value: unknown }).value)).toEqual([GLOBAL_BASE_URL, CHINA_BASE_URL, 'custom']);
 	});
 
+	it("names the clock in the test's message for HTTP 401, the status Kling's clock codes 1003 and 1004 come with", () => {
+		// n8n's credential tester meets a non-2xx answer with the responseCode rules only: the codes in its body are never read.
+		const rules = new KlingApi().test.rules as Array<{ type: string; properties: { value?: unknown; message: string } }>;
+		const for401 = rules.find((rule) => rule.type === 'responseCode' && rule.properties.value === 401)?.properties.message;
+		expect(for401).toMatch(/^Kling rejected the credential\. .*With an access key and secret key, also check that this machine's clock is right\.$/);
+	});
+
 	it('keeps secrets in password fields', () => {
 		const fields = Object.fromEntries(new KlingApi().properties.map((p) => [p.name, p]));
 		for (const name of ['apiKey', 'secretKey', 'webhookSecret']) expect(fields[name].typeOptions?.password).toBe(true);

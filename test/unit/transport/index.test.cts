@@ -140,6 +140,26 @@ describe('klingApiRequest: reads', () => {
 	});
 });
 
+describe("klingApiRequest: a relay's or gateway's own 401 or 403", () => {
+	it.each([401, 403])('says the server refused the credential, with the reason new-api gives, for HTTP %i', async (status) => {
+		const kling = new FakeKling().inject(everything, { status, body: '{"error":{"message":"invalid token","type":"new_api_error"}}' }, Infinity);
+		const error = await failureOf(send(kling, create));
+		expect(error.message).toBe(`The server refused the credential (HTTP ${status}: invalid token)`);
+		expect(error.description).toMatch(/^Check the API key \(or access key and secret key, or the relay's token\) and the region or base URL in the Kling credential\./);
+		// Refused, so the create made no task, and it is not sent again.
+		expect(klingErrorContext(error)).toEqual({ httpStatus: status });
+		expect(error).toMatchObject({ failure: { cause: 'credential-invalid' } });
+		expect(kling.sent).toHaveLength(1);
+	});
+
+	it('gives no reason from a page, and never echoes the key a relay puts in its reason', async () => {
+		const page = new FakeKling().inject(everything, { status: 401, body: '<html>Unauthorized</html>' });
+		expect((await failureOf(send(page, read))).message).toBe('The server refused the credential (HTTP 401)');
+		const echo = new FakeKling().inject(everything, { status: 401, body: '{"message":"unknown token test-api-key"}' });
+		expect((await failureOf(send(echo, read))).message).toBe('The server refused the credential (HTTP 401: unknown token [redacted])');
+	});
+});
+
 describe('klingApiRequest: creates', () => {
 	it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])('sends a create again after %s: it reached no server', async (code) => {
 		const kling = new FakeKling().inject(everything, connectionError(code));
@@ -200,12 +220,12 @@ describe('klingApiRequest: creates', () => {
 });
 
 describe('klingApiRequest: what is sent, and the request timeout', () => {
-	it('gives every request 60 s, and sends JSON text and objects as text', async () => {
+	it('gives every request 60 s and 1 ms more for every 128 bytes of its body, and sends JSON text and objects as text', async () => {
 		const kling = new FakeKling();
 		await whileTimePasses(send(kling, create));
 		await whileTimePasses(send(kling, { method: 'POST', path: PRODUCT.path, body: '{"prompt":"as text"}' }));
 		await whileTimePasses(send(kling, { ...read, path: PRODUCT.path, qs: { pageNum: 1, pageSize: 30 } }));
-		expect(kling.sent.map((sent) => sent.timeout)).toEqual([60_000, 60_000, 60_000]);
+		expect(kling.sent.map((sent) => sent.timeout)).toEqual([60_000 + 30 / 128, 60_000 + 20 / 128, 60_000]);
 		expect(kling.sent.map((sent) => sent.rawBody)).toEqual(['{"prompt":"A harbour at dawn"}', '{"prompt":"as text"}', undefined]);
 		expect(kling.sent[2].qs).toEqual({ pageNum: 1, pageSize: 30 });
 	});
@@ -218,6 +238,13 @@ describe('klingApiRequest: what is sent, and the request timeout', () => {
 			expect(kling.sent[0].rawBody).toBe(body);
 			expect(kling.sent[0].timeout).toBe(60_000 + size / 128);
 		}
+	});
+
+	it('gives a text body (a create with an image given as Base64 text) the same time by its size in bytes', async () => {
+		const kling = new FakeKling().inject(everything, ok({ task_id: '1', task_status: 'submitted' }));
+		const body = JSON.stringify({ prompt: 'café', image: 'A'.repeat(5_300_000) });
+		await whileTimePasses(send(kling, { method: 'POST', path: PRODUCT.path, body }));
+		expect(kling.sent[0].timeout).toBe(60_000 + (body.length + 1) / 128);
 	});
 
 	it('so a create with a 4 MB image gets its upload time on top of the 60 s', async () => {
