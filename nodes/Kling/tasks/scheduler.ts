@@ -5,7 +5,7 @@ import { isFinal, type KlingTask, type TaskProduct } from '../contract/task';
 import { isTransient } from '../transport/errors';
 import { backoffMs, pause, throwIfCancelled } from '../transport/wait';
 import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from './poll';
-import { lostCreateError, submitTask, type Submission } from './submit';
+import { lookUpBeforeRerun, lostCreateError, submitTask, type Submission } from './submit';
 import type { CompletionSettings, Prepared } from './taskOperation';
 
 const ACCOUNT_LIMIT_HOLDS_MS = 60_000;
@@ -211,9 +211,15 @@ export class Scheduler {
 	}
 
 	private notSubmittedError(job: Job) {
-		return new NodeOperationError(this.ctx.getNode(), 'Kling stayed at its concurrency or rate limit; no task was created', {
-			itemIndex: job.itemIndex,
-			description: 'Lower Options → Max Concurrent Tasks, wait for running tasks to finish, or raise Options → Timeout (Minutes).',
+		const { itemIndex, externalTaskId, relayLimitedAt } = job;
+		const hint = 'Lower Options → Max Concurrent Tasks, wait for running tasks to finish, or raise Options → Timeout (Minutes).';
+		if (relayLimitedAt === undefined) {
+			return new NodeOperationError(this.ctx.getNode(), 'Kling stayed at its concurrency or rate limit; no task was created', { itemIndex, description: hint });
+		}
+		// A relay's own 429 may come after it passed the create on to Kling (submit.ts), so a task may exist.
+		return new NodeOperationError(this.ctx.getNode(), 'The relay in front of Kling stayed at its rate limit (HTTP 429); it may have passed the create on to Kling', {
+			itemIndex,
+			description: `Kling may have created the task with external task ID ${externalTaskId}. ${lookUpBeforeRerun(this.product)} ${hint}`,
 		});
 	}
 }

@@ -156,6 +156,25 @@ describe("Scheduler: Kling's limits", () => {
 	});
 });
 
+describe("Scheduler: a relay's own 429", () => {
+	it('fails the item past the timeout naming the external task id to look up: the relay may have passed the create on', async () => {
+		const kling = new FakeKling();
+		let first = true;
+		// The relay passes the first create on to Kling, then answers it, and every later one, with its own 429.
+		kling.inject(isCreate, (sent) => {
+			if (first) kling.create(sent);
+			first = false;
+			return { status: 429, body: '<html>Too Many Requests</html>' };
+		}, Infinity);
+		const [entry] = await schedule(kling, [job(0)], { timeoutMs: 60_000 }).finish();
+		expect(kling.tasks).toHaveLength(1);
+		expect(errorOf(entry)?.message).toBe('The relay in front of Kling stayed at its rate limit (HTTP 429); it may have passed the create on to Kling');
+		expect(errorOf(entry)?.description).toContain(
+			'Kling may have created the task with external task ID ext-0. Look it up with Video → Get (by that external task ID) before running the node again',
+		);
+	});
+});
+
 describe('Scheduler: a lost create', () => {
 	it('looks its task up with back-off, never sends it again, then fails naming the external task id; later jobs wait', async () => {
 		const kling = new FakeKling().inject((sent) => isCreate(sent) && sent.body!.includes('ext-0'), timedOut());
