@@ -326,6 +326,28 @@ describe('Scheduler: polling rounds', () => {
 	});
 });
 
+describe('Scheduler: a relay without the list path', () => {
+	it('reads each task directly once a list read failed outright (404), for the rest of the run', async () => {
+		const kling = new FakeKling().inject(isList, { status: 404, body: '<html>Not Found</html>' }, Infinity);
+		kling.durationOf = () => 20_000;
+		const settled = await schedule(kling, [0, 1, 2].map((n) => job(n))).finish();
+		expect(settled.map((entry) => taskOf(entry)?.task_status)).toEqual(['succeed', 'succeed', 'succeed']);
+		expect(kling.sent.filter(isList)).toHaveLength(1);
+		expect(kling.sent.filter(isQuery).length).toBeGreaterThan(3);
+	});
+
+	it("fails only the item whose direct read fails, naming its task; the others' tasks are read on", async () => {
+		const kling = new FakeKling().inject(isList, { status: 404, body: '<html>Not Found</html>' }, Infinity);
+		kling.durationOf = () => 20_000;
+		// The first direct read of item 0's task is refused outright (a gateway's 403 page).
+		kling.inject((sent) => isQuery(sent) && sent.path.endsWith(`/${kling.tasks[0].id}`), { status: 403, body: '<html>Forbidden</html>' });
+		const [first, second] = byItem(await schedule(kling, [job(0), job(1)]).finish());
+		expect(errorOf(first)?.message).toMatch(/403/);
+		expect('note' in first.outcome && first.outcome.note).toBe(`This item's task ${kling.tasks[0].id} may still be running on Kling; fetch it later with Video → Get.`);
+		expect(taskOf(second)?.task_status).toBe('succeed');
+	});
+});
+
 describe('Scheduler: tasks that run on after their item failed', () => {
 	it('keeps the slot of a task whose read was refused outright (its item failed, the task runs on): Max Concurrent Tasks holds', async () => {
 		const kling = new FakeKling();
