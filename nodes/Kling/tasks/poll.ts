@@ -1,5 +1,7 @@
 import { tasksOfPage, type KlingTask, type TaskProduct } from '../contract/task';
 import { klingApiRequest, type KlingContext } from '../transport';
+import { asNodeError, isTransient } from '../transport/errors';
+import { throwIfCancelled } from '../transport/wait';
 import { findTask } from './submit';
 
 /**
@@ -34,37 +36,70 @@ export class DurationEstimate {
 	}
 }
 
+/** What a run learnt about the list path: once a read of it failed outright, the run reads each task directly. */
+export interface ListPath {
+	failed?: boolean;
+}
+
 /**
  * The current state of several tasks of one product, by task id or by external task id (the query takes either).
  * One task is read directly; several with one list request (newest first), so a round costs the same however many
  * items wait, up to 250 of them (pages hold at most 500, §2, with room for other work: more take more pages). A task
  * the pages do not show (an account busy with other work) is then read directly. Tasks Kling does not know are
- * missing from the result.
+ * missing from the result. A failed direct read throws, or goes to `onReadError` (the task's item fails alone).
  */
 export async function readTasks(
 	this: KlingContext,
 	product: TaskProduct,
 	ids: string[],
-	{ by = 'taskId', retries }: { by?: 'taskId' | 'externalTaskId'; retries?: number } = {},
+	{ by = 'taskId', retries, listPath = {}, onReadError }: ReadOptions = {},
 ): Promise<Map<string, KlingTask>> {
 	const found = new Map<string, KlingTask>();
-	if (ids.length > 1) {
-		const pageSize = Math.min(500, Math.max(30, ids.length * 2));
-		const wanted = new Set(ids);
-		for (let pageNum = 1; pageNum <= Math.ceil((ids.length * 2) / pageSize) && found.size < ids.length; pageNum++) {
-			const { data } = await klingApiRequest.call(this, { method: 'GET', path: product.path, qs: { pageNum, pageSize }, retries });
-			const page = tasksOfPage(data);
-			for (const task of page) {
-				const key = by === 'taskId' ? task.task_id : task.task_info?.external_task_id;
-				if (key && wanted.has(key)) found.set(key, task);
-			}
-			if (page.length < pageSize) break;
+	if (ids.length > 1 && !listPath.failed) {
+		try {
+			await readPages.call(this, product, ids, { by, retries }, found);
+		} catch (error) {
+			// Kling out of reach (the transport tried already) is the caller's to wait out. Anything else (a relay that
+			// forwards creates and single-task reads but lacks the list path, 404) leaves each task to be read directly,
+			// here and in every later call given the same `listPath`.
+			if (isTransient(error)) throw asNodeError(this.getNode(), error);
+			listPath.failed = true;
 		}
 	}
 	for (const id of ids) {
 		if (found.has(id)) continue;
-		const task = await findTask.call(this, product, id, retries);
-		if (task) found.set(id, task);
+		// A cancelled execution sends nothing more, though a read's failure may not end the loop.
+		throwIfCancelled(this);
+		try {
+			const task = await findTask.call(this, product, id, retries);
+			if (task) found.set(id, task);
+		} catch (error) {
+			if (!onReadError) throw asNodeError(this.getNode(), error);
+			onReadError(id, error);
+		}
 	}
 	return found;
+}
+
+interface ReadOptions {
+	by?: 'taskId' | 'externalTaskId';
+	retries?: number;
+	/** Kept for a whole run, so a relay without the list path costs no failed list read each round. */
+	listPath?: ListPath;
+	onReadError?: (id: string, error: unknown) => void;
+}
+
+/** Adds to `found` the wanted tasks the list pages show. */
+async function readPages(this: KlingContext, product: TaskProduct, ids: string[], { by, retries }: ReadOptions, found: Map<string, KlingTask>) {
+	const pageSize = Math.min(500, Math.max(30, ids.length * 2));
+	const wanted = new Set(ids);
+	for (let pageNum = 1; pageNum <= Math.ceil((ids.length * 2) / pageSize) && found.size < ids.length; pageNum++) {
+		const { data } = await klingApiRequest.call(this, { method: 'GET', path: product.path, qs: { pageNum, pageSize }, retries });
+		const page = tasksOfPage(data);
+		for (const task of page) {
+			const key = by === 'taskId' ? task.task_id : task.task_info?.external_task_id;
+			if (key && wanted.has(key)) found.set(key, task);
+		}
+		if (page.length < pageSize) break;
+	}
 }

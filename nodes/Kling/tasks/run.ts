@@ -72,15 +72,19 @@ function uniqueExternalId(ctx: IExecuteFunctions, request: IDataObject, itemInde
 function withOtherTasks<E extends Error & { description?: string | null }>(error: E, failed: Job | undefined, jobs: Job[], product: TaskProduct): E {
 	const others = jobs
 		.filter((job) => job !== failed)
-		.flatMap(({ firstTask, task, lostAnswer, externalTaskId }) => [
-			firstTask && `${firstTask.taskId} (${firstTask.what})`,
-			task ? `${task.task_id} (${task.task_status})` : lostAnswer && `external task ID ${externalTaskId} (answer lost, perhaps made)`,
-		])
+		.flatMap((job) => [job.firstTask && `${job.firstTask.taskId} (${job.firstTask.what})`, job.task ? `${job.task.task_id} (${job.task.task_status})` : perhapsMade(job)])
 		.filter(Boolean);
 	if (!others.length) return error;
 	const readWith = [...new Set([product.readWith, ...jobs.flatMap((job) => (job !== failed && job.firstTask ? [job.firstTask.readWith] : []))])];
 	const note = `Tasks already created for other items: ${others.join(', ')}. The node stopped, so n8n outputs none of them: fetch them with ${readWith.join(' or ')} rather than running those items again.`;
 	return appendDescription(error, note);
+}
+
+/** A job without a task whose create may still have made one: its answer was lost, or a relay answered 429 after passing it on. */
+function perhapsMade({ lostAnswer, relayLimitedAt, externalTaskId }: Job): string | undefined {
+	if (lostAnswer) return `external task ID ${externalTaskId} (answer lost, perhaps made)`;
+	if (relayLimitedAt !== undefined) return `external task ID ${externalTaskId} (the relay answered 429, perhaps passed on)`;
+	return undefined;
 }
 
 async function outputOf(this: IExecuteFunctions, operation: TaskOperation, settings: CompletionSettings, job: Job, outcome: Outcome): Promise<INodeExecutionData> {

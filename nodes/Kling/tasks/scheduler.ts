@@ -4,8 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isFinal, type KlingTask, type TaskProduct } from '../contract/task';
 import { isTransient } from '../transport/errors';
 import { backoffMs, pause, throwIfCancelled } from '../transport/wait';
-import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from './poll';
-import { lostCreateError, submitTask, type Submission } from './submit';
+import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks, type ListPath } from './poll';
+import { lookUpBeforeRerun, lostCreateError, submitTask, type Submission } from './submit';
 import type { CompletionSettings, Prepared } from './taskOperation';
 
 const ACCOUNT_LIMIT_HOLDS_MS = 60_000;
@@ -53,6 +53,8 @@ export class Scheduler {
 	 */
 	private accountLimit = { slots: Infinity, until: -Infinity };
 	private lastRoundAt = -Infinity;
+	/** Whether this run's list reads failed outright (a relay without the list path): its tasks are then read directly. */
+	private readonly listPath: ListPath = {};
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -150,20 +152,24 @@ export class Scheduler {
 			job.checks++;
 			job.lastCheckedAt = this.lastRoundAt;
 		}
-		let tasks: Map<string, KlingTask>;
+		const ids = this.holding.map((job) => job.task!.task_id);
+		const failures = new Map<string, unknown>();
+		let tasks = new Map<string, KlingTask>();
 		try {
-			tasks = await readTasks.call(this.ctx, this.product, this.holding.map((job) => job.task!.task_id));
+			const onReadError = (id: string, error: unknown) => failures.set(id, error);
+			tasks = await readTasks.call(this.ctx, this.product, ids, { listPath: this.listPath, onReadError });
 		} catch (error) {
-			// The transport tried a few times already. Kling still out of reach (no answer, 5xx, a limit) leaves the tasks
-			// running there, so the next round tries again, until each task's own timeout (§12); anything else fails their
-			// items, while the tasks run on and keep their slots as timed-out ones do.
-			if (!isTransient(error)) {
-				for (const job of jobs) {
-					this.timedOut.push(job);
-					await this.fail(job, error);
-				}
+			for (const id of ids) failures.set(id, error);
+		}
+		for (const job of jobs) {
+			const id = job.task!.task_id;
+			// The transport tried a few times already. Kling still out of reach (no answer, 5xx, a limit) leaves the task
+			// running there, so the next round tries again, until its own timeout (§12); anything else fails its item,
+			// while the task runs on and keeps its slot as timed-out ones do.
+			if (failures.has(id) && !isTransient(failures.get(id))) {
+				this.timedOut.push(job);
+				await this.fail(job, failures.get(id));
 			}
-			tasks = new Map();
 		}
 		for (const job of jobs.filter((candidate) => this.inFlight.includes(candidate))) {
 			const task = tasks.get(job.task!.task_id) ?? job.task!;
@@ -211,9 +217,15 @@ export class Scheduler {
 	}
 
 	private notSubmittedError(job: Job) {
-		return new NodeOperationError(this.ctx.getNode(), 'Kling stayed at its concurrency or rate limit; no task was created', {
-			itemIndex: job.itemIndex,
-			description: 'Lower Options → Max Concurrent Tasks, wait for running tasks to finish, or raise Options → Timeout (Minutes).',
+		const { itemIndex, externalTaskId, relayLimitedAt } = job;
+		const hint = 'Lower Options → Max Concurrent Tasks, wait for running tasks to finish, or raise Options → Timeout (Minutes).';
+		if (relayLimitedAt === undefined) {
+			return new NodeOperationError(this.ctx.getNode(), 'Kling stayed at its concurrency or rate limit; no task was created', { itemIndex, description: hint });
+		}
+		// A relay's own 429 may come after it passed the create on to Kling (submit.ts), so a task may exist.
+		return new NodeOperationError(this.ctx.getNode(), 'The relay in front of Kling stayed at its rate limit (HTTP 429); it may have passed the create on to Kling', {
+			itemIndex,
+			description: `Kling may have created the task with external task ID ${externalTaskId}. ${lookUpBeforeRerun(this.product)} ${hint}`,
 		});
 	}
 }

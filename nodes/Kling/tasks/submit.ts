@@ -102,9 +102,13 @@ export function lostCreateError(ctx: IExecuteFunctions, product: TaskProduct, su
 	return appendDescription(
 		asNodeError(ctx.getNode(), submission.lostAnswer?.error),
 		`Kling may still have created the task: it does not show one with external task ID ${submission.externalTaskId} yet.`,
-		`Look it up with ${product.readWith} (by that external task ID) before running the node again, so it is not paid for twice.`,
+		lookUpBeforeRerun(product),
 	);
 }
+
+/** What to do about a create that may have made a task the node has not seen, once its external task ID is named. */
+export const lookUpBeforeRerun = (product: TaskProduct) =>
+	`Look it up with ${product.readWith} (by that external task ID) before running the node again, so it is not paid for twice.`;
 
 /** Kling's 1201 naming `external_task_id` most likely means the id was used before (§2, §10). */
 const isDuplicateId = (ctx: IExecuteFunctions, error: unknown) =>

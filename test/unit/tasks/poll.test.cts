@@ -1,7 +1,7 @@
 /** tasks/poll.ts: the polling cadence (§12), the learnt task duration, and reading many tasks at the cost of one. */
 import type { KlingTask } from '../../../nodes/Kling/contract/task';
 import { DurationEstimate, POLL_INTERVAL, pollIntervalMs, readTasks } from '../../../nodes/Kling/tasks/poll';
-import { executeContext, FakeKling, isList, isQuery, ok, PRODUCT, useFakeTime, whileTimePasses } from '../executeKit.cts';
+import { executeContext, FakeKling, isList, isQuery, ok, PRODUCT, refused, useFakeTime, whileTimePasses } from '../executeKit.cts';
 
 useFakeTime();
 
@@ -110,6 +110,37 @@ describe('readTasks', () => {
 		const found = await read([kling.tasks[0].id, '999']);
 		expect([...found.keys()]).toEqual([kling.tasks[0].id]);
 		expect((await read(['998'])).size).toBe(0);
+	});
+
+	it('reads each task directly when the list read fails outright (a relay without the list path), and again in later calls', async () => {
+		const { kling } = await withTasks(3);
+		kling.inject(isList, { status: 404, body: '<html>Not Found</html>' }, Infinity);
+		const { ctx } = executeContext({ kling });
+		const ids = kling.tasks.map((task) => task.id);
+		const listPath = {};
+		const found = await whileTimePasses(readTasks.call(ctx, PRODUCT, ids, { listPath }));
+		expect([...found.keys()].sort()).toEqual([...ids].sort());
+		expect(kling.sent.filter(isList)).toHaveLength(1);
+		await whileTimePasses(readTasks.call(ctx, PRODUCT, ids, { listPath }));
+		expect(kling.sent.filter(isList)).toHaveLength(1);
+		expect(kling.sent.filter(isQuery)).toHaveLength(6);
+	});
+
+	it('leaves a list read Kling could not answer (5001) to the caller, with no direct reads', async () => {
+		const { kling, read } = await withTasks(3);
+		kling.inject(isList, refused(5001, 'system maintenance', 503), Infinity);
+		await expect(read(kling.tasks.map((task) => task.id))).rejects.toThrow(/system maintenance/);
+		expect(kling.sent.filter(isQuery)).toEqual([]);
+	});
+
+	it('hands a failed direct read to onReadError and reads the other tasks on', async () => {
+		const { kling } = await withTasks(2);
+		kling.inject(isQuery, { status: 403, body: '<html>Forbidden</html>' });
+		const { ctx } = executeContext({ kling });
+		const failed: string[] = [];
+		const found = await whileTimePasses(readTasks.call(ctx, PRODUCT, ['ext-0', 'ext-1'], { by: 'externalTaskId', listPath: { failed: true }, onReadError: (id) => failed.push(id) }));
+		expect(failed).toEqual(['ext-0']);
+		expect([...found.keys()]).toEqual(['ext-1']);
 	});
 
 	it('uses what a page holds around an odd entry, and reads only the missing task directly', async () => {

@@ -70,7 +70,9 @@ describe('runTaskOperation', () => {
 	});
 
 	it("takes over the first try's tasks on a second try of the same run (n8n's Retry On Fail) instead of paying for them again", async () => {
-		const kling = new FakeKling().inject((sent) => sent.method === 'GET', refused(1000, 'Authentication failed', 401), 2);
+		// The first try's first round is refused (each read is tried again once with a fresh token): its list read, then
+		// the direct read it falls back to, whose item stops the node.
+		const kling = new FakeKling().inject((sent) => sent.method === 'GET', refused(1000, 'Authentication failed', 401), 4);
 		const { ctx } = executeContext({ kling, items: items('a harbour', 'a forest') });
 		await failureOf(runTaskOperation.call(ctx, operation, settings()));
 		const output = await whileTimePasses(runTaskOperation.call(ctx, operation, settings()));
@@ -235,6 +237,24 @@ describe('runTaskOperation', () => {
 		const forest = JSON.parse(kling.sent.find(isForest)!.body!) as { external_task_id: string };
 		expect(error.message).toBe('Kling could not create the video: Kling could not make it');
 		expect(error.description).toContain(`Tasks already created for other items: external task ID ${forest.external_task_id} (answer lost, perhaps made).`);
+	});
+
+	it("names an item whose create a relay answered with its own 429, perhaps passed on, when another item stops the node", async () => {
+		const isForest = (sent: Sent) => isCreate(sent) && String(sent.body).includes('a forest');
+		const kling = new FakeKling();
+		let first = true;
+		// The relay passes the forest's first create on to Kling, then answers it, and every later one, with its own 429.
+		kling.inject(isForest, (sent) => {
+			if (first) kling.create(sent);
+			first = false;
+			return { status: 429, body: '<html>Too Many Requests</html>' };
+		}, Infinity);
+		kling.outcomeOf = (body) => (body.prompt === 'a harbour' ? 'failed' : 'succeed');
+		kling.durationOf = () => 1_000;
+		const error = await failureOf(run(kling, items('a harbour', 'a forest')).output);
+		const forest = kling.tasks.find((task) => task.body.prompt === 'a forest')!;
+		expect(error.message).toBe('Kling could not create the video: Kling could not make it');
+		expect(error.description).toContain(`Tasks already created for other items: external task ID ${forest.externalTaskId} (the relay answered 429, perhaps passed on).`);
 	});
 
 	it('names every task paid for when the execution is cancelled while it waits', async () => {

@@ -156,6 +156,25 @@ describe("Scheduler: Kling's limits", () => {
 	});
 });
 
+describe("Scheduler: a relay's own 429", () => {
+	it('fails the item past the timeout naming the external task id to look up: the relay may have passed the create on', async () => {
+		const kling = new FakeKling();
+		let first = true;
+		// The relay passes the first create on to Kling, then answers it, and every later one, with its own 429.
+		kling.inject(isCreate, (sent) => {
+			if (first) kling.create(sent);
+			first = false;
+			return { status: 429, body: '<html>Too Many Requests</html>' };
+		}, Infinity);
+		const [entry] = await schedule(kling, [job(0)], { timeoutMs: 60_000 }).finish();
+		expect(kling.tasks).toHaveLength(1);
+		expect(errorOf(entry)?.message).toBe('The relay in front of Kling stayed at its rate limit (HTTP 429); it may have passed the create on to Kling');
+		expect(errorOf(entry)?.description).toContain(
+			'Kling may have created the task with external task ID ext-0. Look it up with Video → Get (by that external task ID) before running the node again',
+		);
+	});
+});
+
 describe('Scheduler: a lost create', () => {
 	it('looks its task up with back-off, never sends it again, then fails naming the external task id; later jobs wait', async () => {
 		const kling = new FakeKling().inject((sent) => isCreate(sent) && sent.body!.includes('ext-0'), timedOut());
@@ -304,6 +323,28 @@ describe('Scheduler: polling rounds', () => {
 		kling.outcomeOf = () => 'failed';
 		const [entry] = await schedule(kling, [job(0)]).finish();
 		expect(taskOf(entry) as KlingTask).toMatchObject({ task_id: kling.tasks[0].id, task_status: 'failed', task_status_msg: 'Kling could not make it' });
+	});
+});
+
+describe('Scheduler: a relay without the list path', () => {
+	it('reads each task directly once a list read failed outright (404), for the rest of the run', async () => {
+		const kling = new FakeKling().inject(isList, { status: 404, body: '<html>Not Found</html>' }, Infinity);
+		kling.durationOf = () => 20_000;
+		const settled = await schedule(kling, [0, 1, 2].map((n) => job(n))).finish();
+		expect(settled.map((entry) => taskOf(entry)?.task_status)).toEqual(['succeed', 'succeed', 'succeed']);
+		expect(kling.sent.filter(isList)).toHaveLength(1);
+		expect(kling.sent.filter(isQuery).length).toBeGreaterThan(3);
+	});
+
+	it("fails only the item whose direct read fails, naming its task; the others' tasks are read on", async () => {
+		const kling = new FakeKling().inject(isList, { status: 404, body: '<html>Not Found</html>' }, Infinity);
+		kling.durationOf = () => 20_000;
+		// The first direct read of item 0's task is refused outright (a gateway's 403 page).
+		kling.inject((sent) => isQuery(sent) && sent.path.endsWith(`/${kling.tasks[0].id}`), { status: 403, body: '<html>Forbidden</html>' });
+		const [first, second] = byItem(await schedule(kling, [job(0), job(1)]).finish());
+		expect(errorOf(first)?.message).toMatch(/403/);
+		expect('note' in first.outcome && first.outcome.note).toBe(`This item's task ${kling.tasks[0].id} may still be running on Kling; fetch it later with Video → Get.`);
+		expect(taskOf(second)?.task_status).toBe('succeed');
 	});
 });
 
