@@ -26,8 +26,11 @@ export type ImageValue = string | BinaryImageRef;
 
 /** `data:image/png;base64,`, parameters such as `;name=a.png` allowed before `;base64` (RFC 2397). */
 const DATA_URI_PREFIX = /^data:image\/[a-z0-9.+-]+(;[a-z0-9.+-]+=[^;,]*)*;base64,/i;
-/** Bare Base64, perhaps in lines, long enough to be an image rather than a mistyped URL (no JPEG or PNG is shorter). */
-const BARE_BASE64 = /^[A-Za-z0-9+/\r\n]{64,}={0,2}$/;
+/**
+ * Bare Base64, perhaps in lines, long enough to be an image rather than a mistyped URL (no JPEG or PNG is shorter): in
+ * the standard alphabet or in the URL-safe one (`-` and `_`, as Gmail gives attachments), not the two mixed.
+ */
+const BARE_BASE64 = /^(?:[A-Za-z0-9+/\r\n]{64,}|[A-Za-z0-9_\r\n-]{64,})={0,2}$/;
 
 type ImageFieldsOptions = { prefix?: string; displayOptions?: INodeProperties['displayOptions'] } & ImageRuleOptions;
 
