@@ -95,6 +95,18 @@ describe('Element → Get', () => {
 		expect(result.output('Get Element')[0].json).toMatchObject({ elementId: id, elementStatus: 'deleted' });
 	});
 
+	it('Get Many leaves deleted elements out unless Include Deleted is on, Return All and Include Deleted from expressions', async () => {
+		const { sim } = ctx;
+		const [kept, gone] = [sim.seedElement({ name: 'Rex' }), sim.seedElement({ name: 'Old prop' })];
+		expect((await run(klingNode('Delete Element', { resource: 'element', operation: 'delete', element: byId(gone) }))).error).toBeUndefined();
+		const listed = async (filters: IDataObject) => {
+			const result = await run(klingNode('Get Many', { resource: 'element', operation: 'getAll', library: 'custom', returnAll: '={{ true }}', filters }));
+			return result.output('Get Many').map((item) => item.json.elementId);
+		};
+		expect(await listed({})).toEqual([kept]);
+		expect((await listed({ includeDeleted: '={{ true }}' })).sort()).toEqual([kept, gone].sort());
+	});
+
 	it('says Kling has no element with an unknown ID, after reading both libraries, and goes on with Continue On Fail', async () => {
 		const { sim } = ctx;
 		const known = sim.seedElement({ name: 'Rex' });

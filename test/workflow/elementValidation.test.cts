@@ -42,6 +42,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
 	['an additional image cut short', { additionalImages: { image: [{ source: 'binary', binaryProperty: 'cutJpeg' }] } }, /^Additional Image #1 \(binary field "cutJpeg"\) is cut short/],
 	['a data URI of a PNG cut short', { frontalImageUrl: dataUri(cutShort(makePng(640, 640), 12), 'png') }, /^Frontal Image \(data URI\) is cut short: a PNG ends with an IEND chunk/],
 	['a data URI of a JPEG cut short', { frontalImageUrl: dataUri(cutShort(makeJpeg(640, 640, 5000), 2), 'jpeg') }, /^Frontal Image \(data URI\) is cut short: a JPEG/],
+	['Base64 letters of both alphabets mixed (+ and -)', { frontalImageUrl: `iVBORw0KGgo${'A'.repeat(60)}+/-_` }, /^Frontal Image must be an http\(s\) URL or an image's Base64/],
 	['bare Base64 of a GIF', { frontalImageUrl: GIF_BYTES.toString('base64').repeat(2) }, /^Frontal Image \(Base64\) must be a JPEG or PNG image, but the file is a GIF image/],
 	['a missing binary field', binaryFrontal('nope'), /^Frontal Image: the input item has no binary field "nope"/],
 	['a non-image binary as an additional image', { additionalImages: { image: [{ source: 'binary', binaryProperty: 'gif' }] } }, /^Additional Image #1 \(binary field "gif"\) must be a JPEG or PNG/],
@@ -84,14 +85,16 @@ describe('Element → Create refuses bad input before any request', () => {
 		});
 	});
 
-	it('takes a data URI with a parameter before ;base64 (RFC 2397), and URL-safe Base64, sending standard Base64', async () => {
+	it('takes a data URI with a parameter before ;base64 (RFC 2397), and URL-safe Base64 bare or in a data URI, sending standard Base64', async () => {
 		const { sim } = ctx;
-		const [front, side] = [makePng(640, 640), makePng(700, 600)];
+		const [front, side, back] = [makePng(700, 600), makePng(640, 640), makePng(800, 600)];
+		// Images whose Base64 has + or /, so that their URL-safe Base64 differs (- and _).
+		expect([side, back].map((image) => image.toString('base64'))).toEqual([expect.stringMatching(/[+/]/), expect.stringMatching(/[+/]/)]);
 		const result = await runWorkflow({
 			...chain(
 				createMiraElement({
 					frontalImageUrl: `data:image/png;name=front.png;base64,${front.toString('base64')}`,
-					additionalImages: { image: [{ source: 'url', url: `data:image/png;base64,${side.toString('base64url')}` }] },
+					additionalImages: { image: [{ source: 'url', url: `data:image/png;base64,${side.toString('base64url')}` }, { source: 'url', url: back.toString('base64url') }] },
 				}),
 			),
 			credentials: apiKeyCredential(sim),
@@ -99,7 +102,7 @@ describe('Element → Create refuses bad input before any request', () => {
 		expect(result.error).toBeUndefined();
 		const [create] = sim.apiRequests({ method: 'POST' });
 		expect(create.body).toMatchObject({
-			element_image_list: { frontal_image: front.toString('base64'), refer_images: [{ image_url: side.toString('base64') }] },
+			element_image_list: { frontal_image: front.toString('base64'), refer_images: [{ image_url: side.toString('base64') }, { image_url: back.toString('base64') }] },
 		});
 	});
 

@@ -300,6 +300,25 @@ describe('Video → Omni Video', () => {
 		expect(result.output('Omni Video').map((item) => item.json.error)).toEqual(Array(2).fill(expect.stringMatching(/^No permission for this API or model/)));
 		expect(sim.apiRequests({ method: 'POST' })).toHaveLength(0);
 	});
+
+	it("takes the lists' choices from expressions, and an entry's defaults where it leaves them out", async () => {
+		const { sim } = ctx;
+		const chosen = omniNode({
+			images: imageList({ use: '={{ "first_frame" }}', source: '={{ "url" }}', url: 'https://cdn.example.com/first.png' }, { source: 'url', url: 'https://cdn.example.com/hat.png' }),
+			referenceVideo: { video: [{ url: 'https://cdn.example.com/clip.mp4', referType: '={{ "feature" }}', keepOriginalSound: '={{ false }}' }] },
+			aspectRatio: '={{ "auto" }}',
+		});
+		expect((await runWorkflow({ ...chain(chosen), credentials: apiKeyCredential(sim) })).error).toBeUndefined();
+		expect(sim.apiRequests({ method: 'POST' })[0].body).toMatchObject({
+			image_list: [{ image_url: 'https://cdn.example.com/first.png', type: 'first_frame' }, { image_url: 'https://cdn.example.com/hat.png' }],
+			video_list: [{ video_url: 'https://cdn.example.com/clip.mp4', refer_type: 'feature', keep_original_sound: 'no' }],
+		});
+
+		sim.reset();
+		const defaults = omniNode({ prompt: 'Restyle <<<video_1>>>', referenceVideo: { video: [{ url: 'https://cdn.example.com/clip.mp4' }] } });
+		expect((await runWorkflow({ ...chain(defaults), credentials: apiKeyCredential(sim) })).error).toBeUndefined();
+		expect(sim.apiRequests({ method: 'POST' })[0].body).toMatchObject({ video_list: [{ video_url: 'https://cdn.example.com/clip.mp4', refer_type: 'base', keep_original_sound: 'yes' }] });
+	});
 });
 
 describe('Video → Image to Video', () => {

@@ -8,7 +8,7 @@ import { PRODUCTS } from '../../contract/task';
 import { runOneTask } from '../../tasks/run';
 import type { Prepared } from '../../tasks/taskOperation';
 import { entryList, readYesNo, textOf } from '../shared/fields';
-import { imageSourceFields, readImageSource, resolveImage, type ImageSource, type ImageValue } from '../shared/images';
+import { imageSourceFields, readImageEntries, resolveImage, resolveImageField, type ImageSource, type ImageValue } from '../shared/images';
 import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
 import { checkPicked, picker } from '../shared/pickers';
@@ -99,8 +99,8 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		body.element_video_list = { refer_videos: [{ video_url: readVideoUrl.call(this, i) }] };
 		return parseRequestBody.call(this, createElementBodySchema, body, LABELS, i) as IDataObject;
 	}
-	const frontal = await resolveImage.call(this, readImageSource.call(this, 'frontalImage', i), 'Frontal Image', i);
-	const additional = this.getNodeParameter('additionalImages.image', i, []) as ImageSource[];
+	const frontal = await resolveImageField.call(this, 'frontalImage', 'Frontal Image', i);
+	const additional = readImageEntries.call(this, 'additionalImages.image', 'Additional Images', i);
 	const refer = await Promise.all(additional.map(async (image, n) => await resolveImage.call(this, image, `Additional Image #${n + 1}`, i)));
 	// The other views must differ from the frontal image (§3.1): the same URL, Base64 or binary field again is no view.
 	const repeated = refer.findIndex((image) => JSON.stringify(image) === JSON.stringify(frontal));

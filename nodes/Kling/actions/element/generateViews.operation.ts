@@ -3,7 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { multiShotBodySchema, viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
 import { isSucceeded, PRODUCTS } from '../../contract/task';
 import { noResultError, taskSummary } from '../../tasks/output';
-import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
+import { imageSourceFields, resolveImageField } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions, type OptionsKind } from '../shared/options';
 import { taskCreate } from '../shared/tasks';
 import { parseRequestBody } from '../shared/validate';
@@ -25,7 +25,7 @@ export const { task, execute } = taskCreate(OPTIONS, {
 	product: PRODUCTS.multiShot,
 	async buildRequest(i) {
 		const body: IDataObject = {
-			element_frontal_image: (await resolveImage.call(this, readImageSource.call(this, 'frontalImage', i), 'Frontal Image', i)) as IDataObject | string,
+			element_frontal_image: (await resolveImageField.call(this, 'frontalImage', 'Frontal Image', i)) as IDataObject | string,
 			...readCreateOptions.call(this, i, OPTIONS).body,
 		};
 		return parseRequestBody.call(this, multiShotBodySchema, body, { element_frontal_image: 'Frontal Image', ...OPTION_LABELS }, i) as IDataObject;

@@ -1,3 +1,4 @@
+import { readYesNo } from '../shared/fields';
 import { libraryGetMany } from '../shared/library';
 import { elementOutput } from './output';
 
@@ -7,5 +8,8 @@ export const { properties, execute } = libraryGetMany(
 	"Kling's official, read-only elements",
 	elementOutput,
 	[{ displayName: 'Include Deleted', name: 'includeDeleted', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether to include elements that were deleted' }],
-	(element, filters) => filters.includeDeleted === true || element.status !== 'deleted',
+	function (itemIndex) {
+		const withDeleted = readYesNo.call(this, 'filters.includeDeleted', 'Filters → Include Deleted', itemIndex, false);
+		return (element) => withDeleted || element.status !== 'deleted';
+	},
 );

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { ASPECT_RATIOS, IMAGE_REFERENCES_MAX, imageGenerationBodySchema } from '../../contract/image';
 import { PRODUCTS } from '../../contract/task';
 import { placeholder, promptField, readText, readYesNo } from '../shared/fields';
-import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
+import { imageSourceFields, resolveImageField } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { placeholderProblem, translateElementMentions } from '../shared/prompt';
@@ -37,7 +37,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		prompt: readText.call(this, 'prompt', 'Prompt', i),
 		// Read either way: one set with a reference image (an expression, an imported workflow) is refused, not dropped.
 		negative_prompt: readText.call(this, 'negativePrompt', 'Negative Prompt', i),
-		image: withImage ? ((await resolveImage.call(this, readImageSource.call(this, 'referenceImage', i), 'Reference Image', i)) as IDataObject | string) : undefined,
+		image: withImage ? ((await resolveImageField.call(this, 'referenceImage', 'Reference Image', i)) as IDataObject | string) : undefined,
 		element_list: toElementList(elements),
 		resolution: this.getNodeParameter('resolution', i, '1k') as string,
 		n: Number(this.getNodeParameter('n', i, 1)),

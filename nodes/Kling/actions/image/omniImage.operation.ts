@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 import { ASPECT_RATIOS, IMAGE_REFERENCES_MAX, omniImageBodySchema, type OmniImageModel } from '../../contract/image';
 import { PRODUCTS } from '../../contract/task';
 import { entryList, placeholder, promptField, readChoice, readText } from '../shared/fields';
-import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
+import { imageSourceFields, readImageEntries, resolveImage } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { placeholderProblem, translateElementMentions } from '../shared/prompt';
@@ -64,7 +64,7 @@ const LABELS = { model_name: 'Model', prompt: 'Prompt', image_list: 'Images', el
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const model = this.getNodeParameter('model', i) as OmniImageModel;
 	const elements = readPickerList.call(this, 'element', i);
-	const images = this.getNodeParameter('images.image', i, []) as ImageSource[];
+	const images = readImageEntries.call(this, 'images.image', 'Images', i);
 	// Read whatever the model: with the model from an expression the editor shows Result Type for both, and the schema
 	// refuses a series for Kling Image O1 rather than send one single image.
 	const series = readChoice.call(this, 'resultType', 'Result Type', i, 'single') === 'series';

@@ -49,17 +49,17 @@ export function textOf(this: IExecuteFunctions, value: unknown, label: string, i
 }
 
 /**
- * A yes/no or choice field's value (`name` may name a collection's option, e.g. `options.download`). One whose
- * expression gave nothing is refused: taken for the default it would pay for a result without what was asked (a
- * reference image, a series).
+ * A yes/no or choice field's value. `name` may be a path into a collection or a list, e.g. `options.download` or
+ * `images.image.0.use`. One whose expression gave nothing is refused: taken for the default it would pay for a result
+ * without what was asked (a reference image, a series, a first frame).
  */
 function readField(this: IExecuteFunctions, name: string, label: string, itemIndex: number, fallback: boolean | string): unknown {
-	const [field, option] = name.split('.');
-	// A collection is read whole: n8n cannot check an option's value on its own once its expression gave nothing.
-	const value = option === undefined ? this.getNodeParameter(field, itemIndex, fallback) : (this.getNodeParameter(field, itemIndex, {}) as Record<string, unknown>)[option];
+	const [field, ...path] = name.split('.');
+	const at = (root: unknown) => path.reduce<unknown>((parent, key) => (parent as Record<string, unknown> | undefined)?.[key], root);
+	// A collection or list is read whole: n8n cannot check a value inside it on its own once its expression gave nothing.
+	const value = path.length ? at(this.getNodeParameter(field, itemIndex, {})) : this.getNodeParameter(field, itemIndex, fallback);
 	if (value !== null && value !== undefined) return value;
-	const given = this.getNode().parameters[field];
-	const raw = option === undefined ? given : (given as Record<string, unknown> | undefined)?.[option];
+	const raw = at(this.getNode().parameters[field]);
 	if (typeof raw === 'string' && raw.startsWith('=')) {
 		throw invalidInput.call(this, `${label} is empty: its expression gave nothing`, itemIndex, 'Make the expression give a value, or set the field without one.');
 	}

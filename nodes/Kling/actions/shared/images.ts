@@ -12,7 +12,7 @@ import {
 	type ImageRuleOptions,
 } from '../../contract/media';
 import { isHttpUrl } from '../../contract/request';
-import { textOf } from './fields';
+import { readChoice, textOf } from './fields';
 import { invalidInput, truncate } from './validate';
 
 /** One image parameter as the user filled it in: a URL, or a binary property of the input item. */
@@ -26,8 +26,11 @@ export type ImageValue = string | BinaryImageRef;
 
 /** `data:image/png;base64,`, parameters such as `;name=a.png` allowed before `;base64` (RFC 2397). */
 const DATA_URI_PREFIX = /^data:image\/[a-z0-9.+-]+(;[a-z0-9.+-]+=[^;,]*)*;base64,/i;
-/** Bare Base64, perhaps in lines, long enough to be an image rather than a mistyped URL (no JPEG or PNG is shorter). */
-const BARE_BASE64 = /^[A-Za-z0-9+/\r\n]{64,}={0,2}$/;
+/**
+ * Bare Base64, perhaps in lines, long enough to be an image rather than a mistyped URL (no JPEG or PNG is shorter): in
+ * the standard alphabet or in the URL-safe one (`-` and `_`, as Gmail gives attachments), not the two mixed.
+ */
+const BARE_BASE64 = /^(?:[A-Za-z0-9+/\r\n]{64,}|[A-Za-z0-9_\r\n-]{64,})={0,2}$/;
 
 type ImageFieldsOptions = { prefix?: string; displayOptions?: INodeProperties['displayOptions'] } & ImageRuleOptions;
 
@@ -79,13 +82,24 @@ export function imageSourceFields(
 	];
 }
 
-/** Reads top-level image fields made by `imageSourceFields` with a prefix. */
-export function readImageSource(this: IExecuteFunctions, prefix: string, itemIndex: number): ImageSource {
-	return {
-		source: this.getNodeParameter(`${prefix}Source`, itemIndex, 'url') as ImageSource['source'],
+/**
+ * Checks the image of top-level fields made by `imageSourceFields` with a prefix, as `resolveImage` does; `label` is
+ * the image's, e.g. "First Frame".
+ */
+export async function resolveImageField(this: IExecuteFunctions, prefix: string, label: string, itemIndex: number, rules: ImageRuleOptions = {}): Promise<ImageValue> {
+	const input: ImageSource = {
+		// A Source whose expression gave nothing is refused: taken for URL, a URL left in the hidden field would be sent.
+		source: readChoice.call(this, `${prefix}Source`, `${label} Source`, itemIndex, 'url') as ImageSource['source'],
 		url: this.getNodeParameter(`${prefix}Url`, itemIndex, '') as string,
 		binaryProperty: this.getNodeParameter(`${prefix}BinaryProperty`, itemIndex, 'data') as string,
 	};
+	return await resolveImage.call(this, input, label, itemIndex, rules);
+}
+
+/** The entries of a list of images (`name` as `images.image`), each one's Source read as in `resolveImageField`. */
+export function readImageEntries<Entry extends ImageSource>(this: IExecuteFunctions, name: string, label: string, itemIndex: number): Entry[] {
+	const entries = this.getNodeParameter(name, itemIndex, []) as Entry[];
+	return entries.map((entry, n) => ({ ...entry, source: readChoice.call(this, `${name}.${n}.source`, `${label} #${n + 1} → Source`, itemIndex, 'url') as ImageSource['source'] }));
 }
 
 /**

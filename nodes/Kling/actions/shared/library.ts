@@ -6,6 +6,7 @@ import { PAGE_SIZE_MAX } from '../../contract/task';
 import { VOICE_LIBRARIES, VOICE_PAGE_SIZE_MAX, voicesOfPage, type KlingVoice } from '../../contract/voice';
 import { klingApiRequest, klingPages } from '../../transport';
 import { asNodeError, isNotFound, klingErrorContext } from '../../transport/errors';
+import { readChoice, readYesNo } from './fields';
 import { eachItem, eachItemCheckedFirst } from './items';
 import { picker, readPicked } from './pickers';
 import { invalidInput } from './validate';
@@ -90,25 +91,31 @@ function libraryFields(kind: Kind, presetsDescription: string, extraFilters: INo
 	];
 }
 
+/** A Get Many's own filter: reads its fields for an item, and gives the test an entry must pass. */
+type Keep<K extends Kind> = (this: IExecuteFunctions, itemIndex: number) => (entry: Entry<K>) => boolean;
+
 /** Get Many: the entries of the chosen library that pass the filters, up to the limit. */
-async function readLibrary<K extends Kind>(ctx: IExecuteFunctions, kind: K, itemIndex: number, keep: (entry: Entry<K>, filters: IDataObject) => boolean = () => true): Promise<Array<Entry<K>>> {
+async function readLibrary<K extends Kind>(ctx: IExecuteFunctions, kind: K, itemIndex: number, keep?: Keep<K>): Promise<Array<Entry<K>>> {
 	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const limit = ctx.getNodeParameter('returnAll', itemIndex) ? Infinity : (ctx.getNodeParameter('limit', itemIndex) as number);
+	// Library and Return All from an expression that gave nothing are refused: nothing to read, or not all that was asked.
+	const library = readChoice.call(ctx, 'library', 'Library', itemIndex, 'custom') as Library;
+	const limit = readYesNo.call(ctx, 'returnAll', 'Return All', itemIndex, false) ? Infinity : (ctx.getNodeParameter('limit', itemIndex) as number);
 	if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit))) throw invalidInput.call(ctx, `Limit must be a whole number of at least 1 (it is ${limit})`, itemIndex);
 	const needle = String(filters.nameContains ?? '').trim().toLowerCase();
 	const { nameOf, idOf } = LIBRARIES[kind] as unknown as { nameOf: (entry: Entry<K>) => string | null | undefined; idOf: (entry: Entry<K>) => string };
 	const out = new Map<string, Entry<K>>();
 	const pageSize = Math.min(LIBRARIES[kind].pageSize, Math.max(30, limit));
-	for await (const entry of libraryEntries(ctx, kind, ctx.getNodeParameter('library', itemIndex) as Library, pageSize)) {
+	const kept = keep?.call(ctx, itemIndex) ?? (() => true);
+	for await (const entry of libraryEntries(ctx, kind, library, pageSize)) {
 		// Keyed by ID: an entry created while the pages are read shifts the later ones, and one comes again on the next page.
-		if (keep(entry, filters) && (nameOf(entry) ?? '').toLowerCase().includes(needle)) out.set(idOf(entry), entry);
+		if (kept(entry) && (nameOf(entry) ?? '').toLowerCase().includes(needle)) out.set(idOf(entry), entry);
 		if (out.size >= limit) break;
 	}
 	return [...out.values()];
 }
 
 /** Get Many: one item per entry of the chosen library that passes the filters. */
-export function libraryGetMany<K extends Kind>(kind: K, presets: string, output: (entry: Entry<K>) => IDataObject, filters: INodeProperties[] = [], keep?: (entry: Entry<K>, filters: IDataObject) => boolean) {
+export function libraryGetMany<K extends Kind>(kind: K, presets: string, output: (entry: Entry<K>) => IDataObject, filters: INodeProperties[] = [], keep?: Keep<K>) {
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 		return await eachItem.call(this, async (i) => (await readLibrary(this, kind, i, keep)).map((entry) => ({ json: output(entry) })));
 	}

@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ImageRuleOptions } from '../../contract/media';
 import { PRODUCTS } from '../../contract/task';
 import { I2V_DURATION, I2V_ELEMENTS_MAX, I2V_VOICES_MAX, IMAGE_TO_VIDEO_MODEL, imageToVideoBodySchema } from '../../contract/video';
-import { durationField, modeField, placeholder, promptField, readText } from '../shared/fields';
-import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
+import { durationField, modeField, placeholder, promptField, readChoice, readText } from '../shared/fields';
+import { imageSourceFields, resolveImageField } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { placeholderProblem } from '../shared/prompt';
@@ -46,8 +46,9 @@ export const properties: INodeProperties[] = [
 const LABELS = { image: 'First Frame', image_tail: 'End Frame', negative_prompt: 'Negative Prompt', voice_list: 'Voices', ...VIDEO_LABELS, ...OPTION_LABELS };
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const frames = this.getNodeParameter('frames', i, 'first') as 'first' | 'end' | 'both';
-	const frame = async (prefix: string, label: string) => (await resolveImage.call(this, readImageSource.call(this, prefix, i), label, i, FRAME_RULES)) as IDataObject | string;
+	// Frames from an expression that gave nothing is refused: read as both, it would send an end frame left hidden.
+	const frames = readChoice.call(this, 'frames', 'Frames', i, 'first');
+	const frame = async (prefix: string, label: string) => (await resolveImageField.call(this, prefix, label, i, FRAME_RULES)) as IDataObject | string;
 	const elements = readPickerList.call(this, 'element', i);
 	const voices = readPickerList.call(this, 'voice', i);
 	const prompt = readText.call(this, 'prompt', 'Prompt', i);

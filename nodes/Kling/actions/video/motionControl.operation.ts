@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { PRODUCTS } from '../../contract/task';
 import { MOTION_ELEMENTS_MAX, motionControlBodySchema } from '../../contract/video';
 import { modeField, promptField, readText, readYesNo, textOf } from '../shared/fields';
-import { imageSourceFields, readImageSource, resolveImage } from '../shared/images';
+import { imageSourceFields, resolveImageField } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { placeholderProblem } from '../shared/prompt';
@@ -65,7 +65,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const elements = readPickerList.call(this, 'element', i);
 	const body: IDataObject = {
 		model_name: this.getNodeParameter('model', i) as string,
-		image_url: (await resolveImage.call(this, readImageSource.call(this, 'image', i), 'Character Image', i)) as IDataObject | string,
+		image_url: (await resolveImageField.call(this, 'image', 'Character Image', i)) as IDataObject | string,
 		video_url: textOf.call(this, this.getNodeParameter('motionVideoUrl', i, ''), 'Motion Video URL', i).trim(),
 		character_orientation: this.getNodeParameter('characterOrientation', i) as string,
 		mode: this.getNodeParameter('mode', i) as string,

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { PRODUCTS } from '../../contract/task';
 import { OMNI_DURATION, OMNI_ELEMENTS_MAX, OMNI_IMAGES_MAX, omniVideoBodySchema, SHOTS_MAX, type OmniModel, type OmniVideoBody } from '../../contract/video';
 import { durationField, entryList, modeField, placeholder, promptField, readChoice, readText, readYesNo, textOf } from '../shared/fields';
-import { imageSourceFields, resolveImage, type ImageSource } from '../shared/images';
+import { imageSourceFields, readImageEntries, resolveImage } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { invalidInput, parseRequestBody } from '../shared/validate';
@@ -122,22 +122,27 @@ const LABELS = {
 	image_list: 'Images', video_list: 'Reference Video', 'video_list.video_url': 'Reference Video # → Video URL', aspect_ratio: 'Aspect Ratio', ...VIDEO_LABELS, ...OPTION_LABELS,
 };
 
-type ImageEntry = ImageSource & { use?: 'reference' | 'first_frame' | 'end_frame' };
-type VideoEntry = { url?: string; referType?: string; keepOriginalSound?: boolean };
+type VideoEntry = { url?: string };
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const model = this.getNodeParameter('model', i) as OmniModel;
 	const elements = readPickerList.call(this, 'element', i);
-	const images = this.getNodeParameter('images.image', i, []) as ImageEntry[];
+	const images = readImageEntries.call(this, 'images.image', 'Images', i);
 	const videos = this.getNodeParameter('referenceVideo.video', i, []) as VideoEntry[];
-	const videoList = videos.map((video) => ({ video_url: textOf.call(this, video.url, 'Reference Video → Video URL', i).trim(), refer_type: video.referType ?? 'base', keep_original_sound: video.keepOriginalSound === false ? 'no' : 'yes' }));
+	// A Use As or Keep Original Sound whose expression gave nothing is refused, not taken for the default: the video
+	// would be edited instead of borrowed from, or keep its sound.
+	const videoList = videos.map((video, n) => ({
+		video_url: textOf.call(this, video.url, 'Reference Video → Video URL', i).trim(),
+		refer_type: readChoice.call(this, `referenceVideo.video.${n}.referType`, `Reference Video #${n + 1} → Use As`, i, 'base'),
+		keep_original_sound: readYesNo.call(this, `referenceVideo.video.${n}.keepOriginalSound`, `Reference Video #${n + 1} → Keep Original Sound`, i, true) ? 'yes' : 'no',
+	}));
 	const multiShot = readYesNo.call(this, 'multiShot', 'Multi-Shot', i, false);
 	const shotType = multiShot ? readChoice.call(this, 'shotType', 'Shot Type', i, 'customize') : undefined;
 	const shots = shotType === 'customize' ? (this.getNodeParameter('shots.shot', i, []) as Array<{ prompt?: unknown; duration?: number }>) : [];
-	const aspectRatio = this.getNodeParameter('aspectRatio', i, '16:9') as string;
+	const aspectRatio = readChoice.call(this, 'aspectRatio', 'Aspect Ratio', i, '16:9');
 	// Kling O1 makes no sound (§6.1) and takes no sound field. With the model from an expression the editor offers Sound
 	// for both models: a sound asked of O1 is refused rather than dropped from a paid video.
-	const sound = this.getNodeParameter('sound', i, 'off') as string;
+	const sound = readChoice.call(this, 'sound', 'Sound', i, 'off');
 	if (model !== 'kling-v3-omni' && sound === 'on') throw invalidInput.call(this, 'Sound: Kling O1 makes no sound; turn Sound off or choose Kling 3.0 Omni', i);
 	const body: IDataObject = {
 		model_name: model,
@@ -148,10 +153,10 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		multi_prompt: shots.length ? shots.map((shot, n) => ({ index: n + 1, prompt: textOf.call(this, shot.prompt, `Shots #${n + 1} → Prompt`, i), duration: String(shot.duration ?? '') })) : undefined,
 		image_list: images.length
 			? await Promise.all(
-					images.map(async (image, n) => ({
-						image_url: await resolveImage.call(this, image, `Image ${n + 1}`, i),
-						...(image.use && image.use !== 'reference' ? { type: image.use } : {}),
-					})),
+					images.map(async (image, n) => {
+						const use = readChoice.call(this, `images.image.${n}.use`, `Images #${n + 1} → Use As`, i, 'reference');
+						return { image_url: await resolveImage.call(this, image, `Image ${n + 1}`, i), ...(use !== 'reference' ? { type: use } : {}) };
+					}),
 				)
 			: undefined,
 		element_list: toElementList(elements),
