@@ -301,10 +301,10 @@ describe('Video → Omni Video', () => {
 		expect(sim.apiRequests({ method: 'POST' })).toHaveLength(0);
 	});
 
-	it("takes the lists' choices from expressions, and an entry's defaults where it leaves them out", async () => {
+	it("takes the lists' choices from expressions, by value or by an option's name in any case, and an entry's defaults where it leaves them out", async () => {
 		const { sim } = ctx;
 		const chosen = omniNode({
-			images: imageList({ use: '={{ "first_frame" }}', source: '={{ "url" }}', url: 'https://cdn.example.com/first.png' }, { source: 'url', url: 'https://cdn.example.com/hat.png' }),
+			images: imageList({ use: '={{ "first frame" }}', source: '={{ "url" }}', url: 'https://cdn.example.com/first.png' }, { source: 'url', url: 'https://cdn.example.com/hat.png' }),
 			referenceVideo: { video: [{ url: 'https://cdn.example.com/clip.mp4', referType: '={{ "feature" }}', keepOriginalSound: '={{ false }}' }] },
 			aspectRatio: '={{ "auto" }}',
 		});

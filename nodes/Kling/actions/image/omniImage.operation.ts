@@ -15,6 +15,10 @@ const O1 = { show: { model: ['kling-image-o1'] } };
 const SERIES = { show: { model: ['kling-v3-omni'], resultType: ['series'] } };
 
 const aspectRatios: INodePropertyOptions[] = [{ name: 'Auto (From the Content)', value: 'auto' }, ...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))];
+const RESULT_TYPES: INodePropertyOptions[] = [
+	{ name: 'Single Images', value: 'single', description: 'Independent images of the same prompt' },
+	{ name: 'Series', value: 'series', description: 'A set of images that tell a story or vary one subject' },
+];
 const seriesAmounts: INodePropertyOptions[] = [{ name: 'Auto', value: 'auto', description: 'Kling decides; it may take up to 9 concurrency slots' }, ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({ name: String(n), value: String(n) }))];
 
 export const properties: INodeProperties[] = [
@@ -45,10 +49,7 @@ export const properties: INodeProperties[] = [
 		name: 'resultType',
 		type: 'options',
 		default: 'single',
-		options: [
-			{ name: 'Single Images', value: 'single', description: 'Independent images of the same prompt' },
-			{ name: 'Series', value: 'series', description: 'A set of images that tell a story or vary one subject' },
-		],
+		options: RESULT_TYPES,
 		displayOptions: V3,
 	},
 	{ ...NUMBER_OF_IMAGES, displayOptions: { hide: { resultType: ['series'] } } },
@@ -67,7 +68,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const images = readImageEntries.call(this, 'images.image', 'Images', i);
 	// Read whatever the model: with the model from an expression the editor shows Result Type for both, and the schema
 	// refuses a series for Kling Image O1 rather than send one single image.
-	const series = readChoice.call(this, 'resultType', 'Result Type', i, 'single') === 'series';
+	const series = readChoice.call(this, 'resultType', 'Result Type', i, RESULT_TYPES, 'single') === 'series';
 	const amount = String(this.getNodeParameter('seriesAmount', i, '4'));
 	const body: IDataObject = {
 		model_name: model,

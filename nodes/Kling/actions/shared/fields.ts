@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PROMPT_MAX } from '../../contract/request';
-import { invalidInput } from './validate';
+import { optionList, optionNamed, type MultiOption } from './multiOptions';
+import { invalidInput, truncate } from './validate';
 
 /** Fields several create operations share, with the same wording everywhere. */
 
@@ -70,8 +71,16 @@ export function readYesNo(this: IExecuteFunctions, name: string, label: string, 
 	return readField.call(this, name, label, itemIndex, fallback) === true;
 }
 
-export function readChoice(this: IExecuteFunctions, name: string, label: string, itemIndex: number, fallback: string): string {
-	return String(readField.call(this, name, label, itemIndex, fallback));
+/**
+ * A choice field's value: one of its `options`, by value or by name in any case, as for a multi-select. n8n hands over
+ * whatever an expression gives, unchecked: a value no option has is refused, as read for another option it would pay
+ * for something else (single images for "Series", both frames for "First").
+ */
+export function readChoice(this: IExecuteFunctions, name: string, label: string, itemIndex: number, options: readonly MultiOption[], fallback: string): string {
+	const text = String(readField.call(this, name, label, itemIndex, fallback)).trim();
+	const option = optionNamed(text, options);
+	if (!option) throw invalidInput.call(this, `${label}: "${truncate(text)}" is not one of ${optionList(options)}`, itemIndex);
+	return String(option.value);
 }
 
 /** The trimmed text of a field (`label` as the editor shows it), or undefined so an empty one is not sent. */

@@ -32,6 +32,11 @@ const DATA_URI_PREFIX = /^data:image\/[a-z0-9.+-]+(;[a-z0-9.+-]+=[^;,]*)*;base64
  */
 const BARE_BASE64 = /^(?:[A-Za-z0-9+/\r\n]{64,}|[A-Za-z0-9_\r\n-]{64,})={0,2}$/;
 
+const SOURCE_OPTIONS = [
+	{ name: 'URL', value: 'url', description: 'A public http(s) address of a JPEG or PNG, or its Base64' },
+	{ name: 'Binary File', value: 'binary', description: 'A JPEG or PNG in a binary field of the input item' },
+];
+
 type ImageFieldsOptions = { prefix?: string; displayOptions?: INodeProperties['displayOptions'] } & ImageRuleOptions;
 
 /**
@@ -55,10 +60,7 @@ export function imageSourceFields(
 			name: name('source'),
 			type: 'options',
 			default: 'url',
-			options: [
-				{ name: 'URL', value: 'url', description: 'A public http(s) address of a JPEG or PNG, or its Base64' },
-				{ name: 'Binary File', value: 'binary', description: 'A JPEG or PNG in a binary field of the input item' },
-			],
+			options: SOURCE_OPTIONS,
 			displayOptions,
 		},
 		{
@@ -89,7 +91,7 @@ export function imageSourceFields(
 export async function resolveImageField(this: IExecuteFunctions, prefix: string, label: string, itemIndex: number, rules: ImageRuleOptions = {}): Promise<ImageValue> {
 	const input: ImageSource = {
 		// A Source whose expression gave nothing is refused: taken for URL, a URL left in the hidden field would be sent.
-		source: readChoice.call(this, `${prefix}Source`, `${label} Source`, itemIndex, 'url') as ImageSource['source'],
+		source: readChoice.call(this, `${prefix}Source`, `${label} Source`, itemIndex, SOURCE_OPTIONS, 'url') as ImageSource['source'],
 		url: this.getNodeParameter(`${prefix}Url`, itemIndex, '') as string,
 		binaryProperty: this.getNodeParameter(`${prefix}BinaryProperty`, itemIndex, 'data') as string,
 	};
@@ -99,7 +101,7 @@ export async function resolveImageField(this: IExecuteFunctions, prefix: string,
 /** The entries of a list of images (`name` as `images.image`), each one's Source read as in `resolveImageField`. */
 export function readImageEntries<Entry extends ImageSource>(this: IExecuteFunctions, name: string, label: string, itemIndex: number): Entry[] {
 	const entries = this.getNodeParameter(name, itemIndex, []) as Entry[];
-	return entries.map((entry, n) => ({ ...entry, source: readChoice.call(this, `${name}.${n}.source`, `${label} #${n + 1} → Source`, itemIndex, 'url') as ImageSource['source'] }));
+	return entries.map((entry, n) => ({ ...entry, source: readChoice.call(this, `${name}.${n}.source`, `${label} #${n + 1} → Source`, itemIndex, SOURCE_OPTIONS, 'url') as ImageSource['source'] }));
 }
 
 /**

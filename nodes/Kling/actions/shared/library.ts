@@ -66,13 +66,18 @@ export async function findInLibraries<K extends Kind>(ctx: IExecuteFunctions, ki
 	return new Map(ids.flatMap((id) => (seen.has(id) ? [[id, seen.get(id) as Entry<K>] as const] : [])));
 }
 
-/** The fields of a Get Many: which library, how many, and a name filter. */
-function libraryFields(kind: Kind, presetsDescription: string, extraFilters: INodeProperties[] = []): INodeProperties[] {
+/** The two libraries a Get Many reads from. */
+function libraryOptions(kind: Kind, presetsDescription?: string): INodePropertyOptions[] {
 	const title = kind === 'element' ? 'Elements' : 'Voices';
-	const libraries: INodePropertyOptions[] = [
+	return [
 		{ name: `My ${title}`, value: 'custom', description: `${title} created with this account` },
 		{ name: 'Kling Presets', value: 'preset', description: presetsDescription },
 	];
+}
+
+/** The fields of a Get Many: which library, how many, and a name filter. */
+function libraryFields(kind: Kind, presetsDescription: string, extraFilters: INodeProperties[] = []): INodeProperties[] {
+	const libraries = libraryOptions(kind, presetsDescription);
 	return [
 		{ displayName: 'Library', name: 'library', type: 'options', default: 'custom', options: libraries },
 		{ displayName: 'Return All', name: 'returnAll', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit' },
@@ -84,7 +89,7 @@ function libraryFields(kind: Kind, presetsDescription: string, extraFilters: INo
 			placeholder: 'Add Filter',
 			default: {},
 			options: [
-				{ displayName: 'Name Contains', name: 'nameContains', type: 'string', default: '', description: `Only ${title.toLowerCase()} whose name contains this text (not case-sensitive)` },
+				{ displayName: 'Name Contains', name: 'nameContains', type: 'string', default: '', description: `Only ${kind}s whose name contains this text (not case-sensitive)` },
 				...extraFilters,
 			],
 		},
@@ -98,7 +103,7 @@ type Keep<K extends Kind> = (this: IExecuteFunctions, itemIndex: number) => (ent
 async function readLibrary<K extends Kind>(ctx: IExecuteFunctions, kind: K, itemIndex: number, keep?: Keep<K>): Promise<Array<Entry<K>>> {
 	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	// Library and Return All from an expression that gave nothing are refused: nothing to read, or not all that was asked.
-	const library = readChoice.call(ctx, 'library', 'Library', itemIndex, 'custom') as Library;
+	const library = readChoice.call(ctx, 'library', 'Library', itemIndex, libraryOptions(kind), 'custom') as Library;
 	const limit = readYesNo.call(ctx, 'returnAll', 'Return All', itemIndex, false) ? Infinity : (ctx.getNodeParameter('limit', itemIndex) as number);
 	if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit))) throw invalidInput.call(ctx, `Limit must be a whole number of at least 1 (it is ${limit})`, itemIndex);
 	const needle = String(filters.nameContains ?? '').trim().toLowerCase();

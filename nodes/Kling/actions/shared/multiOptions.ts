@@ -3,7 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { truncate } from './validate';
 
-type MultiOption = Pick<INodePropertyOptions, 'name' | 'value'>;
+export type MultiOption = Pick<INodePropertyOptions, 'name' | 'value'>;
+
+/** The option a text names: its value as written (Kling's ids are case-sensitive), or its name in any case. */
+export const optionNamed = (text: string, options: readonly MultiOption[]) =>
+	options.find((candidate) => String(candidate.value) === text) ?? options.find((candidate) => candidate.name.toLowerCase() === text.toLowerCase());
+
+/** The options as an error lists them: `Name (value)`. */
+export const optionList = (options: readonly MultiOption[]) => options.map((candidate) => `${candidate.name} (${String(candidate.value)})`).join(', ');
 
 /**
  * The option values a multi-select parameter ("multiOptions") holds. The editor stores an array of values, but n8n
@@ -19,13 +26,8 @@ export function parseMultiOptions(value: unknown, options: readonly MultiOption[
 	for (const entry of entries) {
 		const text = typeof entry === 'string' ? entry.trim() : typeof entry === 'object' ? JSON.stringify(entry) : String(entry);
 		if (!text) continue;
-		const option =
-			options.find((candidate) => String(candidate.value) === text) ??
-			options.find((candidate) => candidate.name.toLowerCase() === text.toLowerCase());
-		if (!option) {
-			const known = options.map((candidate) => `${candidate.name} (${String(candidate.value)})`).join(', ');
-			return { problem: `"${truncate(text)}" is not one of ${known}` };
-		}
+		const option = optionNamed(text, options);
+		if (!option) return { problem: `"${truncate(text)}" is not one of ${optionList(options)}` };
 		if (!values.includes(String(option.value))) values.push(String(option.value));
 	}
 	return { values };

@@ -14,17 +14,19 @@ import { soundField, VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 /** Kling sets no aspect ratio limit for the frames (§7), unlike for every other image. */
 const FRAME_RULES: ImageRuleOptions = { anyAspectRatio: true };
 
+const FRAMES = [
+	{ name: 'First Frame', value: 'first', description: 'The video starts from an image' },
+	{ name: 'End Frame', value: 'end', description: 'The video ends on an image' },
+	{ name: 'First and End Frames', value: 'both', description: 'The video goes from one image to the other' },
+];
+
 export const properties: INodeProperties[] = [
 	{
 		displayName: 'Frames',
 		name: 'frames',
 		type: 'options',
 		default: 'first',
-		options: [
-			{ name: 'First Frame', value: 'first', description: 'The video starts from an image' },
-			{ name: 'End Frame', value: 'end', description: 'The video ends on an image' },
-			{ name: 'First and End Frames', value: 'both', description: 'The video goes from one image to the other' },
-		],
+		options: FRAMES,
 	},
 	...imageSourceFields('first frame', { prefix: 'firstFrame', displayOptions: { show: { frames: ['first', 'both'] } }, ...FRAME_RULES }),
 	...imageSourceFields('end frame', { prefix: 'endFrame', displayOptions: { show: { frames: ['end', 'both'] } }, ...FRAME_RULES }),
@@ -47,7 +49,7 @@ const LABELS = { image: 'First Frame', image_tail: 'End Frame', negative_prompt:
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	// Frames from an expression that gave nothing is refused: read as both, it would send an end frame left hidden.
-	const frames = readChoice.call(this, 'frames', 'Frames', i, 'first');
+	const frames = readChoice.call(this, 'frames', 'Frames', i, FRAMES, 'first');
 	const frame = async (prefix: string, label: string) => (await resolveImageField.call(this, prefix, label, i, FRAME_RULES)) as IDataObject | string;
 	const elements = readPickerList.call(this, 'element', i);
 	const voices = readPickerList.call(this, 'voice', i);

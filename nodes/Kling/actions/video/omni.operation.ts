@@ -8,10 +8,30 @@ import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/optio
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { invalidInput, parseRequestBody } from '../shared/validate';
 import { applyOmniRules } from './omniChecks';
-import { soundField, VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
+import { SOUND_OPTIONS, soundField, VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 
 const V3 = { show: { model: ['kling-v3-omni'] } };
 const O1 = { show: { model: ['kling-video-o1'] } };
+
+const IMAGE_USES = [
+	{ name: 'Reference', value: 'reference', description: 'Something to show in the video' },
+	{ name: 'First Frame', value: 'first_frame', description: 'The video starts from this image' },
+	{ name: 'End Frame', value: 'end_frame', description: 'The video ends on this image' },
+];
+const VIDEO_USES = [
+	{ name: 'Video to Edit', value: 'base', description: 'Change this video as the prompt says; the output keeps its length' },
+	{ name: 'Style and Camera Reference', value: 'feature', description: 'Borrow its look or camera moves for a new video' },
+];
+const ASPECT_RATIOS = [
+	{ name: '16:9', value: '16:9' },
+	{ name: '9:16', value: '9:16' },
+	{ name: '1:1', value: '1:1' },
+	{ name: 'Match the First Frame or Video', value: 'auto', description: 'Needs a first frame or a video to edit' },
+];
+const SHOT_TYPES = [
+	{ name: 'Custom Shots', value: 'customize', description: 'You describe each shot and its length; the Prompt is not used' },
+	{ name: 'Automatic', value: 'intelligence', description: 'Kling cuts the Prompt into shots' },
+];
 
 export const properties: INodeProperties[] = [
 	{
@@ -47,11 +67,7 @@ export const properties: INodeProperties[] = [
 				name: 'use',
 				type: 'options',
 				default: 'reference',
-				options: [
-					{ name: 'Reference', value: 'reference', description: 'Something to show in the video' },
-					{ name: 'First Frame', value: 'first_frame', description: 'The video starts from this image' },
-					{ name: 'End Frame', value: 'end_frame', description: 'The video ends on this image' },
-				],
+				options: IMAGE_USES,
 			},
 			...imageSourceFields('image'),
 		],
@@ -67,10 +83,7 @@ export const properties: INodeProperties[] = [
 				name: 'referType',
 				type: 'options',
 				default: 'base',
-				options: [
-					{ name: 'Video to Edit', value: 'base', description: 'Change this video as the prompt says; the output keeps its length' },
-					{ name: 'Style and Camera Reference', value: 'feature', description: 'Borrow its look or camera moves for a new video' },
-				],
+				options: VIDEO_USES,
 			},
 			{ displayName: 'Keep Original Sound', name: 'keepOriginalSound', type: 'boolean', validateType: 'boolean', default: true, description: 'Whether the output keeps the sound of this video' },
 		],
@@ -84,12 +97,7 @@ export const properties: INodeProperties[] = [
 		name: 'aspectRatio',
 		type: 'options',
 		default: '16:9',
-		options: [
-			{ name: '16:9', value: '16:9' },
-			{ name: '9:16', value: '9:16' },
-			{ name: '1:1', value: '1:1' },
-			{ name: 'Match the First Frame or Video', value: 'auto', description: 'Needs a first frame or a video to edit' },
-		],
+		options: ASPECT_RATIOS,
 	},
 	durationField(OMNI_DURATION['kling-v3-omni'].max, 'Length of the video; ignored when a video is edited', V3),
 	durationField(OMNI_DURATION['kling-video-o1'].max, 'Length of the video: only 5 or 10 seconds with just a prompt or a first frame; ignored when a video is edited', O1),
@@ -99,10 +107,7 @@ export const properties: INodeProperties[] = [
 		name: 'shotType',
 		type: 'options',
 		default: 'customize',
-		options: [
-			{ name: 'Custom Shots', value: 'customize', description: 'You describe each shot and its length; the Prompt is not used' },
-			{ name: 'Automatic', value: 'intelligence', description: 'Kling cuts the Prompt into shots' },
-		],
+		options: SHOT_TYPES,
 		displayOptions: { show: { multiShot: [true] } },
 	},
 	entryList(
@@ -133,16 +138,16 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	// would be edited instead of borrowed from, or keep its sound.
 	const videoList = videos.map((video, n) => ({
 		video_url: textOf.call(this, video.url, 'Reference Video → Video URL', i).trim(),
-		refer_type: readChoice.call(this, `referenceVideo.video.${n}.referType`, `Reference Video #${n + 1} → Use As`, i, 'base'),
+		refer_type: readChoice.call(this, `referenceVideo.video.${n}.referType`, `Reference Video #${n + 1} → Use As`, i, VIDEO_USES, 'base'),
 		keep_original_sound: readYesNo.call(this, `referenceVideo.video.${n}.keepOriginalSound`, `Reference Video #${n + 1} → Keep Original Sound`, i, true) ? 'yes' : 'no',
 	}));
 	const multiShot = readYesNo.call(this, 'multiShot', 'Multi-Shot', i, false);
-	const shotType = multiShot ? readChoice.call(this, 'shotType', 'Shot Type', i, 'customize') : undefined;
+	const shotType = multiShot ? readChoice.call(this, 'shotType', 'Shot Type', i, SHOT_TYPES, 'customize') : undefined;
 	const shots = shotType === 'customize' ? (this.getNodeParameter('shots.shot', i, []) as Array<{ prompt?: unknown; duration?: number }>) : [];
-	const aspectRatio = readChoice.call(this, 'aspectRatio', 'Aspect Ratio', i, '16:9');
+	const aspectRatio = readChoice.call(this, 'aspectRatio', 'Aspect Ratio', i, ASPECT_RATIOS, '16:9');
 	// Kling O1 makes no sound (§6.1) and takes no sound field. With the model from an expression the editor offers Sound
 	// for both models: a sound asked of O1 is refused rather than dropped from a paid video.
-	const sound = readChoice.call(this, 'sound', 'Sound', i, 'off');
+	const sound = readChoice.call(this, 'sound', 'Sound', i, SOUND_OPTIONS, 'off');
 	if (model !== 'kling-v3-omni' && sound === 'on') throw invalidInput.call(this, 'Sound: Kling O1 makes no sound; turn Sound off or choose Kling 3.0 Omni', i);
 	const body: IDataObject = {
 		model_name: model,
@@ -154,7 +159,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		image_list: images.length
 			? await Promise.all(
 					images.map(async (image, n) => {
-						const use = readChoice.call(this, `images.image.${n}.use`, `Images #${n + 1} → Use As`, i, 'reference');
+						const use = readChoice.call(this, `images.image.${n}.use`, `Images #${n + 1} → Use As`, i, IMAGE_USES, 'reference');
 						return { image_url: await resolveImage.call(this, image, `Image ${n + 1}`, i), ...(use !== 'reference' ? { type: use } : {}) };
 					}),
 				)

@@ -13,8 +13,13 @@ export const VIDEO_OPTIONS: OptionsKind = { timeoutMinutes: 30, media: 'video' }
 /** Field names in validation messages for what every video create sends. */
 export const VIDEO_LABELS = { model_name: 'Model', prompt: 'Prompt', element_list: 'Elements', sound: 'Sound', mode: 'Mode', duration: 'Duration' };
 
+export const SOUND_OPTIONS = [
+	{ name: 'Off', value: 'off' },
+	{ name: 'On', value: 'on' },
+];
+
 export function soundField(onDescription: string, displayOptions?: INodeProperties['displayOptions']): INodeProperties {
-	const options = [{ name: 'Off', value: 'off' }, { name: 'On', value: 'on', description: onDescription }];
+	const options = [SOUND_OPTIONS[0], { ...SOUND_OPTIONS[1], description: onDescription }];
 	return { displayName: 'Sound', name: 'sound', type: 'options', default: 'off', options, displayOptions };
 }
 
