@@ -37,7 +37,7 @@ function httpStatus(value: number, message: string): IAuthenticateRuleResponseCo
 }
 
 /** A credential-test rule for a successful HTTP answer that carries Kling's error `code`. */
-function codeInBody(code: number, message: string): IAuthenticateRuleResponseSuccessBody {
+function codeInBody(code: number | undefined, message: string): IAuthenticateRuleResponseSuccessBody {
 	return { type: 'responseSuccessBody', properties: { key: 'code', value: code, message } };
 }
 
@@ -156,6 +156,8 @@ export class KlingApi implements ICredentialType {
 			// Some relays answer HTTP 200 with Kling's error code in the body (docs/kling-api.md §2).
 			...[1000, 1001, 1002].map((code) => codeInBody(code, `Kling rejected the credential (code ${code}). ${CHECK_THE_KEY}`)),
 			...[1003, 1004].map((code) => codeInBody(code, `Kling rejected the signed token (code ${code}): check this machine's clock.`)),
+			// A 200 without Kling's `code` (a relay's web page when its base URL lacks the API's path) is no Kling answer.
+			codeInBody(undefined, 'The base URL answered, but not as the Kling API does. Check the region or the custom base URL (a relay often serves the API under a path such as /kling).'),
 		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as IAuthenticateRuleResponseCode[],
 	};
 }

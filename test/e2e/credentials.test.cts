@@ -78,6 +78,9 @@ describe('Kling credentials created through the public API', () => {
 		// A relay that answers HTTP 200 with Kling's error code in the body does not pass either.
 		sim.injectFault({ when: { method: 'GET' }, fault: { kind: 'okWithCode', code: 1000 } });
 		await expect(api.testCredential(apiKey)).resolves.toMatchObject({ status: 'Error', message: expect.stringContaining('Kling rejected the credential (code 1000)') });
+		// Nor does a base URL that answers HTTP 200 with a web page (a relay's site, the API's path missing).
+		sim.injectFault({ when: { method: 'GET' }, fault: { kind: 'html', httpStatus: 200 } });
+		await expect(api.testCredential(apiKey)).resolves.toMatchObject({ status: 'Error', message: expect.stringContaining('The base URL answered, but not as the Kling API does') });
 	});
 
 	it('sign the requests of a workflow run by `n8n execute`: bearer API key, and a JWT with a valid signature', async () => {
