@@ -67,7 +67,7 @@ export class KlingTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Copy this node's Production URL (under Webhook URLs above) into Options → Callback URL of a Kling create operation, and activate the workflow: Kling then posts the task's status changes here. n8n listens on the Test URL for only 2 minutes, less than a paid render usually takes, so use it for the Kling console's Send Test Callback or a short task (a result missed there can still be read with Get or Get Creation Task).",
+					"Copy this node's Production URL (under Webhook URLs above) into Options → Callback URL of a Kling create operation, and activate the workflow: Kling then posts the task's status changes here. n8n listens on the Test URL for only 2 minutes, less than a paid render usually takes, so use it with a short task, or with the Kling console's Send Test Callback after adding Submitted to Events (a result missed there can still be read with Get or Get Creation Task).",
 				name: 'notice',
 				type: 'notice',
 				default: '',

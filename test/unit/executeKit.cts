@@ -89,6 +89,16 @@ export class FakeKling {
 		return this;
 	}
 
+	/** A relay in front of the fake: it passes the first matching create on to Kling, then answers it, and every later one, with its own 429. */
+	relayPassesOnThen429(when: (sent: Sent) => boolean): this {
+		let first = true;
+		return this.inject(when, (sent) => {
+			if (first) this.create(sent);
+			first = false;
+			return { status: 429, body: '<html>Too Many Requests</html>' };
+		}, Infinity);
+	}
+
 	creates = () => this.sent.filter(isCreate);
 	reads = () => this.sent.filter((sent) => sent.method === 'GET');
 

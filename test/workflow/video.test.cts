@@ -314,6 +314,12 @@ describe('Video → Omni Video', () => {
 			video_list: [{ video_url: 'https://cdn.example.com/clip.mp4', refer_type: 'feature', keep_original_sound: 'no' }],
 		});
 
+		// Read with its list, a yes/no goes through n8n's type check: the text "true" is yes.
+		sim.reset();
+		const text = omniNode({ prompt: 'Restyle <<<video_1>>>', referenceVideo: { video: [{ url: 'https://cdn.example.com/clip.mp4', referType: 'feature', keepOriginalSound: '={{ "true" }}' }] } });
+		expect((await runWorkflow({ ...chain(text), credentials: apiKeyCredential(sim) })).error).toBeUndefined();
+		expect(sim.apiRequests({ method: 'POST' })[0].body).toMatchObject({ video_list: [{ refer_type: 'feature', keep_original_sound: 'yes' }] });
+
 		sim.reset();
 		const defaults = omniNode({ prompt: 'Restyle <<<video_1>>>', referenceVideo: { video: [{ url: 'https://cdn.example.com/clip.mp4' }] } });
 		expect((await runWorkflow({ ...chain(defaults), credentials: apiKeyCredential(sim) })).error).toBeUndefined();

@@ -46,7 +46,8 @@ export interface ListPath {
  * One task is read directly; several with one list request (newest first), so a round costs the same however many
  * items wait, up to 250 of them (pages hold at most 500, §2, with room for other work: more take more pages). A task
  * the pages do not show (an account busy with other work) is then read directly. Tasks Kling does not know are
- * missing from the result. A failed direct read throws, or goes to `onReadError` (the task's item fails alone).
+ * missing from the result. A failed direct read throws, or goes to `onReadError` (the task's item fails alone);
+ * Kling out of reach always throws.
  */
 export async function readTasks(
 	this: KlingContext,
@@ -74,7 +75,8 @@ export async function readTasks(
 			const task = await findTask.call(this, product, id, retries);
 			if (task) found.set(id, task);
 		} catch (error) {
-			if (!onReadError) throw asNodeError(this.getNode(), error);
+			// Kling out of reach ends the round: each further read would wait out the transport's tries again.
+			if (!onReadError || isTransient(error)) throw asNodeError(this.getNode(), error);
 			onReadError(id, error);
 		}
 	}

@@ -143,6 +143,17 @@ describe('readTasks', () => {
 		expect([...found.keys()]).toEqual(['ext-1']);
 	});
 
+	it('ends the round when a direct read finds Kling out of reach, without reading the other tasks', async () => {
+		const { kling } = await withTasks(2);
+		kling.inject(isQuery, refused(5001, 'system maintenance', 503), Infinity);
+		const { ctx } = executeContext({ kling });
+		const failed: string[] = [];
+		const reading = readTasks.call(ctx, PRODUCT, ['ext-0', 'ext-1'], { by: 'externalTaskId', listPath: { failed: true }, onReadError: (id) => failed.push(id) });
+		await expect(whileTimePasses(reading)).rejects.toThrow(/system maintenance/);
+		expect(failed).toEqual([]);
+		expect(kling.sent.filter(isQuery).map((sent) => sent.path)).not.toContain(`${PRODUCT.path}/ext-1`);
+	});
+
 	it('uses what a page holds around an odd entry, and reads only the missing task directly', async () => {
 		const { kling, read } = await withTasks(2);
 		kling.inject(isList, ok([{ task_id: kling.tasks[0].id, task_status: 'succeed' }, { nonsense: true }]));

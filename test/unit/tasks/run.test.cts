@@ -242,13 +242,7 @@ describe('runTaskOperation', () => {
 	it("names an item whose create a relay answered with its own 429, perhaps passed on, when another item stops the node", async () => {
 		const isForest = (sent: Sent) => isCreate(sent) && String(sent.body).includes('a forest');
 		const kling = new FakeKling();
-		let first = true;
-		// The relay passes the forest's first create on to Kling, then answers it, and every later one, with its own 429.
-		kling.inject(isForest, (sent) => {
-			if (first) kling.create(sent);
-			first = false;
-			return { status: 429, body: '<html>Too Many Requests</html>' };
-		}, Infinity);
+		kling.relayPassesOnThen429(isForest);
 		kling.outcomeOf = (body) => (body.prompt === 'a harbour' ? 'failed' : 'succeed');
 		kling.durationOf = () => 1_000;
 		const error = await failureOf(run(kling, items('a harbour', 'a forest')).output);

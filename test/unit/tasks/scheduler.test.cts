@@ -159,13 +159,7 @@ describe("Scheduler: Kling's limits", () => {
 describe("Scheduler: a relay's own 429", () => {
 	it('fails the item past the timeout naming the external task id to look up: the relay may have passed the create on', async () => {
 		const kling = new FakeKling();
-		let first = true;
-		// The relay passes the first create on to Kling, then answers it, and every later one, with its own 429.
-		kling.inject(isCreate, (sent) => {
-			if (first) kling.create(sent);
-			first = false;
-			return { status: 429, body: '<html>Too Many Requests</html>' };
-		}, Infinity);
+		kling.relayPassesOnThen429(isCreate);
 		const [entry] = await schedule(kling, [job(0)], { timeoutMs: 60_000 }).finish();
 		expect(kling.tasks).toHaveLength(1);
 		expect(errorOf(entry)?.message).toBe('The relay in front of Kling stayed at its rate limit (HTTP 429); it may have passed the create on to Kling');

@@ -50,21 +50,27 @@ export function textOf(this: IExecuteFunctions, value: unknown, label: string, i
 }
 
 /**
- * A yes/no or choice field's value. `name` may be a path into a collection or a list, e.g. `options.download` or
- * `images.image.0.use`. One whose expression gave nothing is refused: taken for the default it would pay for a result
- * without what was asked (a reference image, a series, a first frame).
+ * A yes/no or choice value as n8n gave it, or `fallback` when there is none. One whose expression gave nothing is
+ * refused: taken for the default it would pay for a result without what was asked (a reference image, a series, a
+ * first frame). `name` is where the value sits in the node's parameters (`sound`, `options.download`,
+ * `images.image.0.use`), to tell an expression from a field left out.
  */
-function readField(this: IExecuteFunctions, name: string, label: string, itemIndex: number, fallback: boolean | string): unknown {
-	const [field, ...path] = name.split('.');
-	const at = (root: unknown) => path.reduce<unknown>((parent, key) => (parent as Record<string, unknown> | undefined)?.[key], root);
-	// A collection or list is read whole: n8n cannot check a value inside it on its own once its expression gave nothing.
-	const value = path.length ? at(this.getNodeParameter(field, itemIndex, {})) : this.getNodeParameter(field, itemIndex, fallback);
+function givenOrDefault(this: IExecuteFunctions, value: unknown, name: string, label: string, itemIndex: number, fallback: boolean | string): unknown {
 	if (value !== null && value !== undefined) return value;
-	const raw = at(this.getNode().parameters[field]);
+	const [field, ...path] = name.split('.');
+	const raw = path.reduce<unknown>((parent, key) => (parent as Record<string, unknown> | undefined)?.[key], this.getNode().parameters[field]);
 	if (typeof raw === 'string' && raw.startsWith('=')) {
 		throw invalidInput.call(this, `${label} is empty: its expression gave nothing`, itemIndex, 'Make the expression give a value, or set the field without one.');
 	}
 	return fallback;
+}
+
+/** A top-level field's value, or a collection's option (`options.download`), read through n8n's type checks. */
+function readField(this: IExecuteFunctions, name: string, label: string, itemIndex: number, fallback: boolean | string): unknown {
+	const [field, option] = name.split('.');
+	// A collection is read whole: n8n cannot check an option's value on its own once its expression gave nothing.
+	const value = option === undefined ? this.getNodeParameter(field, itemIndex, fallback) : (this.getNodeParameter(field, itemIndex, {}) as Record<string, unknown>)[option];
+	return givenOrDefault.call(this, value, name, label, itemIndex, fallback);
 }
 
 export function readYesNo(this: IExecuteFunctions, name: string, label: string, itemIndex: number, fallback: boolean): boolean {
@@ -72,15 +78,31 @@ export function readYesNo(this: IExecuteFunctions, name: string, label: string, 
 }
 
 /**
- * A choice field's value: one of its `options`, by value or by name in any case, as for a multi-select. n8n hands over
+ * A choice's value: one of its `options`, by value or by name in any case, as for a multi-select. n8n hands over
  * whatever an expression gives, unchecked: a value no option has is refused, as read for another option it would pay
  * for something else (single images for "Series", both frames for "First").
  */
-export function readChoice(this: IExecuteFunctions, name: string, label: string, itemIndex: number, options: readonly MultiOption[], fallback: string): string {
-	const text = String(readField.call(this, name, label, itemIndex, fallback)).trim();
+function choiceOf(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number, options: readonly MultiOption[]): string {
+	const text = String(value).trim();
 	const option = optionNamed(text, options);
 	if (!option) throw invalidInput.call(this, `${label}: "${truncate(text)}" is not one of ${optionList(options)}`, itemIndex);
 	return String(option.value);
+}
+
+export function readChoice(this: IExecuteFunctions, name: string, label: string, itemIndex: number, options: readonly MultiOption[], fallback: string): string {
+	return choiceOf.call(this, readField.call(this, name, label, itemIndex, fallback), label, itemIndex, options);
+}
+
+/**
+ * The yes/no and choice values of one entry of a list (`list` as `images.image`), taken from the entry as n8n gave it
+ * with the list: read that way, n8n has type-checked the entry's fields (a yes/no given as the text "true" is true).
+ */
+export function entryFields(this: IExecuteFunctions, list: string, n: number, entry: object, label: string, itemIndex: number) {
+	const given = (key: string, fallback: boolean | string, name: string) => givenOrDefault.call(this, (entry as Record<string, unknown>)[key], `${list}.${n}.${key}`, `${label} #${n + 1} → ${name}`, itemIndex, fallback);
+	return {
+		yesNo: (key: string, name: string, fallback: boolean) => given(key, fallback, name) === true,
+		choice: (key: string, name: string, options: readonly MultiOption[], fallback: string) => choiceOf.call(this, given(key, fallback, name), `${label} #${n + 1} → ${name}`, itemIndex, options),
+	};
 }
 
 /** The trimmed text of a field (`label` as the editor shows it), or undefined so an empty one is not sent. */

@@ -12,7 +12,7 @@ import {
 	type ImageRuleOptions,
 } from '../../contract/media';
 import { isHttpUrl } from '../../contract/request';
-import { readChoice, textOf } from './fields';
+import { entryFields, readChoice, textOf } from './fields';
 import { invalidInput, truncate } from './validate';
 
 /** One image parameter as the user filled it in: a URL, or a binary property of the input item. */
@@ -101,7 +101,7 @@ export async function resolveImageField(this: IExecuteFunctions, prefix: string,
 /** The entries of a list of images (`name` as `images.image`), each one's Source read as in `resolveImageField`. */
 export function readImageEntries<Entry extends ImageSource>(this: IExecuteFunctions, name: string, label: string, itemIndex: number): Entry[] {
 	const entries = this.getNodeParameter(name, itemIndex, []) as Entry[];
-	return entries.map((entry, n) => ({ ...entry, source: readChoice.call(this, `${name}.${n}.source`, `${label} #${n + 1} → Source`, itemIndex, SOURCE_OPTIONS, 'url') as ImageSource['source'] }));
+	return entries.map((entry, n) => ({ ...entry, source: entryFields.call(this, name, n, entry, label, itemIndex).choice('source', 'Source', SOURCE_OPTIONS, 'url') as ImageSource['source'] }));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { PRODUCTS } from '../../contract/task';
 import { OMNI_DURATION, OMNI_ELEMENTS_MAX, OMNI_IMAGES_MAX, omniVideoBodySchema, SHOTS_MAX, type OmniModel, type OmniVideoBody } from '../../contract/video';
-import { durationField, entryList, modeField, placeholder, promptField, readChoice, readText, readYesNo, textOf } from '../shared/fields';
+import { durationField, entryFields, entryList, modeField, placeholder, promptField, readChoice, readText, readYesNo, textOf } from '../shared/fields';
 import { imageSourceFields, readImageEntries, resolveImage } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
@@ -127,7 +127,7 @@ const LABELS = {
 	image_list: 'Images', video_list: 'Reference Video', 'video_list.video_url': 'Reference Video # → Video URL', aspect_ratio: 'Aspect Ratio', ...VIDEO_LABELS, ...OPTION_LABELS,
 };
 
-type VideoEntry = { url?: string };
+type VideoEntry = { url?: string; referType?: string; keepOriginalSound?: boolean };
 
 async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const model = this.getNodeParameter('model', i) as OmniModel;
@@ -136,11 +136,14 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const videos = this.getNodeParameter('referenceVideo.video', i, []) as VideoEntry[];
 	// A Use As or Keep Original Sound whose expression gave nothing is refused, not taken for the default: the video
 	// would be edited instead of borrowed from, or keep its sound.
-	const videoList = videos.map((video, n) => ({
-		video_url: textOf.call(this, video.url, 'Reference Video → Video URL', i).trim(),
-		refer_type: readChoice.call(this, `referenceVideo.video.${n}.referType`, `Reference Video #${n + 1} → Use As`, i, VIDEO_USES, 'base'),
-		keep_original_sound: readYesNo.call(this, `referenceVideo.video.${n}.keepOriginalSound`, `Reference Video #${n + 1} → Keep Original Sound`, i, true) ? 'yes' : 'no',
-	}));
+	const videoList = videos.map((video, n) => {
+		const fields = entryFields.call(this, 'referenceVideo.video', n, video, 'Reference Video', i);
+		return {
+			video_url: textOf.call(this, video.url, 'Reference Video → Video URL', i).trim(),
+			refer_type: fields.choice('referType', 'Use As', VIDEO_USES, 'base'),
+			keep_original_sound: fields.yesNo('keepOriginalSound', 'Keep Original Sound', true) ? 'yes' : 'no',
+		};
+	});
 	const multiShot = readYesNo.call(this, 'multiShot', 'Multi-Shot', i, false);
 	const shotType = multiShot ? readChoice.call(this, 'shotType', 'Shot Type', i, SHOT_TYPES, 'customize') : undefined;
 	const shots = shotType === 'customize' ? (this.getNodeParameter('shots.shot', i, []) as Array<{ prompt?: unknown; duration?: number }>) : [];
@@ -159,7 +162,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		image_list: images.length
 			? await Promise.all(
 					images.map(async (image, n) => {
-						const use = readChoice.call(this, `images.image.${n}.use`, `Images #${n + 1} → Use As`, i, IMAGE_USES, 'reference');
+						const use = entryFields.call(this, 'images.image', n, image, 'Images', i).choice('use', 'Use As', IMAGE_USES, 'reference');
 						return { image_url: await resolveImage.call(this, image, `Image ${n + 1}`, i), ...(use !== 'reference' ? { type: use } : {}) };
 					}),
 				)
