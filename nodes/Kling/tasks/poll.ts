@@ -1,6 +1,6 @@
 import { tasksOfPage, type KlingTask, type TaskProduct } from '../contract/task';
 import { klingApiRequest, type KlingContext } from '../transport';
-import { asNodeError, isTransient } from '../transport/errors';
+import { asNodeError, isNotFound, isTransient, klingErrorContext } from '../transport/errors';
 import { throwIfCancelled } from '../transport/wait';
 import { findTask } from './submit';
 
@@ -60,10 +60,12 @@ export async function readTasks(
 		try {
 			await readPages.call(this, product, ids, { by, retries }, found);
 		} catch (error) {
-			// Kling out of reach (the transport tried already) is the caller's to wait out. Anything else (a relay that
-			// forwards creates and single-task reads but lacks the list path, 404) leaves each task to be read directly,
-			// here and in every later call given the same `listPath`.
-			if (isTransient(error)) throw asNodeError(this.getNode(), error);
+			// Kling out of reach (the transport tried already) is the caller's to wait out, and Kling's own refusal (a
+			// code such as 1000) would refuse each task's read too. A path that seems missing (a relay that forwards
+			// creates and single-task reads but answers the list with a 404 or a page of its own) leaves each task to be
+			// read directly, here and in every later call given the same `listPath`.
+			const { klingCode } = klingErrorContext(error);
+			if (isTransient(error) || (klingCode !== undefined && !isNotFound(error))) throw asNodeError(this.getNode(), error);
 			listPath.failed = true;
 		}
 	}

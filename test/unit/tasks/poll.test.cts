@@ -133,6 +133,16 @@ describe('readTasks', () => {
 		expect(kling.sent.filter(isQuery)).toEqual([]);
 	});
 
+	it("throws Kling's own refusal of the list read (1000), which each direct read would meet too, with no direct reads", async () => {
+		const { kling } = await withTasks(3);
+		kling.inject(isList, refused(1000, 'Authentication failed', 401), Infinity);
+		const { ctx } = executeContext({ kling });
+		const listPath: { failed?: boolean } = {};
+		await expect(whileTimePasses(readTasks.call(ctx, PRODUCT, kling.tasks.map((task) => task.id), { listPath }))).rejects.toThrow(/Authentication failed/);
+		expect(kling.sent.filter(isQuery)).toEqual([]);
+		expect(listPath.failed).toBeUndefined();
+	});
+
 	it('hands a failed direct read to onReadError and reads the other tasks on', async () => {
 		const { kling } = await withTasks(2);
 		kling.inject(isQuery, { status: 403, body: '<html>Forbidden</html>' });

@@ -70,9 +70,8 @@ describe('runTaskOperation', () => {
 	});
 
 	it("takes over the first try's tasks on a second try of the same run (n8n's Retry On Fail) instead of paying for them again", async () => {
-		// The first try's first round is refused (each read is tried again once with a fresh token): its list read, then
-		// the direct read it falls back to, whose item stops the node.
-		const kling = new FakeKling().inject((sent) => sent.method === 'GET', refused(1000, 'Authentication failed', 401), 4);
+		// The first try's first round is refused: its list read, and its one retry with a fresh token.
+		const kling = new FakeKling().inject((sent) => sent.method === 'GET', refused(1000, 'Authentication failed', 401), 2);
 		const { ctx } = executeContext({ kling, items: items('a harbour', 'a forest') });
 		await failureOf(runTaskOperation.call(ctx, operation, settings()));
 		const output = await whileTimePasses(runTaskOperation.call(ctx, operation, settings()));
