@@ -113,7 +113,7 @@ describe('The Kling node in the n8n editor', () => {
 		await choose(page, 'operation', 'Get');
 		await page.locator('[data-test-id="resource-locator-element"] [data-test-id="rlc-input"]').click();
 		const items = page.locator('[data-test-id="rlc-item"]');
-		// The picker shows the account's elements first; Kling's presets are its next page.
+		// The picker shows the account's elements first, then Kling's presets, in one answer.
 		await items.filter({ hasText: '(Kling preset)' }).first().waitFor();
 		const names = (await items.allInnerTexts()).map((text) => text.trim());
 		expect(names).toEqual(expect.arrayContaining(['Captain Mira', 'Red Fox']));

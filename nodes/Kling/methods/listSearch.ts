@@ -27,10 +27,10 @@ async function readMatches(ctx: ILoadOptionsFunctions, path: string, { pageSize,
 }
 
 /**
- * A picker's list: the account's own entries, then (on the first answer) Kling's presets. n8n's editor asks for the
- * next page only when the user scrolls to the end of a list that fills the dropdown, never after an answer with no
- * results, so the first answer holds the presets and a search reads several pages before it answers. The pagination
- * token is the account's next page; the presets are all in the first answer.
+ * A picker's list: the account's own entries, then (on the first answer) Kling's presets. A search reads several pages
+ * of each library before it answers, so what it finds does not depend on the editor asking for further pages, which
+ * it does only as the list is shown and scrolled. The pagination token is the account's next page; the presets are
+ * all in the first answer.
  */
 async function searchLibrary(ctx: ILoadOptionsFunctions, source: Source, withPresets: boolean, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const needle = filter?.trim().toLowerCase() ?? '';
