@@ -121,5 +121,16 @@ describe('The Kling node in the n8n editor', () => {
 		// Read through the credential: the list requests reached the simulator with its API key.
 		expect(sim.apiRequests({ pathIncludes: 'advanced-custom-elements' }).map((request) => request.headers.authorization)).toContain('Bearer test-api-key');
 		await screenshot(page, 'element-picker');
+
+		// A search by name finds a preset in the answer to the search itself.
+		await page.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input').first().fill('astro');
+		await waitFor(
+			async () => {
+				const texts = await items.allInnerTexts();
+				return texts.length > 0 && texts.every((text) => text.includes('Astronaut'));
+			},
+			{ what: 'the search to narrow the list to the preset', timeoutMs: 15_000, intervalMs: 100 },
+		);
+		expect((await items.allInnerTexts()).map((text) => text.trim())).toEqual(['Astronaut (Kling preset)']);
 	});
 });
