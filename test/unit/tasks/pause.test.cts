@@ -1,7 +1,8 @@
 /**
  * tasks/pause.ts, Pause Until Kling Calls Back: every item's task gets the resume URL tagged with a batch key, and
- * each callback re-reads the whole batch from Kling (never trusting the body): it keeps the execution waiting until
- * every task is final, then resumes it with one item per input item.
+ * each callback re-reads the whole batch from Kling: it keeps the execution waiting until every task is final, then
+ * resumes it with one item per input item, as the read shows them. A body that says a task is final which the read
+ * does not show final gets a 503, so Kling delivers it again.
  */
 import type { IDataObject } from 'n8n-workflow';
 import { WAIT_INDEFINITELY } from 'n8n-workflow';
@@ -11,7 +12,7 @@ import { taskSummary } from '../../../nodes/Kling/tasks/output';
 import { handleCallback, newCallbackBatch, pauseForCallbacks } from '../../../nodes/Kling/tasks/pause';
 import { runOneTask, runTaskOperation } from '../../../nodes/Kling/tasks/run';
 import type { TaskOperation } from '../../../nodes/Kling/tasks/taskOperation';
-import { executeContext, FakeKling, isCreate, isList, PRODUCT, refused, useFakeTime, webhookContext, whileTimePasses } from '../executeKit.cts';
+import { executeContext, FakeKling, isCreate, isList, isQuery, notFound, ok, PRODUCT, refused, useFakeTime, webhookContext, whileTimePasses } from '../executeKit.cts';
 
 useFakeTime();
 
@@ -155,14 +156,62 @@ describe('handleCallback', () => {
 		});
 	});
 
-	it('ignores what the body claims: only what Kling answers counts', async () => {
+	// Kling's two callback bodies (docs/kling-api.md §9.1) saying a task is final.
+	const bodies: Array<[string, (taskId: string, externalTaskId: string, status?: string) => IDataObject]> = [
+		['legacy', (taskId, externalTaskId, status = 'succeed') => ({ task_id: taskId, task_status: status, task_info: { external_task_id: externalTaskId } })],
+		['new-standard', (taskId, externalTaskId, status = 'succeeded') => ({ id: taskId, status, external_id: externalTaskId })],
+	];
+
+	// A callback answered 2xx is not delivered again: were it the last one, the run would wait forever.
+	it.each(bodies)("answers 503, resuming nothing, when a %s body says a task is final and Kling's read still shows it processing", async (_shape, bodyOf) => {
 		const kling = new FakeKling();
-		kling.durationOf = () => 60_000;
+		kling.durationOf = () => 5_000;
 		const { options, query } = pausedBatch(kling, 1);
-		const forged = { task_id: kling.tasks[0].id, task_status: 'succeed', task_info: { external_task_id: options[0].external_task_id } };
-		const { result, context } = await callback(kling, query, forged);
+		await jest.advanceTimersByTimeAsync(10_000);
+		const [task] = kling.tasks;
+		kling.inject((sent) => sent.method === 'GET', () => ok({ ...kling.taskJson(task), task_status: 'processing', task_result: {} }));
+		const body = bodyOf(task.id, options[0].external_task_id);
+		const lagging = await callback(kling, query, body);
+		expect(lagging.result).toEqual({ noWebhookResponse: true });
+		expect(lagging.reply).toMatchObject({ status: 503, body: { waiting: true } });
+		// Kling delivers it again, and this time its read shows the task done.
+		expect((await callback(kling, query, body)).result.workflowData).toEqual([[expect.objectContaining({ json: expect.objectContaining({ taskId: task.id, status: 'succeed' }) })]]);
+	});
+
+	it("answers 503 when the body says a task is final that Kling's read does not show at all, rather than resuming with that item failed", async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 5_000;
+		const { options, query } = pausedBatch(kling, 2);
+		await jest.advanceTimersByTimeAsync(10_000);
+		const [first, second] = kling.tasks;
+		kling.inject(isList, () => ok([kling.taskJson(first)])).inject(isQuery, notFound(options[1].external_task_id));
+		const { result, reply } = await callback(kling, query, bodies[0][1](second.id, options[1].external_task_id));
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(reply.status).toBe(503);
+	});
+
+	it.each<[string, (ids: string[]) => IDataObject]>([
+		['says final a task of another batch', () => bodies[0][1]('1', 'n8n-0123456789abcdef-2-1')],
+		['says a task of the batch is still processing', (ids) => bodies[0][1]('1', ids[1], 'processing')],
+		['has no status', (ids) => ({ external_id: ids[1] })],
+	])('keeps the execution waiting with a 200, as without a body, when the body %s', async (_label, bodyOf) => {
+		const kling = new FakeKling();
+		kling.durationOf = (_body, index) => (index === 0 ? 5_000 : 60_000);
+		const { options, query } = pausedBatch(kling, 2);
+		await jest.advanceTimersByTimeAsync(10_000);
+		const { result } = await callback(kling, query, bodyOf(options.map((option) => option.external_task_id)));
 		expect(result).toEqual({ webhookResponse: { received: true, waiting: true } });
-		expect(context.getBodyData).not.toHaveBeenCalled();
+	});
+
+	it("resumes with what Kling's read shows, not what the body claims, once the read agrees", async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => 5_000;
+		const { options, query } = pausedBatch(kling, 1);
+		await jest.advanceTimersByTimeAsync(10_000);
+		const [task] = kling.tasks;
+		const forged = { ...bodies[0][1](task.id, options[0].external_task_id), task_result: { videos: [{ id: '1', url: 'https://forged.test/v.mp4' }] } };
+		const { result } = await callback(kling, query, forged);
+		expect(result.workflowData).toEqual([[expect.objectContaining({ json: expect.objectContaining({ videoUrl: `https://cdn.kling.test/${task.id}.mp4` }) })]]);
 	});
 
 	// n8n 1.x checks that the execution waits before the webhook runs and marks it running after: both calls would resume it.
