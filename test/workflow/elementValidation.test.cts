@@ -1,7 +1,7 @@
 import { binaryFile, cutShort, GIF_BYTES, makeJpeg, makePng } from '../fixtures/images.cts';
 import { badInputRecorder } from '../harness/report.cts';
-import { chain, runWorkflow, sourceItems } from '../harness/workflow.cts';
-import { apiKeyCredential, createMiraElement, useSimulator } from './helpers.cts';
+import { chain, emptyItems, runWorkflow, sourceItems } from '../harness/workflow.cts';
+import { apiKeyCredential, createMiraElement, klingNode, useSimulator } from './helpers.cts';
 
 const ctx = useSimulator({ timing: { submittedMs: 10, processingMs: 10 } });
 const record = badInputRecorder('element-create');
@@ -137,5 +137,38 @@ describe('Element → Create refuses bad input before any request', () => {
 		expect(out[2].json.elementId).toBeDefined();
 		expect(out[0].json.elementId).not.toBe(out[2].json.elementId);
 		expect(sim.createdTaskCount()).toBe(2);
+	});
+});
+
+describe("Element → Create's optional Voice", () => {
+	const voiceById = (value: string) => ({ voiceId: { __rl: true, mode: 'id', value } });
+
+	it('refuses a Voice whose expression gives nothing (a voice still being created, a typo), naming the item, before any request', async () => {
+		const { sim } = ctx;
+		// Item 0 has a voice; item 1's expression gives nothing, as after Voice → Create with Return Task Immediately.
+		const voice = voiceById(`={{ $json.index === 0 ? "${sim.seedVoice()}" : $json.voiceId }}`);
+		const result = await runWorkflow({ ...chain(emptyItems(2), createMiraElement(voice)), credentials: apiKeyCredential(sim) });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/^Voice is empty: its expression gave nothing/);
+		expect(result.error?.description).toMatch(/leave the field empty for no voice/);
+		expect(result.error?.itemIndex).toBe(1);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	it('creates the element without a voice when Voice is left empty', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(createMiraElement({ voiceId: { __rl: true, mode: 'list', value: '' } })), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect(create.body).not.toHaveProperty('element_voice_id');
+	});
+
+	it('sends the voice ID an expression gives (Voice → Create, then Element → Create)', async () => {
+		const { sim } = ctx;
+		const voice = klingNode('Create Voice', { resource: 'voice', operation: 'create', voiceName: 'Mira', voiceUrl: 'https://cdn.example.com/mira-clip.mp4' });
+		const result = await runWorkflow({ ...chain(voice, createMiraElement(voiceById('={{ $json.voiceId }}'))), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST', pathIncludes: 'advanced-custom-elements' });
+		expect(create.body).toMatchObject({ element_voice_id: sim.tasks('voices')[0].outputId });
 	});
 });

@@ -11,7 +11,7 @@ import { entryList, readYesNo, textOf } from '../shared/fields';
 import { imageSourceFields, readImageEntries, resolveImage, resolveImageField, type ImageSource, type ImageValue } from '../shared/images';
 import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
-import { checkPicked, picker } from '../shared/pickers';
+import { picker, readOptionalPicked } from '../shared/pickers';
 import { taskCreate } from '../shared/tasks';
 import { invalidInput, parseRequestBody } from '../shared/validate';
 import { presentElementTask } from './output';
@@ -91,7 +91,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		element_name: textOf.call(this, this.getNodeParameter('elementName', i, ''), 'Name', i),
 		element_description: textOf.call(this, this.getNodeParameter('elementDescription', i, ''), 'Description', i),
 		reference_type: referenceType,
-		element_voice_id: checkPicked.call(this, 'voice', this.getNodeParameter('voiceId', i, ''), i, 'Voice')?.id,
+		element_voice_id: readOptionalPicked.call(this, 'voice', 'voiceId', i)?.id,
 		tag_list: tags.length ? tags.map((tagId) => ({ tag_id: tagId })) : undefined,
 		...readCreateOptions.call(this, i, OPTIONS).body,
 	};

@@ -50,18 +50,23 @@ export function textOf(this: IExecuteFunctions, value: unknown, label: string, i
 }
 
 /**
- * A yes/no or choice value as n8n gave it, or `fallback` when there is none. One whose expression gave nothing is
- * refused: taken for the default it would pay for a result without what was asked (a reference image, a series, a
- * first frame). `name` is where the value sits in the node's parameters (`sound`, `options.download`,
- * `images.image.0.use`), to tell an expression from a field left out.
+ * Refuses a field whose value came out empty when it holds an expression: taken for a field left out, it would pay
+ * for a result without what was asked. `name` is where the field sits in the node's parameters (`sound`,
+ * `options.download`, `images.image.0.use`, `voiceId.value`), as the editor saved it: an expression starts with "=".
+ */
+export function refuseEmptyExpression(this: IExecuteFunctions, name: string, label: string, itemIndex: number, hint = 'Make the expression give a value, or set the field without one.'): void {
+	const [field, ...path] = name.split('.');
+	const raw = path.reduce<unknown>((parent, key) => (parent as Record<string, unknown> | undefined)?.[key], this.getNode().parameters[field]);
+	if (typeof raw === 'string' && raw.startsWith('=')) throw invalidInput.call(this, `${label} is empty: its expression gave nothing`, itemIndex, hint);
+}
+
+/**
+ * A yes/no or choice value as n8n gave it, or `fallback` when there is none; one whose expression gave nothing is
+ * refused (a reference image, a series, a first frame would be dropped).
  */
 function givenOrDefault(this: IExecuteFunctions, value: unknown, name: string, label: string, itemIndex: number, fallback: boolean | string): unknown {
 	if (value !== null && value !== undefined) return value;
-	const [field, ...path] = name.split('.');
-	const raw = path.reduce<unknown>((parent, key) => (parent as Record<string, unknown> | undefined)?.[key], this.getNode().parameters[field]);
-	if (typeof raw === 'string' && raw.startsWith('=')) {
-		throw invalidInput.call(this, `${label} is empty: its expression gave nothing`, itemIndex, 'Make the expression give a value, or set the field without one.');
-	}
+	refuseEmptyExpression.call(this, name, label, itemIndex);
 	return fallback;
 }
 

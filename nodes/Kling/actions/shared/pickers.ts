@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ELEMENT_ID_PATTERN } from '../../contract/request';
-import { entryList } from './fields';
+import { entryList, refuseEmptyExpression } from './fields';
 import { invalidInput, refuseRoundedId } from './validate';
 
 /**
@@ -72,6 +72,20 @@ export function readPicked(this: IExecuteFunctions, kind: Kind, parameter: strin
 	const picked = checkPicked.call(this, kind, this.getNodeParameter(parameter, itemIndex, ''), itemIndex, label);
 	if (!picked) throw invalidInput.call(this, `${label} is required: pick one from the list or enter its ID`, itemIndex);
 	return picked;
+}
+
+/**
+ * A picker that may be left empty for none (`parameter` a top-level field). One whose expression gave nothing (a voice
+ * still being created, a typo) is refused: taken for none, the result would be paid for without it.
+ */
+export function readOptionalPicked(this: IExecuteFunctions, kind: Kind, parameter: string, itemIndex: number, label = PICKERS[kind].displayName): Picked | undefined {
+	const picked = checkPicked.call(this, kind, this.getNodeParameter(parameter, itemIndex, ''), itemIndex, label);
+	if (picked) return picked;
+	const hint = `Make the expression give a ${kind} ID, or leave the field empty for no ${kind}.`;
+	// A picker keeps its expression in its value; a hand-made workflow may give the expression as the whole field.
+	refuseEmptyExpression.call(this, `${parameter}.value`, label, itemIndex, hint);
+	refuseEmptyExpression.call(this, parameter, label, itemIndex, hint);
+	return undefined;
 }
 
 /** An ordered list of pickers: the order is the `<<<element_N>>>` / `<<<voice_N>>>` numbering (§6.1, §7). */
