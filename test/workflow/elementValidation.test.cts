@@ -155,12 +155,20 @@ describe("Element → Create's optional Voice", () => {
 		expect(sim.requests).toHaveLength(0);
 	});
 
-	it('creates the element without a voice when Voice is left empty', async () => {
+	it.each(['list', 'id'])('creates the element without a voice when Voice is left empty (%s mode)', async (mode) => {
 		const { sim } = ctx;
-		const result = await runWorkflow({ ...chain(createMiraElement({ voiceId: { __rl: true, mode: 'list', value: '' } })), credentials: apiKeyCredential(sim) });
+		// n8n checks a By ID pattern on an empty value too: a pattern without room for none would keep the workflow from running.
+		const result = await runWorkflow({ ...chain(createMiraElement({ voiceId: { __rl: true, mode, value: '' } })), credentials: apiKeyCredential(sim) });
 		expect(result.error).toBeUndefined();
 		const [create] = sim.apiRequests({ method: 'POST' });
 		expect(create.body).not.toHaveProperty('element_voice_id');
+	});
+
+	it('still refuses a Voice ID of the wrong shape before any request', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(createMiraElement(voiceById('my voice'))), credentials: apiKeyCredential(sim) });
+		expect(result.status).toBe('error');
+		expect(sim.requests).toHaveLength(0);
 	});
 
 	it('sends the voice ID an expression gives (Voice → Create, then Element → Create)', async () => {

@@ -59,13 +59,16 @@ export const properties: INodeProperties[] = [
 		hint: 'MP4 or MOV, 3 to 8 seconds, 1080p, 16:9 or 9:16, at most 200 MB, one realistic person. Kling checks these when it downloads the clip.',
 		displayOptions: { show: { referenceType: ['video_refer'] } },
 	},
-	picker('voice', {
-		name: 'voiceId',
-		required: false,
-		description: 'A custom or preset voice to bind to the element (characters only). Leave empty for no voice.',
-		// Kling's page says a clip with speech yields a voice by itself; live it often does not (§4).
-		hint: 'For a character that speaks as in its clip: create a voice from the same clip URL first (Voice → Create), then pick it here. Kling does not reliably make one from the clip by itself.',
-	}),
+	picker(
+		'voice',
+		{
+			name: 'voiceId',
+			description: 'A custom or preset voice to bind to the element (characters only). Leave empty for no voice.',
+			// Kling's page says a clip with speech yields a voice by itself; live it often does not (§4).
+			hint: 'For a character that speaks as in its clip: create a voice from the same clip URL first (Voice → Create), then pick it here. Kling does not reliably make one from the clip by itself.',
+		},
+		{ optional: true },
+	),
 	{ displayName: 'Tags', name: 'tags', type: 'multiOptions', default: [], options: TAG_OPTIONS },
 	createOptions(OPTIONS),
 ];

@@ -170,5 +170,5 @@ export function libraryDelete(kind: Kind, paths: string[]) {
 			});
 		});
 	}
-	return { properties: [picker(kind, { description: `The custom ${kind} to delete; presets cannot be deleted` }, true)], execute };
+	return { properties: [picker(kind, { description: `The custom ${kind} to delete; presets cannot be deleted` }, { ownOnly: true })], execute };
 }

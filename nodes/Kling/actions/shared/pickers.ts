@@ -22,15 +22,20 @@ const PICKERS = {
 
 type Kind = keyof typeof PICKERS;
 
-/** `ownOnly` lists the account's own and not Kling's presets (methods/listSearch.ts), for what only those allow (Delete). */
-export function picker(kind: Kind, overrides: Partial<INodeProperties> = {}, ownOnly = false): INodeProperties {
+/**
+ * `ownOnly` lists the account's own and not Kling's presets (methods/listSearch.ts), for what only those allow (Delete).
+ * An `optional` picker may be left empty, in By ID mode too: n8n checks the ID's pattern on an empty value as well, and
+ * would not run the workflow.
+ */
+export function picker(kind: Kind, overrides: Partial<INodeProperties> = {}, { ownOnly = false, optional = false } = {}): INodeProperties {
 	const { displayName, example, pattern, idHint } = PICKERS[kind];
 	const searchListMethod = ownOnly ? PICKERS[kind].ownOnlyMethod : PICKERS[kind].searchListMethod;
+	const regex = optional ? `(${pattern.source})?` : pattern.source;
 	return {
 		displayName,
 		name: kind,
 		type: 'resourceLocator',
-		required: true,
+		required: !optional,
 		default: { mode: 'list', value: '' },
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
@@ -39,7 +44,7 @@ export function picker(kind: Kind, overrides: Partial<INodeProperties> = {}, own
 				name: 'id',
 				type: 'string',
 				placeholder: `e.g. ${example}`,
-				validation: [{ type: 'regex', properties: { regex: pattern.source, errorMessage: idHint } }],
+				validation: [{ type: 'regex', properties: { regex, errorMessage: idHint } }],
 			},
 		],
 		...overrides,
