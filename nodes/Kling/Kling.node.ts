@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { operationOf, resources } from './actions/router';
 import { listSearch } from './methods';
+import { outputFor } from './tasks/output';
 import { handleCallback, RESUME_SUFFIX } from './tasks/pause';
 
 export class Kling implements INodeType {
@@ -50,11 +51,13 @@ export class Kling implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const { task } = operationOf(this.getNode(), this.getNodeParameter('resource') as string, this.getNodeParameter('operation') as string);
 		if (!task) throw new NodeOperationError(this.getNode(), 'This operation does not wait for Kling callbacks');
-		return await handleCallback.call(this, task);
+		const response = await handleCallback.call(this, task);
+		const resumedWith = response.workflowData?.map((items) => outputFor(this.getNode(), items));
+		return resumedWith ? { ...response, workflowData: resumedWith } : response;
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const { execute } = operationOf(this.getNode(), this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string);
-		return [await execute.call(this)];
+		return [outputFor(this.getNode(), await execute.call(this))];
 	}
 }

@@ -3,10 +3,10 @@
  * that names the field (by the node, or by n8n's own check of required and validated parameters), and the
  * simulator sees no request (no credits, no state change).
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
 import { badInputRecorder } from '../harness/report.cts';
-import { chain, runWorkflow } from '../harness/workflow.cts';
+import { chain, emptyItems, runWorkflow } from '../harness/workflow.cts';
 import { apiKeyCredential, klingNode, useSimulator } from './helpers.cts';
 import { byId } from './videoHelpers.cts';
 
@@ -92,5 +92,24 @@ describe('Bad input on the other operations sends nothing', () => {
 		expect(result.error?.message).toMatch(message);
 		record({ operation, input, requests: sim.requests.length, creates: sim.createdTaskCount() });
 		expect(sim.requests).toHaveLength(0);
+	});
+});
+
+describe('With On Error → "Continue (using error output)"', () => {
+	// Item 0 is refused, item 1 is fine.
+	const refusedFirst: Array<[operation: string, parameters: (elementId: string) => IDataObject, message: RegExp, creates: number]> = [
+		['Video → Image to Video', () => ({ resource: 'video', operation: 'imageToVideo', frames: '={{ $json.index === 0 ? $json.missing : "first" }}', firstFrameSource: 'url', firstFrameUrl: 'https://cdn.example.com/start.png' }), /^Frames is empty/, 1],
+		['Element → Get', (elementId) => ({ resource: 'element', operation: 'get', element: byId(`={{ $json.index === 0 ? "" : "${elementId}" }}`) }), /^Element is required/, 0],
+	];
+
+	it.each(refusedFirst)('%s sends a refused item to the Error output and goes on with the others', async (_operation, parameters, message, creates) => {
+		const { sim } = ctx;
+		const node = { ...klingNode('Kling', parameters(sim.seedElement({ name: 'Mira' }))), onError: 'continueErrorOutput' } as INode;
+		const result = await runWorkflow({ ...chain(emptyItems(2), node), credentials: apiKeyCredential(sim) });
+		expect(result.status).toBe('success');
+		const [main, errors] = result.run.data.resultData.runData.Kling[0].data!.main;
+		expect(main?.map((item) => [item.pairedItem, item.json.error])).toEqual([[{ item: 1 }, undefined]]);
+		expect(errors?.map((item) => item.json)).toEqual([{ index: 0, error: expect.objectContaining({ message: expect.stringMatching(message) }) }]);
+		expect(sim.apiRequests({ method: 'POST' })).toHaveLength(creates);
 	});
 });

@@ -281,4 +281,23 @@ describe('Pause Until Kling Calls Back', () => {
 		expect(resumed.workflowData?.[1]?.json).toMatchObject({ videoUrl: expect.stringContaining(sim.origin) });
 		expect(resumed.workflowData?.[1]?.json.error).toBeUndefined();
 	});
+
+	it('resumes with an item whose task failed shaped for the Error output, with On Error → "Continue (using error output)"', async () => {
+		const { sim } = ctx;
+		sim.failTaskWhen((_product, body) => (body.prompt === 'blocked' ? 'Content moderation' : undefined));
+		const create = { ...imageToVideoNode({ prompt: '={{ $json.index === 1 ? "blocked" : "A harbour" }}', ...pauseMode() }), onError: 'continueErrorOutput' } as INode;
+		const workflow = chain(emptyItems(2), create);
+		const paused = await runWorkflow({ ...workflow, credentials: apiKeyCredential(sim), executionId: 'exec-50' });
+		expect(paused.status).toBe('waiting');
+		const [body] = sim.apiRequests({ method: 'POST' }).map((request) => request.body as Record<string, string>);
+		await sim.idle();
+		const [succeeded, failed] = (await deliver(workflow.nodes, body.callback_url)).workflowData ?? [];
+		expect(succeeded?.json).toMatchObject({ status: 'succeed', videoUrl: expect.stringContaining(sim.origin) });
+		// n8n sends an item to the Error output when its json holds nothing but `error`; an item's own `error` would
+		// make n8n replace its json by the message alone.
+		expect(failed).toEqual({
+			json: { error: expect.objectContaining({ message: 'Kling could not create the video: Content moderation', taskId: sim.tasks('image2video').find((task) => task.status === 'failed')?.taskId, status: 'failed' }) },
+			pairedItem: { item: 1 },
+		});
+	});
 });

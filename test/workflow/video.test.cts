@@ -1,3 +1,5 @@
+import type { INode } from 'n8n-workflow';
+
 import { binaryFile, makeJpeg, makePng } from '../fixtures/images.cts';
 import { chain, emptyItems, runWorkflow, sourceItems } from '../harness/workflow.cts';
 import { fakeMp4 } from '../simulator/index.cts';
@@ -378,5 +380,37 @@ describe('Video → Image to Video', () => {
 		const body = sim.apiRequests({ method: 'POST' })[0].body as Record<string, unknown>;
 		expect(body).toMatchObject({ image_tail: 'https://cdn.example.com/end.png', voice_list: [{ voice_id: voiceId }, { voice_id: preset }], sound: 'on' });
 		expect(body).not.toHaveProperty('image');
+	});
+});
+
+describe('Video → Image to Video, On Error', () => {
+	/** Two items; Kling fails the second one's task (Wait Until Done). Returns the node's outputs: main, then Error. */
+	async function secondTaskFailed(onError: INode['onError']) {
+		const { sim } = ctx;
+		sim.failTaskWhen((_product, body) => (body.prompt === 'blocked' ? 'Content moderation' : undefined));
+		const node = { ...imageToVideoNode({ prompt: '={{ $json.index === 1 ? "blocked" : "A harbour" }}' }), onError } as INode;
+		const result = await runWorkflow({ ...chain(emptyItems(2), node), credentials: apiKeyCredential(sim) });
+		expect(result.status).toBe('success');
+		const [failed] = sim.tasks('image2video').filter((task) => task.status === 'failed');
+		return { outputs: result.run.data.resultData.runData['Image to Video'][0].data!.main, taskId: failed.taskId, externalTaskId: failed.externalTaskId };
+	}
+
+	it('"Continue (using error output)" sends the failed item to the Error output, its fields under error', async () => {
+		const { outputs, taskId, externalTaskId } = await secondTaskFailed('continueErrorOutput');
+		expect(outputs[0]?.map((item) => item.json)).toEqual([expect.objectContaining({ status: 'succeed', videoUrl: expect.any(String) })]);
+		expect(outputs[1]).toHaveLength(1);
+		expect(outputs[1]![0].json).toEqual({
+			index: 1, // n8n adds the input item's fields
+			error: { message: 'Kling could not create the video: Content moderation', taskId, externalTaskId, description: `Task ID ${taskId}.` },
+		});
+	});
+
+	it('"Continue (regular output)" outputs it on the main output with its json as before', async () => {
+		const { outputs, taskId, externalTaskId } = await secondTaskFailed('continueRegularOutput');
+		expect(outputs).toHaveLength(1);
+		expect(outputs[0]![1]).toEqual({
+			json: { error: 'Kling could not create the video: Content moderation', taskId, externalTaskId, description: `Task ID ${taskId}.` },
+			pairedItem: { item: 1 },
+		});
 	});
 });

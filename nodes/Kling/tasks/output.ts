@@ -25,17 +25,33 @@ export function taskSummary(task: KlingTask): IDataObject {
 export function itemError(this: IExecuteFunctions, error: unknown, itemIndex: number, extra: IDataObject = {}, note?: string): INodeExecutionData {
 	const wrapped = asNodeError(this.getNode(), error);
 	const description = [wrapped.description, note].filter(Boolean).join(' ');
+	wrapped.context.itemIndex = itemIndex;
 	if (this.continueOnFail()) {
 		const json: IDataObject = { error: wrapped.message };
 		for (const [key, value] of Object.entries(extra)) if (value !== undefined) json[key] = value;
 		if (description) json.description = description;
-		return { json, pairedItem: { item: itemIndex } };
+		// `error` marks it failed, for the node's On Error setting (outputFor).
+		return { json, error: wrapped, pairedItem: { item: itemIndex } };
 	}
 	// The error is all that is left of the item then: it names the item's task (paid for) unless it does already.
 	const taskId = extra.taskId !== undefined && !`${wrapped.message} ${description}`.includes(String(extra.taskId)) ? `Task ID ${String(extra.taskId)}.` : '';
-	wrapped.context.itemIndex = itemIndex;
 	if (description || taskId) wrapped.description = [description, taskId].filter(Boolean).join(' ');
 	throw wrapped;
+}
+
+/**
+ * The node's output as its On Error setting wants it. A failed item carries `error` inside the node but never leaves
+ * with it: n8n would replace its json by the error's message alone (normalizeNodeErrors), dropping the task IDs paid
+ * for. With "Continue (using error output)" n8n sends an item to the Error output when its json holds nothing but
+ * `error` (n8n 1.x and 2.x alike), so the item's fields go under `error`; otherwise its json goes on as it is.
+ */
+export function outputFor(node: INode, items: INodeExecutionData[]): INodeExecutionData[] {
+	const toErrorOutput = node.onError === 'continueErrorOutput';
+	return items.map(({ error, ...item }) => {
+		if (!error || !toErrorOutput) return item;
+		const { error: message, ...fields } = item.json;
+		return { ...item, json: { error: { message, ...fields } } };
+	});
 }
 
 /** The output of a final task: the operation's result when it succeeded, otherwise an error naming the task. */

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { isSucceeded, type KlingTask } from '../contract/task';
 import { asNodeError } from '../transport/errors';
@@ -29,10 +30,16 @@ export async function presentBatch(
 		const note = `This item's ${what} task ${id} was paid for first.`;
 		return id && what ? { ...json, description: [json.description, note].filter(Boolean).join(' '), [`${what}TaskId`]: id } : json;
 	};
+	// `error` marks it failed, for the node's On Error setting (outputFor), as Continue On Fail marks one (itemError).
+	const failed = (itemIndex: number, json: IDataObject): INodeExecutionData => ({
+		json,
+		error: new NodeOperationError(ctx.getNode(), String(json.error), { itemIndex, description: json.description as string | undefined }),
+		pairedItem: { item: itemIndex },
+	});
 	for (const [itemIndex, task] of tasks.entries()) {
 		const pairedItem = { item: itemIndex };
 		if (!task) {
-			out.push({ json: paidFirst(itemIndex, withoutTask(itemIndex)), pairedItem });
+			out.push(failed(itemIndex, paidFirst(itemIndex, withoutTask(itemIndex))));
 			continue;
 		}
 		try {
@@ -41,7 +48,7 @@ export async function presentBatch(
 			// A resumed run has no Continue On Fail to ask: a task that failed becomes an item with its error, shaped as
 			// Continue On Fail shapes one in the other modes.
 			const { message, description } = asNodeError(ctx.getNode(), error);
-			out.push({ json: paidFirst(itemIndex, { error: message, ...(description ? { description } : {}), ...taskSummary(task) }), pairedItem });
+			out.push(failed(itemIndex, paidFirst(itemIndex, { error: message, ...(description ? { description } : {}), ...taskSummary(task) })));
 		}
 	}
 	return out;

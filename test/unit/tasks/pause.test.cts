@@ -5,7 +5,7 @@
  * does not show final gets a 503, so Kling delivers it again.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { WAIT_INDEFINITELY } from 'n8n-workflow';
+import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { videosOfTaskResult } from '../../../nodes/Kling/contract/video';
 import { taskSummary } from '../../../nodes/Kling/tasks/output';
@@ -130,6 +130,7 @@ describe('handleCallback', () => {
 				{ json: expect.objectContaining({ taskId: a.id, status: 'succeed', videoUrl: `https://cdn.kling.test/${a.id}.mp4` }), pairedItem: { item: 0 } },
 				{
 					json: expect.objectContaining({ error: 'Kling could not create the video: Kling could not make it', description: `Task ID ${b.id}.`, taskId: b.id, status: 'failed' }),
+					error: expect.any(NodeOperationError),
 					pairedItem: { item: 1 },
 				},
 				{
@@ -137,6 +138,7 @@ describe('handleCallback', () => {
 						error: `Kling has no task with this item's external task ID ${options[2].external_task_id}: its input was refused, or its create failed, before the pause`,
 						externalTaskId: options[2].external_task_id,
 					},
+					error: expect.any(NodeOperationError),
 					pairedItem: { item: 2 },
 				},
 			],
@@ -280,7 +282,7 @@ describe('pauseForCallbacks', () => {
 		const { output, context } = await submittedThenPaused(kling);
 		expect(context.putExecutionToWait).not.toHaveBeenCalled();
 		// The item without a task keeps the error it got before the pause, which may name a task to look up.
-		expect(output).toEqual([expect.objectContaining({ json: expect.objectContaining({ status: 'succeed' }) }), { json: { error: 'refused' }, pairedItem: { item: 1 } }]);
+		expect(output).toEqual([expect.objectContaining({ json: expect.objectContaining({ status: 'succeed' }) }), { json: { error: 'refused' }, error: expect.any(NodeOperationError), pairedItem: { item: 1 } }]);
 	});
 
 	it('puts the execution to wait without a time limit otherwise, showing each item’s task', async () => {

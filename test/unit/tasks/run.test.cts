@@ -188,7 +188,7 @@ describe('runTaskOperation', () => {
 	it('with Continue On Fail, a refused item becomes its error and the others go on', async () => {
 		const kling = new FakeKling();
 		const output = await whileTimePasses(run(kling, items('a harbour', undefined), {}, true).output);
-		expect(output[1]).toEqual({ json: { error: 'Prompt is required' }, pairedItem: { item: 1 } });
+		expect(output[1]).toEqual({ json: { error: 'Prompt is required' }, error: expect.objectContaining({ message: 'Prompt is required' }), pairedItem: { item: 1 } });
 		expect(output[0].json.status).toBe('succeed');
 		expect(kling.tasks).toHaveLength(1);
 	});
