@@ -15,12 +15,12 @@ import { invalidInput } from './validate';
  * Kling's two libraries of elements and of voices: the account's own and the official presets. Neither has a "get by
  * ID" endpoint, so Get, the pickers and Get Many all read the lists (§3.3, §3.4, §4).
  */
-const LIBRARIES = {
+export const LIBRARIES = {
 	element: { paths: ELEMENT_LIBRARIES, pageSize: PAGE_SIZE_MAX, ofPage: elementsOfPage, idOf: (entry: KlingElement) => entry.element_id, nameOf: (entry: KlingElement) => entry.element_name },
 	voice: { paths: VOICE_LIBRARIES, pageSize: VOICE_PAGE_SIZE_MAX, ofPage: voicesOfPage, idOf: (entry: KlingVoice) => entry.voice_id, nameOf: (entry: KlingVoice) => entry.voice_name },
 };
 
-type Kind = keyof typeof LIBRARIES;
+export type Kind = keyof typeof LIBRARIES;
 type Entry<K extends Kind> = K extends 'element' ? KlingElement : KlingVoice;
 type Library = 'custom' | 'preset';
 
