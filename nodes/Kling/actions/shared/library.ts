@@ -6,7 +6,7 @@ import { PAGE_SIZE_MAX } from '../../contract/task';
 import { VOICE_LIBRARIES, VOICE_PAGE_SIZE_MAX, voicesOfPage, type KlingVoice } from '../../contract/voice';
 import { klingApiRequest, klingPages } from '../../transport';
 import { asNodeError, isNotFound, klingErrorContext } from '../../transport/errors';
-import { readChoice, readYesNo } from './fields';
+import { collection, readChoice, readYesNo } from './fields';
 import { eachItem, eachItemCheckedFirst } from './items';
 import { picker, readPicked } from './pickers';
 import { invalidInput } from './validate';
@@ -82,17 +82,10 @@ function libraryFields(kind: Kind, presetsDescription: string, extraFilters: INo
 		{ displayName: 'Library', name: 'library', type: 'options', default: 'custom', options: libraries },
 		{ displayName: 'Return All', name: 'returnAll', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit' },
 		{ displayName: 'Limit', name: 'limit', type: 'number', validateType: 'number', default: 50, typeOptions: { minValue: 1 }, description: 'Max number of results to return', displayOptions: { show: { returnAll: [false] } } },
-		{
-			displayName: 'Filters',
-			name: 'filters',
-			type: 'collection',
-			placeholder: 'Add Filter',
-			default: {},
-			options: [
-				{ displayName: 'Name Contains', name: 'nameContains', type: 'string', default: '', description: `Only ${kind}s whose name contains this text (not case-sensitive)` },
-				...extraFilters,
-			],
-		},
+		collection('Filters', [
+			{ displayName: 'Name Contains', name: 'nameContains', type: 'string', default: '', description: `Only ${kind}s whose name contains this text (not case-sensitive)` },
+			...extraFilters,
+		]),
 	];
 }
 
