@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { ACCOUNT_COSTS_MIN_GAP_MS, ACCOUNT_COSTS_PATH, accountCostsSchema, type ResourcePack } from '../../contract/account';
 import { klingApiRequest, refusalInData } from '../../transport';
 import { pause } from '../../transport/wait';
 import { collection, notice, textOf } from '../shared/fields';
 import { eachItem } from '../shared/items';
+import { invalidInput } from '../shared/validate';
 
 const DAY_MS = 86_400_000;
 
@@ -61,7 +61,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const options = this.getNodeParameter('options', i, {}) as { packName?: unknown; days?: number };
 		const days = Number(options.days ?? 365);
 		if (!Number.isFinite(days) || days < 1 || days > 3650) {
-			throw new NodeOperationError(this.getNode(), `Options → Valid Within the Last (Days) must be between 1 and 3650 (it is ${options.days})`, { itemIndex: i });
+			throw invalidInput.call(this, `Options → Valid Within the Last (Days) must be between 1 and 3650 (it is ${options.days})`, i);
 		}
 		const now = Date.now();
 		const packName = textOf.call(this, options.packName, 'Options → Pack Name', i).trim();

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { isHttpUrl } from '../../contract/request';
 import { isToolCall } from '../../tasks/runKey';
 import type { CompletionMode, CompletionSettings } from '../../tasks/taskOperation';
 import { collection, readYesNo, textOf } from './fields';
+import { invalidInput, truncate } from './validate';
 
 /** What an operation's Options offer besides the common ones: its default timeout, and the files it makes. */
 export interface OptionsKind {
@@ -96,7 +96,7 @@ export function readCompletion(this: IExecuteFunctions, { timeoutMinutes }: Opti
 	const positive = (value: unknown, label: string) => {
 		const number = Number(value);
 		if (value === '' || !Number.isFinite(number) || number <= 0) {
-			throw new NodeOperationError(this.getNode(), `Options → ${label} must be a number above 0 (it is "${String(value).slice(0, 40)}")`, { itemIndex: 0 });
+			throw invalidInput.call(this, `Options → ${label} must be a number above 0 (it is "${String(value).slice(0, 40)}")`, 0);
 		}
 		return number;
 	};
@@ -113,9 +113,7 @@ export function readCreateOptions(this: IExecuteFunctions, itemIndex: number, { 
 	const options = optionsOf(this, itemIndex);
 	const body: IDataObject = {};
 	const callbackUrl = String(options.callbackUrl ?? '').trim();
-	if (callbackUrl && !isHttpUrl(callbackUrl)) {
-		throw new NodeOperationError(this.getNode(), `Options → Callback URL must be an http(s) URL (it is "${callbackUrl.slice(0, 60)}")`, { itemIndex });
-	}
+	if (callbackUrl && !isHttpUrl(callbackUrl)) throw invalidInput.call(this, `Options → Callback URL must be an http(s) URL (it is "${truncate(callbackUrl)}")`, itemIndex);
 	if (callbackUrl) body.callback_url = callbackUrl;
 	const externalTaskId = textOf.call(this, options.externalTaskId, 'Options → External Task ID', itemIndex).trim();
 	if (externalTaskId) body.external_task_id = externalTaskId;
