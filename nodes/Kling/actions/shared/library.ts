@@ -124,7 +124,7 @@ export function libraryGetMany<K extends Kind>(kind: K, presets: string, output:
 export function libraryGet<K extends Kind>(kind: K, output: (entry: Entry<K>) => IDataObject, notFound: string) {
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 		return await eachItem.call(this, async (i) => {
-			const { id } = readPicked.call(this, kind, kind, i);
+			const { id } = readPicked.call(this, kind, i);
 			const entry = (await findInLibraries(this, kind, [id])).get(id);
 			if (!entry) throw new NodeOperationError(this.getNode(), `Kling has no ${kind} with ID ${id}`, { itemIndex: i, description: notFound });
 			return { json: output(entry) };
@@ -140,7 +140,7 @@ export function libraryGet<K extends Kind>(kind: K, output: (entry: Entry<K>) =>
  */
 export function libraryDelete(kind: Kind, paths: string[]) {
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-		return await eachItemCheckedFirst.call(this, (i) => readPicked.call(this, kind, kind, i).id, async (id, i) => {
+		return await eachItemCheckedFirst.call(this, (i) => readPicked.call(this, kind, i).id, async (id, i) => {
 			const answers: string[] = [];
 			let lostTry = false;
 			for (const path of paths) {
