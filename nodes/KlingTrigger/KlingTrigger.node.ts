@@ -1,6 +1,7 @@
 import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { collection, notice } from '../Kling/actions/shared/fields';
 import { multiOptionValues } from '../Kling/actions/shared/multiOptions';
 import { asNodeError } from '../Kling/transport/errors';
 import { parseJsonLossless } from '../Kling/transport/json';
@@ -65,13 +66,10 @@ export class KlingTrigger implements INodeType {
 		credentials: [{ name: 'klingApi', required: false }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'kling' }],
 		properties: [
-			{
-				displayName:
-					"Copy this node's Production URL (under Webhook URLs above) into Options → Callback URL of a Kling create operation, and activate the workflow: Kling then posts the task's status changes here. n8n listens on the Test URL for only 2 minutes, less than a paid render usually takes, so use it with a short task, or with the Kling console's Send Test Callback after adding Submitted to Events (a result missed there can still be read with Get or Get Creation Task).",
-				name: 'notice',
-				type: 'notice',
-				default: '',
-			},
+			notice(
+				'notice',
+				"Copy this node's Production URL (under Webhook URLs above) into Options → Callback URL of a Kling create operation, and activate the workflow: Kling then posts the task's status changes here. n8n listens on the Test URL for only 2 minutes, less than a paid render usually takes, so use it with a short task, or with the Kling console's Send Test Callback after adding Submitted to Events (a result missed there can still be read with Get or Get Creation Task).",
+			),
 			{
 				displayName: 'Events',
 				name: 'events',
@@ -81,42 +79,35 @@ export class KlingTrigger implements INodeType {
 				description: 'The task statuses that start the workflow; callbacks with other statuses are acknowledged and ignored',
 				options: EVENT_OPTIONS,
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'External Task ID Prefix',
-						name: 'externalTaskIdPrefix',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. campaign-42-',
-						description:
-							'Only react to tasks whose external task ID starts with this text; callbacks for other tasks are acknowledged and ignored',
-					},
-					{
-						displayName: 'Re-Read Task From Kling',
-						name: 'reReadTask',
-						type: 'boolean',
-						validateType: 'boolean',
-						default: false,
-						description:
-							'Whether to read the task from Kling with the credential when a callback reports a final status, and output that instead of the callback. A success that carries no result (Kling documents none for elements and voices) is always read when the node has a credential, and so is every unsigned callback when the credential has a Webhook Secret.',
-					},
-					{
-						displayName: 'Require Signature',
-						name: 'requireSignature',
-						type: 'boolean',
-						validateType: 'boolean',
-						default: false,
-						description:
-							'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. When the credential has a secret, signed callbacks are always checked, and with this off an unsigned one is checked by reading its task from Kling: only what Kling answers is output. Without a secret nothing can be checked, and callbacks are output as they come. Kling does not say whether callbacks of the tasks this package creates (its legacy endpoints) are signed: if they are not, this answers 401 to every real callback.',
-					},
-				],
-			},
+			collection('Options', [
+				{
+					displayName: 'External Task ID Prefix',
+					name: 'externalTaskIdPrefix',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. campaign-42-',
+					description:
+						'Only react to tasks whose external task ID starts with this text; callbacks for other tasks are acknowledged and ignored',
+				},
+				{
+					displayName: 'Re-Read Task From Kling',
+					name: 'reReadTask',
+					type: 'boolean',
+					validateType: 'boolean',
+					default: false,
+					description:
+						'Whether to read the task from Kling with the credential when a callback reports a final status, and output that instead of the callback. A success that carries no result (Kling documents none for elements and voices) is always read when the node has a credential, and so is every unsigned callback when the credential has a Webhook Secret.',
+				},
+				{
+					displayName: 'Require Signature',
+					name: 'requireSignature',
+					type: 'boolean',
+					validateType: 'boolean',
+					default: false,
+					description:
+						'Whether to reject callbacks that are not signed with the Webhook Secret of the credential. When the credential has a secret, signed callbacks are always checked, and with this off an unsigned one is checked by reading its task from Kling: only what Kling answers is output. Without a secret nothing can be checked, and callbacks are output as they come. Kling does not say whether callbacks of the tasks this package creates (its legacy endpoints) are signed: if they are not, this answers 401 to every real callback.',
+				},
+			]),
 		],
 	};
 

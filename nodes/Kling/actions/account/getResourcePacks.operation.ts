@@ -1,48 +1,35 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { ACCOUNT_COSTS_MIN_GAP_MS, ACCOUNT_COSTS_PATH, accountCostsSchema, type ResourcePack } from '../../contract/account';
 import { klingApiRequest, refusalInData } from '../../transport';
 import { pause } from '../../transport/wait';
-import { textOf } from '../shared/fields';
+import { collection, notice, textOf } from '../shared/fields';
 import { eachItem } from '../shared/items';
+import { invalidInput } from '../shared/validate';
 
 const DAY_MS = 86_400_000;
 
 export const properties: INodeProperties[] = [
-	{
-		displayName:
-			'Kling updates the remaining units of a pack with a delay of up to 12 hours, and each pack pays for one product type only: a video pack does not pay for images.',
-		name: 'resourcePacksNotice',
-		type: 'notice',
-		default: '',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Pack Name',
-				name: 'packName',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Video Pack 3000',
-				description: 'Only the pack with exactly this name',
-			},
-			{
-				displayName: 'Valid Within the Last (Days)',
-				name: 'days',
-				type: 'number',
-				validateType: 'number',
-				default: 365,
-				typeOptions: { minValue: 1, maxValue: 3650 },
-				description: 'Packs that were valid at any time in this many days up to now, expired ones included',
-			},
-		],
-	},
+	notice('resourcePacksNotice', 'Kling updates the remaining units of a pack with a delay of up to 12 hours, and each pack pays for one product type only: a video pack does not pay for images.'),
+	collection('Options', [
+		{
+			displayName: 'Pack Name',
+			name: 'packName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Video Pack 3000',
+			description: 'Only the pack with exactly this name',
+		},
+		{
+			displayName: 'Valid Within the Last (Days)',
+			name: 'days',
+			type: 'number',
+			validateType: 'number',
+			default: 365,
+			typeOptions: { minValue: 1, maxValue: 3650 },
+			description: 'Packs that were valid at any time in this many days up to now, expired ones included',
+		},
+	]),
 ];
 
 const toIso = (value: number | string | null | undefined) => {
@@ -74,7 +61,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const options = this.getNodeParameter('options', i, {}) as { packName?: unknown; days?: number };
 		const days = Number(options.days ?? 365);
 		if (!Number.isFinite(days) || days < 1 || days > 3650) {
-			throw new NodeOperationError(this.getNode(), `Options → Valid Within the Last (Days) must be between 1 and 3650 (it is ${options.days})`, { itemIndex: i });
+			throw invalidInput.call(this, `Options → Valid Within the Last (Days) must be between 1 and 3650 (it is ${options.days})`, i);
 		}
 		const now = Date.now();
 		const packName = textOf.call(this, options.packName, 'Options → Pack Name', i).trim();

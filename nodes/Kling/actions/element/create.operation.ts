@@ -13,7 +13,7 @@ import { multiOptionValues } from '../shared/multiOptions';
 import { createOptions, OPTION_LABELS, readCompletion, readCreateOptions, type OptionsKind } from '../shared/options';
 import { picker, readOptionalPicked } from '../shared/pickers';
 import { taskCreate } from '../shared/tasks';
-import { invalidInput, parseRequestBody } from '../shared/validate';
+import { invalidInput, parseRequestBody, truncate } from '../shared/validate';
 import { presentElementTask } from './output';
 
 const OPTIONS: OptionsKind = { timeoutMinutes: 20 };
@@ -109,10 +109,8 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const repeated = refer.findIndex((image) => JSON.stringify(image) === JSON.stringify(frontal));
 	if (repeated >= 0) throw invalidInput.call(this, `Additional Image #${repeated + 1} is the frontal image; give another view of the subject`, i);
 	if (!refer.length && !generatesViews.call(this, i)) {
-		throw new NodeOperationError(this.getNode(), `Additional Images needs 1 to ${REFER_IMAGES_MAX} images (it has 0)`, {
-			itemIndex: i,
-			description: 'An image element is made from a frontal image plus 1 to 3 other views of the same subject. Or turn on Generate Additional Views.',
-		});
+		const hint = 'An image element is made from a frontal image plus 1 to 3 other views of the same subject. Or turn on Generate Additional Views.';
+		throw invalidInput.call(this, `Additional Images needs 1 to ${REFER_IMAGES_MAX} images (it has 0)`, i, hint);
 	}
 	// Views still to be drawn (prepare, below): the frontal image stands in for them while the rest is checked.
 	return parseRequestBody.call(this, createElementBodySchema, { ...body, element_image_list: imageList(frontal, refer.length ? refer : [frontal]) }, LABELS, i) as IDataObject;
@@ -141,10 +139,10 @@ async function prepare(this: IExecuteFunctions, request: IDataObject, i: number,
 function readVideoUrl(this: IExecuteFunctions, i: number): string {
 	const url = textOf.call(this, this.getNodeParameter('videoUrl', i, ''), 'Video URL', i).trim();
 	// Said here: the request's list of one video would name it "Video URL #1".
-	if (!url) throw new NodeOperationError(this.getNode(), 'Video URL is required', { itemIndex: i });
-	if (url && !isHttpUrl(url)) throw new NodeOperationError(this.getNode(), `Video URL must be an http(s) URL (it is "${url.slice(0, 60)}")`, { itemIndex: i });
+	if (!url) throw invalidInput.call(this, 'Video URL is required', i);
+	if (!isHttpUrl(url)) throw invalidInput.call(this, `Video URL must be an http(s) URL (it is "${truncate(url)}")`, i);
 	const problem = notAVideoProblem(url);
-	if (problem) throw new NodeOperationError(this.getNode(), `Video URL ${problem}`, { itemIndex: i });
+	if (problem) throw invalidInput.call(this, `Video URL ${problem}`, i);
 	return url;
 }
 

@@ -3,6 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { multiShotBodySchema, viewSetsOfTaskResult, viewUrls } from '../../contract/multiShot';
 import { isSucceeded, PRODUCTS } from '../../contract/task';
 import { noResultError, taskSummary } from '../../tasks/output';
+import { notice } from '../shared/fields';
 import { imageSourceFields, resolveImageField } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions, type OptionsKind } from '../shared/options';
 import { taskCreate } from '../shared/tasks';
@@ -11,12 +12,7 @@ import { parseRequestBody } from '../shared/validate';
 const OPTIONS: OptionsKind = { timeoutMinutes: 10 };
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Kling draws three candidate sets of extra views of the subject (AI multi-shot). Each set can be the Additional Images of an image element.',
-		name: 'generateViewsNotice',
-		type: 'notice',
-		default: '',
-	},
+	notice('generateViewsNotice', 'Kling draws three candidate sets of extra views of the subject (AI multi-shot). Each set can be the Additional Images of an image element.'),
 	...imageSourceFields('frontal image', { prefix: 'frontalImage' }),
 	createOptions(OPTIONS),
 ];

@@ -6,9 +6,7 @@ import { placeholder, promptField, readText, readYesNo } from '../shared/fields'
 import { imageSourceFields, resolveImageField } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
-import { placeholderProblem, translateElementMentions } from '../shared/prompt';
-import { invalidInput, parseRequestBody } from '../shared/validate';
-import { IMAGE_OPTIONS, imageCreate, NUMBER_OF_IMAGES, RESOLUTIONS } from './output';
+import { IMAGE_OPTIONS, imageCreate, NUMBER_OF_IMAGES, parseImageRequest, RESOLUTIONS } from './output';
 
 export const properties: INodeProperties[] = [
 	promptField({
@@ -44,11 +42,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		aspect_ratio: this.getNodeParameter('aspectRatio', i, '1:1') as string,
 		...readCreateOptions.call(this, i, IMAGE_OPTIONS).body,
 	};
-	parseRequestBody.call(this, imageGenerationBodySchema, body, LABELS, i);
-	const problem = placeholderProblem(String(body.prompt), { element: elements.length, image: withImage ? 1 : 0, video: null, voice: null });
-	if (problem) throw invalidInput.call(this, problem, i);
-	const [prompt] = (await translateElementMentions.call(this, [String(body.prompt)], elements, i)).texts;
-	return parseRequestBody.call(this, imageGenerationBodySchema, { ...body, prompt }, LABELS, i) as IDataObject;
+	return await parseImageRequest.call(this, imageGenerationBodySchema, body, LABELS, elements, withImage ? 1 : 0, i);
 }
 
 export const { task, execute } = imageCreate(PRODUCTS.imageGeneration, buildRequest);

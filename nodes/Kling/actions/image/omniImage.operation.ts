@@ -6,9 +6,7 @@ import { entryList, placeholder, promptField, readChoice, readText } from '../sh
 import { imageSourceFields, readImageEntries, resolveImage } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
-import { placeholderProblem, translateElementMentions } from '../shared/prompt';
-import { invalidInput, parseRequestBody } from '../shared/validate';
-import { IMAGE_OPTIONS, imageCreate, NUMBER_OF_IMAGES, RESOLUTIONS } from './output';
+import { IMAGE_OPTIONS, imageCreate, NUMBER_OF_IMAGES, parseImageRequest, RESOLUTIONS } from './output';
 
 const V3 = { show: { model: ['kling-v3-omni'] } };
 const O1 = { show: { model: ['kling-image-o1'] } };
@@ -82,11 +80,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 		aspect_ratio: this.getNodeParameter('aspectRatio', i, 'auto') as string,
 		...readCreateOptions.call(this, i, IMAGE_OPTIONS).body,
 	};
-	parseRequestBody.call(this, omniImageBodySchema, body, LABELS, i);
-	const problem = placeholderProblem(String(body.prompt), { element: elements.length, image: images.length, video: null, voice: null });
-	if (problem) throw invalidInput.call(this, problem, i);
-	const [prompt] = (await translateElementMentions.call(this, [String(body.prompt)], elements, i)).texts;
-	return parseRequestBody.call(this, omniImageBodySchema, { ...body, prompt }, LABELS, i) as IDataObject;
+	return await parseImageRequest.call(this, omniImageBodySchema, body, LABELS, elements, images.length, i);
 }
 
 export const { task, execute } = imageCreate(PRODUCTS.omniImage, buildRequest);

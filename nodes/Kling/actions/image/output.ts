@@ -1,4 +1,5 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { ZodType } from 'zod';
 
 import { imagesOfTaskResult, imageSlots, IMAGES_MAX } from '../../contract/image';
 import { urlExtension } from '../../contract/request';
@@ -7,7 +8,10 @@ import { noResultError, taskSummary } from '../../tasks/output';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { downloadFile } from '../../transport/download';
 import type { Download, OptionsKind } from '../shared/options';
+import type { Picked } from '../shared/pickers';
+import { translateElementMentions } from '../shared/prompt';
 import { mediaCreate } from '../shared/tasks';
+import { parseRequestBody } from '../shared/validate';
 
 export const IMAGE_OPTIONS: OptionsKind = { timeoutMinutes: 10, media: 'images' };
 
@@ -25,6 +29,17 @@ export const NUMBER_OF_IMAGES: INodeProperties = {
 /** The `task` and `execute` of an image create; an image task holds a concurrency slot per image. */
 export const imageCreate = (product: TaskProduct, buildRequest: TaskOperation['buildRequest']) =>
 	mediaCreate(IMAGE_OPTIONS, presentImages, { product, buildRequest, slots: imageSlots });
+
+/**
+ * Checks an image request, turns its prompt's `@Element Name` mentions into placeholders (elements are looked up only
+ * for a valid request), and checks it again: placeholders are longer than names.
+ */
+export async function parseImageRequest(this: IExecuteFunctions, schema: ZodType, body: IDataObject, labels: Record<string, string>, elements: Picked[], images: number, i: number): Promise<IDataObject> {
+	parseRequestBody.call(this, schema, body, labels, i);
+	const counts = { element: elements.length, image: images, video: null, voice: null };
+	const [prompt] = (await translateElementMentions.call(this, [String(body.prompt)], elements, i, counts)).texts;
+	return parseRequestBody.call(this, schema, { ...body, prompt }, labels, i) as IDataObject;
+}
 
 /** The output of an image task; with Download Images, a finished one's images also as binary data (`<prefix>0`, `<prefix>1`, …). */
 export async function presentImages(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download): Promise<INodeExecutionData> {

@@ -121,6 +121,17 @@ export function entryList(field: Pick<INodeProperties, 'displayName' | 'name' | 
 	return { type: 'fixedCollection', placeholder: `Add ${entry.displayName}`, default: {}, typeOptions: { multipleValues: true, sortable: max > 1, maxAllowed: max }, options, ...field };
 }
 
+/** An Options or Filters collection: optional fields, in alphabetical order as n8n's own nodes list them. */
+export function collection(displayName: 'Options' | 'Filters', options: INodeProperties[]): INodeProperties {
+	const sorted = [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return { displayName, name: displayName.toLowerCase(), type: 'collection', placeholder: `Add ${displayName.slice(0, -1)}`, default: {}, options: sorted };
+}
+
+/** A notice shown above an operation's fields; `name` only tells it apart from the others. */
+export function notice(name: string, displayName: string, displayOptions?: INodeProperties['displayOptions']): INodeProperties {
+	return { displayName, name, type: 'notice', default: '', displayOptions };
+}
+
 /** A resource's fields: its Operation field, then each operation's own fields, shown for that operation only. */
 export function resourceDescription(resource: string, operations: Record<string, { properties: INodeProperties[] }>, options: INodePropertyOptions[], defaultOperation: string): INodeProperties[] {
 	const operation: INodeProperties = { displayName: 'Operation', name: 'operation', type: 'options', noDataExpression: true, displayOptions: { show: { resource: [resource] } }, options, default: defaultOperation };

@@ -6,7 +6,7 @@ import { PAGE_SIZE_MAX } from '../../contract/task';
 import { VOICE_LIBRARIES, VOICE_PAGE_SIZE_MAX, voicesOfPage, type KlingVoice } from '../../contract/voice';
 import { klingApiRequest, klingPages } from '../../transport';
 import { asNodeError, isNotFound, klingErrorContext } from '../../transport/errors';
-import { readChoice, readYesNo } from './fields';
+import { collection, readChoice, readYesNo } from './fields';
 import { eachItem, eachItemCheckedFirst } from './items';
 import { picker, readPicked } from './pickers';
 import { invalidInput } from './validate';
@@ -15,12 +15,12 @@ import { invalidInput } from './validate';
  * Kling's two libraries of elements and of voices: the account's own and the official presets. Neither has a "get by
  * ID" endpoint, so Get, the pickers and Get Many all read the lists (§3.3, §3.4, §4).
  */
-const LIBRARIES = {
+export const LIBRARIES = {
 	element: { paths: ELEMENT_LIBRARIES, pageSize: PAGE_SIZE_MAX, ofPage: elementsOfPage, idOf: (entry: KlingElement) => entry.element_id, nameOf: (entry: KlingElement) => entry.element_name },
 	voice: { paths: VOICE_LIBRARIES, pageSize: VOICE_PAGE_SIZE_MAX, ofPage: voicesOfPage, idOf: (entry: KlingVoice) => entry.voice_id, nameOf: (entry: KlingVoice) => entry.voice_name },
 };
 
-type Kind = keyof typeof LIBRARIES;
+export type Kind = keyof typeof LIBRARIES;
 type Entry<K extends Kind> = K extends 'element' ? KlingElement : KlingVoice;
 type Library = 'custom' | 'preset';
 
@@ -82,17 +82,10 @@ function libraryFields(kind: Kind, presetsDescription: string, extraFilters: INo
 		{ displayName: 'Library', name: 'library', type: 'options', default: 'custom', options: libraries },
 		{ displayName: 'Return All', name: 'returnAll', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit' },
 		{ displayName: 'Limit', name: 'limit', type: 'number', validateType: 'number', default: 50, typeOptions: { minValue: 1 }, description: 'Max number of results to return', displayOptions: { show: { returnAll: [false] } } },
-		{
-			displayName: 'Filters',
-			name: 'filters',
-			type: 'collection',
-			placeholder: 'Add Filter',
-			default: {},
-			options: [
-				{ displayName: 'Name Contains', name: 'nameContains', type: 'string', default: '', description: `Only ${kind}s whose name contains this text (not case-sensitive)` },
-				...extraFilters,
-			],
-		},
+		collection('Filters', [
+			{ displayName: 'Name Contains', name: 'nameContains', type: 'string', default: '', description: `Only ${kind}s whose name contains this text (not case-sensitive)` },
+			...extraFilters,
+		]),
 	];
 }
 
@@ -131,7 +124,7 @@ export function libraryGetMany<K extends Kind>(kind: K, presets: string, output:
 export function libraryGet<K extends Kind>(kind: K, output: (entry: Entry<K>) => IDataObject, notFound: string) {
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 		return await eachItem.call(this, async (i) => {
-			const { id } = readPicked.call(this, kind, kind, i);
+			const { id } = readPicked.call(this, kind, i);
 			const entry = (await findInLibraries(this, kind, [id])).get(id);
 			if (!entry) throw new NodeOperationError(this.getNode(), `Kling has no ${kind} with ID ${id}`, { itemIndex: i, description: notFound });
 			return { json: output(entry) };
@@ -147,7 +140,7 @@ export function libraryGet<K extends Kind>(kind: K, output: (entry: Entry<K>) =>
  */
 export function libraryDelete(kind: Kind, paths: string[]) {
 	async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-		return await eachItemCheckedFirst.call(this, (i) => readPicked.call(this, kind, kind, i).id, async (id, i) => {
+		return await eachItemCheckedFirst.call(this, (i) => readPicked.call(this, kind, i).id, async (id, i) => {
 			const answers: string[] = [];
 			let lostTry = false;
 			for (const path of paths) {

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { isHttpUrl } from '../../contract/request';
 import { isToolCall } from '../../tasks/runKey';
 import type { CompletionMode, CompletionSettings } from '../../tasks/taskOperation';
-import { readYesNo, textOf } from './fields';
+import { collection, readYesNo, textOf } from './fields';
+import { invalidInput, truncate } from './validate';
 
 /** What an operation's Options offer besides the common ones: its default timeout, and the files it makes. */
 export interface OptionsKind {
@@ -45,30 +45,20 @@ const MEDIA_OPTIONS: Record<NonNullable<OptionsKind['media']>, INodeProperties[]
 	],
 };
 
-/** A collection's options in alphabetical order, as n8n's own nodes list them. */
-const alphabetical = (options: INodeProperties[]) => [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
-
 /**
  * The Options collection of every create: when the node finishes, its limits, and the task's own settings.
  * Completion, Timeout and Max Concurrent Tasks apply to the whole run and are read from the first item.
  */
 export function createOptions({ timeoutMinutes, media }: OptionsKind): INodeProperties {
 	const mediaOptions = media ? MEDIA_OPTIONS[media] : [];
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: alphabetical([
-			completionOption,
-			{ displayName: 'Timeout (Minutes)', name: 'timeoutMinutes', type: 'number', validateType: 'number', default: timeoutMinutes, typeOptions: { minValue: 0.1, numberPrecision: 2 }, description: 'How long each task may take before its item fails with the task ID, to fetch later: with Wait Until Done, and for the views of Generate Additional Views in every mode. Also how long a create Kling refuses for its rate or concurrency limit is tried again. One value for the whole run (the first item\'s).' },
-			{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', validateType: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many concurrency slots the items' tasks may take on Kling at once (an image task takes one per image). Match your resource pack's limit. One value for the whole run (the first item's)." },
-			...mediaOptions,
-			{ displayName: 'Callback URL', name: 'callbackUrl', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/1f0c.../kling', description: 'Kling POSTs the status changes of the task here, for example to the production URL of a Kling Trigger node' },
-			{ displayName: 'External Task ID', name: 'externalTaskId', type: 'string', default: '', placeholder: 'e.g. campaign-42-hero', description: 'Your own ID for the task, unique in the Kling account. Left empty, the node makes one, which also finds a task whose answer was lost, and lets Retry On Fail take over the tasks of the first try.' },
-		]),
-	};
+	return collection('Options', [
+		completionOption,
+		{ displayName: 'Timeout (Minutes)', name: 'timeoutMinutes', type: 'number', validateType: 'number', default: timeoutMinutes, typeOptions: { minValue: 0.1, numberPrecision: 2 }, description: 'How long each task may take before its item fails with the task ID, to fetch later: with Wait Until Done, and for the views of Generate Additional Views in every mode. Also how long a create Kling refuses for its rate or concurrency limit is tried again. One value for the whole run (the first item\'s).' },
+		{ displayName: 'Max Concurrent Tasks', name: 'maxConcurrentTasks', type: 'number', validateType: 'number', default: 3, typeOptions: { minValue: 1, maxValue: 50 }, description: "With Wait Until Done: how many concurrency slots the items' tasks may take on Kling at once (an image task takes one per image). Match your resource pack's limit. One value for the whole run (the first item's)." },
+		...mediaOptions,
+		{ displayName: 'Callback URL', name: 'callbackUrl', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/1f0c.../kling', description: 'Kling POSTs the status changes of the task here, for example to the production URL of a Kling Trigger node' },
+		{ displayName: 'External Task ID', name: 'externalTaskId', type: 'string', default: '', placeholder: 'e.g. campaign-42-hero', description: 'Your own ID for the task, unique in the Kling account. Left empty, the node makes one, which also finds a task whose answer was lost, and lets Retry On Fail take over the tasks of the first try.' },
+	]);
 }
 
 /** Field names in validation messages for what the options put into a request. */
@@ -76,7 +66,7 @@ export const OPTION_LABELS = { callback_url: 'Callback URL', external_task_id: '
 
 /** The Options of a Get that can download the finished files into binary data. */
 export function downloadOptions(media: NonNullable<OptionsKind['media']>): INodeProperties {
-	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: alphabetical(MEDIA_OPTIONS[media].slice(0, 2)) };
+	return collection('Options', MEDIA_OPTIONS[media].slice(0, 2));
 }
 
 export interface Download {
@@ -106,7 +96,7 @@ export function readCompletion(this: IExecuteFunctions, { timeoutMinutes }: Opti
 	const positive = (value: unknown, label: string) => {
 		const number = Number(value);
 		if (value === '' || !Number.isFinite(number) || number <= 0) {
-			throw new NodeOperationError(this.getNode(), `Options → ${label} must be a number above 0 (it is "${String(value).slice(0, 40)}")`, { itemIndex: 0 });
+			throw invalidInput.call(this, `Options → ${label} must be a number above 0 (it is "${String(value).slice(0, 40)}")`, 0);
 		}
 		return number;
 	};
@@ -123,9 +113,7 @@ export function readCreateOptions(this: IExecuteFunctions, itemIndex: number, { 
 	const options = optionsOf(this, itemIndex);
 	const body: IDataObject = {};
 	const callbackUrl = String(options.callbackUrl ?? '').trim();
-	if (callbackUrl && !isHttpUrl(callbackUrl)) {
-		throw new NodeOperationError(this.getNode(), `Options → Callback URL must be an http(s) URL (it is "${callbackUrl.slice(0, 60)}")`, { itemIndex });
-	}
+	if (callbackUrl && !isHttpUrl(callbackUrl)) throw invalidInput.call(this, `Options → Callback URL must be an http(s) URL (it is "${truncate(callbackUrl)}")`, itemIndex);
 	if (callbackUrl) body.callback_url = callbackUrl;
 	const externalTaskId = textOf.call(this, options.externalTaskId, 'Options → External Task ID', itemIndex).trim();
 	if (externalTaskId) body.external_task_id = externalTaskId;

@@ -73,8 +73,10 @@ export function checkPicked(this: IExecuteFunctions, kind: Kind, picked: unknown
 	return { id: value, name: name || undefined };
 }
 
-export function readPicked(this: IExecuteFunctions, kind: Kind, parameter: string, itemIndex: number, label = PICKERS[kind].displayName): Picked {
-	const picked = checkPicked.call(this, kind, this.getNodeParameter(parameter, itemIndex, ''), itemIndex, label);
+/** A required picker, the field named after its kind (`picker(kind)`). */
+export function readPicked(this: IExecuteFunctions, kind: Kind, itemIndex: number): Picked {
+	const label = PICKERS[kind].displayName;
+	const picked = checkPicked.call(this, kind, this.getNodeParameter(kind, itemIndex, ''), itemIndex, label);
 	if (!picked) throw invalidInput.call(this, `${label} is required: pick one from the list or enter its ID`, itemIndex);
 	return picked;
 }

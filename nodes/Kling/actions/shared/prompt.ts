@@ -91,17 +91,21 @@ export function translateMentions(text: string, names: Array<string | undefined>
 }
 
 /**
- * Turns `@Element Name` mentions in `texts` into placeholders, refusing ambiguous ones. Names come from the pickers;
- * an element given by ID is looked up in the libraries, only when a mention needs its name. `fields` names each text's
- * field in messages. Returns the texts and the elements looked up (their kinds are known then, too).
+ * Checks the placeholders of `texts` against the `counts` of their lists (`placeholderProblem`), then turns `@Element
+ * Name` mentions into placeholders, refusing ambiguous ones. Names come from the pickers; an element given by ID is
+ * looked up in the libraries, only when a mention needs its name. `fields` names each text's field in messages.
+ * Returns the texts and the elements looked up (their kinds are known then, too).
  */
 export async function translateElementMentions(
 	this: IExecuteFunctions,
 	texts: string[],
 	elements: Picked[],
 	itemIndex: number,
+	counts: Parameters<typeof placeholderProblem>[1] = {},
 	fields: string[] = [],
 ): Promise<{ texts: string[]; found: Map<string, KlingElement> }> {
+	const problem = texts.map((text, n) => placeholderProblem(text, counts, fields[n])).find(Boolean);
+	if (problem) throw invalidInput.call(this, problem, itemIndex);
 	if (!elements.length || !texts.some(hasMentions)) return { texts, found: new Map() };
 	const unnamed = elements.filter((element) => !element.name).map((element) => element.id);
 	const found = unnamed.length ? await findInLibraries(this, 'element', unnamed) : new Map<string, KlingElement>();

@@ -7,7 +7,7 @@ import { findTask } from '../../tasks/submit';
 import type { TaskOperation } from '../../tasks/taskOperation';
 import { eachItem } from './items';
 import { readCompletion, readDownload, type Download, type OptionsKind } from './options';
-import { refuseRoundedId } from './validate';
+import { invalidInput, refuseRoundedId } from './validate';
 
 type PresentMedia = (this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download) => Promise<INodeExecutionData>;
 
@@ -60,7 +60,7 @@ export function taskReader({ what, hint, product, present, options }: TaskReader
 			const raw = this.getNodeParameter('taskId', i, '');
 			refuseRoundedId.call(this, raw, 'Task ID', '{{ $json.taskId }}', i);
 			const taskId = String(raw).trim();
-			if (!taskId) throw new NodeOperationError(this.getNode(), 'Task ID is required', { itemIndex: i });
+			if (!taskId) throw invalidInput.call(this, 'Task ID is required', i);
 			const task = await findTask.call(this, kind.product, taskId);
 			if (!task) throw new NodeOperationError(this.getNode(), `Kling has no ${kind.what} task with ID "${taskId}"`, { itemIndex: i, description: hint });
 			return await present.call(this, task, i);

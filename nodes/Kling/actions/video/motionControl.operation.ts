@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { PRODUCTS } from '../../contract/task';
 import { MOTION_ELEMENTS_MAX, motionControlBodySchema } from '../../contract/video';
-import { modeField, promptField, readText, readYesNo, textOf } from '../shared/fields';
+import { modeField, notice, promptField, readText, readYesNo, textOf } from '../shared/fields';
 import { imageSourceFields, resolveImageField } from '../shared/images';
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
@@ -49,13 +49,7 @@ export const properties: INodeProperties[] = [
 	{ displayName: 'Keep Original Sound', name: 'keepOriginalSound', type: 'boolean', validateType: 'boolean', default: true, description: 'Whether the output keeps the sound of the motion video' },
 	promptField({ description: 'Optional details about the scene or the character, up to 2500 characters' }),
 	pickerList('element', MOTION_ELEMENTS_MAX, 'At most one element: Kling keeps the character consistent with it', { displayOptions: WITH_ELEMENTS }),
-	{
-		displayName: 'With an element, the video always follows the orientation of the person in the motion video, whatever Character Orientation says',
-		name: 'elementOrientationNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: WITH_ELEMENTS,
-	},
+	notice('elementOrientationNotice', 'With an element, the video always follows the orientation of the person in the motion video, whatever Character Orientation says', WITH_ELEMENTS),
 	createOptions(VIDEO_OPTIONS),
 ];
 

@@ -4,7 +4,7 @@ import { elementKindOf } from '../../contract/element';
 import { checkOmniCounts } from '../../contract/omniRules';
 import type { OmniVideoBody } from '../../contract/video';
 import type { Picked } from '../shared/pickers';
-import { placeholderProblem, translateElementMentions } from '../shared/prompt';
+import { translateElementMentions } from '../shared/prompt';
 import { invalidInput } from '../shared/validate';
 
 const COUNT_HINT = 'Kling limits how many elements and reference images one omni video takes; see the Elements and Images field descriptions.';
@@ -23,9 +23,7 @@ export async function applyOmniRules(this: IExecuteFunctions, body: OmniVideoBod
 	// An omni video has no voice list: an element brings its own bound voice (§6.1).
 	const counts = { element: elements.length, image: images.length, video: body.video_list?.length ?? 0, voice: null };
 	const fields = ['the prompt', ...shots.map((_, n) => `Shots #${n + 1} → Prompt`)];
-	const problem = prompts.map((text, n) => placeholderProblem(text, counts, fields[n])).find(Boolean);
-	if (problem) throw invalidInput.call(this, problem, i);
-	const { texts, found } = await translateElementMentions.call(this, prompts, elements, i, fields);
+	const { texts, found } = await translateElementMentions.call(this, prompts, elements, i, counts, fields);
 	const verdict = checkOmniCounts({
 		model: body.model_name,
 		firstFrame: images.some((image) => image.type === 'first_frame'),

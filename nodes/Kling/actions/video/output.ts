@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { isSucceeded, type KlingTask, type TaskProduct } from '../../contract/task';
 import { secondsOf, videosOfTaskResult } from '../../contract/video';
@@ -27,24 +27,16 @@ export function soundField(onDescription: string, displayOptions?: INodeProperti
 export const videoCreate = (product: TaskProduct, buildRequest: TaskOperation['buildRequest']) =>
 	mediaCreate(VIDEO_OPTIONS, presentVideo, { product, buildRequest });
 
-/** A video task as the node outputs it: the video's id (a string), URL and length first, then the task. */
-function videoTaskOutput(task: KlingTask): IDataObject {
-	const [video] = videosOfTaskResult(task.task_result);
-	return {
-		videoId: video?.id,
-		videoUrl: video?.url,
-		watermarkUrl: video?.watermark_url ?? undefined,
-		duration: secondsOf(video?.duration),
-		...taskSummary(task),
-	};
-}
-
-/** The output of a video task; a finished one's video comes as binary data too when Download Video is on. */
+/**
+ * The output of a video task: the video's id (a string), URL and length first, then the task. A finished one's video
+ * comes as binary data too when Download Video is on.
+ */
 export async function presentVideo(this: IExecuteFunctions, task: KlingTask, itemIndex: number, download: Download): Promise<INodeExecutionData> {
-	const json = videoTaskOutput(task);
+	const [video] = videosOfTaskResult(task.task_result);
+	const json = { videoId: video?.id, videoUrl: video?.url, watermarkUrl: video?.watermark_url ?? undefined, duration: secondsOf(video?.duration), ...taskSummary(task) };
 	if (!isSucceeded(task.task_status)) return { json };
-	if (typeof json.videoUrl !== 'string' || !json.videoUrl.trim()) throw noResultError(this.getNode(), task, 'video URL', itemIndex);
+	if (!video?.url.trim()) throw noResultError(this.getNode(), task, 'video URL', itemIndex);
 	if (!download.download) return { json };
-	const binary = await downloadFile.call(this, json.videoUrl, `kling-${String(json.videoId ?? task.task_id)}.mp4`, 'video/mp4', itemIndex);
+	const binary = await downloadFile.call(this, video.url, `kling-${video.id}.mp4`, 'video/mp4', itemIndex);
 	return { json, binary: { [download.binaryPropertyName]: binary } };
 }
