@@ -142,6 +142,21 @@ describe('Voice → Get Creation Task, Get Many, Delete', () => {
 		expect(sim.apiRequests({ method: 'POST' })[0].body).toEqual({ voice_id: voiceId });
 		expect(result.output('Voices')).toHaveLength(0);
 	});
+
+	it("says a deleted voice's creation task may no longer show it, not only to read the task again", async () => {
+		const { sim } = ctx;
+		const created = await runWorkflow({ ...chain(createVoice()), credentials: apiKeyCredential(sim) });
+		const { voiceId, taskId } = created.output('Create Voice')[0].json as { voiceId: string; taskId: string };
+		const result = await runWorkflow({
+			...chain(
+				klingNode('Delete Voice', { resource: 'voice', operation: 'delete', voice: byId(voiceId) }),
+				klingNode('Get Task', { resource: 'voice', operation: 'getTask', taskId }),
+			),
+			credentials: apiKeyCredential(sim),
+		});
+		expect(result.error?.message).toBe(`Kling reports task ${taskId} succeeded, but its answer holds no voice ID`);
+		expect(result.error?.description).toMatch(/A voice deleted since is no longer shown/);
+	});
 });
 
 describe('Voice picker', () => {

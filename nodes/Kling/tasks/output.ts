@@ -65,10 +65,10 @@ export function taskFailedError(node: INode, product: TaskProduct, task: KlingTa
 	return new NodeOperationError(node, `Kling could not create the ${product.noun}: ${reason}`, { itemIndex, description: `Task ID ${task.task_id}.` });
 }
 
-/** A task Kling reports succeeded whose answer holds no result: said, never passed on as a success. */
-export function noResultError(node: INode, task: KlingTask, missing: string, itemIndex: number): NodeOperationError {
+/** A task Kling reports succeeded whose answer holds no result: said, never passed on as a success. `note` says more. */
+export function noResultError(node: INode, task: KlingTask, missing: string, itemIndex: number, note = ''): NodeOperationError {
 	return new NodeOperationError(node, `Kling reports task ${task.task_id} succeeded, but its answer holds no ${missing}`, {
 		itemIndex,
-		description: `Read the task again later by its task ID ${task.task_id}.`,
+		description: `Read the task again later by its task ID ${task.task_id}.${note && ` ${note}`}`,
 	});
 }

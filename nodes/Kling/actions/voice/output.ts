@@ -17,6 +17,7 @@ export function voiceOutput(voice: KlingVoice): IDataObject {
 /** A voice creation task and, once it succeeded, its voice (docs/kling-api.md §4); a success without one fails. */
 export async function presentVoiceTask(this: IExecuteFunctions, task: KlingTask, itemIndex: number): Promise<INodeExecutionData> {
 	const [voice] = voicesOfTaskResult(task.task_result);
-	if (isSucceeded(task.task_status) && !voice) throw noResultError(this.getNode(), task, 'voice ID', itemIndex);
+	// A legacy voice carries no status (docs/kling-api.md §4): a deleted one may leave its creation task without it for good.
+	if (isSucceeded(task.task_status) && !voice) throw noResultError(this.getNode(), task, 'voice ID', itemIndex, 'A voice deleted since is no longer shown (Voice → Get Many lists the voices there are).');
 	return { json: { ...(voice ? voiceOutput(voice) : { voiceId: undefined }), ...taskSummary(task) } };
 }
