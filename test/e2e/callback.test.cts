@@ -25,6 +25,7 @@ import {
 	resumesOnceFromTwoCallsAtOnce,
 	resumesWhenKlingCallsBack,
 	resumesWithAFailedDownloadAsAnError,
+	resumesWithAFailedTaskOnTheErrorOutput,
 	resumesWithARefusedItem,
 	resumesWithDownloadedImages,
 	resumesWithDownloadedVideo,
@@ -87,6 +88,10 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it("with Retry On Fail, takes over the first try's task on the second try, pauses, and finishes with every item", async () => {
 		await retriedBatchPaysOnce(setups.retried);
+	});
+
+	it('with On Error "Continue (using error output)", finishes with the failed task\'s item on the Error output, the others on the main output', async () => {
+		await resumesWithAFailedTaskOnTheErrorOutput(setups.errorOutput);
 	});
 
 	it('with Continue On Fail, finishes with an item Kling refused as an error naming its external task ID', async () => {

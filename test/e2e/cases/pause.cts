@@ -37,7 +37,7 @@ export async function activatePauseWorkflows(
 	api: PublicApi,
 	sim: KlingSimulator,
 	webhookOrigin: string,
-): Promise<Record<'single' | 'batch' | 'retried' | 'continued' | 'ownCallbackUrl' | 'images' | 'video' | 'views' | 'twoNodes' | 'loop' | 'thenWait', PauseSetup>> {
+): Promise<Record<'single' | 'batch' | 'retried' | 'continued' | 'errorOutput' | 'ownCallbackUrl' | 'images' | 'video' | 'views' | 'twoNodes' | 'loop' | 'thenWait', PauseSetup>> {
 	const credentialId = await api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url });
 	const credential = { id: credentialId, name: CREDENTIAL_NAME };
 	const activate = async (workflow: WorkflowJson, path: string): Promise<PauseSetup> => {
@@ -51,6 +51,7 @@ export async function activatePauseWorkflows(
 		batch: await activate(pauseBatchWorkflow(credential, 'make-elements'), 'make-elements'),
 		retried: await activate(pauseBatchWorkflow(credential, 'make-elements-retried', { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }), 'make-elements-retried'),
 		continued: await activate(pauseBatchWorkflow(credential, 'make-elements-continued', { onError: 'continueRegularOutput' }), 'make-elements-continued'),
+		errorOutput: await activate(pauseBatchWorkflow(credential, 'make-elements-error-output', { onError: 'continueErrorOutput' }), 'make-elements-error-output'),
 		ownCallbackUrl: await activate(pauseBatchWorkflow(credential, 'make-elements-own-url', {}, { callbackUrl: '={{ $json.name === "Fox" ? "https://example.com/mine" : "" }}' }), 'make-elements-own-url'),
 		images: await activate(pauseImagesWorkflow(credential, 'make-images'), 'make-images'),
 		video: await activate(pauseVideoWorkflow(credential, 'make-video'), 'make-video'),
@@ -331,6 +332,31 @@ export async function resumesWithARefusedItem(setup: PauseSetup): Promise<void> 
 	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([
 		expect.objectContaining({ elementId: mira.outputId, status: 'succeed', taskId: mira.taskId }),
 		{ error: `Kling has no task with this item's external task ID ${foxId}: its input was refused, or its create failed, before the pause`, externalTaskId: foxId },
+	]);
+}
+
+/**
+ * On Error "Continue (using error output)" in pause mode: once resumed, the failed task's item leaves on the Error
+ * output, its fields under `error` beside the input item's, and the others on the main output. `setup` runs
+ * pauseBatchWorkflow with that setting.
+ */
+export async function resumesWithAFailedTaskOnTheErrorOutput(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	sim.failTaskWhen((_product, body) => (body.element_name === 'Second' ? 'The reference images show no subject' : undefined));
+	const { execution, tasks } = await startPausedBatch(setup, ['First', 'Second', 'Third']);
+	const done = await finished(api, execution.id);
+	expect(done.data?.resultData.error).toBeUndefined();
+	expect(done.status).toBe('success');
+	const [first, second, third] = tasks.map((task) => sim.tasks('elements').find((candidate) => candidate.taskId === task.taskId)!);
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([
+		expect.objectContaining({ elementId: first.outputId, taskId: first.taskId }),
+		expect.objectContaining({ elementId: third.outputId, taskId: third.taskId }),
+	]);
+	expect(lastOutput(done, CREATE_NODE, 1).map((item) => item.json)).toEqual([
+		expect.objectContaining({
+			name: 'Second',
+			error: expect.objectContaining({ message: 'Kling could not create the element: The reference images show no subject', status: 'failed', taskId: second.taskId }),
+		}),
 	]);
 }
 

@@ -42,9 +42,9 @@ export async function finished(api: PublicApi, executionId: string, timeoutMs = 
 }
 
 /** The items a node output in its last run (main output 0), as stored with the execution. */
-export function lastOutput(execution: Execution, nodeName: string): Array<{ json: any; binary?: any }> {
+export function lastOutput(execution: Execution, nodeName: string, output = 0): Array<{ json: any; binary?: any }> {
 	const runs = execution.data?.resultData.runData[nodeName] ?? [];
-	return runs[runs.length - 1]?.data?.main[0] ?? [];
+	return runs[runs.length - 1]?.data?.main[output] ?? [];
 }
 
 /** Which workers (of a queue topology's processes) say in their log that they ran the execution ("Worker started execution <id> (job ...)"). */
