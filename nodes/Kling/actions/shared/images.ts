@@ -13,7 +13,7 @@ import {
 	type ImageEnd,
 	type ImageRuleOptions,
 } from '../../contract/media';
-import { isHttpUrl } from '../../contract/request';
+import { isHttpUrl, notAnImageProblem } from '../../contract/request';
 import { entryFields, readChoice, textOf } from './fields';
 import { invalidInput, truncate } from './validate';
 
@@ -143,6 +143,9 @@ export async function resolveImage(
 	if (!isHttpUrl(url)) {
 		throw invalidInput.call(this, `${label} must be an http(s) URL or an image's Base64 (it is "${truncate(url)}")`, itemIndex);
 	}
+	// Refused here, not by Kling when this item's task is created, after earlier items' tasks were made and paid for.
+	const problem = notAnImageProblem(url);
+	if (problem) throw invalidInput.call(this, `${label} ${problem}`, itemIndex);
 	return url;
 }
 

@@ -22,3 +22,17 @@ describe('a binary JPEG with more than 1 MB of metadata before its frame header'
 		expect(await messageOf(resolveImage.call(stored(cutShort(jpeg, 2)), binary, 'Image 1', 0))).toMatch(/^Image 1 \(binary field "photo"\) is cut short: a JPEG/);
 	});
 });
+
+describe('an image URL', () => {
+	it.each(['webp', 'gif', 'heic', 'mp4', 'WEBP'])('whose path ends in .%s is refused before anything is sent, naming the field', async (extension) => {
+		const message = await messageOf(resolveImage.call(executeContext().ctx, { source: 'url', url: `https://cdn.example.com/photo.${extension}?v=2` }, 'Image 1', 0));
+		expect(message).toBe(`Image 1 must point to a JPEG or PNG file, not .${extension.toLowerCase()}`);
+	});
+
+	it.each(['https://cdn.example.com/photo.jpg', 'https://cdn.example.com/photo.JPEG', 'https://cdn.example.com/photo.png?format=webp', 'https://cdn.example.com/i/8f3a2c', 'https://cdn.example.com/photo.jfif'])(
+		'passes when its extension is a JPEG or PNG one, missing or unknown (%s)',
+		async (url) => {
+			expect(await resolveImage.call(executeContext().ctx, { source: 'url', url }, 'Image 1', 0)).toBe(url);
+		},
+	);
+});
