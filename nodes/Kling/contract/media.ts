@@ -27,42 +27,91 @@ export interface ImageInfo {
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** The file's first bytes kept: a PNG's signature and IHDR chunk, with its size; enough to name another format. */
+const START_BYTES = 24;
 
-export function inspectImage(bytes: Buffer): ImageInfo | undefined {
-	if (bytes.length >= 24 && PNG_SIGNATURE.every((b, i) => bytes[i] === b) && bytes.toString('latin1', 12, 16) === 'IHDR') {
-		return { format: 'png', width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+/**
+ * What the checks read of a file's header: its first bytes (`start`), its format and pixel size when it is a JPEG or
+ * PNG, and for a JPEG where its compressed image data begins (`scanStart`, once the header was read that far).
+ */
+export interface ImageHead {
+	start: Buffer;
+	info?: ImageInfo;
+	scanStart?: number;
+}
+
+const isJpeg = (start: Buffer) => start.length >= 3 && start[0] === 0xff && start[1] === 0xd8 && start[2] === 0xff;
+/** Start-of-frame markers, the segments that hold a JPEG's pixel size (C4, C8 and CC are other segments). */
+const isFrameMarker = (marker: number) => marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
+
+/**
+ * Follows a file chunk by chunk through its header, keeping only what `ImageHead` holds. A JPEG's segments are walked
+ * as they arrive, and those the checks do not read (EXIF, ICC profiles, Photoshop's XMP, which can run to megabytes
+ * before the frame header) are skipped by their length, never held.
+ */
+export class ImageHeadReader {
+	private start: Buffer = Buffer.alloc(0);
+	private read = 0;
+	/** Where the next JPEG segment begins, and the bytes from there on that have arrived. */
+	private next = 2;
+	private pending: Buffer = Buffer.alloc(0);
+	private frame?: { width: number; height: number };
+	private scanStart?: number;
+	/** Whether the header is read: a JPEG's up to its scan (or to where its segments stop making sense), else its start. */
+	done = false;
+
+	push(chunk: Buffer): void {
+		if (this.done || !chunk.length) return;
+		const at = this.read;
+		this.read += chunk.length;
+		if (this.start.length < START_BYTES) this.start = Buffer.concat([this.start, chunk.subarray(0, START_BYTES - this.start.length)]);
+		const fresh = chunk.subarray(Math.max(0, this.next - at));
+		this.pending = this.pending.length ? Buffer.concat([this.pending, fresh]) : fresh;
+		if (isJpeg(this.start)) this.walkJpeg();
+		else this.done = this.start.length >= START_BYTES;
 	}
-	if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return undefined;
-	// A JPEG's pixel size is in its first start-of-frame segment.
-	const frame = findJpegSegment(bytes, (marker) => marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker));
-	if (!frame || frame.offset + 9 > bytes.length) return undefined;
-	return { format: 'jpeg', height: bytes.readUInt16BE(frame.offset + 5), width: bytes.readUInt16BE(frame.offset + 7) };
-}
 
-/** The first JPEG segment whose marker is `wanted`, walking the segments from the start of the file. */
-function findJpegSegment(bytes: Buffer, wanted: (marker: number) => boolean): { offset: number; length: number } | undefined {
-	let offset = 2;
-	while (offset + 4 <= bytes.length) {
-		if (bytes[offset] !== 0xff) return undefined;
-		const marker = bytes[offset + 1];
-		if (marker === 0xff) offset++; // a fill byte
-		else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) offset += 2; // a standalone marker: no length
-		else if (wanted(marker)) return { offset, length: bytes.readUInt16BE(offset + 2) };
-		else offset += 2 + bytes.readUInt16BE(offset + 2);
+	private walkJpeg(): void {
+		// Between chunks, `pending` keeps at most a segment's first bytes: a segment is skipped by its length, not collected.
+		while (!this.done && this.pending.length >= 4) {
+			if (this.pending[0] !== 0xff) {
+				this.done = true; // not a segment: the header is broken
+				return;
+			}
+			const marker = this.pending[1];
+			let step: number;
+			if (marker === 0xff) step = 1; // a fill byte
+			else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) step = 2; // a standalone marker: no length
+			else {
+				const length = this.pending.readUInt16BE(2);
+				if (marker === 0xda) {
+					this.scanStart = this.next + 2 + length;
+					this.done = true;
+				} else if (isFrameMarker(marker) && !this.frame) {
+					if (this.pending.length < 9) return; // the frame's size has not arrived yet
+					this.frame = { height: this.pending.readUInt16BE(5), width: this.pending.readUInt16BE(7) };
+				}
+				step = 2 + length;
+			}
+			this.next += step;
+			this.pending = this.pending.subarray(step);
+		}
 	}
-	return undefined;
+
+	get head(): ImageHead {
+		const { start, frame, scanStart } = this;
+		if (start.length >= START_BYTES && PNG_SIGNATURE.every((b, i) => start[i] === b) && start.toString('latin1', 12, 16) === 'IHDR') {
+			return { start, info: { format: 'png', width: start.readUInt32BE(16), height: start.readUInt32BE(20) } };
+		}
+		return { start, info: frame && { format: 'jpeg', ...frame }, scanStart };
+	}
 }
 
-/** Where a JPEG's first scan (its compressed pixels) begins, past its header; undefined if `bytes` stop before. */
-function jpegScanStart(bytes: Buffer): number | undefined {
-	const scan = findJpegSegment(bytes, (marker) => marker === 0xda);
-	return scan && scan.offset + 2 + scan.length;
-}
-
-/** Whether `bytes`, the start of a file, hold all the header the checks read: a PNG's IHDR, a JPEG's up to its scan. */
-export function hasWholeHeader(bytes: Buffer): boolean {
-	const format = inspectImage(bytes)?.format;
-	return format === 'png' || (format === 'jpeg' && jpegScanStart(bytes) !== undefined);
+/** `ImageHeadReader`'s answer for a file that is in memory whole. */
+export function imageHeadOf(bytes: Buffer): ImageHead {
+	const reader = new ImageHeadReader();
+	reader.push(bytes);
+	return reader.head;
 }
 
 /** Names the format of a file that is not a JPEG or PNG, for a helpful message. */
@@ -81,14 +130,11 @@ export interface ImageRuleOptions {
 	anyAspectRatio?: boolean;
 }
 
-/**
- * The reason an image breaks Kling's rules, or undefined when it is fine. `bytes` may be only the start of the
- * file (its header), with the whole file's `size` given separately.
- */
-export function imageProblem(bytes: Buffer, size = bytes.length, { anyAspectRatio = false }: ImageRuleOptions = {}): string | undefined {
+/** The reason an image breaks Kling's rules, or undefined when it is fine: from its header and the whole file's size. */
+export function imageProblem(head: ImageHead, size: number, { anyAspectRatio = false }: ImageRuleOptions = {}): string | undefined {
 	if (size > IMAGE_RULES.maxBytes) return `is ${(size / 1024 / 1024).toFixed(1)} MB; Kling accepts at most 10 MB`;
-	const info = inspectImage(bytes);
-	if (!info) return `must be a JPEG or PNG image, but the file is ${describeOtherFormat(bytes)}`;
+	const { info } = head;
+	if (!info) return `must be a JPEG or PNG image, but the file is ${describeOtherFormat(head.start)}`;
 	const { width, height } = info;
 	if (width < IMAGE_RULES.minSide || height < IMAGE_RULES.minSide) {
 		return `is ${width}×${height} px; each side must be at least ${IMAGE_RULES.minSide} px`;
@@ -144,22 +190,22 @@ export function imageEndOf(bytes: Buffer): ImageEnd {
 
 /**
  * Why an image whose header passed `imageProblem` is cut short (an interrupted download in an earlier node), or
- * undefined when its format's end marker is there; markers are compared, nothing is decoded. `head` is the start of the
- * file (its format and, for a JPEG, where the image data begins), `end` what `ImageEndReader` kept.
+ * undefined when its format's end marker is there; markers are compared, nothing is decoded. `head` is what
+ * `ImageHeadReader` kept (the format and, for a JPEG, where the image data begins), `end` what `ImageEndReader` kept.
  * - PNG: the file ends with the IEND chunk; no encoder we know of writes past it, so nothing after it is allowed.
  * - JPEG: the marker FF D9 ends the image data but not always the file: the Exif standard tells readers to allow data
  *   after it, Samsung's trailer and the Motion Photos of Google and Samsung phones (the picture, then an MP4 video) put
  *   data there, and some cameras leave padding. Inside compressed data an FF byte is always followed by 00 or a restart
  *   marker, so FF D9 after the scan begins is the picture's end; an Exif thumbnail's, before the scan, does not count.
  */
-export function imageEndProblem(head: Buffer, end: ImageEnd): string | undefined {
-	const format = inspectImage(head)?.format;
+export function imageEndProblem(head: ImageHead, end: ImageEnd): string | undefined {
+	const format = head.info?.format;
 	if (format === 'png' && !end.tail.subarray(-PNG_END.length).equals(PNG_END)) {
 		return 'is cut short: a PNG ends with an IEND chunk, and this file does not (was its download interrupted?)';
 	}
 	if (format === 'jpeg') {
-		// A header too long to reach the scan within the bytes read: then the marker must be the file's last two bytes.
-		const dataStart = jpegScanStart(head) ?? end.size - JPEG_END.length;
+		// A header that never reaches a scan (the file ends first): then the marker must be the file's last two bytes.
+		const dataStart = head.scanStart ?? end.size - JPEG_END.length;
 		if (end.lastJpegEnd < dataStart) {
 			return "is cut short: a JPEG's image data ends with the marker FF D9, and this file has none (was its download interrupted?)";
 		}

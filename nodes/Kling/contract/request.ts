@@ -24,12 +24,20 @@ export function urlExtension(url: string): string | undefined {
 
 /** Extensions that are clearly not an MP4 or MOV video, the only reference videos Kling takes (§3.1, §5, §6.1). */
 const NOT_A_VIDEO = new Set(['avi', 'webm', 'mkv', 'flv', 'wmv', 'gif', 'jpg', 'jpeg', 'png', 'webp', 'mp3', 'wav', 'm4a']);
+/** Extensions that are clearly not a JPEG or PNG, the only images Kling takes (§3.1, §5, §6.1, §7). */
+const NOT_AN_IMAGE = new Set(['webp', 'gif', 'heic', 'heif', 'avif', 'bmp', 'tif', 'tiff', 'svg', 'ico', 'psd', 'pdf', 'mp4', 'mov', 'avi', 'webm', 'mkv', 'mp3', 'wav', 'm4a']);
+
+/** What is wrong with a URL whose extension is one of `others`, clearly not the `wanted` kind of file; undefined otherwise. */
+function otherFileProblem(url: string, others: Set<string>, wanted: string): string | undefined {
+	const extension = urlExtension(url);
+	return extension && others.has(extension) ? `must point to ${wanted} file, not .${extension}` : undefined;
+}
 
 /** What is wrong with a reference video's URL whose extension is clearly of another kind of file; undefined otherwise. */
-export function notAVideoProblem(url: string): string | undefined {
-	const extension = urlExtension(url);
-	return extension && NOT_A_VIDEO.has(extension) ? `must point to an MP4 or MOV file, not .${extension}` : undefined;
-}
+export const notAVideoProblem = (url: string) => otherFileProblem(url, NOT_A_VIDEO, 'an MP4 or MOV');
+
+/** The same for an image's URL: a path ending in, say, .webp would only be refused by Kling when the task is created. */
+export const notAnImageProblem = (url: string) => otherFileProblem(url, NOT_AN_IMAGE, 'a JPEG or PNG');
 
 export const videoUrlSchema = httpUrlSchema.superRefine((url, ctx) => {
 	const problem = notAVideoProblem(url);

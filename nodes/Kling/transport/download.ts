@@ -30,7 +30,7 @@ export async function downloadFile(
 	const failed = (reason: string) =>
 		new NodeOperationError(this.getNode(), `Could not download the file from Kling: ${reason}`, {
 			itemIndex,
-			description: `URL: ${url}. Kling's file links expire after 30 days; fetch the task again with Get for a fresh one.`,
+			description: `URL: ${url}. Kling deletes generated files 30 days after they are made; for a newer task, Get gives a fresh link.`,
 		});
 	let response: IN8nHttpFullResponse;
 	try {

@@ -1,5 +1,8 @@
-import { hasWholeHeader, imageEndOf, imageEndProblem, ImageEndReader, imageProblem, inspectImage } from '../../../nodes/Kling/contract/media';
-import { GIF_BYTES, makeJpeg, makePng } from '../../fixtures/images.cts';
+import { imageEndOf, imageEndProblem, ImageEndReader, imageHeadOf, ImageHeadReader, imageProblem, type ImageRuleOptions } from '../../../nodes/Kling/contract/media';
+import { GIF_BYTES, jpegWithBigMetadata, makeJpeg, makePng } from '../../fixtures/images.cts';
+
+const inspectImage = (bytes: Buffer) => imageHeadOf(bytes).info;
+const imageProblemOf = (bytes: Buffer, rules?: ImageRuleOptions) => imageProblem(imageHeadOf(bytes), bytes.length, rules);
 
 describe('image inspection from the header', () => {
 	it('reads PNG and JPEG pixel sizes', () => {
@@ -8,14 +11,14 @@ describe('image inspection from the header', () => {
 	});
 
 	it('accepts images inside the rules, boundaries included', () => {
-		expect(imageProblem(makePng(300, 300))).toBeUndefined();
-		expect(imageProblem(makeJpeg(300, 750))).toBeUndefined();
-		expect(imageProblem(makePng(750, 300))).toBeUndefined();
+		expect(imageProblemOf(makePng(300, 300))).toBeUndefined();
+		expect(imageProblemOf(makeJpeg(300, 750))).toBeUndefined();
+		expect(imageProblemOf(makePng(750, 300))).toBeUndefined();
 	});
 
 	it("leaves the aspect ratio alone where Kling sets no limit (image-to-video's frames), and nothing else", () => {
-		expect(imageProblem(makeJpeg(1200, 300), undefined, { anyAspectRatio: true })).toBeUndefined();
-		expect(imageProblem(makeJpeg(1200, 299), undefined, { anyAspectRatio: true })).toMatch(/at least 300/);
+		expect(imageProblemOf(makeJpeg(1200, 300), { anyAspectRatio: true })).toBeUndefined();
+		expect(imageProblemOf(makeJpeg(1200, 299), { anyAspectRatio: true })).toMatch(/at least 300/);
 	});
 
 	it.each([
@@ -27,7 +30,28 @@ describe('image inspection from the header', () => {
 		['a ratio past 1:2.5', makePng(300, 751), /1:2\.5 and 2\.5:1/],
 		['more than 10 MB', makeJpeg(1000, 1000, 10 * 1024 * 1024 + 1), /10\.0 MB; Kling accepts at most 10 MB/],
 	])('refuses %s', (_label, bytes, message) => {
-		expect(imageProblem(bytes)).toMatch(message);
+		expect(imageProblemOf(bytes)).toMatch(message);
+	});
+});
+
+describe('the header read chunk by chunk', () => {
+	const pushed = (bytes: Buffer, size: number) => {
+		const reader = new ImageHeadReader();
+		for (let at = 0; at < bytes.length && !reader.done; at += size) reader.push(bytes.subarray(at, at + size));
+		return reader;
+	};
+
+	it('reads what it reads from the whole file, whatever the chunks', () => {
+		for (const bytes of [makeJpeg(640, 480, 3000, { app1: Buffer.alloc(500, 1) }), makePng(640, 480), GIF_BYTES, Buffer.from('not an image at all, just some text')]) {
+			for (const size of [1, 2, 3, 7, 1000]) expect(pushed(bytes, size).head).toEqual(imageHeadOf(bytes));
+		}
+	});
+
+	it("walks past megabytes of a JPEG's metadata to its frame and scan, stopping there", () => {
+		const jpeg = jpegWithBigMetadata(1200, 800, 3 * 1024 * 1024);
+		const reader = pushed(jpeg, 16 * 1024);
+		expect(reader.done).toBe(true);
+		expect(reader.head).toEqual({ start: jpeg.subarray(0, 24), info: { format: 'jpeg', width: 1200, height: 800 }, scanStart: jpeg.indexOf(Buffer.from([0xff, 0xda])) + 14 });
 	});
 });
 
@@ -43,7 +67,7 @@ function jpegWithScan({ thumbnail = false, trailer = Buffer.alloc(0) } = {}): Bu
 }
 
 describe('images cut short (an interrupted download)', () => {
-	const problem = (bytes: Buffer) => imageEndProblem(bytes, imageEndOf(bytes));
+	const problem = (bytes: Buffer) => imageEndProblem(imageHeadOf(bytes), imageEndOf(bytes));
 
 	it('passes whole files: a PNG ending with IEND, a JPEG with FF D9 after its scan, even with data after it (Motion Photos)', () => {
 		expect(problem(makePng(640, 480))).toBeUndefined();
@@ -54,7 +78,7 @@ describe('images cut short (an interrupted download)', () => {
 
 	it('refuses a PNG without its IEND chunk at the end', () => {
 		const png = makePng(640, 480);
-		expect(imageProblem(png.subarray(0, -5))).toBeUndefined();
+		expect(imageProblemOf(png.subarray(0, -5))).toBeUndefined();
 		expect(problem(png.subarray(0, -5))).toMatch(/^is cut short: a PNG ends with an IEND chunk/);
 		expect(problem(Buffer.concat([png, Buffer.from([0])]))).toMatch(/^is cut short/);
 	});
@@ -69,9 +93,8 @@ describe('images cut short (an interrupted download)', () => {
 		const jpeg = makeJpeg(640, 480, 5000);
 		expect(problem(jpeg.subarray(0, -1))).toMatch(/^is cut short/);
 		// The head read so far stops before the start-of-scan segment.
-		expect(hasWholeHeader(jpeg.subarray(0, jpeg.indexOf(Buffer.from([0xff, 0xda]))))).toBe(false);
-		expect(hasWholeHeader(jpegWithScan())).toBe(true);
-		expect(hasWholeHeader(makePng(640, 480).subarray(0, 33))).toBe(true);
+		expect(imageHeadOf(jpeg.subarray(0, jpeg.indexOf(Buffer.from([0xff, 0xda])))).scanStart).toBeUndefined();
+		expect(imageHeadOf(jpegWithScan()).scanStart).toBe(35);
 	});
 
 	it('reads the end chunk by chunk as it reads a whole file, also when FF D9 is split between chunks', () => {
@@ -88,6 +111,6 @@ describe('images cut short (an interrupted download)', () => {
 		reader.push(Buffer.alloc(0));
 		reader.push(jpeg.subarray(-1));
 		expect(reader.end.lastJpegEnd).toBe(jpeg.length - 2);
-		expect(imageEndProblem(jpeg, reader.end)).toBeUndefined();
+		expect(imageEndProblem(imageHeadOf(jpeg), reader.end)).toBeUndefined();
 	});
 });

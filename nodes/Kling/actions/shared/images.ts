@@ -1,17 +1,19 @@
 import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import {
-	hasWholeHeader,
 	IMAGE_RULES,
 	imageEndOf,
 	imageEndProblem,
 	ImageEndReader,
+	type ImageHead,
+	imageHeadOf,
+	ImageHeadReader,
 	imageProblem,
 	type BinaryImageRef,
 	type ImageEnd,
 	type ImageRuleOptions,
 } from '../../contract/media';
-import { isHttpUrl } from '../../contract/request';
+import { isHttpUrl, notAnImageProblem } from '../../contract/request';
 import { entryFields, readChoice, textOf } from './fields';
 import { invalidInput, truncate } from './validate';
 
@@ -133,13 +135,17 @@ export async function resolveImage(
 		const text = url.replace(DATA_URI_PREFIX, '').replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
 		const base64 = text.padEnd(Math.ceil(text.length / 4) * 4, '=');
 		const bytes = Buffer.from(base64, 'base64');
-		const problem = imageProblem(bytes, undefined, rules) ?? imageEndProblem(bytes, imageEndOf(bytes));
+		const head = imageHeadOf(bytes);
+		const problem = imageProblem(head, bytes.length, rules) ?? imageEndProblem(head, imageEndOf(bytes));
 		if (problem) throw invalidInput.call(this, `${label} (${isDataUri ? 'data URI' : 'Base64'}) ${problem}`, itemIndex);
 		return base64;
 	}
 	if (!isHttpUrl(url)) {
 		throw invalidInput.call(this, `${label} must be an http(s) URL or an image's Base64 (it is "${truncate(url)}")`, itemIndex);
 	}
+	// Refused here, not by Kling when this item's task is created, after earlier items' tasks were made and paid for.
+	const problem = notAnImageProblem(url);
+	if (problem) throw invalidInput.call(this, `${label} ${problem}`, itemIndex);
 	return url;
 }
 
@@ -156,9 +162,6 @@ function inputBinary(this: IExecuteFunctions, itemIndex: number, property: strin
 	}
 }
 
-/** Enough of a file to find any JPEG's frame and scan headers behind its metadata (EXIF, ICC profiles). */
-const HEAD_BYTES = 1024 * 1024;
-
 /**
  * Bytes read per step while a file is read through for its end. Every step is a new buffer that waits for V8's next
  * collection, and many of them add to the peak: in the memory bench (20 creates with 10 MB PNGs) the peak was 3.8x to
@@ -167,38 +170,33 @@ const HEAD_BYTES = 1024 * 1024;
 const CHECK_READ_STEP = 16 * 1024;
 
 /**
- * The start of a binary file, its size and what its end marker check needs, without holding the whole file when n8n
- * stores it outside memory: the file is read through, and only its header and its last bytes are kept. A file over
- * the size limit is refused for that, so only its header is read.
+ * The header of a binary file, its size and what its end marker check needs, without holding the whole file when n8n
+ * stores it outside memory: the file is read through, and only what the header and end checks read is kept. A file
+ * over the size limit is refused for that, so only its header is read.
  */
 async function readImageEnds(
 	this: IExecuteFunctions,
 	binary: IBinaryData,
 	itemIndex: number,
 	property: string,
-): Promise<{ head: Buffer; size: number; end?: ImageEnd }> {
+): Promise<{ head: ImageHead; size: number; end?: ImageEnd }> {
 	if (!binary.id) {
 		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-		return { head: bytes, size: bytes.length, end: imageEndOf(bytes) };
+		return { head: imageHeadOf(bytes), size: bytes.length, end: imageEndOf(bytes) };
 	}
 	const { fileSize } = await this.helpers.getBinaryMetadata(binary.id);
 	const readToEnd = fileSize <= IMAGE_RULES.maxBytes;
 	const stream = await this.helpers.getBinaryStream(binary.id, readToEnd ? CHECK_READ_STEP : 64 * 1024);
-	const chunks: Buffer[] = [];
+	const head = new ImageHeadReader();
 	const end = new ImageEndReader();
-	let headRead = false;
 	try {
 		for await (const chunk of stream as AsyncIterable<Buffer>) {
-			if (!headRead) {
-				chunks.push(chunk);
-				const head = Buffer.concat(chunks);
-				headRead = head.length >= HEAD_BYTES || hasWholeHeader(head);
-			}
-			if (!readToEnd && headRead) break;
+			head.push(chunk);
+			if (!readToEnd && head.done) break;
 			end.push(chunk);
 		}
 	} finally {
 		stream.destroy();
 	}
-	return { head: Buffer.concat(chunks), size: fileSize, end: readToEnd ? end.end : undefined };
+	return { head: head.head, size: fileSize, end: readToEnd ? end.end : undefined };
 }
