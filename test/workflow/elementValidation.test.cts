@@ -155,6 +155,14 @@ describe("Element → Create's optional Voice", () => {
 		expect(sim.requests).toHaveLength(0);
 	});
 
+	it('creates the element without a voice when the expression gives empty text (an item without a voice, as a sheet\'s empty cell)', async () => {
+		const { sim } = ctx;
+		const result = await runWorkflow({ ...chain(emptyItems(1), createMiraElement(voiceById('={{ "" }}'))), credentials: apiKeyCredential(sim) });
+		expect(result.error).toBeUndefined();
+		const [create] = sim.apiRequests({ method: 'POST' });
+		expect(create.body).not.toHaveProperty('element_voice_id');
+	});
+
 	it.each(['list', 'id'])('creates the element without a voice when Voice is left empty (%s mode)', async (mode) => {
 		const { sim } = ctx;
 		// n8n checks a By ID pattern on an empty value too: a pattern without room for none would keep the workflow from running.

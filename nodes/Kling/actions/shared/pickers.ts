@@ -82,12 +82,16 @@ export function readPicked(this: IExecuteFunctions, kind: Kind, itemIndex: numbe
 }
 
 /**
- * A picker that may be left empty for none (`parameter` a top-level field). One whose expression gave nothing (a voice
- * still being created, a typo) is refused: taken for none, the result would be paid for without it.
+ * A picker that may be left empty for none (`parameter` a top-level field). An expression giving empty text means none
+ * (a sheet's empty cell, for an item without one); one giving nothing at all (a field the item lacks: a voice still
+ * being created, a typo) is refused, as taken for none the result would be paid for without it.
  */
 export function readOptionalPicked(this: IExecuteFunctions, kind: Kind, parameter: string, itemIndex: number, label = PICKERS[kind].displayName): Picked | undefined {
-	const picked = checkPicked.call(this, kind, this.getNodeParameter(parameter, itemIndex, ''), itemIndex, label);
+	const given = this.getNodeParameter(parameter, itemIndex, '') as unknown;
+	const picked = checkPicked.call(this, kind, given, itemIndex, label);
 	if (picked) return picked;
+	const value = given !== null && typeof given === 'object' ? (given as LocatorValue).value : given;
+	if (typeof value === 'string') return undefined;
 	const hint = `Make the expression give a ${kind} ID, or leave the field empty for no ${kind}.`;
 	// A picker keeps its expression in its value; a hand-made workflow may give the expression as the whole field.
 	refuseEmptyExpression.call(this, `${parameter}.value`, label, itemIndex, hint);
