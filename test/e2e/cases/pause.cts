@@ -260,18 +260,23 @@ function deliveriesOf(sim: KlingSimulator, task: TaskSnapshot): Array<{ status: 
 		.map(({ body, answer }) => ({ status: body.task_status, answer }));
 }
 
-/**
- * Several items, one of whose tasks fails: the run continues once every task is final, with one item per input item;
- * the failed task's item carries its error beside the others' elements. `setup` runs pauseBatchWorkflow.
- */
-export async function resumesWithEveryItem(setup: PauseSetup): Promise<Execution> {
+/** A paused run of three items whose second task fails on Kling, finished as a success; its tasks as Kling ended them. */
+async function resumedBatchWithTheSecondFailed(setup: PauseSetup): Promise<{ done: Execution; tasks: TaskSnapshot[] }> {
 	const { api, sim } = setup;
 	sim.failTaskWhen((_product, body) => (body.element_name === 'Second' ? 'The reference images show no subject' : undefined));
 	const { execution, tasks } = await startPausedBatch(setup, ['First', 'Second', 'Third']);
 	const done = await finished(api, execution.id);
 	expect(done.data?.resultData.error).toBeUndefined();
 	expect(done.status).toBe('success');
-	const [first, second, third] = tasks.map((task) => sim.tasks('elements').find((candidate) => candidate.taskId === task.taskId)!);
+	return { done, tasks: tasks.map((task) => sim.tasks('elements').find((candidate) => candidate.taskId === task.taskId)!) };
+}
+
+/**
+ * Several items, one of whose tasks fails: the run continues once every task is final, with one item per input item;
+ * the failed task's item carries its error beside the others' elements. `setup` runs pauseBatchWorkflow.
+ */
+export async function resumesWithEveryItem(setup: PauseSetup): Promise<Execution> {
+	const { done, tasks: [first, second, third] } = await resumedBatchWithTheSecondFailed(setup);
 	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([
 		expect.objectContaining({ elementId: first.outputId, status: 'succeed', taskId: first.taskId }),
 		expect.objectContaining({ error: 'Kling could not create the element: The reference images show no subject', status: 'failed', taskId: second.taskId }),
@@ -341,13 +346,7 @@ export async function resumesWithARefusedItem(setup: PauseSetup): Promise<void> 
  * pauseBatchWorkflow with that setting.
  */
 export async function resumesWithAFailedTaskOnTheErrorOutput(setup: PauseSetup): Promise<void> {
-	const { api, sim } = setup;
-	sim.failTaskWhen((_product, body) => (body.element_name === 'Second' ? 'The reference images show no subject' : undefined));
-	const { execution, tasks } = await startPausedBatch(setup, ['First', 'Second', 'Third']);
-	const done = await finished(api, execution.id);
-	expect(done.data?.resultData.error).toBeUndefined();
-	expect(done.status).toBe('success');
-	const [first, second, third] = tasks.map((task) => sim.tasks('elements').find((candidate) => candidate.taskId === task.taskId)!);
+	const { done, tasks: [first, second, third] } = await resumedBatchWithTheSecondFailed(setup);
 	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([
 		expect.objectContaining({ elementId: first.outputId, taskId: first.taskId }),
 		expect.objectContaining({ elementId: third.outputId, taskId: third.taskId }),
