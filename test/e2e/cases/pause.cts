@@ -207,13 +207,19 @@ export async function refusesAChangedItemCount(setup: PauseSetup): Promise<void>
 	await expectResumedWithElement(setup, execution.id, task);
 }
 
-/** A forged "succeed" posted to the resume URL while the task still runs changes nothing: the run keeps waiting. */
+/**
+ * A forged "succeed" posted to the resume URL while the task still runs changes nothing: the run keeps waiting. It is
+ * answered 503, as a real callback that Kling's read lags would be, so that Kling would deliver it again.
+ */
 export async function ignoresAForgedCallback(setup: PauseSetup): Promise<void> {
 	const { api, sim } = setup;
 	sim.injectFault({ when: { product: 'elements', operation: 'create' }, fault: { kind: 'stuck' } });
 	const { execution, task } = await startPausedRun(setup);
 	const answer = await postCallback(String(task.body.callback_url), task);
-	expect({ status: answer.status, body: await answer.json() }).toEqual({ status: 200, body: { received: true, waiting: true } });
+	expect({ status: answer.status, body: await answer.json() }).toEqual({
+		status: 503,
+		body: { received: true, waiting: true, reason: expect.stringMatching(/^Kling does not show task n8n-[0-9a-f]+-1-0 final yet, as this callback says/) },
+	});
 	await expectWaitingWithoutResult(api, execution.id, [task]);
 }
 
