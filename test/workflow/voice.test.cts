@@ -95,6 +95,14 @@ describe('Voice → Get', () => {
 		expect(result.error?.message).toBe('Kling has no voice with ID 850087542757530000');
 		expect(reads()).toEqual(['/v1/general/custom-voices', '/v1/general/presets-voices']);
 	});
+
+	it("gives the voice's ID when its name was given instead of its ID", async () => {
+		const { sim } = ctx;
+		const voiceId = sim.seedVoice({ name: 'Narrator' });
+		const result = await runWorkflow({ ...chain(getVoice(byId('Narrator'))), credentials: apiKeyCredential(sim) });
+		expect(result.error?.message).toBe('Kling has no voice with ID Narrator');
+		expect(result.error?.description).toBe(`That is the name of the voice with ID ${voiceId}: pick it from the list or give its ID.`);
+	});
 });
 
 describe('Voice → Get Creation Task, Get Many, Delete', () => {

@@ -66,6 +66,13 @@ export async function findInLibraries<K extends Kind>(ctx: IExecuteFunctions, ki
 	return new Map(ids.flatMap((id) => (seen.has(id) ? [[id, seen.get(id) as Entry<K>] as const] : [])));
 }
 
+/** The ID of an entry named `name` among those read so far in this node run (a name given where an ID belongs). */
+function idOfNamed(ctx: IExecuteFunctions, kind: Kind, name: string): string | undefined {
+	const { idOf, nameOf } = LIBRARIES[kind] as { idOf: (entry: unknown) => string; nameOf: (entry: unknown) => string | null | undefined };
+	const named = [...(readings.get(ctx)?.[kind]?.seen.values() ?? [])].find((entry) => nameOf(entry) === name);
+	return named === undefined ? undefined : idOf(named);
+}
+
 /** The two libraries a Get Many reads from. */
 function libraryOptions(kind: Kind, presetsDescription?: string): INodePropertyOptions[] {
 	const title = kind === 'element' ? 'Elements' : 'Voices';
@@ -126,7 +133,12 @@ export function libraryGet<K extends Kind>(kind: K, output: (entry: Entry<K>) =>
 		return await eachItem.call(this, async (i) => {
 			const { id } = readPicked.call(this, kind, i);
 			const entry = (await findInLibraries(this, kind, [id])).get(id);
-			if (!entry) throw new NodeOperationError(this.getNode(), `Kling has no ${kind} with ID ${id}`, { itemIndex: i, description: notFound });
+			if (!entry) {
+				// Voice IDs may hold letters, so a voice's name can pass for one: the message then gives the ID to use.
+				const named = idOfNamed(this, kind, id);
+				const description = named ? `That is the name of the ${kind} with ID ${named}: pick it from the list or give its ID.` : notFound;
+				throw new NodeOperationError(this.getNode(), `Kling has no ${kind} with ID ${id}`, { itemIndex: i, description });
+			}
 			return { json: output(entry) };
 		});
 	}
