@@ -12,7 +12,7 @@ describe('Voice → Create', () => {
 	it.each(['portrait.png', 'clip.webm', 'memo.m4a'])('refuses a URL of %s, clearly no MP3, WAV, MP4 or MOV, before any request', async (file) => {
 		const { sim } = ctx;
 		const result = await runWorkflow({ ...chain(createVoice({ voiceUrl: `https://cdn.example.com/${file}` })), credentials: apiKeyCredential(sim) });
-		expect(result.error?.message).toMatch(new RegExp(`Audio or Video URL must point to MP3 or WAV audio, or an MP4 or MOV video, not \\.${file.split('.')[1]}`));
+		expect(result.error?.message).toMatch(new RegExp(`Audio or Video URL must point to an MP3, WAV, MP4 or MOV file, not \\.${file.split('.')[1]}`));
 		expect(sim.requests).toEqual([]);
 	});
 

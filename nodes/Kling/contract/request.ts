@@ -26,6 +26,8 @@ export function urlExtension(url: string): string | undefined {
 const NOT_A_VIDEO = new Set(['avi', 'webm', 'mkv', 'flv', 'wmv', 'gif', 'jpg', 'jpeg', 'png', 'webp', 'mp3', 'wav', 'm4a']);
 /** Extensions that are clearly not a JPEG or PNG, the only images Kling takes (§3.1, §5, §6.1, §7). */
 const NOT_AN_IMAGE = new Set(['webp', 'gif', 'heic', 'heif', 'avif', 'bmp', 'tif', 'tiff', 'svg', 'ico', 'psd', 'pdf', 'mp4', 'mov', 'avi', 'webm', 'mkv', 'mp3', 'wav', 'm4a']);
+/** Extensions that are clearly none of the mp3, wav, mp4 and mov files a voice is made from (§4). */
+const NOT_VOICE_MEDIA = new Set(['jpg', 'jpeg', 'png', 'webp', 'gif', 'avi', 'webm', 'mkv', 'flv', 'wmv', 'm4a', 'aac', 'ogg', 'flac']);
 
 /** What is wrong with a URL whose extension is one of `others`, clearly not the `wanted` kind of file; undefined otherwise. */
 function otherFileProblem(url: string, others: Set<string>, wanted: string): string | undefined {
@@ -38,6 +40,9 @@ export const notAVideoProblem = (url: string) => otherFileProblem(url, NOT_A_VID
 
 /** The same for an image's URL: a path ending in, say, .webp would only be refused by Kling when the task is created. */
 export const notAnImageProblem = (url: string) => otherFileProblem(url, NOT_AN_IMAGE, 'a JPEG or PNG');
+
+/** The same for a voice's audio or video. */
+export const notVoiceMediaProblem = (url: string) => otherFileProblem(url, NOT_VOICE_MEDIA, 'an MP3, WAV, MP4 or MOV');
 
 export const videoUrlSchema = httpUrlSchema.superRefine((url, ctx) => {
 	const problem = notAVideoProblem(url);

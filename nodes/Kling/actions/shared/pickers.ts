@@ -86,7 +86,8 @@ export function readPicked(this: IExecuteFunctions, kind: Kind, itemIndex: numbe
  * (a sheet's empty cell, for an item without one); one giving nothing at all (a field the item lacks: a voice still
  * being created, a typo) is refused, as taken for none the result would be paid for without it.
  */
-export function readOptionalPicked(this: IExecuteFunctions, kind: Kind, parameter: string, itemIndex: number, label = PICKERS[kind].displayName): Picked | undefined {
+export function readOptionalPicked(this: IExecuteFunctions, kind: Kind, parameter: string, itemIndex: number): Picked | undefined {
+	const label = PICKERS[kind].displayName;
 	const given = this.getNodeParameter(parameter, itemIndex, '') as unknown;
 	const picked = checkPicked.call(this, kind, given, itemIndex, label);
 	if (picked) return picked;
