@@ -48,6 +48,9 @@ const localRules: Case[] = [
 	['two first frames', () => omniNode({ images: images(first, first) }), /at most one first frame/],
 	['frames with a video to edit', () => omniNode({ images: images(first), referenceVideo: baseVideo, aspectRatio: 'auto' }), /cannot hold frames while a base video is edited/],
 	['sound on with a reference video', () => omniNode({ referenceVideo: featureVideo, sound: 'on' }), /Sound must be Off when a reference video is given/],
+	// The editor offers Multi-Shot for 3.0 Omni only; a model from an expression shows it, and the item's model is checked.
+	['Multi-Shot on Kling O1', () => omniNode({ model: '={{ "kling-video-o1" }}', multiShot: true, shotType: 'intelligence', duration: '10' }), /^Multi-Shot needs the Kling 3.0 Omni model/],
+	['Multi-Shot with a video to edit', () => omniNode({ multiShot: true, shotType: 'intelligence', referenceVideo: baseVideo }), /^Multi-Shot is not available while a base video is edited/],
 	['4K with Kling O1', () => omniNode({ model: 'kling-video-o1', mode: '4k' }), /4K needs the Kling 3.0 Omni model/],
 	['4K with a reference video', () => omniNode({ mode: '4k', referenceVideo: featureVideo }), /4K is not available with a reference video/],
 	['no aspect ratio, first frame or video to edit', () => omniNode({ aspectRatio: 'auto' }), /Aspect Ratio is required without a first frame or a base video/],

@@ -131,6 +131,11 @@ export const omniVideoBodySchema = z
 		if (body.mode === '4k' && video) issue('mode', '4K is not available with a reference video');
 		if (!body.aspect_ratio && firstFrames === 0 && !baseEdit) issue('aspect_ratio', 'is required without a first frame or a base video');
 
+		// Only 3.0 Omni makes multi-shot videos, and not from a video it edits (§6.1): Kling would make, and charge
+		// for, a single shot.
+		if (body.multi_shot && body.model_name !== 'kling-v3-omni') issue('multi_shot', 'needs the Kling 3.0 Omni model; Kling O1 makes single-shot videos');
+		if (body.multi_shot && baseEdit) issue('multi_shot', 'is not available while a base video is edited; turn it off or use the video as a feature reference');
+
 		if (baseEdit) return; // the output keeps the input video's length; duration is not sent
 		const range = OMNI_DURATION[body.model_name];
 		checkSeconds(ctx, body.duration, range, OMNI_MODEL_NAMES[body.model_name]);

@@ -101,17 +101,17 @@ export const properties: INodeProperties[] = [
 	},
 	durationField(OMNI_DURATION['kling-v3-omni'].max, 'Length of the video; ignored when a video is edited', V3),
 	durationField(OMNI_DURATION['kling-video-o1'].max, 'Length of the video: only 5 or 10 seconds with just a prompt or a first frame; ignored when a video is edited', O1),
-	{ displayName: 'Multi-Shot', name: 'multiShot', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether the video is cut into several shots' },
+	{ displayName: 'Multi-Shot', name: 'multiShot', type: 'boolean', validateType: 'boolean', default: false, description: 'Whether the video is cut into several shots; not while a video is edited', displayOptions: V3 },
 	{
 		displayName: 'Shot Type',
 		name: 'shotType',
 		type: 'options',
 		default: 'customize',
 		options: SHOT_TYPES,
-		displayOptions: { show: { multiShot: [true] } },
+		displayOptions: { show: { model: ['kling-v3-omni'], multiShot: [true] } },
 	},
 	entryList(
-		{ displayName: 'Shots', name: 'shots', description: '1 to 6 shots in order; their lengths must add up to the Duration', displayOptions: { show: { multiShot: [true], shotType: ['customize'] } } },
+		{ displayName: 'Shots', name: 'shots', description: '1 to 6 shots in order; their lengths must add up to the Duration', displayOptions: { show: { model: ['kling-v3-omni'], multiShot: [true], shotType: ['customize'] } } },
 		{ displayName: 'Shot', name: 'shot' },
 		SHOTS_MAX,
 		[
