@@ -1,11 +1,11 @@
 import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { collection, notice } from '../Kling/actions/shared/fields';
 import { multiOptionValues } from '../Kling/actions/shared/multiOptions';
 import { asNodeError } from '../Kling/transport/errors';
 import { parseJsonLossless } from '../Kling/transport/json';
-import { hasResult, normaliseCallback } from './callback';
+import { hasResult, normaliseCallback, type NormalisedCallback } from './callback';
 import { checkSignature, rawBodyOf } from './callbackOrigin';
 import { acknowledge, ignored } from './filters';
 import { noSuchTaskError, reReadTask, type ReadReason, type ReadTask } from './reReadTask';
@@ -44,6 +44,16 @@ const EVENT_OPTIONS = [
 	{ name: 'Submitted', value: 'submitted', description: 'Kling accepted the task' },
 	{ name: 'Succeeded', value: 'succeeded', description: 'The task finished with a result (status "succeed", or "succeeded" on the new API)' },
 ];
+
+/** A delivery's record: one key for both spellings of success. */
+const keyOf = (callback: NormalisedCallback) => `${callback.taskId}:${callback.succeeded ? 'succeed' : callback.status}`;
+
+/** Kling documents no result in element and voice callbacks (§9.1): without a credential there is none to output. */
+function noResultWithoutCredentialError(this: IWebhookFunctions, taskId: string) {
+	return new NodeOperationError(this.getNode(), `The success callback of task ${taskId} carries no result, and the trigger has no credential to read it`, {
+		description: 'Kling sends no result in callbacks of elements and voices: select a Kling credential on this trigger so it reads the result from Kling, or read it with Element → Get Creation Task or Voice → Get Creation Task.',
+	});
+}
 
 /** Answers the request directly with a JSON error; no execution starts. */
 function refuse(this: IWebhookFunctions, code: number, message: string): IWebhookResponseData {
@@ -119,6 +129,7 @@ export class KlingTrigger implements INodeType {
 		// An expression may give one event, a comma-separated list or an array, by value or by name. An unknown one stops
 		// here (n8n answers 500 and records a failed execution) rather than silently match no callback.
 		const events = multiOptionValues.call(this, this.getNodeParameter('events', ['succeeded', 'failed']), EVENT_OPTIONS, 'Events');
+		if (!events.length) throw new NodeOperationError(this.getNode(), 'Events is empty: its expression gave no event, so every callback would be ignored');
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
 		const rawBody = rawBodyOf.call(this);
@@ -150,10 +161,18 @@ export class KlingTrigger implements INodeType {
 		const unsigned = origin.hasSecret && origin.accepted === 'unsigned';
 		const early = unsigned ? undefined : ignored.call(this, received, events, prefix, false);
 		if (early) return early;
+		// A status already handled is acknowledged before any read: a read failing then would fail an execution for nothing.
+		const state = this.getWorkflowStaticData('node');
+		const seen = Array.isArray(state[STATE_KEY]) ? (state[STATE_KEY] as string[]) : [];
+		const testing = this.getMode() === 'manual';
+		const handled = (key: string) => seen.includes(key) || (!testing && handledHere.has(`${this.getWorkflow().id}:${this.getNode().name}:${key}`));
+		if (handled(keyOf(received))) return acknowledge('This status of this task was already received');
 		let reason: ReadReason | undefined;
 		if (unsigned) reason = 'unsigned';
-		else if (received.succeeded && !hasResult(received) && this.getNode().credentials?.klingApi) reason = 'noResult';
-		else if (received.final && options.reReadTask) reason = 'asked';
+		else if (received.succeeded && !hasResult(received)) {
+			if (!this.getNode().credentials?.klingApi) throw noResultWithoutCredentialError.call(this, received.taskId);
+			reason = 'noResult';
+		} else if (received.final && options.reReadTask) reason = 'asked';
 		let read: ReadTask | undefined;
 		if (reason) {
 			try {
@@ -184,12 +203,9 @@ export class KlingTrigger implements INodeType {
 		if (late) return late;
 
 		// Kling may deliver a status more than once. Static data persists only for active workflows, where that matters.
-		const state = this.getWorkflowStaticData('node');
-		const seen = Array.isArray(state[STATE_KEY]) ? (state[STATE_KEY] as string[]) : [];
-		// One key for both spellings of success. The editor's test listening keeps no record: n8n gives it a copy of the
-		// static data each time (docs/n8n-behaviour.md §5.3), and the same sample may be sent again.
-		const key = `${callback.taskId}:${callback.succeeded ? 'succeed' : callback.status}`;
-		const testing = this.getMode() === 'manual';
+		// The editor's test listening keeps no record: n8n gives it a copy of the static data each time
+		// (docs/n8n-behaviour.md §5.3), and the same sample may be sent again.
+		const key = keyOf(callback);
 		if (seen.includes(key) || (!testing && !handleOnce(`${this.getWorkflow().id}:${this.getNode().name}:${key}`))) {
 			return acknowledge('This status of this task was already received');
 		}

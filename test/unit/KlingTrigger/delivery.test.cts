@@ -43,6 +43,16 @@ describe('Kling Trigger webhook(): deduplication', () => {
 		expect(again.items).toHaveLength(1);
 	});
 
+	it('acknowledges a repeat of a handled status before reading the task again, so a failing read fails nothing', async () => {
+		const staticData: IDataObject = {};
+		const withoutResult = legacyBody({ taskId: '842250903629086992' }).replace(/"task_result":.*}$/, '"task_result":{}}');
+		const task = `{"task_id":"842250903629086992","task_status":"succeed","task_result":{"elements":[{"element_id":${ELEMENT_ID}}]}}`;
+		const first = await deliver({ staticData, kling: () => [200, envelope(task)] }, { body: withoutResult, headers: signed(withoutResult) });
+		expect(first.items).toHaveLength(1);
+		const limited: [number, string] = [429, '{"code":1302,"message":"too many requests","request_id":"r"}'];
+		expectIgnored(await deliver({ staticData, kling: () => limited }, { body: withoutResult, headers: signed(withoutResult) }), /already received/);
+	});
+
 	it('takes a success spelled "succeeded" for the same event as "succeed"', async () => {
 		const staticData: IDataObject = {};
 		const body = legacyBody({ taskId: '842250903629086992' });
@@ -218,6 +228,15 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 		expect(newStandard.description).toMatch(/Use an API key credential on this trigger\. The trigger read the task because its success callback carried no result/);
 		// The option made the read: turning it off is the other way out.
 		expect((await failure({ options: { reReadTask: true } }, legacyBody())).description).toMatch(/, or turn Re-Read Task From Kling off\.$/);
+	});
+
+	it('fails, outputting nothing, for a success without its result when it has no credential to read it', async () => {
+		const withoutResult = legacyBody().replace(/"task_result":.*}$/, '"task_result":{}}');
+		await expect(deliver({ credentials: null }, { body: withoutResult })).rejects.toThrow(
+			`The success callback of task ${TASK_ID} carries no result, and the trigger has no credential to read it`,
+		);
+		// A success with its result needs no read.
+		expect((await deliver({ credentials: null }, { body: legacyBody() })).items).toHaveLength(1);
 	});
 
 	it('needs a credential', async () => {
