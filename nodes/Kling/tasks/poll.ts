@@ -46,8 +46,8 @@ export interface ListPath {
  * One task is read directly; several with one list request (newest first), so a round costs the same however many
  * items wait, up to 250 of them (pages hold at most 500, §2, with room for other work: more take more pages). A task
  * the pages do not show (an account busy with other work) is then read directly. Tasks Kling does not know are
- * missing from the result. A failed direct read throws, or goes to `onReadError` (the task's item fails alone);
- * Kling out of reach always throws.
+ * missing from the result. A failed direct read throws, or goes to `onReadError`; Kling out of reach then ends the
+ * direct reads, each task left unread going to `onReadError` with that error.
  */
 export async function readTasks(
 	this: KlingContext,
@@ -69,17 +69,23 @@ export async function readTasks(
 			listPath.failed = true;
 		}
 	}
-	for (const id of ids) {
-		if (found.has(id)) continue;
+	const unread = ids.filter((id) => !found.has(id));
+	for (const [n, id] of unread.entries()) {
 		// A cancelled execution sends nothing more, though a read's failure may not end the loop.
 		throwIfCancelled(this);
 		try {
 			const task = await findTask.call(this, product, id, retries);
 			if (task) found.set(id, task);
 		} catch (error) {
-			// Kling out of reach ends the round: each further read would wait out the transport's tries again.
-			if (!onReadError || isTransient(error)) throw asNodeError(this.getNode(), error);
-			onReadError(id, error);
+			if (!onReadError) throw asNodeError(this.getNode(), error);
+			// Kling out of reach ends the round's reads (each would wait out the transport's tries again), but what the
+			// pages showed is kept: a task they show finished is not held back by another one's read.
+			if (!isTransient(error)) {
+				onReadError(id, error);
+				continue;
+			}
+			for (const rest of unread.slice(n)) onReadError(rest, error);
+			break;
 		}
 	}
 	return found;

@@ -153,15 +153,28 @@ describe('readTasks', () => {
 		expect([...found.keys()]).toEqual(['ext-1']);
 	});
 
-	it('ends the round when a direct read finds Kling out of reach, without reading the other tasks', async () => {
+	it('ends the direct reads when one finds Kling out of reach, handing each unread task to onReadError', async () => {
 		const { kling } = await withTasks(2);
 		kling.inject(isQuery, refused(5001, 'system maintenance', 503), Infinity);
 		const { ctx } = executeContext({ kling });
 		const failed: string[] = [];
-		const reading = readTasks.call(ctx, PRODUCT, ['ext-0', 'ext-1'], { by: 'externalTaskId', listPath: { failed: true }, onReadError: (id) => failed.push(id) });
-		await expect(whileTimePasses(reading)).rejects.toThrow(/system maintenance/);
-		expect(failed).toEqual([]);
+		const reading = readTasks.call(ctx, PRODUCT, ['ext-0', 'ext-1'], { by: 'externalTaskId', listPath: { failed: true }, onReadError: (id, error) => failed.push(`${id}: ${(error as Error).message}`) });
+		expect((await whileTimePasses(reading)).size).toBe(0);
+		expect(failed).toEqual([expect.stringMatching(/^ext-0: .*system maintenance/), expect.stringMatching(/^ext-1: .*system maintenance/)]);
 		expect(kling.sent.filter(isQuery).map((sent) => sent.path)).not.toContain(`${PRODUCT.path}/ext-1`);
+	});
+
+	it('keeps what the list page showed when a direct read then finds Kling out of reach', async () => {
+		const { kling } = await withTasks(3);
+		// The page shows the newest task only; the two older ones are read directly, and the first of those fails.
+		kling.inject(isList, ok([{ task_id: kling.tasks[2].id, task_status: 'succeed' }]));
+		kling.inject(isQuery, refused(5001, 'system maintenance', 503), Infinity);
+		const { ctx } = executeContext({ kling });
+		const failed: string[] = [];
+		const ids = kling.tasks.map((task) => task.id);
+		const found = await whileTimePasses(readTasks.call(ctx, PRODUCT, ids, { onReadError: (id) => failed.push(id) }));
+		expect([...found.keys()]).toEqual([ids[2]]);
+		expect(failed).toEqual([ids[0], ids[1]]);
 	});
 
 	it('uses what a page holds around an odd entry, and reads only the missing task directly', async () => {
