@@ -22,7 +22,7 @@ const cases: Array<[operation: string, input: string, parameters: IDataObject, m
 	['Voice → Create', 'a voice URL that is not http(s)', { voiceUrl: 'voice.mp3' }, /Audio or Video URL/],
 	['Voice → Create', 'no voice URL', { voiceUrl: '' }, /Audio or Video URL/],
 	['Voice → Create', 'a video ID that went through a number and lost digits', { voiceSource: 'video', videoId: '={{ 861734512008451201 }}' }, /^Video ID \d+ has lost digits: it passed through a number/],
-	['Voice → Create', 'a Kling video id that is not a number', { voiceSource: 'video', videoId: 'my-video' }, /Video ID/],
+	['Voice → Create', 'a Kling video id with a space', { voiceSource: 'video', videoId: 'my video' }, /Video ID/],
 ];
 
 const itemCases: Array<[operation: string, input: string, parameters: IDataObject, message: RegExp]> = [

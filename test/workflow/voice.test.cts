@@ -50,11 +50,19 @@ describe('Voice → Create', () => {
 		expect(create.rawBody).toContain(`"video_id":"${videoId}"`);
 	});
 
+	it('sends a video ID in the UUID form that older Kling answers and relays give, as it is', async () => {
+		const { sim } = ctx;
+		const videoId = 'b39fd23a-58fb-4ca7-8f99-20d98f06639d';
+		await runWorkflow({ ...chain(createVoice({ voiceSource: 'video', videoId })), credentials: apiKeyCredential(sim) });
+		const [create] = sim.apiRequests({ method: 'POST', pathIncludes: 'custom-voices' });
+		expect(create.rawBody).toContain(`"video_id":"${videoId}"`);
+	});
+
 	it.each([
 		['a name over 20 characters', { voiceName: 'A voice name far too long' }, /Name must be at most 20 characters \(it has 25\)/],
 		['no recording URL', { voiceUrl: '' }, /"Audio or Video URL" is required/],
 		['a recording that is not an http URL', { voiceUrl: 'file:///tmp/a.mp3' }, /Audio or Video URL must be an http\(s\) URL/],
-		['a video ID that is not a number', { voiceSource: 'video', videoId: 'abc' }, /Video ID must be a Kling video ID/],
+		['a video URL given as the video ID', { voiceSource: 'video', videoId: 'https://cdn.example.com/clip.mp4' }, /Video ID must be a Kling video ID/],
 	])('refuses %s before any request', async (_title, parameters, message) => {
 		const { sim } = ctx;
 		const result = await runWorkflow({ ...chain(createVoice(parameters)), credentials: apiKeyCredential(sim) });

@@ -16,8 +16,8 @@ export const createVoiceBodySchema = z
 	.object({
 		voice_name: z.string().trim().min(1).max(VOICE_NAME_MAX),
 		voice_url: httpUrlSchema.optional(),
-		// A Kling video id: int64 digits, kept a string.
-		video_id: z.string().regex(/^\d{1,20}$/, 'must be a Kling video ID such as 861734512008451201').optional(),
+		// A Kling video id, kept a string: digits today, though answers of older tasks and relays show UUIDs (§4).
+		video_id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a Kling video ID such as 861734512008451201 (the videoId of a Video create or Get)').optional(),
 		...taskOptionsShape,
 	})
 	.superRefine((body, ctx) => {
