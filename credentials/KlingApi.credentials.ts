@@ -129,7 +129,8 @@ export class KlingApi implements ICredentialType {
 		const token =
 			credentials.authType === 'keyPair'
 				? signKlingJwt(String(credentials.accessKey ?? ''), String(credentials.secretKey ?? ''))
-				: String(credentials.apiKey ?? '');
+				: // A key is often pasted with spaces around it, or with the "Bearer " prefix it is sent with.
+					String(credentials.apiKey ?? '').trim().replace(/^Bearer\s+/i, '');
 		requestOptions.headers = { ...requestOptions.headers, Authorization: `Bearer ${token}` };
 		return requestOptions;
 	}

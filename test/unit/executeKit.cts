@@ -230,6 +230,8 @@ export interface ExecuteSetup {
 	executionId?: string | null;
 	/** Whether an AI agent or an MCP client calls the node as a tool: n8n runs it as its `klingTool` variant. */
 	toolExecution?: boolean;
+	/** The credential's fields over the default API key ones. */
+	credentials?: IDataObject;
 }
 
 /** A hand-built IExecuteFunctions: just what the transport, the tasks and the operations' helpers use. */
@@ -246,7 +248,7 @@ export function executeContext(setup: ExecuteSetup = {}) {
 	const context = {
 		getNode: () => (setup.toolExecution ? { ...node, type: `${node.type}Tool` } : node),
 		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
-		getCredentials: async () => credentials(),
+		getCredentials: async () => ({ ...credentials(), ...setup.credentials }),
 		getExecutionCancelSignal: () => cancel.signal,
 		continueOnFail: () => setup.continueOnFail ?? false,
 		getExecutionId: () => (setup.executionId === null ? undefined : (setup.executionId ?? 'exec-1')),

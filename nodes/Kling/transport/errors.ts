@@ -53,6 +53,9 @@ export function klingApiError(
 		httpCode: String(httpStatus),
 		failure: failureOf(code, retryAfterMs),
 	});
+	// NodeApiError swaps a message naming ECONNRESET, ENOTFOUND and the like for its own advice about the user's network;
+	// Kling's text names Kling's fetch of a user's file.
+	error.message = message ? `${meaning}: ${message}` : meaning;
 	error.context.kling = { klingCode: code, requestId, httpStatus, retryAfterMs } satisfies KlingErrorContext;
 	return error;
 }

@@ -121,8 +121,9 @@ export async function refusalInData(this: KlingContext, refusal: { code: number;
 function redactSecrets(text: string, credentials: IDataObject): string {
 	let out = text.replace(/Bearer\s+\S+/gi, 'Bearer [redacted]').replace(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/g, '[redacted]');
 	for (const key of ['apiKey', 'secretKey', 'accessKey', 'webhookSecret']) {
-		const secret = credentials[key];
-		if (typeof secret === 'string' && secret.length >= 4) out = out.split(secret).join('[redacted]');
+		// As the credential sends it: a key pasted with spaces around it or its "Bearer " prefix is sent without them.
+		const secret = String(credentials[key] ?? '').trim().replace(/^Bearer\s+/i, '');
+		if (secret.length >= 4) out = out.split(secret).join('[redacted]');
 	}
 	return out;
 }

@@ -22,6 +22,13 @@ describe('Kling API credential', () => {
 		expect(options.headers).toEqual({ Accept: 'a', Authorization: 'Bearer key-1' });
 	});
 
+	it('sends a key pasted with spaces around it or with its Bearer prefix as the bare key', async () => {
+		for (const apiKey of [' key-1 ', 'Bearer key-1', 'bearer  key-1\n']) {
+			const options = await new KlingApi().authenticate({ authType: 'apiKey', apiKey }, { url: '/x' });
+			expect(options.headers).toEqual({ Authorization: 'Bearer key-1' });
+		}
+	});
+
 	it('mints a new token for every request in key-pair mode', async () => {
 		const credential = new KlingApi();
 		const auth = (await credential.authenticate({ authType: 'keyPair', accessKey: 'ak', secretKey: 'sk' }, { url: '/x' })).headers?.Authorization;

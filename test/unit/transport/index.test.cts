@@ -160,6 +160,29 @@ describe("klingApiRequest: a relay's or gateway's own 401 or 403", () => {
 	});
 });
 
+describe("klingApiRequest: Kling's refusals", () => {
+	it('keeps Kling\'s words when they name a network error: they are about its fetch of a file, not the user\'s network', async () => {
+		for (const reason of ['fetch reference video failed: read ECONNRESET', 'image_url download failed: getaddrinfo ENOTFOUND cdn.example.com']) {
+			const kling = new FakeKling().inject(everything, refused(1201, reason, 400));
+			expect((await failureOf(send(kling, create))).message).toBe(`Invalid parameter: ${reason}`);
+		}
+	});
+});
+
+describe('klingApiRequest: secrets a server echoes', () => {
+	const echoing = (text: string) => new FakeKling().inject(everything, { status: 401, body: `{"code":1002,"message":"${text}","request_id":"r"}` }, Infinity);
+
+	it.each([
+		['pasted with its Bearer prefix', 'Bearer sk-live-SECRET-123456'],
+		['pasted with spaces around it', ' sk-live-SECRET-123456 '],
+	])('strips a key %s from what Kling says', async (_title, apiKey) => {
+		const { ctx } = executeContext({ kling: echoing('key \\"sk-live-SECRET-123456\\" is not valid'), credentials: { apiKey } });
+		const error = await failureOf(klingApiRequest.call(ctx, read));
+		expect(error.message).toBe('Authentication failed: Kling does not accept the key: key "[redacted]" is not valid');
+		expect(JSON.stringify(error)).not.toContain('SECRET');
+	});
+});
+
 describe('klingApiRequest: creates', () => {
 	it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])('sends a create again after %s: it reached no server', async (code) => {
 		const kling = new FakeKling().inject(everything, connectionError(code));
