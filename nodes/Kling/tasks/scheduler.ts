@@ -22,6 +22,8 @@ export interface Job extends Submission {
 	submittedAt?: number;
 	lastCheckedAt?: number;
 	checks: number;
+	/** Whether the last round's read got Kling's "no such task" (a relay in front of several accounts, a removed task). */
+	unknownToKling?: boolean;
 	retries: number;
 	notBefore: number;
 }
@@ -174,6 +176,7 @@ export class Scheduler {
 		for (const job of jobs.filter((candidate) => this.inFlight.includes(candidate))) {
 			const task = tasks.get(job.task!.task_id) ?? job.task!;
 			job.task = task;
+			job.unknownToKling = !tasks.has(task.task_id) && !failures.has(task.task_id);
 			if (isFinal(task.task_status)) {
 				this.durations.record(task);
 				this.leave(job);
@@ -210,6 +213,12 @@ export class Scheduler {
 
 	private timeoutError(job: Job, task: KlingTask) {
 		const minutes = +(this.settings.timeoutMs / 60_000).toFixed(2);
+		if (job.unknownToKling) {
+			return new NodeOperationError(this.ctx.getNode(), `Kling no longer finds task ${task.task_id}; it was ${task.task_status} when last seen`, {
+				itemIndex: job.itemIndex,
+				description: `Its reads answered that there is no such task until the Timeout (${minutes} minutes). Fetch it later by its task ID ${task.task_id}; if Kling still does not know it, check that the credential reads the account that created it.`,
+			});
+		}
 		return new NodeOperationError(this.ctx.getNode(), `Kling task ${task.task_id} is still ${task.task_status} after ${minutes} minutes`, {
 			itemIndex: job.itemIndex,
 			description: `The task keeps running on Kling. Fetch it later by its task ID ${task.task_id}, or raise Options → Timeout (Minutes).`,

@@ -200,6 +200,16 @@ describe('Scheduler: timeouts and failures', () => {
 		expect(kling.reads().filter((sent) => sent.at > entry.at)).toEqual([]);
 	});
 
+	it('says Kling no longer finds the task, rather than that it still runs, when its reads answer "no such task" until the timeout', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => Infinity;
+		kling.inject((sent) => isQuery(sent) || isList(sent), refused(1201, 'Task not found by id/external id', 400), Infinity);
+		const [entry] = await schedule(kling, [job(0)], { timeoutMs: 60_000 }).finish();
+		const { id } = kling.tasks[0];
+		expect(errorOf(entry)?.message).toBe(`Kling no longer finds task ${id}; it was processing when last seen`);
+		expect(errorOf(entry)?.description).toMatch(new RegExp(`^Its reads answered that there is no such task until the Timeout \\(1 minutes\\)\\. Fetch it later by its task ID ${id}`));
+	});
+
 	it("keeps a timed-out item's task in its slot while it runs on Kling, so later items never exceed Max Concurrent Tasks", async () => {
 		const kling = new FakeKling();
 		kling.durationOf = () => 90_000;
