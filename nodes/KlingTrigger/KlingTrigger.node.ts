@@ -5,7 +5,7 @@ import { collection, notice } from '../Kling/actions/shared/fields';
 import { multiOptionValues } from '../Kling/actions/shared/multiOptions';
 import { asNodeError } from '../Kling/transport/errors';
 import { parseJsonLossless } from '../Kling/transport/json';
-import { hasResult, normaliseCallback, type NormalisedCallback } from './callback';
+import { hasResult, normaliseCallback, type NormalisedCallback } from '../Kling/contract/callback';
 import { checkSignature, rawBodyOf } from './callbackOrigin';
 import { acknowledge, ignored } from './filters';
 import { noSuchTaskError, reReadTask, type ReadReason, type ReadTask } from './reReadTask';
@@ -150,13 +150,10 @@ export class KlingTrigger implements INodeType {
 			return refuse.call(this, 400, 'The body is not a Kling callback: it needs task_id and task_status, or id and status');
 		}
 
-		// A trusted body (signed, or with no Webhook Secret to check it by) is filtered before any read: a callback the user
-		// did not select costs no request, and a read that fails cannot turn it into a failed execution. Then the task is
-		// read from Kling, and what Kling answers replaces the body before anything is decided (events, prefix, repeats): a
-		// claim Kling does not back starts nothing and is not recorded, so the task's real status still gets through later.
-		// It is read for an unsigned body when the credential has a Webhook Secret (anyone who learnt the URL may have sent
-		// it, docs/kling-api.md §9.2), for a final status when asked to, and for a success without its result (Kling
-		// documents only images and videos in callbacks, §9.1) whenever the node has a credential.
+		// A trusted body (signed, or no Webhook Secret to check it by) is filtered first: an unselected callback costs no read,
+		// and a failing read cannot fail an execution for it. A read (an unsigned body with a Webhook Secret, §9.2; a final
+		// status when asked; a success without its result, §9.1) replaces the body before events, prefix and repeats are
+		// decided: a claim Kling does not back starts nothing and is not recorded, so the real status still gets through.
 		const prefix = String(options.externalTaskIdPrefix ?? '').trim();
 		const unsigned = origin.hasSecret && origin.accepted === 'unsigned';
 		const early = unsigned ? undefined : ignored.call(this, received, events, prefix, false);

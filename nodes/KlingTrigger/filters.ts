@@ -1,6 +1,6 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { NormalisedCallback } from './callback';
+import type { NormalisedCallback } from '../Kling/contract/callback';
 
 /** Answers 200, so Kling stops sending this delivery, without starting an execution. */
 export function acknowledge(reason: string): IWebhookResponseData {

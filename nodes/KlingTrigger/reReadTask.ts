@@ -5,7 +5,7 @@ import { PRODUCTS, type ProductKey } from '../Kling/contract/task';
 import { findTask } from '../Kling/tasks/submit';
 import { klingApiRequest } from '../Kling/transport';
 import { klingErrorContext } from '../Kling/transport/errors';
-import { normaliseCallback, type NormalisedCallback } from './callback';
+import { normaliseCallback, type NormalisedCallback } from '../Kling/contract/callback';
 
 /**
  * Where a legacy task is looked for when it is re-read. A legacy callback does not say which product made the task

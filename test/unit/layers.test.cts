@@ -125,7 +125,7 @@ describe('the checks themselves', () => {
 		expect(
 			[
 				'nodes/Kling/Kling.node.ts',
-				'nodes/KlingTrigger/callback.ts',
+				'nodes/KlingTrigger/filters.ts',
 				'nodes/Kling/actions/video/omni.operation.ts',
 				'nodes/Kling/actions/router.ts',
 				'nodes/Kling/methods/listSearch.ts',

@@ -36,9 +36,6 @@ export const KLING_CODES: Record<number, KlingCodeInfo> = {
 /** Codes that mean the request was refused before any task existed: safe to send again, even a create. */
 export const RETRY_SAFE_FOR_CREATE = new Set([1302, 1303]);
 
-/** Codes that mean "no such thing here": the delete fallback and lookups by external task id rely on them. */
-export const NOT_FOUND_CODES = new Set([1202, 1203]);
-
 /**
  * Authentication codes are transient once (§12): a token minted just too early or too late, or a hiccup of Kling's
  * authentication, is fixed by one more try (with a freshly signed token in key-pair mode). A second refusal is the

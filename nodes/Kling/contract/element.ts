@@ -46,14 +46,6 @@ export const createElementBodySchema = z
 		element_voice_id: z.string().min(1).optional(),
 		tag_list: z.array(z.object({ tag_id: z.enum(tagIds) })).optional(),
 		...taskOptionsShape,
-	})
-	.superRefine((body, ctx) => {
-		if (body.reference_type === 'image_refer' && !body.element_image_list) {
-			ctx.addIssue({ code: 'custom', path: ['element_image_list'], message: 'is required for an image element' });
-		}
-		if (body.reference_type === 'video_refer' && !body.element_video_list) {
-			ctx.addIssue({ code: 'custom', path: ['element_video_list'], message: 'is required for a video element' });
-		}
 	});
 
 /** One element inside `task_result.elements[]` (docs/kling-api.md §3.2). */

@@ -16,6 +16,6 @@ export const viewSetsOfTaskResult = (taskResult: TaskResult): ViewSet[] =>
 	listOf(viewSetSchema, taskResult?.images).sort((a, b) => a.index - b.index);
 
 /** The URLs of one candidate set, in order, without gaps. */
-export function viewUrls(set: ViewSet): string[] {
+export function viewUrls(set: Pick<ViewSet, 'url_1' | 'url_2' | 'url_3'>): string[] {
 	return [set.url_1, set.url_2, set.url_3].filter((url): url is string => typeof url === 'string' && url.length > 0);
 }

@@ -3,7 +3,7 @@ import type { OmniModel } from './video';
 
 /**
  * The count limits of omni video (§6.1). Several depend on each element's kind (image element or video character),
- * which the node often does not know: `checkOmniCounts` decides for every kind the unknown elements could be.
+ * which the node often does not know: `omniCountProblem` decides for every kind the unknown elements could be.
  */
 
 export interface OmniInputs {
@@ -18,13 +18,8 @@ export interface OmniInputs {
 	elementKinds: Array<ElementKind | undefined>;
 }
 
-export type OmniVerdict =
-	| { verdict: 'ok' }
-	| { verdict: 'invalid'; message: string }
-	/** Fine for some kinds the unknown elements could be, wrong for others: Kling judges it, at no cost. */
-	| { verdict: 'dependsOnKinds' };
-
-export function checkOmniCounts(inputs: OmniInputs): OmniVerdict {
+/** Why Kling refuses these counts whatever kind the unknown elements are; undefined when some kind is fine (Kling judges). */
+export function omniCountProblem(inputs: OmniInputs): string | undefined {
 	const knownImage = inputs.elementKinds.filter((kind) => kind === 'image_refer').length;
 	const knownCharacter = inputs.elementKinds.filter((kind) => kind === 'video_refer').length;
 	const unknown = inputs.elementKinds.length - knownImage - knownCharacter;
@@ -33,10 +28,9 @@ export function checkOmniCounts(inputs: OmniInputs): OmniVerdict {
 	for (let characters = 0; characters <= unknown; characters++) {
 		outcomes.add(countProblem(inputs, knownImage + unknown - characters, knownCharacter + characters));
 	}
-	if (outcomes.size === 1 && outcomes.has(undefined)) return { verdict: 'ok' };
-	if (outcomes.has(undefined)) return { verdict: 'dependsOnKinds' };
+	if (outcomes.has(undefined)) return undefined;
 	const messages = [...outcomes] as string[];
-	return { verdict: 'invalid', message: messages.length === 1 ? messages[0] : `Whatever kind the elements are, Kling refuses this: ${messages.join(' Or: ')}` };
+	return messages.length === 1 ? messages[0] : `Whatever kind the elements are, Kling refuses this: ${messages.join(' Or: ')}`;
 }
 
 /** The first broken limit for exact counts; rules that do not depend on kinds come first, so their message is stable. */

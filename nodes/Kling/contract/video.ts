@@ -54,9 +54,6 @@ export const imageToVideoBodySchema = z
 		...mediaTaskOptionsShape,
 	})
 	.superRefine((body, ctx) => {
-		if (body.image === undefined && body.image_tail === undefined) {
-			ctx.addIssue({ code: 'custom', path: ['image'], message: 'is required: give a first frame, an end frame, or both' });
-		}
 		if (body.element_list?.length && body.voice_list?.length) {
 			ctx.addIssue({ code: 'custom', path: ['voice_list'], message: 'cannot be used together with elements. Remove the voices or the elements.' });
 		}
@@ -115,7 +112,6 @@ export const omniVideoBodySchema = z
 		const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
 		const customShots = body.multi_shot === true && body.shot_type === 'customize';
 		if (!customShots && !body.prompt?.trim()) issue('prompt', 'is required (only Multi-Shot with custom shots goes without it)');
-		if (body.multi_shot && !body.shot_type) issue('shot_type', 'is required with Multi-Shot');
 		if (customShots && !body.multi_prompt?.length) issue('multi_prompt', 'needs at least one shot');
 
 		const frames = (body.image_list ?? []).map((image) => image.type).filter(Boolean);

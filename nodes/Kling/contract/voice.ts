@@ -21,9 +21,6 @@ export const createVoiceBodySchema = z
 		...taskOptionsShape,
 	})
 	.superRefine((body, ctx) => {
-		if ((body.voice_url === undefined) === (body.video_id === undefined)) {
-			ctx.addIssue({ code: 'custom', path: ['voice_url'], message: 'or a video ID is required, and only one of them' });
-		}
 		const problem = body.voice_url && notVoiceMediaProblem(body.voice_url);
 		if (problem) ctx.addIssue({ code: 'custom', path: ['voice_url'], message: problem });
 	});

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
+import { normaliseCallback } from '../contract/callback';
 import { isFinal, type KlingTask } from '../contract/task';
 import { asExecuteContext, firstTasksOfFailed, presentBatch } from './pauseOutput';
 import { readTasks } from './poll';
@@ -8,18 +9,12 @@ import { runDigest } from './runKey';
 import type { TaskOperation } from './taskOperation';
 
 /**
- * Pause Until Kling Calls Back. n8n resumes a waiting execution only once, and the callback that resumes it carries
- * one task. So every item's task gets the same resume URL, tagged with a batch key and the item count, and external
- * task ids derived from the key. Each callback re-reads all of the batch's tasks: while any is unfinished the call is
- * acknowledged and the execution keeps waiting; the call that finds all finished resumes it with every item. The body
- * only decides whether to ask Kling for the callback again: when it says a task of the batch is final and the read
- * does not show that yet, the call gets 503. The output comes from the read alone, so a forged or repeated callback
- * resumes nothing and changes nothing.
- *
- * There is no time limit. At an execution's `waitTill`, n8n resumes it with the waiting node disabled (n8n-core
- * `WorkflowExecute.handleWaitingState`, see docs/n8n-behaviour.md): the node does not run, its input items pass on as
- * its output, and the run ends as a success with no result. A node cannot act then, so it sets no limit: an
- * execution whose callbacks never come stays waiting, which is visible, rather than succeeding with wrong data.
+ * Pause Until Kling Calls Back. n8n resumes a waiting execution once, and a callback carries one task, so every item's
+ * task gets the same resume URL (tagged with a batch key and the item count) and an external task id derived from the
+ * key. Each callback re-reads the whole batch and resumes the run only once all are final; the body only decides a 503
+ * (it says a task is final that the read does not show yet). Output comes from the read alone: a forged or repeated
+ * callback resumes nothing. No time limit: at `waitTill` n8n would pass the input on as a success with no result
+ * (`WorkflowExecute.handleWaitingState`, docs/n8n-behaviour.md), so an execution whose callbacks never come stays waiting.
  */
 
 /**
@@ -165,7 +160,8 @@ async function resumeIfDone(ctx: IWebhookFunctions, operation: TaskOperation, ba
 	if (tasks.every((task) => !task)) return reply(ctx, 404, 'No Kling task belongs to this resume URL');
 	// Kling's read may lag its own callback (as the Kling Trigger finds), and a callback answered 2xx is not delivered
 	// again: if it was the last one, the run would wait forever.
-	const claimed = ids.indexOf(finalClaimOf(ctx.getBodyData()) ?? '');
+	const claim = normaliseCallback(ctx.getBodyData());
+	const claimed = claim?.final ? ids.indexOf(claim.externalTaskId ?? '') : -1;
 	if (claimed >= 0 && !(tasks[claimed] && isFinal(tasks[claimed].task_status))) {
 		return reply(ctx, 503, `Kling does not show task ${ids[claimed]} final yet, as this callback says; deliver it again later`);
 	}
@@ -176,16 +172,6 @@ async function resumeIfDone(ctx: IWebhookFunctions, operation: TaskOperation, ba
 		externalTaskId: ids[itemIndex],
 	});
 	return { workflowData: [await presentBatch(asExecuteContext(ctx), operation, tasks, withoutTask, await firstTasksOfFailed(ctx, operation, ids, tasks))] };
-}
-
-/** The external task ID a callback body (either shape, docs/kling-api.md §9.1) says is final, if it says so. */
-function finalClaimOf(body: unknown): string | undefined {
-	if (typeof body !== 'object' || body === null) return undefined;
-	const legacy = 'task_id' in body || 'task_status' in body;
-	const { task_status, status, task_info, external_id } = body as IDataObject;
-	const claimed = legacy ? task_status : status;
-	const id = legacy ? (task_info as IDataObject | null | undefined)?.external_task_id : external_id;
-	return typeof claimed === 'string' && isFinal(claimed) && typeof id === 'string' ? id : undefined;
 }
 
 /** The batch the waiting run of this node was given, or undefined when the execution does not say (see waitingBatchKey). */

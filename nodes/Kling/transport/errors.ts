@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { KLING_CODES, NOT_FOUND_CODES } from '../contract/codes';
+import { KLING_CODES } from '../contract/codes';
 
 /** What the package knows about a failed Kling call, kept on the error's context so callers can branch on it. */
 export interface KlingErrorContext {
@@ -30,7 +30,7 @@ export function klingErrorContext(error: unknown): KlingErrorContext {
  */
 export function isNotFound(error: unknown): boolean {
 	const { klingCode, httpStatus } = klingErrorContext(error);
-	return httpStatus === 404 || klingCode === 1201 || (klingCode !== undefined && NOT_FOUND_CODES.has(klingCode));
+	return httpStatus === 404 || [1201, 1202, 1203].includes(klingCode ?? 0);
 }
 
 /** A failure worth another try later: no usable answer, or a Kling code that says so (1302, 1303, 5000 to 5002). */

@@ -1,5 +1,5 @@
 import type { ElementKind } from '../../../nodes/Kling/contract/element';
-import { checkOmniCounts, countProblem, type OmniInputs } from '../../../nodes/Kling/contract/omniRules';
+import { omniCountProblem, countProblem, type OmniInputs } from '../../../nodes/Kling/contract/omniRules';
 import { motionControlBodySchema, omniVideoBodySchema } from '../../../nodes/Kling/contract/video';
 
 const IMG: ElementKind = 'image_refer';
@@ -15,7 +15,7 @@ const inputs = (over: Partial<OmniInputs>): OmniInputs => ({
 	...over,
 });
 
-describe('checkOmniCounts', () => {
+describe('omniCountProblem', () => {
 	it.each<[string, Partial<OmniInputs>, RegExp | undefined]>([
 		['7 reference images', { referenceImages: 7 }, undefined],
 		['8 reference images', { referenceImages: 8 }, /at most 7 \(there are 8/],
@@ -33,9 +33,9 @@ describe('checkOmniCounts', () => {
 		['a character and a reference image with a video', { hasVideo: true, referenceImages: 1, elementKinds: [CHR] }, /cannot be combined/],
 		['a character and an image element with a video', { hasVideo: true, elementKinds: [CHR, IMG] }, /cannot be combined/],
 	])('Kling 3.0 Omni: %s', (_title, over, expected) => {
-		const verdict = checkOmniCounts(inputs(over));
-		if (expected) expect(verdict).toEqual({ verdict: 'invalid', message: expect.stringMatching(expected) });
-		else expect(verdict).toEqual({ verdict: 'ok' });
+		const problem = omniCountProblem(inputs(over));
+		if (expected) expect(problem).toMatch(expected);
+		else expect(problem).toBeUndefined();
 	});
 
 	it.each<[string, Partial<OmniInputs>, RegExp | undefined]>([
@@ -47,9 +47,9 @@ describe('checkOmniCounts', () => {
 		['a first frame with 6 image elements', { firstFrame: true, elementKinds: [IMG, IMG, IMG, IMG, IMG, IMG] }, undefined],
 		['8 references and image elements', { referenceImages: 5, elementKinds: [IMG, IMG, IMG] }, /at most 7/],
 	])('Kling O1: %s', (_title, over, expected) => {
-		const verdict = checkOmniCounts(inputs({ model: 'kling-video-o1', ...over }));
-		if (expected) expect(verdict).toEqual({ verdict: 'invalid', message: expect.stringMatching(expected) });
-		else expect(verdict).toEqual({ verdict: 'ok' });
+		const problem = omniCountProblem(inputs({ model: 'kling-video-o1', ...over }));
+		if (expected) expect(problem).toMatch(expected);
+		else expect(problem).toBeUndefined();
 	});
 
 	describe('elements of unknown kind: decided for every kind they could be', () => {
@@ -58,42 +58,38 @@ describe('checkOmniCounts', () => {
 
 		it('is ok when every kind is fine', () => {
 			// Any mix of 2 elements is fine on 3.0 Omni without a video or frames.
-			expect(checkOmniCounts(inputs({ elementKinds: unknown(2) }))).toEqual({ verdict: 'ok' });
-			expect(checkOmniCounts(inputs({ model: 'kling-video-o1', elementKinds: [] }))).toEqual({ verdict: 'ok' });
+			expect(omniCountProblem(inputs({ elementKinds: unknown(2) }))).toBeUndefined();
+			expect(omniCountProblem(inputs({ model: 'kling-video-o1', elementKinds: [] }))).toBeUndefined();
 		});
 
 		it('leaves it to Kling when some kinds are fine', () => {
 			// Kling O1: fine if it is an image element, not if it is a character.
-			expect(checkOmniCounts(inputs({ model: 'kling-video-o1', elementKinds: unknown(1) }))).toEqual({ verdict: 'dependsOnKinds' });
+			expect(omniCountProblem(inputs({ model: 'kling-video-o1', elementKinds: unknown(1) }))).toBeUndefined();
 			// 4 elements without a video: fine as image elements, too many as characters.
-			expect(checkOmniCounts(inputs({ elementKinds: unknown(4) }))).toEqual({ verdict: 'dependsOnKinds' });
+			expect(omniCountProblem(inputs({ elementKinds: unknown(4) }))).toBeUndefined();
 			// Known kinds decide; only the unknown ones are varied: a second image element is fine, a character is not.
-			expect(checkOmniCounts(inputs({ hasVideo: true, elementKinds: [IMG, undefined] }))).toEqual({ verdict: 'dependsOnKinds' });
+			expect(omniCountProblem(inputs({ hasVideo: true, elementKinds: [IMG, undefined] }))).toBeUndefined();
 		});
 
 		it('refuses with the one reason when every kind is wrong for the same reason', () => {
-			expect(checkOmniCounts(inputs({ firstFrame: true, elementKinds: unknown(4) }))).toEqual({
-				verdict: 'invalid',
-				message: 'With a first frame, Kling 3.0 Omni takes at most 3 elements (there are 4).',
-			});
-			expect(checkOmniCounts(inputs({ hasVideo: true, referenceImages: 1, elementKinds: [CHR, undefined] }))).toEqual({
-				verdict: 'invalid',
-				message: 'With a reference video, video character elements cannot be combined with image elements or reference images.',
-			});
+			expect(omniCountProblem(inputs({ firstFrame: true, elementKinds: unknown(4) }))).toBe(
+				'With a first frame, Kling 3.0 Omni takes at most 3 elements (there are 4).',
+			);
+			expect(omniCountProblem(inputs({ hasVideo: true, referenceImages: 1, elementKinds: [CHR, undefined] }))).toBe(
+				'With a reference video, video character elements cannot be combined with image elements or reference images.',
+			);
 		});
 
 		it('refuses with every reason, prefixed, when each kind is wrong for another reason', () => {
 			// With a video: as an image element it cannot join the character; as a character it is one too many.
-			expect(checkOmniCounts(inputs({ hasVideo: true, elementKinds: [CHR, undefined] }))).toEqual({
-				verdict: 'invalid',
-				message:
-					`${PREFIX}With a reference video, video character elements cannot be combined with image elements or reference images.` +
+			expect(omniCountProblem(inputs({ hasVideo: true, elementKinds: [CHR, undefined] }))).toBe(
+				`${PREFIX}With a reference video, video character elements cannot be combined with image elements or reference images.` +
 					' Or: With a reference video, Kling 3.0 Omni takes at most 1 video character element (there are 2).',
-			});
+			);
 			// Kling O1 with 8 references: too many as image elements, and a character is refused anyway.
-			const o1 = checkOmniCounts(inputs({ model: 'kling-video-o1', referenceImages: 7, elementKinds: unknown(1) }));
-			expect(o1).toEqual({ verdict: 'invalid', message: expect.stringMatching(new RegExp(`^${PREFIX}`)) });
-			expect(o1.verdict === 'invalid' && o1.message.split(' Or: ')).toEqual([
+			const o1 = omniCountProblem(inputs({ model: 'kling-video-o1', referenceImages: 7, elementKinds: unknown(1) }));
+			expect(o1).toMatch(new RegExp(`^${PREFIX}`));
+			expect(o1?.split(' Or: ')).toEqual([
 				expect.stringMatching(/at most 7 \(there are 8: 7 images, 1 image elements\)/),
 				expect.stringMatching(/Kling O1 takes only image elements/),
 			]);

@@ -16,9 +16,10 @@ export const optionList = (options: readonly MultiOption[]) => options.map((cand
  * The option values a multi-select parameter ("multiOptions") holds. The editor stores an array of values, but n8n
  * hands over whatever an expression gives, unchecked: one value, a comma-separated list, an array. Each entry may be
  * an option's value, as written (Kling's ids are case-sensitive), or its name in any case. An empty value means none.
- * Returns the values in the order given, each once, or the problem with the first entry that is no option.
+ * Returns the values in the order given, each once; the first entry that is no option fails naming the field (and the
+ * item, where there is one; n8n appends its number).
  */
-export function parseMultiOptions(value: unknown, options: readonly MultiOption[]): { values: string[] } | { problem: string } {
+export function multiOptionValues(this: Pick<IExecuteFunctions, 'getNode'>, value: unknown, options: readonly MultiOption[], label: string, itemIndex?: number): string[] {
 	const entries = (Array.isArray(value) ? value : [value]).flatMap((entry: unknown) =>
 		typeof entry === 'string' ? entry.split(',') : entry === null || entry === undefined ? [] : [entry],
 	);
@@ -27,27 +28,13 @@ export function parseMultiOptions(value: unknown, options: readonly MultiOption[
 		const text = typeof entry === 'string' ? entry.trim() : typeof entry === 'object' ? JSON.stringify(entry) : String(entry);
 		if (!text) continue;
 		const option = optionNamed(text, options);
-		if (!option) return { problem: `"${truncate(text)}" is not one of ${optionList(options)}` };
+		if (!option) {
+			throw new NodeOperationError(this.getNode(), `${label}: "${truncate(text)}" is not one of ${optionList(options)}`, {
+				...(itemIndex === undefined ? {} : { itemIndex }),
+				description: `${label} takes an option's name or value, a comma-separated list of them, or an array`,
+			});
+		}
 		if (!values.includes(String(option.value))) values.push(String(option.value));
 	}
-	return { values };
-}
-
-/**
- * `parseMultiOptions` for a node: the values, or a NodeOperationError naming the field (and the item, where there is
- * one; n8n appends its number).
- */
-export function multiOptionValues(
-	this: Pick<IExecuteFunctions, 'getNode'>,
-	value: unknown,
-	options: readonly MultiOption[],
-	label: string,
-	itemIndex?: number,
-): string[] {
-	const result = parseMultiOptions(value, options);
-	if ('values' in result) return result.values;
-	throw new NodeOperationError(this.getNode(), `${label}: ${result.problem}`, {
-		...(itemIndex === undefined ? {} : { itemIndex }),
-		description: `${label} takes an option's name or value, a comma-separated list of them, or an array`,
-	});
+	return values;
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { elementKindOf } from '../../contract/element';
-import { checkOmniCounts } from '../../contract/omniRules';
+import { omniCountProblem } from '../../contract/omniRules';
 import type { OmniVideoBody } from '../../contract/video';
 import type { Picked } from '../shared/pickers';
 import { translateElementMentions } from '../shared/prompt';
@@ -24,7 +24,7 @@ export async function applyOmniRules(this: IExecuteFunctions, body: OmniVideoBod
 	const counts = { element: elements.length, image: images.length, video: body.video_list?.length ?? 0, voice: null };
 	const fields = ['the prompt', ...shots.map((_, n) => `Shots #${n + 1} → Prompt`)];
 	const { texts, found } = await translateElementMentions.call(this, prompts, elements, i, counts, fields);
-	const verdict = checkOmniCounts({
+	const problem = omniCountProblem({
 		model: body.model_name,
 		firstFrame: images.some((image) => image.type === 'first_frame'),
 		endFrame: images.some((image) => image.type === 'end_frame'),
@@ -32,7 +32,7 @@ export async function applyOmniRules(this: IExecuteFunctions, body: OmniVideoBod
 		hasVideo: Boolean(body.video_list?.length),
 		elementKinds: elements.map((element) => (found.has(element.id) ? elementKindOf(found.get(element.id)!) : undefined)),
 	});
-	if (verdict.verdict === 'invalid') throw invalidInput.call(this, verdict.message, i, COUNT_HINT);
+	if (problem) throw invalidInput.call(this, problem, i, COUNT_HINT);
 	const [prompt, ...shotPrompts] = texts;
 	return { ...body, prompt: body.prompt === undefined ? undefined : prompt, multi_prompt: body.multi_prompt && shots.map((shot, n) => ({ ...shot, prompt: shotPrompts[n] })) };
 }

@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { multiOptionValues, parseMultiOptions } from '../../../../nodes/Kling/actions/shared/multiOptions';
+import { multiOptionValues } from '../../../../nodes/Kling/actions/shared/multiOptions';
 import { node } from '../../executeKit.cts';
 
 const OPTIONS = [
@@ -9,22 +9,24 @@ const OPTIONS = [
 	{ name: 'Failed', value: 'failed' },
 ];
 
-describe('parseMultiOptions', () => {
+describe('multiOptionValues: what it reads', () => {
+	const parse = (value: unknown) => multiOptionValues.call({ getNode: () => node }, value, OPTIONS, 'Tags');
+
 	it('takes an array, one value, or a comma-separated list, by value or by name in any case, each once, in order', () => {
-		expect(parseMultiOptions(['o_106', 'o_102'], OPTIONS)).toEqual({ values: ['o_106', 'o_102'] });
-		expect(parseMultiOptions('o_102', OPTIONS)).toEqual({ values: ['o_102'] });
-		expect(parseMultiOptions(' scene , CHARACTER,o_106 ', OPTIONS)).toEqual({ values: ['o_106', 'o_102'] });
-		expect(parseMultiOptions(['Failed, scene'], OPTIONS)).toEqual({ values: ['failed', 'o_106'] });
+		expect(parse(['o_106', 'o_102'])).toEqual(['o_106', 'o_102']);
+		expect(parse('o_102')).toEqual(['o_102']);
+		expect(parse(' scene , CHARACTER,o_106 ')).toEqual(['o_106', 'o_102']);
+		expect(parse(['Failed, scene'])).toEqual(['failed', 'o_106']);
 	});
 
 	it('reads an empty value as none', () => {
-		for (const empty of ['', ' , ', [], null, undefined, [null, '']]) expect(parseMultiOptions(empty, OPTIONS)).toEqual({ values: [] });
+		for (const empty of ['', ' , ', [], null, undefined, [null, '']]) expect(parse(empty)).toEqual([]);
 	});
 
 	it('names the first entry that is no option, and the options there are; values are case-sensitive', () => {
-		expect(parseMultiOptions('o_102, O_106', OPTIONS)).toEqual({ problem: '"O_106" is not one of Character (o_102), Scene (o_106), Failed (failed)' });
-		expect(parseMultiOptions([7], OPTIONS)).toEqual({ problem: expect.stringMatching(/^"7" is not one of/) });
-		expect(parseMultiOptions([{ value: 'o_102' }], OPTIONS)).toEqual({ problem: expect.stringMatching(/^"\{"value":"o_102"\}" is not one of/) });
+		expect(() => parse('o_102, O_106')).toThrow('Tags: "O_106" is not one of Character (o_102), Scene (o_106), Failed (failed)');
+		expect(() => parse([7])).toThrow(/^Tags: "7" is not one of/);
+		expect(() => parse([{ value: 'o_102' }])).toThrow(/^Tags: "\{"value":"o_102"\}" is not one of/);
 	});
 });
 

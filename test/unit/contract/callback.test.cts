@@ -1,7 +1,7 @@
-/** KlingTrigger/callback.ts: Kling's two callback bodies (kling-api.md §9.1), flattened into one shape, ids as strings. */
-import { normaliseCallback } from '../../../nodes/KlingTrigger/callback';
+/** contract/callback.ts: Kling's two callback bodies (kling-api.md §9.1), flattened into one shape, ids as strings. */
+import { normaliseCallback } from '../../../nodes/Kling/contract/callback';
 import { parseJsonLossless } from '../../../nodes/Kling/transport/json';
-import { ELEMENT_ID, legacyBody, newBody, TASK_ID } from './kit.cts';
+import { ELEMENT_ID, legacyBody, newBody, TASK_ID } from '../KlingTrigger/kit.cts';
 
 describe('normaliseCallback', () => {
 	it('tells the legacy body (task_id, task_status) from the new one (id and status), and refuses anything else', () => {

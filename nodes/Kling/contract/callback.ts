@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-import { elementsOfTaskResult } from '../Kling/contract/element';
-import { idSchema } from '../Kling/contract/envelope';
-import { isFinal, isSucceeded, taskSchema } from '../Kling/contract/task';
-import { secondsOf } from '../Kling/contract/video';
+import { elementsOfTaskResult } from './element';
+import { idSchema } from './envelope';
+import { viewUrls } from './multiShot';
+import { isFinal, isSucceeded, taskSchema } from './task';
+import { secondsOf } from './video';
 
 /*
  * The two bodies Kling POSTs to a `callback_url` (docs/kling-api.md §9.1), flattened into one shape with every id a
@@ -45,8 +46,7 @@ const toVideo = (video: z.infer<typeof videoSchema>) => ({ id: defined(video.id)
 type ImageEntry = z.infer<typeof imageSchema>;
 const toImage = (image: ImageEntry) => ({ url: defined(image.url), index: defined(image.index), watermarkUrl: defined(image.watermark_url), groupId: defined(image.group_id) });
 // AI multi-shot results carry three candidate views per entry instead of one `url`: output as the node's `views`.
-const viewUrlsOf = (image: ImageEntry) => [image.url_1, image.url_2, image.url_3].filter((url): url is string => !!url);
-const isViewSet = (image: ImageEntry) => viewUrlsOf(image).length > 0;
+const isViewSet = (image: ImageEntry) => viewUrls(image).length > 0;
 const toAudio = (audio: z.infer<typeof audioSchema>) => ({
 	id: defined(audio.id),
 	mp3Url: defined(audio.mp3_url),
@@ -103,7 +103,7 @@ export function normaliseCallback(body: unknown): NormalisedCallback | undefined
 			updatedAt: defined(task.updated_at),
 			videos: entries(result.videos, videoSchema, toVideo),
 			images: images.filter((image) => !isViewSet(image)).map(toImage),
-			views: images.filter(isViewSet).sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map(viewUrlsOf),
+			views: images.filter(isViewSet).sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map(viewUrls),
 			audios: [],
 			// Not documented for callbacks (§9.1), but read when present, as a queried element task is read.
 			elementIds: elementsOfTaskResult(result).map((element) => element.element_id),
