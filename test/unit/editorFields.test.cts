@@ -58,4 +58,16 @@ describe('The fields the editor offers', () => {
 		expect(o1.has('resultType')).toBe(false);
 		expect(o1.get('prompt')?.required).toBe(true);
 	});
+
+	it('flags a list longer than Kling takes, and an element or voice entry left empty, before the workflow runs', () => {
+		const issuesOf = (parameters: INodeParameters) => {
+			const node = { id: '1', name: 'Kling', type: 'kling', typeVersion: 1, position: [0, 0] as [number, number], parameters };
+			return NodeHelpers.getNodeParametersIssues(description.properties, node, description)?.parameters ?? {};
+		};
+		const entries = (count: number, id = '835266081714884677') => ({ element: Array.from({ length: count }, () => ({ element: { __rl: true, mode: 'id', value: id } })) });
+		const motion = { resource: 'video', operation: 'motionControl', model: 'kling-v3' };
+		expect(issuesOf({ ...motion, elements: entries(2) }).elements).toEqual(['At most 1 field is allowed.']);
+		expect(issuesOf({ ...motion, elements: entries(1) }).elements).toBeUndefined();
+		expect(issuesOf({ ...motion, elements: entries(1, '') })).toHaveProperty('element');
+	});
 });

@@ -118,7 +118,7 @@ export function readText(this: IExecuteFunctions, name: string, label: string, i
 /** A list the user adds up to `max` entries to, one by one, in order; read as `<field name>.<entry name>`. */
 export function entryList(field: Pick<INodeProperties, 'displayName' | 'name' | 'description'> & Partial<INodeProperties>, entry: { displayName: string; name: string }, max: number, values: INodeProperties[]): INodeProperties {
 	const options = [{ ...entry, values }];
-	return { type: 'fixedCollection', placeholder: `Add ${entry.displayName}`, default: {}, typeOptions: { multipleValues: true, sortable: max > 1, maxAllowed: max }, options, ...field };
+	return { type: 'fixedCollection', placeholder: `Add ${entry.displayName}`, default: {}, typeOptions: { multipleValues: true, sortable: max > 1, maxAllowedFields: max }, options, ...field };
 }
 
 /** An Options or Filters collection: optional fields, in alphabetical order as n8n's own nodes list them. */

@@ -103,7 +103,7 @@ export function readOptionalPicked(this: IExecuteFunctions, kind: Kind, paramete
 /** An ordered list of pickers: the order is the `<<<element_N>>>` / `<<<voice_N>>>` numbering (§6.1, §7). */
 export function pickerList(kind: Kind, max: number, description: string, overrides: Partial<INodeProperties> = {}): INodeProperties {
 	const { displayName } = PICKERS[kind];
-	return entryList({ displayName: `${displayName}s`, name: `${kind}s`, description, ...overrides }, { displayName, name: kind }, max, [picker(kind, { required: false })]);
+	return entryList({ displayName: `${displayName}s`, name: `${kind}s`, description, ...overrides }, { displayName, name: kind }, max, [picker(kind)]);
 }
 
 /** Reads a picker list in the user's order; an empty entry is refused, it would shift the numbering. */
