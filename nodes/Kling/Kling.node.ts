@@ -5,6 +5,8 @@ import { operationOf, resources } from './actions/router';
 import { listSearch } from './methods';
 import { outputFor } from './tasks/output';
 import { handleCallback, RESUME_SUFFIX } from './tasks/pause';
+import { isToolCall } from './tasks/runKey';
+import { asNodeError } from './transport/errors';
 
 export class Kling implements INodeType {
 	description: INodeTypeDescription = {
@@ -58,6 +60,14 @@ export class Kling implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const { execute } = operationOf(this.getNode(), this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string);
-		return [outputFor(this.getNode(), await execute.call(this))];
+		try {
+			return [outputFor(this.getNode(), await execute.call(this))];
+		} catch (error) {
+			// n8n's AI Agent shows its model an error's message alone (n8n-core handleNodeExecutionError), and the
+			// description holds what keeps it from paying twice: the task IDs to look up instead of calling again.
+			const failure = asNodeError(this.getNode(), error);
+			if (isToolCall(this) && failure.description) failure.message = `${failure.message}. ${failure.description}`;
+			throw failure;
+		}
 	}
 }

@@ -98,15 +98,16 @@ describe('The Kling node as a tool of an AI Agent in a real n8n', () => {
 		await model?.close();
 	});
 
-	it('answers each of two calls in one turn with its own task, polled', async () => {
+	let openAi: { id: string; name: string } | undefined;
+
+	/** Activates a Webhook → AI Agent workflow with the fake model and `tool`; answers a POST to it with the agent's answer. */
+	async function askAgent(tool: WorkflowJson['nodes'][number], path: string) {
 		const { api, server } = ctx.instance;
-		const openAi = { id: await api.createCredential('Fake OpenAI', { apiKey: 'sk-fake', url: model.url, header: false }, 'openAiApi'), name: 'Fake OpenAI' };
-		const tool = await klingTool([200, 200]);
-		const before = sim.tasks('elements').length;
+		openAi ??= { id: await api.createCredential('Fake OpenAI', { apiKey: 'sk-fake', url: model.url, header: false }, 'openAiApi'), name: 'Fake OpenAI' };
 		const workflow: WorkflowJson = {
-			name: 'Kling for an AI Agent',
+			name: `Kling for an AI Agent (${path})`,
 			nodes: [
-				{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: 'kling-agent', responseMode: 'lastNode', options: {} } },
+				{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} } },
 				{
 					name: 'AI Agent',
 					type: '@n8n/n8n-nodes-langchain.agent',
@@ -132,22 +133,38 @@ describe('The Kling node as a tool of an AI Agent in a real n8n', () => {
 			},
 			settings: { executionOrder: 'v1' },
 		};
-		const url = `${server.url}/webhook/kling-agent`;
+		const url = `${server.url}/webhook/${path}`;
 		await api.activate(await api.createWorkflow(workflow), [url]);
-
 		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-		const answer = await response.text();
-		expect({ status: response.status, answer }).toEqual({ status: 200, answer: expect.stringContaining('output') });
+		/** What the model was given back for each of its tool calls. */
+		const results = model.requests.at(-1)!.messages.filter((message) => message.role === 'tool').map((message) => String(message.content));
+		return { status: response.status, answer: await response.text(), results };
+	}
+
+	it('answers each of two calls in one turn with its own task, polled', async () => {
+		const before = sim.tasks('elements').length;
+		const { status, answer, results } = await askAgent(await klingTool([200, 200]), 'kling-agent');
+		expect({ status, answer }).toEqual({ status: 200, answer: expect.stringContaining('output') });
 
 		const tasks = newTasks(before);
 		expect(tasks).toHaveLength(2);
 		// The model got each call's own result back: the two results name the two elements, one each.
-		const results = model.requests.at(-1)!.messages.filter((message) => message.role === 'tool').map((message) => String(message.content));
 		expect(results).toHaveLength(2);
 		const named = results.map((result) => tasks.filter((task) => result.includes(task.outputId!)).map((task) => task.outputId));
 		expect(named.flat().sort()).toEqual(tasks.map((task) => task.outputId).sort());
 		expect(named.map((ids) => ids.length)).toEqual([1, 1]);
 		// And the agent's answer, which the model wrote from those results, reached the caller.
 		for (const task of tasks) expect(answer).toContain(task.outputId);
+	});
+
+	it("gives the model a failed call's description too, where the node says what to do instead of calling again", async () => {
+		const tool = { ...(await klingTool([200, 200])), name: 'Get Kling Video', parameters: { resource: 'video', operation: 'get', kind: 'omni', taskId: '842250903629086999' } };
+		const { status, results } = await askAgent(tool, 'kling-agent-failing');
+		// n8n 1.x's agent (3) stops at a tool's error: its run fails, and n8n shows the error with its description.
+		if (n8nMajor(prepared().runtime) < 2) return expect({ status, results }).toEqual({ status: 500, results: [] });
+		expect(status).toBe(200);
+		expect(results).toHaveLength(2);
+		// n8n 2.x's agent (3.1) hands the model the error's message as JSON text: the description (the Kind hint) is in it.
+		for (const result of results) expect(result).toMatch(/Kling has no omni video task with ID .{0,4}842250903629086999.{0,4}\. Check the Kind: each kind/);
 	});
 });
