@@ -167,7 +167,12 @@ export class KlingTrigger implements INodeType {
 		let reason: ReadReason | undefined;
 		if (unsigned) reason = 'unsigned';
 		else if (received.succeeded && !hasResult(received)) {
-			if (!this.getNode().credentials?.klingApi) throw noResultWithoutCredentialError.call(this, received.taskId);
+			if (!this.getNode().credentials?.klingApi) {
+				// Nothing can supply a missing external task ID then: the prefix decides now.
+				const filtered = ignored.call(this, received, events, prefix, true);
+				if (filtered) return filtered;
+				throw noResultWithoutCredentialError.call(this, received.taskId);
+			}
 			reason = 'noResult';
 		} else if (received.final && options.reReadTask) reason = 'asked';
 		let read: ReadTask | undefined;

@@ -9,6 +9,7 @@ import { lookUpBeforeRerun, lostCreateError, submitTask, type Submission } from 
 import type { CompletionSettings, Prepared } from './taskOperation';
 
 const ACCOUNT_LIMIT_HOLDS_MS = 60_000;
+const NOT_FOUND_READS_TO_SAY_SO = 3;
 
 /** One input item's way through Kling: its create, then its task. */
 export interface Job extends Submission {
@@ -22,8 +23,8 @@ export interface Job extends Submission {
 	submittedAt?: number;
 	lastCheckedAt?: number;
 	checks: number;
-	/** Whether the last round's read got Kling's "no such task" (a relay in front of several accounts, a removed task). */
-	unknownToKling?: boolean;
+	/** Reads in a row that answered Kling has no such task (a relay in front of several accounts, a removed task). */
+	notFoundReads?: number;
 	retries: number;
 	notBefore: number;
 }
@@ -176,7 +177,7 @@ export class Scheduler {
 		for (const job of jobs.filter((candidate) => this.inFlight.includes(candidate))) {
 			const task = tasks.get(job.task!.task_id) ?? job.task!;
 			job.task = task;
-			job.unknownToKling = !tasks.has(task.task_id) && !failures.has(task.task_id);
+			job.notFoundReads = tasks.has(task.task_id) || failures.has(task.task_id) ? 0 : (job.notFoundReads ?? 0) + 1;
 			if (isFinal(task.task_status)) {
 				this.durations.record(task);
 				this.leave(job);
@@ -213,10 +214,11 @@ export class Scheduler {
 
 	private timeoutError(job: Job, task: KlingTask) {
 		const minutes = +(this.settings.timeoutMs / 60_000).toFixed(2);
-		if (job.unknownToKling) {
-			return new NodeOperationError(this.ctx.getNode(), `Kling no longer finds task ${task.task_id}; it was ${task.task_status} when last seen`, {
+		// One such answer may be a relay's hiccup; several in a row would make "keeps running" a guess.
+		if ((job.notFoundReads ?? 0) >= NOT_FOUND_READS_TO_SAY_SO) {
+			return new NodeOperationError(this.ctx.getNode(), `Kling no longer finds task ${task.task_id}: its last ${job.notFoundReads} reads answered that there is no such task`, {
 				itemIndex: job.itemIndex,
-				description: `Its reads answered that there is no such task until the Timeout (${minutes} minutes). Fetch it later by its task ID ${task.task_id}; if Kling still does not know it, check that the credential reads the account that created it.`,
+				description: `It was ${task.task_status} when last seen, ${minutes} minutes after its create. Fetch it later by its task ID ${task.task_id}; if Kling still does not know it, check that the credential reads the account that created it.`,
 			});
 		}
 		return new NodeOperationError(this.ctx.getNode(), `Kling task ${task.task_id} is still ${task.task_status} after ${minutes} minutes`, {

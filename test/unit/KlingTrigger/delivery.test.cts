@@ -237,6 +237,9 @@ describe('Kling Trigger webhook(): Re-Read Task From Kling', () => {
 		);
 		// A success with its result needs no read.
 		expect((await deliver({ credentials: null }, { body: legacyBody() })).items).toHaveLength(1);
+		// Nor does one the External Task ID Prefix leaves out: without an external task ID, nothing could give it one.
+		const noExternalId = legacyBody({ externalTaskId: null }).replace(/"task_result":.*}$/, '"task_result":{}}');
+		expectIgnored(await deliver({ credentials: null, options: { externalTaskIdPrefix: 'campaign-' } }, { body: noExternalId }), /does not start with the External Task ID Prefix/);
 	});
 
 	it('needs a credential', async () => {

@@ -206,8 +206,16 @@ describe('Scheduler: timeouts and failures', () => {
 		kling.inject((sent) => isQuery(sent) || isList(sent), refused(1201, 'Task not found by id/external id', 400), Infinity);
 		const [entry] = await schedule(kling, [job(0)], { timeoutMs: 60_000 }).finish();
 		const { id } = kling.tasks[0];
-		expect(errorOf(entry)?.message).toBe(`Kling no longer finds task ${id}; it was processing when last seen`);
-		expect(errorOf(entry)?.description).toMatch(new RegExp(`^Its reads answered that there is no such task until the Timeout \\(1 minutes\\)\\. Fetch it later by its task ID ${id}`));
+		expect(errorOf(entry)?.message).toMatch(new RegExp(`^Kling no longer finds task ${id}: its last \\d+ reads answered that there is no such task$`));
+		expect(errorOf(entry)?.description).toMatch(new RegExp(`^It was processing when last seen, 1 minutes after its create\\. Fetch it later by its task ID ${id}`));
+	});
+
+	it('keeps saying the task still runs when only its last read before the timeout found no such task (a hiccup)', async () => {
+		const kling = new FakeKling();
+		kling.durationOf = () => Infinity;
+		kling.inject((sent) => isQuery(sent) && sent.at - kling.tasks[0].createdAt > 50_000, refused(1201, 'Task not found by id/external id', 400), 1);
+		const [entry] = await schedule(kling, [job(0)], { timeoutMs: 60_000 }).finish();
+		expect(errorOf(entry)?.message).toBe(`Kling task ${kling.tasks[0].id} is still processing after 1 minutes`);
 	});
 
 	it("keeps a timed-out item's task in its slot while it runs on Kling, so later items never exceed Max Concurrent Tasks", async () => {
