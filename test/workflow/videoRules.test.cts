@@ -42,6 +42,7 @@ const localRules: Case[] = [
 	['a placeholder past the end of Elements', (sim) => omniNode({ prompt: 'Meet <<<element_3>>>', elements: elementList(...seedElements(sim, 2)) }), /<<<element_3>>>, but Elements holds 2 entries/],
 	['a placeholder past the end of Images', () => omniNode({ prompt: 'Use <<<image_2>>>', images: images(urlImage('https://cdn.example.com/a.png')) }), /<<<image_2>>>, but Images holds 1 entry/],
 	['a video placeholder without a video', () => omniNode({ prompt: 'Like <<<video_1>>>' }), /<<<video_1>>>, but Reference Video is empty/],
+	['a new-standard @image_1, which the legacy API reads as plain text', () => omniNode({ prompt: '@image_1 glows', images: images(urlImage('https://cdn.example.com/a.png')) }), /^The prompt refers to @image_1, which Kling reads as plain text here: write <<<image_1>>>\./],
 	['placeholder number 0', (sim) => omniNode({ prompt: '<<<element_0>>> waves', elements: elementList(...seedElements(sim, 1)) }), /<<<element_0>>>/],
 	['a placeholder past the end in a shot', () => omniNode({ multiShot: true, shotType: 'customize', shots: { shot: [{ prompt: '<<<element_1>>> waves', duration: 5 }] } }), /^Shots #1 → Prompt refers to <<<element_1>>>, but Elements is empty/],
 	['an end frame without a first frame', () => omniNode({ images: images(end) }), /Images has an end frame but no first frame/],

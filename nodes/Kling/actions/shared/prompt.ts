@@ -15,6 +15,15 @@ const PLACEHOLDER = /<<<(element|image|video|voice)_(\d+)>>>/g;
 /** Anything written like a placeholder: Kling reads only the exact forms above, the rest as plain text. */
 const LIKE_A_PLACEHOLDER = /<<<([^<>]*)>>>/g;
 
+/**
+ * What may come before the `@` of a mention: nothing, or a character that is not part of a word or a URL (so neither
+ * `mail@example.com` nor `https://x.com/@Mira` holds one).
+ */
+const BEFORE_MENTION = String.raw`(^|[^\p{L}\p{N}_/=?&#%+~.:-])`;
+const MENTION_START = new RegExp(`${BEFORE_MENTION}@(?=[\\p{L}\\p{N}])`, 'u');
+/** How Kling's new-standard API refers to inputs (`@image_1`, §6.2); the legacy one this node calls reads it as text. */
+const NEW_STANDARD_REFERENCE = new RegExp(`${BEFORE_MENTION}@((element|image|video|voice)_(\\d+))(?![\\p{L}\\p{N}_])`, 'iu');
+
 /** The field a prompt was typed in, as messages name it: "the prompt", or a shot's "Shots #2 → Prompt". */
 const PROMPT = 'the prompt';
 const sentenceStart = (field: string) => field.charAt(0).toUpperCase() + field.slice(1);
@@ -28,6 +37,10 @@ export function placeholderProblem(
 	counts: Partial<Record<'element' | 'image' | 'video' | 'voice', number | null>>,
 	field = PROMPT,
 ): string | undefined {
+	const newStandard = NEW_STANDARD_REFERENCE.exec(text);
+	if (newStandard) {
+		return `${sentenceStart(field)} refers to @${newStandard[2]}, which Kling reads as plain text here: write <<<${newStandard[3].toLowerCase()}_${newStandard[4]}>>>.`;
+	}
 	for (const [written, inner] of text.matchAll(LIKE_A_PLACEHOLDER)) {
 		if (!/^(element|image|video|voice)_\d+$/.test(inner)) {
 			return `${sentenceStart(field)} refers to ${written}, which Kling does not read as a placeholder: write <<<element_1>>>, <<<image_1>>>, <<<video_1>>> or <<<voice_1>>>, in lower case and without spaces.`;
@@ -49,8 +62,6 @@ export function placeholderProblem(
 	return undefined;
 }
 
-/** An `@` that starts a mention: at the start or after a non-word character (so `mail@example.com` is not one). */
-const MENTION_START = /(^|[^\p{L}\p{N}_])@(?=[\p{L}\p{N}])/u;
 const NAME_CHAR = /[\p{L}\p{N}_]/u;
 
 export function hasMentions(text: string): boolean {
@@ -72,6 +83,7 @@ export function translateMentions(text: string, names: Array<string | undefined>
 	// A fresh global copy: a shared one would carry its position over from an earlier search.
 	for (const match of text.matchAll(new RegExp(MENTION_START.source, 'gu'))) {
 		const at = (match.index ?? 0) + match[1].length;
+		if (at < last) continue; // inside the name of the element just translated
 		const rest = text.slice(at + 1);
 		const fits = candidates.filter(
 			({ name }) => rest.slice(0, name.length).toLowerCase() === name.toLowerCase() && !NAME_CHAR.test(rest.charAt(name.length)),

@@ -25,6 +25,21 @@ describe('prompt references', () => {
 		expect(hasMentions('write to a@b.com')).toBe(false);
 		expect(hasMentions('(@Mira)')).toBe(true);
 	});
+
+	it('leaves an @ inside a URL as typed', () => {
+		expect(translateMentions('logo from https://x.com/@Mira/profile and ?by=@Mira', ['Mira'])).toEqual({ text: 'logo from https://x.com/@Mira/profile and ?by=@Mira' });
+		expect(hasMentions('see https://x.com/@Mira')).toBe(false);
+	});
+
+	it('translates a mention once when an element\'s name itself holds "@Other"', () => {
+		expect(translateMentions('@Team @Fox walks, @Fox waits', ['Team @Fox', 'Fox'])).toEqual({ text: '<<<element_1>>> walks, <<<element_2>>> waits' });
+	});
+
+	it("refuses Kling's new-standard @image_1 or @Element_2, which the legacy API reads as plain text", () => {
+		expect(placeholderProblem('@element_1 walks into @image_1', { element: 1, image: 1 })).toBe('The prompt refers to @element_1, which Kling reads as plain text here: write <<<element_1>>>.');
+		expect(placeholderProblem('(@Image_2) glows', { image: 2 }, 'Shots #1 → Prompt')).toBe('Shots #1 → Prompt refers to @Image_2, which Kling reads as plain text here: write <<<image_2>>>.');
+		expect(placeholderProblem('mail@image_1.example and @image_1x', { image: 1 })).toBeUndefined();
+	});
 });
 
 describe('translateElementMentions', () => {
