@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import { prepared, useN8n } from './helpers.cts';
 import { n8nMajor } from './runtime/runtime.cts';
-import { chainWorkflow, executeWorkflow, importWorkflows, KLING_NODE, nodeItems, type KlingCredentialData, type WorkflowJson } from './runtime/workflows.cts';
+import { chainWorkflow, executeWorkflow, importWorkflows, KLING_NODE, nodeItems, readExample, type KlingCredentialData, type WorkflowJson } from './runtime/workflows.cts';
 
 const ACCESS_KEY = 'test-access-key';
 const SECRET_KEY = 'test-secret-key';
@@ -102,5 +102,19 @@ describe('Kling credentials created through the public API', () => {
 		]);
 		expect(bearer(0)).toBe('test-api-key');
 		expectValidJwt(bearer(1));
+	});
+
+	it('sign every request of a create waited for with a key pair: the create and each status read', async () => {
+		const { api, cli } = ctx.instance;
+		const credential = { id: await api.createCredential('Key pair for a create', keyPairData()), name: 'Key pair for a create' };
+		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
+		const [workflowId] = await importWorkflows(cli, [chainWorkflow('Create an element with a key pair', [{ ...create, credentials: { klingApi: credential } }])]);
+		const { run } = await executeWorkflow(cli, workflowId);
+		expect(run.status).toBe('success');
+
+		const requests = sim.apiRequests();
+		expect(requests.filter((request) => request.method === 'POST')).toHaveLength(1);
+		expect(requests.filter((request) => request.method === 'GET').length).toBeGreaterThan(0);
+		requests.forEach((_request, index) => expectValidJwt(bearer(index)));
 	});
 });

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
-import { BAD_IMAGES, downloadThenCreate, expectKlingOutput, expectStreamedImage, servePng } from './cases/examples.cts';
+import { BAD_IMAGES, BINARY_PNG, downloadImageNode, downloadThenCreate, expectKlingOutput, expectStreamedImage, servePng } from './cases/examples.cts';
 import { useN8n } from './helpers.cts';
 import { nodesFolder } from './runtime/pack.cts';
 import { PACKAGE_NAME } from './runtime/runtime.cts';
@@ -107,6 +107,23 @@ describe('Binary images in a real n8n', () => {
 		expect(result.run.data?.resultData?.error).toBeUndefined();
 		expect(nodeItems(result.run, 'Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
 		expectStreamedImage(sim);
+	});
+
+	it.each([
+		['Video → Image to Video, its first frame', { resource: 'video', operation: 'imageToVideo', frames: 'first', firstFrameSource: 'binary', firstFrameBinaryProperty: 'data', prompt: 'The captain waves' }, '/v1/videos/image2video', (body: any) => body.image],
+		['Video → Motion Control, its character image', { resource: 'video', operation: 'motionControl', model: 'kling-v3', imageSource: 'binary', imageBinaryProperty: 'data', motionVideoUrl: 'https://cdn.example.com/dance.mp4', characterOrientation: 'video' }, '/v1/videos/motion-control', (body: any) => body.image_url],
+		['Image → Omni Image, an image of its list', { resource: 'image', operation: 'omniImage', prompt: 'A poster of <<<image_1>>>', images: { image: [{ source: 'binary', binaryProperty: 'data' }] } }, '/v1/images/omni-image', (body: any) => body.image_list[0].image],
+	])('%s, from a binary file of the input item, goes to Kling as raw Base64', async (title, parameters, path, imageOf) => {
+		sim.reset();
+		const kling = { name: 'Kling', type: KLING_NODE, parameters: { ...parameters, options: { completion: 'returnTask' } } };
+		const workflow = adaptWorkflow(chainWorkflow(`${title} from a downloaded image`, [downloadImageNode(files.url), kling]), { credential });
+		const [id] = await importWorkflows(ctx.instance.cli, [{ ...workflow, id: newWorkflowId() }]);
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		expect(result.run.data?.resultData?.error).toBeUndefined();
+		const creates = sim.apiRequests({ method: 'POST' });
+		expect(creates.map((create) => create.path)).toEqual([path]);
+		expect(imageOf(creates[0].body)).toBe(BINARY_PNG.toString('base64'));
 	});
 
 	it.each(Object.entries(BAD_IMAGES))('refuses %s, before any request to Kling, naming the field', async (name, { problem }) => {
@@ -218,6 +235,26 @@ describe('Wait Until Done in a real n8n', () => {
 		expect(tasks).toHaveLength(2);
 		expect(sim.apiRequests({ method: 'POST' }).map((request) => request.code)).toEqual([0, 0, 1201, 1201]);
 		expect(nodeItems(result.run, CREATE_TWO).map((item) => item.json.elementId)).toEqual(tasks.map((task) => task.outputId));
+	});
+});
+
+describe('Generate Additional Views in a real n8n', () => {
+	it.each(['poll', 'returnTask'])('with Completion %s, waits for the views first and makes the element from them', async (completion) => {
+		sim.reset();
+		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
+		const parameters = { ...create.parameters, additionalImages: {}, generateViews: true, options: { completion } };
+		const [id] = await importWorkflows(ctx.instance.cli, [adaptWorkflow(chainWorkflow(`Create an element from generated views (${completion})`, [{ ...create, parameters }]), { credential })]);
+		const { run } = await executeWorkflow(ctx.instance.cli, id);
+		expect(run.status).toBe('success');
+
+		const [views] = sim.tasks('ai-multi-shot');
+		const [element] = sim.tasks('elements');
+		expect(views.status).toBe('succeed');
+		const referImages = (element.body.element_image_list as { refer_images: Array<{ image_url: string }> }).refer_images;
+		expect(referImages.map((image) => image.image_url)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${sim.origin}/files/`))]));
+		const [item] = nodeItems(run, create.name).map((output) => output.json);
+		// Waited for: the element; returned at once: its task, and the views task paid for first.
+		expect(item).toMatchObject(completion === 'poll' ? { taskId: element.taskId, elementId: element.outputId, status: 'succeed' } : { taskId: element.taskId, viewsTaskId: views.taskId });
 	});
 });
 

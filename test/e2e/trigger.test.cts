@@ -32,7 +32,7 @@ import {
 import { prepared, useN8n } from './helpers.cts';
 import { n8nMajor } from './runtime/runtime.cts';
 import { doneExecutions } from './runtime/executions.cts';
-import { adaptWorkflow, chainWorkflow, executeWorkflow, importWorkflows, KLING_NODE, newWorkflowId, readExample } from './runtime/workflows.cts';
+import { adaptWorkflow, chainWorkflow, executeWorkflow, importWorkflows, KLING_NODE, newWorkflowId, nodeItems, readExample } from './runtime/workflows.cts';
 
 const ctx = useN8n('trigger');
 let sim: KlingSimulator;
@@ -179,7 +179,7 @@ describe('Kling Trigger in a running n8n', () => {
 		}
 	});
 
-	it("starts a workflow from a Kling node's create whose Callback URL is the Production URL, and outputs a video's URL and a failed task's reason", async () => {
+	it("starts a workflow from a Kling node's create whose Callback URL is the Production URL, and outputs a video's and images' URLs and a failed task's reason", async () => {
 		const { api, server, cli } = ctx.instance;
 		const { workflowId, path } = await activeTrigger(api, credentialId, [server.url]);
 		const url = `${server.url}${path}`;
@@ -187,7 +187,13 @@ describe('Kling Trigger in a running n8n', () => {
 		const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
 		const creating = chainWorkflow('Create an element, reported to the trigger', [{ ...create, parameters: { ...create.parameters, options: { completion: 'returnTask', callbackUrl: url } } }]);
 		const [createId] = await importWorkflows(cli, [{ ...adaptWorkflow(creating, { credential: { id: credentialId, name: TRIGGER_CREDENTIAL } }), id: newWorkflowId() }]);
-		expect((await executeWorkflow(cli, createId)).run.status).toBe('success');
+		const created = (await executeWorkflow(cli, createId)).run;
+		expect(created.status).toBe('success');
+		// Output as soon as Kling accepted the task: still "submitted" (the task takes 150 ms), with both its IDs.
+		const [accepted] = sim.tasks('elements');
+		expect(nodeItems(created, create.name).map((item) => item.json)).toEqual([
+			expect.objectContaining({ taskId: accepted.taskId, status: 'submitted', externalTaskId: accepted.body.external_task_id }),
+		]);
 		// 2. A video task and a task that fails, reported to the same URL.
 		const video = await fetch(`${sim.url}/v1/videos/image2video`, {
 			method: 'POST',
@@ -195,19 +201,50 @@ describe('Kling Trigger in a running n8n', () => {
 			body: JSON.stringify({ model_name: 'kling-v3', image: 'https://example.com/frame.png', duration: '5', callback_url: url }),
 		});
 		const videoTaskId = /"task_id":"(\d+)"/.exec(await video.text())![1];
+		// And an image task of two images.
+		const image = await fetch(`${sim.url}/v1/images/omni-image`, {
+			method: 'POST',
+			headers: { authorization: 'Bearer test-api-key', 'content-type': 'application/json' },
+			body: JSON.stringify({ model_name: 'kling-image-o1', prompt: 'A harbour poster', n: 2, callback_url: url }),
+		});
+		const imageTaskId = /"task_id":"(\d+)"/.exec(await image.text())![1];
 		sim.failTaskWhen((product) => (product === 'advanced-custom-elements' ? 'No subject found in the reference images' : undefined));
 		const failedTaskId = await createTask(sim, url);
 		await sim.idle();
 
-		const [element, videoTask, failed] = sim.tasks();
-		const outputs = (await doneExecutions(api, workflowId, 3)).map(triggerJson);
+		const [element, videoTask, , failed] = sim.tasks();
+		const outputs = (await doneExecutions(api, workflowId, 4)).map(triggerJson);
 		const of = (taskId: string) => outputs.find((json) => json?.taskId === taskId);
-		expect(outputs).toHaveLength(3);
+		expect(outputs).toHaveLength(4);
+		const imageUrl = expect.stringMatching(new RegExp(`^${sim.origin}/files/[\\w-]+\\.(png|jpg)$`));
+		expect(of(imageTaskId)).toMatchObject({ status: 'succeed', images: [expect.objectContaining({ index: 0, url: imageUrl }), expect.objectContaining({ index: 1, url: imageUrl })] });
 		expect(of(element.taskId)).toMatchObject({ status: 'succeed', elementIds: [element.outputId] });
 		expect(videoTask.taskId).toBe(videoTaskId);
 		expect(of(videoTaskId)).toMatchObject({ status: 'succeed', videos: [expect.objectContaining({ id: expect.stringMatching(/^\d+$/), url: expect.stringMatching(new RegExp(`^${sim.origin}/files/\\d+\\.mp4$`)) })] });
 		expect(of(failedTaskId)).toMatchObject({ status: 'failed', statusMessage: 'No subject found in the reference images' });
 		expect(failed.taskId).toBe(failedTaskId);
+	});
+
+	it('fails, saying it needs a credential, for an element success without its ID on a trigger without one', async () => {
+		const { api, server } = ctx.instance;
+		const webhookId = randomUUID();
+		const workflow = triggerWorkflow('Kling callbacks without a credential', webhookId, credentialId);
+		const workflowId = await api.createWorkflow({ ...workflow, nodes: workflow.nodes.map(({ credentials: _credentials, ...node }) => node) });
+		const url = `${server.url}/webhook/${webhookId}/kling`;
+		await api.activate(workflowId, [url]);
+		const withoutId = '{"task_id":"999000000000000021","task_status":"succeed","task_status_msg":"","task_result":{}}';
+		// n8n answers 500 (so Kling would deliver it again) and records the failed execution with the node's error.
+		expect((await post(url, withoutId)).status).toBe(500);
+		// A video's success carries its result: no credential needed.
+		const video = '{"task_id":"999000000000000022","task_status":"succeed","task_status_msg":"","task_result":{"videos":[{"id":"1","url":"https://cdn.example.com/v.mp4","duration":"5"}]}}';
+		expect((await post(url, video)).status).toBe(200);
+
+		const runs = await doneExecutions(api, workflowId, 2);
+		expect(runs.map((run) => run.status)).toEqual(['error', 'success']);
+		expect(runs[0].data?.resultData.error).toMatchObject({
+			message: 'The success callback of task 999000000000000021 carries no result, and the trigger has no credential to read it',
+		});
+		expect(triggerJson(runs[1])).toMatchObject({ taskId: '999000000000000022', source: 'callback' });
 	});
 
 	it('starts executions only for tasks whose external task ID starts with the External Task ID Prefix', async () => {

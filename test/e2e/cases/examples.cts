@@ -52,14 +52,17 @@ export async function servePng(): Promise<{ url: string; urlOf(name: string): st
 }
 
 /** HTTP Request downloads a PNG as a file (into n8n's binary data store); Create Element sends it as its frontal image. */
+/** An HTTP Request node that downloads `imageUrl` into the item's binary field `data`. */
+export const downloadImageNode = (imageUrl: string) => ({
+	name: 'Download Image',
+	type: 'n8n-nodes-base.httpRequest',
+	typeVersion: 4.2,
+	parameters: { url: imageUrl, options: { response: { response: { responseFormat: 'file' } } } },
+});
+
 export function downloadThenCreate(imageUrl: string, start?: WorkflowNode): WorkflowJson {
 	const nodes = [
-		{
-			name: 'Download Image',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			parameters: { url: imageUrl, options: { response: { response: { responseFormat: 'file' } } } },
-		},
+		downloadImageNode(imageUrl),
 		{
 			name: 'Create Element',
 			type: KLING_NODE,
