@@ -158,12 +158,14 @@ export class KlingTrigger implements INodeType {
 		const unsigned = origin.hasSecret && origin.accepted === 'unsigned';
 		const early = unsigned ? undefined : ignored.call(this, received, events, prefix, false);
 		if (early) return early;
-		// A status already handled is acknowledged before any read: a read failing then would fail an execution for nothing.
+		// The record of handled deliveries, read when needed: another delivery may add to it while the task is read.
 		const state = this.getWorkflowStaticData('node');
-		const seen = Array.isArray(state[STATE_KEY]) ? (state[STATE_KEY] as string[]) : [];
+		const seenNow = () => (Array.isArray(state[STATE_KEY]) ? (state[STATE_KEY] as string[]) : []);
 		const testing = this.getMode() === 'manual';
-		const handled = (key: string) => seen.includes(key) || (!testing && handledHere.has(`${this.getWorkflow().id}:${this.getNode().name}:${key}`));
-		if (handled(keyOf(received))) return acknowledge('This status of this task was already received');
+		const handledKey = (key: string) => `${this.getWorkflow().id}:${this.getNode().name}:${key}`;
+		// A status already handled is acknowledged before any read: a read failing then would fail an execution for nothing.
+		const repeat = keyOf(received);
+		if (seenNow().includes(repeat) || (!testing && handledHere.has(handledKey(repeat)))) return acknowledge('This status of this task was already received');
 		let reason: ReadReason | undefined;
 		if (unsigned) reason = 'unsigned';
 		else if (received.succeeded && !hasResult(received)) {
@@ -208,7 +210,8 @@ export class KlingTrigger implements INodeType {
 		// The editor's test listening keeps no record: n8n gives it a copy of the static data each time
 		// (docs/n8n-behaviour.md §5.3), and the same sample may be sent again.
 		const key = keyOf(callback);
-		if (seen.includes(key) || (!testing && !handleOnce(`${this.getWorkflow().id}:${this.getNode().name}:${key}`))) {
+		const seen = seenNow();
+		if (seen.includes(key) || (!testing && !handleOnce(handledKey(key)))) {
 			return acknowledge('This status of this task was already received');
 		}
 

@@ -53,6 +53,23 @@ describe('Kling Trigger webhook(): deduplication', () => {
 		expectIgnored(await deliver({ staticData, kling: () => limited }, { body: withoutResult, headers: signed(withoutResult) }), /already received/);
 	});
 
+	it('keeps the record of a delivery handled while another one was reading its task', async () => {
+		const staticData: IDataObject = {};
+		let release = () => {};
+		const held = new Promise<void>((resolve) => (release = resolve));
+		const withoutResult = legacyBody().replace(/"task_result":.*}$/, '"task_result":{}}');
+		const task = `{"task_id":"${TASK_ID}","task_status":"succeed","task_result":{"elements":[{"element_id":${ELEMENT_ID}}]}}`;
+		const reading = deliver({ staticData, kling: async (): Promise<[number, string]> => {
+			await held;
+			return [200, envelope(task)];
+		} }, { body: withoutResult, headers: signed(withoutResult) });
+		const other = legacyBody({ taskId: '842250903629086993' });
+		expect((await deliver({ staticData }, { body: other, headers: signed(other) })).items).toHaveLength(1);
+		release();
+		expect((await reading).items).toHaveLength(1);
+		expect(staticData.seenCallbacks).toEqual(expect.arrayContaining([`${TASK_ID}:succeed`, '842250903629086993:succeed']));
+	});
+
 	it('takes a success spelled "succeeded" for the same event as "succeed"', async () => {
 		const staticData: IDataObject = {};
 		const body = legacyBody({ taskId: '842250903629086992' });

@@ -63,7 +63,7 @@ export interface Setup {
 	/** The workflow's id; by default one per static data object. */
 	workflowId?: string;
 	/** Answers the transport's requests: [HTTP status, body text]. */
-	kling?: (request: IHttpRequestOptions) => [number, string];
+	kling?: (request: IHttpRequestOptions) => [number, string] | Promise<[number, string]>;
 	/** n8n's execution mode: 'webhook' for a published workflow (the default), 'manual' while the editor listens. */
 	mode?: string;
 }
@@ -120,7 +120,7 @@ export function fakeContext(setup: Setup, delivery: Delivery) {
 	};
 	const httpRequestWithAuthentication = jest.fn(async (_type: string, request: IHttpRequestOptions) => {
 		requests.push(request);
-		const [statusCode, body] = setup.kling?.(request) ?? NOT_FOUND;
+		const [statusCode, body] = (await setup.kling?.(request)) ?? NOT_FOUND;
 		return { statusCode, headers: {}, body };
 	});
 	const context = {
