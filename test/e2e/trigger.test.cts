@@ -4,7 +4,11 @@
  * simulator; unsigned, forged and repeated ones are posted by the test. n8n's public API then tells which
  * executions were started: exactly the right ones, also when Kling repeats deliveries of several tasks, and
  * after n8n restarts, and when a repeat arrives at the same moment as the first delivery or the moment it is
- * answered (also written to test-results/e2e/trigger-races.json for the README).
+ * answered (also written to test-results/e2e/trigger-races.json for the README). And the Test URL, while the editor
+ * listens for a test event (started through n8n's internal API, as the editor does): Kling's callback starts a test
+ * (manual) execution, the console's "Send Test Callback" does with Submitted in Events and starts none without, and
+ * the same delivery starts a test execution each time: test executions leave no record that stops the Production
+ * URL's execution, and the published workflow's record stops no test.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -12,17 +16,22 @@ import { signWebhook, startSimulator, type KlingSimulator } from '../simulator/i
 import {
 	activeTrigger,
 	capturedDeliveries,
+	consoleTestCallback,
 	createTask,
 	createTriggerCredential,
 	type Delivery,
 	executionsSettled,
+	listenForTestEvent,
+	listeningEnded,
 	measureRepeats,
 	post,
 	postAndRepeat,
 	recordRaces,
+	served,
 	signedHeaders,
 	sorted,
 	taskIdsOf,
+	testExecutions,
 	TRIGGER_CREDENTIAL,
 	TRIGGER_SECRET,
 	triggerJson,
@@ -327,5 +336,164 @@ describe('Kling Trigger in a running n8n', () => {
 		await measure('repeat sent when the first is answered', async (url, delivery) => {
 			for (let copy = 0; copy < 2; copy++) expect((await post(url, delivery.body, delivery.headers)).status).toBe(200);
 		});
+	});
+});
+
+describe('Kling Trigger on the Test URL in a running n8n', () => {
+	const PLAIN_CREDENTIAL = 'Kling without webhook secret';
+	const WITH_SUBMITTED = ['succeeded', 'failed', 'submitted'];
+	const DEFAULT_EVENTS = ['succeeded', 'failed'];
+
+	/** A new, inactive trigger workflow with these Events and credential; its Test URL and Production URL. */
+	async function testTrigger(name: string, credential: { id: string; name: string }, events = DEFAULT_EVENTS, options: Record<string, unknown> = {}) {
+		const { api, server } = ctx.instance;
+		const webhookId = randomUUID();
+		const workflow = triggerWorkflow(name, webhookId, credential.id, options);
+		const nodes = workflow.nodes.map((node) => ({ ...node, parameters: { ...node.parameters, events }, credentials: { klingApi: credential } }));
+		const workflowId = await api.createWorkflow({ ...workflow, nodes });
+		return { workflowId, testUrl: `${server.url}/webhook-test/${webhookId}/kling`, productionUrl: `${server.url}/webhook/${webhookId}/kling` };
+	}
+
+	const listen = async (workflowId: string, testUrl: string) => await listenForTestEvent(ctx.instance.session, prepared().runtime, workflowId, testUrl);
+	const started = { status: 200, body: { received: true, started: true } };
+	const element = (taskId: string) => sim.tasks('elements').find((task) => task.taskId === taskId)!.outputId;
+
+	it("starts a test execution whose trigger output is the normalised item, for Kling's callback posted to the Test URL while the editor listens", async () => {
+		const { api } = ctx.instance;
+		const { workflowId, testUrl } = await testTrigger('Kling callbacks, tested', { id: credentialId, name: TRIGGER_CREDENTIAL });
+		const [delivery] = await capturedDeliveries(sim, 1);
+		// Before the editor listens, n8n knows no such URL.
+		expect(await served(testUrl)).toBe(false);
+		expect((await post(testUrl, delivery.body, delivery.headers)).status).toBe(404);
+
+		await listen(workflowId, testUrl);
+		expect(await post(testUrl, delivery.body, delivery.headers)).toEqual(started);
+		const [run] = await testExecutions(api, workflowId, 1);
+		expect([run.status, run.mode]).toEqual(['success', 'manual']);
+		expect(run.data?.resultData.runData['Kling Trigger'][0].data?.main[0]).toHaveLength(1);
+		expect(triggerJson(run)).toEqual(
+			expect.objectContaining({
+				taskId: delivery.taskId,
+				status: 'succeed',
+				succeeded: true,
+				final: true,
+				statusMessage: '',
+				elementIds: [element(delivery.taskId)],
+				videos: [],
+				images: [],
+				views: [],
+				audios: [],
+				voiceIds: [],
+				shape: 'legacy',
+				source: 'callback',
+				signature: 'verified',
+			}),
+		);
+		// One test call, one execution: n8n stops listening then.
+		await listeningEnded(testUrl);
+		expect(await api.executions(workflowId)).toHaveLength(1);
+	});
+
+	it("starts a test execution for the Kling console's Send Test Callback with Submitted in Events, and none with the default Events, answering 200 and still listening", async () => {
+		const { api } = ctx.instance;
+		const secret = { id: credentialId, name: TRIGGER_CREDENTIAL };
+		const plain = { id: await api.createCredential(PLAIN_CREDENTIAL, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url }), name: PLAIN_CREDENTIAL };
+		// Kling signs the callbacks of an account with a Webhook Secret (docs/kling-api.md §9.2), and those of one without
+		// it not at all: the sample as either sends it, to a credential with the same secret or none. A "submitted" status
+		// is taken as sent (Re-Read Task From Kling reads final statuses only), so the task, which Kling does not have, is
+		// never read.
+		const setups = [
+			{ how: 'signed', credential: secret, headers: signedHeaders, signature: 'verified', options: { reReadTask: true } },
+			{ how: 'unsigned', credential: plain, headers: () => ({}), signature: 'unsigned', options: {} },
+		];
+		// The samples' task IDs: past 2^53, as Kling's are, so kept as text.
+		let sample = 40;
+		const nextId = () => `9990000000000000${sample++}`;
+		for (const { how, credential, headers, signature, options } of setups) {
+			const taskId = nextId();
+			const body = consoleTestCallback(taskId);
+			const { workflowId, testUrl } = await testTrigger(`Kling test callback, ${how}, with Submitted`, credential, WITH_SUBMITTED, options);
+			await listen(workflowId, testUrl);
+			expect(await post(testUrl, body, headers(body))).toEqual(started);
+			const [run] = await testExecutions(api, workflowId, 1);
+			expect([run.status, run.mode]).toEqual(['success', 'manual']);
+			expect(triggerJson(run)).toEqual(
+				expect.objectContaining({ taskId, status: 'submitted', succeeded: false, final: false, statusMessage: '', shape: 'new', source: 'callback', signature }),
+			);
+			await listeningEnded(testUrl);
+			expect(await api.executions(workflowId)).toHaveLength(1);
+		}
+
+		// The default Events: the sample is answered 200 (Kling's test flow counts anything else as a failure) and starts
+		// nothing, so n8n keeps listening: Kling's next callback starts the one test execution.
+		const sentinels = await capturedDeliveries(sim, setups.length);
+		for (const [index, { how, credential, headers }] of setups.entries()) {
+			const body = consoleTestCallback(nextId());
+			const { workflowId, testUrl } = await testTrigger(`Kling test callback, ${how}, default Events`, credential);
+			await listen(workflowId, testUrl);
+			expect(await post(testUrl, body, headers(body))).toEqual({ status: 200, body: { received: true, started: false, reason: 'The status is not one of the selected events' } });
+			expect(await served(testUrl)).toBe(true);
+			const sentinel = sentinels[index];
+			expect(await post(testUrl, sentinel.body, sentinel.headers)).toEqual(started);
+			const runs = await testExecutions(api, workflowId, 1);
+			expect(runs.map((run) => [run.status, triggerJson(run)?.taskId])).toEqual([['success', sentinel.taskId]]);
+			await listeningEnded(testUrl);
+			expect(await api.executions(workflowId)).toHaveLength(1);
+		}
+	});
+
+	it("answers an error and starts no test execution for an unsigned Send Test Callback to a credential with a Webhook Secret, whichever the Events", async () => {
+		const { api } = ctx.instance;
+		// An unsigned body is never taken at its word when the credential has a secret: the trigger reads the task from
+		// Kling, which has no task of the sample's ID. This simulator serves no new-standard batch query (GET /tasks), so
+		// the read fails: 503, "deliver it again later". (Had Kling answered the query with no task, it would be 404.)
+		// Either way Kling's console reports the test as failed, and n8n keeps listening.
+		const sentinels = await capturedDeliveries(sim, 2);
+		for (const [index, events] of [WITH_SUBMITTED, DEFAULT_EVENTS].entries()) {
+			const body = consoleTestCallback(`99900000000000005${index}`);
+			const { workflowId, testUrl } = await testTrigger(`Kling test callback, unsigned, ${events.join(' ')}`, { id: credentialId, name: TRIGGER_CREDENTIAL }, events);
+			await listen(workflowId, testUrl);
+			expect(await post(testUrl, body)).toEqual({ status: 503, body: { code: 503, message: 'The unsigned callback could not be checked with Kling; deliver it again later' } });
+			expect(await served(testUrl)).toBe(true);
+			const sentinel = sentinels[index];
+			expect(await post(testUrl, sentinel.body, sentinel.headers)).toEqual(started);
+			const runs = await testExecutions(api, workflowId, 1);
+			expect(runs.map((run) => [run.status, triggerJson(run)?.taskId])).toEqual([['success', sentinel.taskId]]);
+			await listeningEnded(testUrl);
+			expect(await api.executions(workflowId)).toHaveLength(1);
+		}
+	});
+
+	it('starts a test execution each time the same delivery is posted to the Test URL, listening again before each, and leaves no record that stops the Production URL, nor is stopped by its record', async () => {
+		const { api } = ctx.instance;
+		const { workflowId, testUrl, productionUrl } = await testTrigger('Kling callbacks, active and tested twice', { id: credentialId, name: TRIGGER_CREDENTIAL });
+		await api.activate(workflowId, [productionUrl]);
+		const [delivery] = await capturedDeliveries(sim, 1);
+		for (let time = 0; time < 2; time++) {
+			await listen(workflowId, testUrl);
+			expect(await post(testUrl, delivery.body, delivery.headers)).toEqual(started);
+			// n8n stops listening after a test call that started an execution.
+			await listeningEnded(testUrl);
+			expect((await post(testUrl, delivery.body, delivery.headers)).status).toBe(404);
+		}
+		const runs = await testExecutions(api, workflowId, 2);
+		expect(runs.map((run) => [run.status, run.mode, triggerJson(run)?.taskId])).toEqual([
+			['success', 'manual', delivery.taskId],
+			['success', 'manual', delivery.taskId],
+		]);
+		// Neither test execution left a record: the published workflow still starts for this delivery.
+		expect(await post(productionUrl, delivery.body, delivery.headers)).toEqual(started);
+		await doneExecutions(api, workflowId, 3);
+		// Nor does the published workflow's record stop a test: the delivery it handled starts a test execution again.
+		await listen(workflowId, testUrl);
+		expect(await post(testUrl, delivery.body, delivery.headers)).toEqual(started);
+		await listeningEnded(testUrl);
+		const all = await doneExecutions(api, workflowId, 4);
+		expect(all.map((run) => [run.status, run.mode, triggerJson(run)?.taskId])).toEqual([
+			['success', 'manual', delivery.taskId],
+			['success', 'manual', delivery.taskId],
+			['success', 'webhook', delivery.taskId],
+			['success', 'manual', delivery.taskId],
+		]);
 	});
 });

@@ -10,9 +10,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { signWebhook, type KlingSimulator } from '../../simulator/index.cts';
-import type { Execution, PublicApi } from '../runtime/api.cts';
+import type { Execution, PublicApi, Session } from '../runtime/api.cts';
 import { doneExecutions } from '../runtime/executions.cts';
-import { REPO_ROOT } from '../runtime/runtime.cts';
+import { n8nMajor, REPO_ROOT, type Runtime } from '../runtime/runtime.cts';
+import { waitFor } from '../runtime/wait.cts';
 import { KLING_TRIGGER_NODE, type WorkflowJson } from '../runtime/workflows.cts';
 
 export const TRIGGER_SECRET = 'whsec_' + Buffer.from('kling-e2e-trigger-secret-32bytes').toString('base64');
@@ -54,6 +55,43 @@ export async function activeTrigger(api: PublicApi, credentialId: string, origin
 	return { workflowId, path };
 }
 
+/**
+ * Whether n8n serves the URL now: a CORS preflight, which starts nothing, is answered 204 by a registered webhook and
+ * 404 by an unknown one. For a Test URL: whether the editor listens for a test event.
+ */
+export async function served(url: string): Promise<boolean> {
+	const response = await fetch(url, { method: 'OPTIONS', headers: { origin: new URL(url).origin, 'access-control-request-method': 'POST' } });
+	if (response.status !== 204 && response.status !== 404) throw new Error(`OPTIONS ${url} answered HTTP ${response.status}`);
+	return response.status === 204;
+}
+
+/**
+ * Listens for a test event on the workflow's Kling Trigger, as the editor's "Listen for test event" does, through
+ * n8n's internal API: POST /rest/workflows/<id>/run with the trigger to start from (n8n 1.x also wants the whole
+ * workflow, as the editor holds it). Returns once n8n serves `testUrl`, the trigger's Test URL.
+ */
+export async function listenForTestEvent(session: Session, runtime: Pick<Runtime, 'n8nVersion'>, workflowId: string, testUrl: string): Promise<void> {
+	const triggerToStartFrom = { name: 'Kling Trigger' };
+	const body =
+		n8nMajor(runtime) >= 2
+			? { triggerToStartFrom }
+			: { workflowData: (await session.call('GET', `/rest/workflows/${workflowId}`)).data, triggerToStartFrom };
+	const answer = await session.call('POST', `/rest/workflows/${workflowId}/run`, body);
+	expect(answer.data).toEqual({ waitingForWebhook: true });
+	await waitFor(() => served(testUrl), { what: `n8n to listen on the Test URL ${testUrl}`, timeoutMs: 30_000, intervalMs: 100 });
+}
+
+/** Waits until n8n no longer listens on the Test URL (it stops after a test call that started an execution). */
+export async function listeningEnded(testUrl: string): Promise<void> {
+	await waitFor(async () => !(await served(testUrl)), { what: `n8n to stop listening on the Test URL ${testUrl}`, timeoutMs: 30_000, intervalMs: 100 });
+}
+
+/** The workflow's test executions (mode "manual"), once `count` of them and every other execution are done; oldest first. */
+export async function testExecutions(api: PublicApi, workflowId: string, count: number): Promise<Execution[]> {
+	const manual = (executions: Execution[]) => executions.filter((execution) => execution.mode === 'manual');
+	return manual(await doneExecutions(api, workflowId, (executions) => manual(executions).length >= count));
+}
+
 export async function post(url: string, body: string, headers: Record<string, string> = {}) {
 	const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 	return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined };
@@ -84,6 +122,15 @@ export function signedHeaders(body: string): Record<string, string> {
 	const id = `msg_${randomUUID()}`;
 	const timestamp = Math.floor(Date.now() / 1000);
 	return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(TRIGGER_SECRET, id, timestamp, body) };
+}
+
+/**
+ * The body of the Kling console's "Send Test Callback" (docs/kling-api.md §9.3): a new-standard callback (§9) of a
+ * task Kling does not have, with status "submitted".
+ */
+export function consoleTestCallback(taskId: string): string {
+	const now = Date.now();
+	return `{"id":"${taskId}","status":"submitted","message":"","create_time":${now - 1000},"update_time":${now}}`;
 }
 
 export const triggerJson = (execution: Execution) => execution.data?.resultData.runData['Kling Trigger']?.[0]?.data?.main[0]?.[0]?.json;
