@@ -60,13 +60,15 @@ export function checkAuthorization(
 	header: string | undefined,
 	apiKeys: readonly string[],
 	keyPairs: Record<string, string>,
+	apiKeyOnly = false,
 ): AuthFailure | undefined {
 	if (header === undefined || header.trim() === '') return { code: 1001, message: 'Authorization is empty' };
 	const match = /^Bearer +(\S+)\s*$/.exec(header);
 	if (!match) return { code: 1002, message: 'Authorization is invalid' };
 	const token = match[1];
 	if (apiKeys.includes(token)) return undefined;
-	if (JWT_SHAPE.test(token)) return verifyJwt(token, keyPairs);
+	// The vendor does not document the answer to a signed token at a new-standard endpoint; authentication failed fits.
+	if (JWT_SHAPE.test(token)) return apiKeyOnly ? { code: 1000, message: 'Authentication failed: this API takes the API key only' } : verifyJwt(token, keyPairs);
 	// Observed live: a garbage API key answers HTTP 401 with 1002 (docs/kling-api.md §10).
 	return { code: 1002, message: 'Authorization is invalid' };
 }

@@ -130,7 +130,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Klin
 		const match = matchRoute(routes, method, routePath);
 		if (match === undefined || match === 'wrong-method') return routeNotFound(method, path);
 
-		const authFailure = checkAuthorization(req.headers.authorization, options.apiKeys, options.keyPairs);
+		const authFailure = checkAuthorization(req.headers.authorization, options.apiKeys, options.keyPairs, match.route.apiKeyOnly);
 		if (authFailure) return { status: 401, ...authFailure };
 
 		let body: Body = {};

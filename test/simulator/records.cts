@@ -64,6 +64,40 @@ export function taskJson(task: Task, sim: SimState): Record<string, Json> {
 	};
 }
 
+type Entry = Record<string, Json>;
+
+/**
+ * A task as the new-standard batch query answers it (§8): `id`, `status` ("succeeded", not "succeed"), `outputs[]`
+ * typed entries. As observed live, tasks of legacy endpoints (elements and voices included) are answered too.
+ */
+export function newStandardTaskJson(task: Task, sim: SimState): Entry {
+	const result = resultOf(task, sim) as { videos?: Entry[]; images?: Entry[]; series_images?: Entry[]; elements?: Entry[]; voices?: Entry[] };
+	const outputs: Entry[] = [
+		...(result.videos ?? []).map((video) => ({ type: 'video', id: video.id, url: video.url, watermark_url: video.watermark_url ?? null, duration: Number(video.duration) })),
+		...[...(result.images ?? []), ...(result.series_images ?? [])].map((image) => ({ type: 'image', url: image.url, watermark_url: image.watermark_url ?? null })),
+		...(result.elements ?? []).map((element) => ({
+			type: 'element',
+			id: element.element_id,
+			name: element.element_name,
+			description: element.element_description,
+			element_type: element.reference_type ?? null,
+			owned_by: element.owned_by,
+			status: element.status === 'succeed' ? 'succeeded' : element.status,
+		})),
+		...(result.voices ?? []).map((voice) => ({ type: 'voice', id: voice.voice_id, name: voice.voice_name, url: voice.trial_url, owned_by: voice.owned_by, status: 'succeeded' })),
+	];
+	return {
+		id: task.taskId,
+		status: task.status === 'succeed' ? 'succeeded' : task.status,
+		message: task.statusMsg,
+		create_time: task.createdAt,
+		update_time: task.updatedAt,
+		external_id: task.externalTaskId,
+		outputs,
+		billing: [],
+	};
+}
+
 export function createdJson(task: Task): Record<string, Json> {
 	return {
 		task_id: task.taskId,

@@ -1,7 +1,7 @@
 import { accountCosts } from './account.cts';
 import type { Json } from './json.cts';
 import { elements, lookupVoice, PRODUCTS, validateCommon, voices } from './products.cts';
-import { createdJson, presetElements, presetElementTaskJson, presetVoices, presetVoiceTaskJson, taskJson } from './records.cts';
+import { createdJson, newStandardTaskJson, presetElements, presetElementTaskJson, presetVoices, presetVoiceTaskJson, taskJson } from './records.cts';
 import type { ProductDef, SimState } from './state.cts';
 import { ApiError, Body, paramError, reqId } from './validation.cts';
 
@@ -18,6 +18,8 @@ export interface Route {
 	pattern: string;
 	/** Returns envelope `data`; errors are thrown as ApiError. */
 	handle(ctx: RouteContext): Json;
+	/** New-standard endpoints take the API key only (§1.2): a signed token is refused. */
+	apiKeyOnly?: true;
 }
 
 function intParam(value: string | undefined, name: string, max: number, fallback: number): number {
@@ -96,6 +98,22 @@ function deleteVoice({ body, sim }: RouteContext): Json {
 	return { task_id: sim.nextTaskId(), task_status: 'succeed' };
 }
 
+/** Observed live (§8): the batch query refuses more than 20 ids. */
+const BATCH_QUERY_MAX_IDS = 20;
+
+/**
+ * The new-standard batch query (§8): `task_ids` or `external_task_ids` (never both), comma-separated. Tasks it does
+ * not know are left out of `data`.
+ */
+function batchQuery({ query, sim }: RouteContext): Json {
+	const { task_ids: byId, external_task_ids: byExternalId } = query;
+	if ((byId === undefined) === (byExternalId === undefined)) throw paramError('give either task_ids or external_task_ids');
+	const ids = (byId ?? byExternalId).split(',').filter((id) => id !== '');
+	if (ids.length === 0 || ids.length > BATCH_QUERY_MAX_IDS) throw paramError(`between 1 and ${BATCH_QUERY_MAX_IDS} ids are allowed`);
+	const wanted = new Set(ids);
+	return sim.tasks.filter((task) => wanted.has(byId !== undefined ? task.taskId : task.externalTaskId)).map((task) => newStandardTaskJson(task, sim));
+}
+
 export function buildRoutes(): Route[] {
 	return [
 		...PRODUCTS.flatMap(productRoutes),
@@ -115,6 +133,7 @@ export function buildRoutes(): Route[] {
 		},
 		{ method: 'POST', pattern: '/v1/general/delete-voices', handle: deleteVoice },
 		{ method: 'GET', pattern: '/account/costs', handle: accountCosts },
+		{ method: 'GET', pattern: '/tasks', handle: batchQuery, apiKeyOnly: true },
 	];
 }
 

@@ -152,3 +152,44 @@ describe('reset and idle helpers', () => {
 		await waitFor(() => statusOf(sim, res.json.data.task_id) === 'succeed');
 	});
 });
+
+describe('new-standard batch query (GET /tasks)', () => {
+	it('answers tasks of legacy endpoints in the new shape, by task ID or external task ID, leaving out unknown ones', async () => {
+		const sim = await start();
+		const created = await call(sim, 'POST', ELEMENTS, imageElement({ external_task_id: 'hero-1' }));
+		const taskId = created.json.data.task_id as string;
+		sim.finishTask(taskId);
+		const [task] = sim.tasks('elements');
+
+		const byId = await call(sim, 'GET', `/tasks?task_ids=${taskId},999000000000000001`);
+		expect(byId.json.code).toBe(0);
+		expect(byId.json.data).toEqual([
+			expect.objectContaining({
+				id: taskId,
+				status: 'succeeded',
+				external_id: 'hero-1',
+				outputs: [expect.objectContaining({ type: 'element', id: task.outputId, name: 'Hero', element_type: 'image_refer', status: 'succeeded' })],
+			}),
+		]);
+		// 19-digit ids stay exact on the wire.
+		expect(byId.text).toContain(`"id":${task.outputId}`);
+		expect((await call(sim, 'GET', '/tasks?external_task_ids=hero-1')).json.data).toEqual([expect.objectContaining({ id: taskId })]);
+		expect((await call(sim, 'GET', '/tasks?task_ids=999000000000000001')).json.data).toEqual([]);
+	});
+
+	it.each([
+		['both kinds of ID', '/tasks?task_ids=1&external_task_ids=x'],
+		['no ID', '/tasks'],
+		['more than 20 IDs', `/tasks?task_ids=${Array.from({ length: 21 }, (_, n) => n + 1).join(',')}`],
+	])('refuses %s', async (_label, path) => {
+		const sim = await start();
+		const res = await call(sim, 'GET', path);
+		expect([res.status, res.json.code]).toEqual([400, 1201]);
+	});
+
+	it('takes the API key only: a signed token that the legacy endpoints accept is refused', async () => {
+		const sim = await start();
+		const res = await call(sim, 'GET', '/tasks?task_ids=1', undefined, { authorization: `Bearer ${jwt('test-access-key', 'test-secret-key')}` });
+		expect([res.status, res.json.code]).toEqual([401, 1000]);
+	});
+});
