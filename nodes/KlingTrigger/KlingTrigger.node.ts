@@ -207,7 +207,7 @@ export class KlingTrigger implements INodeType {
 		if (late) return late;
 
 		// Kling may deliver a status more than once. Static data persists only for active workflows, where that matters.
-		// The editor's test listening keeps no record: n8n gives it a copy of the static data each time
+		// The editor's test listening keeps no record: n8n gives it empty static data of its own each time
 		// (docs/n8n-behaviour.md §5.3), and the same sample may be sent again.
 		const key = keyOf(callback);
 		const seen = seenNow();

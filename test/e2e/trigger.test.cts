@@ -358,6 +358,17 @@ describe('Kling Trigger on the Test URL in a running n8n', () => {
 	const started = { status: 200, body: { received: true, started: true } };
 	const element = (taskId: string) => sim.tasks('elements').find((task) => task.taskId === taskId)!.outputId;
 
+	/** After a test call that started nothing: n8n still listens, and Kling's next callback starts the one test execution. */
+	async function keptListening(workflowId: string, testUrl: string, sentinel: Delivery) {
+		const { api } = ctx.instance;
+		expect(await served(testUrl)).toBe(true);
+		expect(await post(testUrl, sentinel.body, sentinel.headers)).toEqual(started);
+		const runs = await testExecutions(api, workflowId, 1);
+		expect(runs.map((run) => [run.status, triggerJson(run)?.taskId])).toEqual([['success', sentinel.taskId]]);
+		await listeningEnded(testUrl);
+		expect(await api.executions(workflowId)).toHaveLength(1);
+	}
+
 	it("starts a test execution whose trigger output is the normalised item, for Kling's callback posted to the Test URL while the editor listens", async () => {
 		const { api } = ctx.instance;
 		const { workflowId, testUrl } = await testTrigger('Kling callbacks, tested', { id: credentialId, name: TRIGGER_CREDENTIAL });
@@ -432,35 +443,22 @@ describe('Kling Trigger on the Test URL in a running n8n', () => {
 			const { workflowId, testUrl } = await testTrigger(`Kling test callback, ${how}, default Events`, credential);
 			await listen(workflowId, testUrl);
 			expect(await post(testUrl, body, headers(body))).toEqual({ status: 200, body: { received: true, started: false, reason: 'The status is not one of the selected events' } });
-			expect(await served(testUrl)).toBe(true);
-			const sentinel = sentinels[index];
-			expect(await post(testUrl, sentinel.body, sentinel.headers)).toEqual(started);
-			const runs = await testExecutions(api, workflowId, 1);
-			expect(runs.map((run) => [run.status, triggerJson(run)?.taskId])).toEqual([['success', sentinel.taskId]]);
-			await listeningEnded(testUrl);
-			expect(await api.executions(workflowId)).toHaveLength(1);
+			await keptListening(workflowId, testUrl, sentinels[index]);
 		}
 	});
 
-	it("answers an error and starts no test execution for an unsigned Send Test Callback to a credential with a Webhook Secret, whichever the Events", async () => {
-		const { api } = ctx.instance;
+	it('answers 404 and starts no test execution for an unsigned Send Test Callback to a credential with a Webhook Secret, whichever the Events', async () => {
 		// An unsigned body is never taken at its word when the credential has a secret: the trigger reads the task from
-		// Kling, which has no task of the sample's ID. This simulator serves no new-standard batch query (GET /tasks), so
-		// the read fails: 503, "deliver it again later". (Had Kling answered the query with no task, it would be 404.)
-		// Either way Kling's console reports the test as failed, and n8n keeps listening.
+		// Kling's batch query, which has no task of the sample's ID, so the body is refused (404) and Kling's console
+		// reports the test as failed; n8n keeps listening.
 		const sentinels = await capturedDeliveries(sim, 2);
 		for (const [index, events] of [WITH_SUBMITTED, DEFAULT_EVENTS].entries()) {
-			const body = consoleTestCallback(`99900000000000005${index}`);
+			const taskId = `99900000000000005${index}`;
+			const body = consoleTestCallback(taskId);
 			const { workflowId, testUrl } = await testTrigger(`Kling test callback, unsigned, ${events.join(' ')}`, { id: credentialId, name: TRIGGER_CREDENTIAL }, events);
 			await listen(workflowId, testUrl);
-			expect(await post(testUrl, body)).toEqual({ status: 503, body: { code: 503, message: 'The unsigned callback could not be checked with Kling; deliver it again later' } });
-			expect(await served(testUrl)).toBe(true);
-			const sentinel = sentinels[index];
-			expect(await post(testUrl, sentinel.body, sentinel.headers)).toEqual(started);
-			const runs = await testExecutions(api, workflowId, 1);
-			expect(runs.map((run) => [run.status, triggerJson(run)?.taskId])).toEqual([['success', sentinel.taskId]]);
-			await listeningEnded(testUrl);
-			expect(await api.executions(workflowId)).toHaveLength(1);
+			expect(await post(testUrl, body)).toEqual({ status: 404, body: { code: 404, message: `Kling has no task "${taskId}" for this credential; the unsigned callback was ignored` } });
+			await keptListening(workflowId, testUrl, sentinels[index]);
 		}
 	});
 
