@@ -367,26 +367,27 @@ export async function resumesWithAFailedTaskOnTheErrorOutput(setup: PauseSetup):
 
 const IMAGES_NODE = 'Generate Images';
 
-/** Webhook → Image → Generate of two images with Download Images, paused until Kling calls back. */
+/** Webhook → Image → Generate of two images with Download Images to fields of our own, paused until Kling calls back. */
 function pauseImagesWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
 	const generate = {
 		name: IMAGES_NODE,
 		type: KLING_NODE,
-		parameters: { resource: 'image', operation: 'generate', prompt: 'A lighthouse poster', n: 2, options: { completion: 'callback', download: true } },
+		parameters: { resource: 'image', operation: 'generate', prompt: 'A lighthouse poster', n: 2, options: { completion: 'callback', download: true, binaryPropertyName: 'poster_' } },
 	};
 	return adaptWorkflow(chainWorkflow('Generate images, paused until Kling calls back', [generate], webhookNode(path)), { credential });
 }
 
 /**
  * Download Images in pause mode: the process that receives Kling's last callback (main, or a webhook processor in
- * queue mode) downloads the files into n8n's binary data store, and the execution continues with them.
+ * queue mode) downloads the files into n8n's binary data store, under Binary Field Prefix and their index, and the
+ * execution continues with them.
  */
 export async function resumesWithDownloadedImages(setup: PauseSetup): Promise<Execution> {
 	const done = await finished(setup.api, (await startExecution(setup)).id);
 	expect(done.data?.resultData.error).toBeUndefined();
 	const [item] = lastOutput(done, IMAGES_NODE);
 	expect(item.json.images).toHaveLength(2);
-	expect(Object.keys(item.binary ?? {})).toEqual(['image_0', 'image_1']);
+	expect(Object.keys(item.binary ?? {})).toEqual(['poster_0', 'poster_1']);
 	for (const file of Object.values(item.binary as Record<string, { mimeType: string; fileSize?: string; id?: string; data?: string }>)) {
 		expect(file.mimeType).toBe('image/png');
 		expect(file.id ?? file.data).toBeTruthy();
@@ -396,7 +397,7 @@ export async function resumesWithDownloadedImages(setup: PauseSetup): Promise<Ex
 
 const VIDEO_NODE = 'Image to Video';
 
-/** Webhook → Video → Image to Video with Download Video, paused until Kling calls back. */
+/** Webhook → Video → Image to Video with Download Video to a field of our own, paused until Kling calls back. */
 function pauseVideoWorkflow(credential: { id: string; name: string }, path: string): WorkflowJson {
 	const video = {
 		name: VIDEO_NODE,
@@ -406,7 +407,7 @@ function pauseVideoWorkflow(credential: { id: string; name: string }, path: stri
 			operation: 'imageToVideo',
 			firstFrameUrl: 'https://example.com/start.png',
 			prompt: 'The lighthouse keeper waves',
-			options: { completion: 'callback', download: true },
+			options: { completion: 'callback', download: true, binaryPropertyName: 'clip' },
 		},
 	};
 	return adaptWorkflow(chainWorkflow('Make a video, paused until Kling calls back', [video], webhookNode(path)), { credential });
@@ -414,7 +415,7 @@ function pauseVideoWorkflow(credential: { id: string; name: string }, path: stri
 
 /**
  * Download Video in pause mode: the process that receives Kling's last callback downloads the video into n8n's binary
- * data store, named after the video, and the execution continues with it.
+ * data store under Binary Field Name, named after the video, and the execution continues with it.
  */
 export async function resumesWithDownloadedVideo(setup: PauseSetup): Promise<Execution> {
 	const done = await finished(setup.api, (await startExecution(setup)).id);
@@ -422,8 +423,9 @@ export async function resumesWithDownloadedVideo(setup: PauseSetup): Promise<Exe
 	const [item] = lastOutput(done, VIDEO_NODE);
 	const [task] = setup.sim.tasks('image2video');
 	expect(item.json).toMatchObject({ taskId: task.taskId, status: 'succeed', videoUrl: expect.stringMatching(new RegExp(`^${setup.sim.origin}/files/`)) });
-	expect(item.binary?.data).toMatchObject({ fileName: `kling-${item.json.videoId}.mp4`, mimeType: 'video/mp4' });
-	expect(item.binary?.data.id ?? item.binary?.data.data).toBeTruthy();
+	expect(Object.keys(item.binary ?? {})).toEqual(['clip']);
+	expect(item.binary?.clip).toMatchObject({ fileName: `kling-${item.json.videoId}.mp4`, mimeType: 'video/mp4' });
+	expect(item.binary?.clip.id ?? item.binary?.clip.data).toBeTruthy();
 	return done;
 }
 

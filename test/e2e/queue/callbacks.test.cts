@@ -2,7 +2,8 @@
  * Kling calling back into n8n's queue mode: main, two workers and two webhook processors on a private PostgreSQL
  * and Redis. N8N_WEBHOOK_URL points at the first webhook processor, so that is where Kling's callbacks go.
  * Pause Until Kling Calls Back is resumed there, or at main, waits for as long as no callback comes and, with
- * several items, until the last task is final, and with Retry On Fail pays for no task twice. The Kling Trigger
+ * several items, until the last task is final, and with Retry On Fail pays for no task twice; the webhook processor
+ * that receives the last callback downloads the files asked for, no worker needed. The Kling Trigger
  * starts one execution per task however often, and at whichever processor, Kling delivers it once the first delivery
  * was handled. How often a delivery that reaches both processors at the same moment, or the second the moment the
  * first is answered, starts two executions is measured and written to test-results/e2e-queue/trigger-races.json (the
@@ -24,6 +25,7 @@ import {
 	resumesWithDownloadedVideo,
 	resumesWithEveryItem,
 	retriedBatchPaysOnce,
+	startExecution,
 	waitsUntilTheResumeUrlIsCalled,
 	type PauseSetup,
 } from '../cases/pause.cts';
@@ -43,7 +45,8 @@ import {
 	type Delivery,
 } from '../cases/trigger.cts';
 import { useQueue } from '../helpers.cts';
-import { workersThatRan } from '../runtime/executions.cts';
+import { finished, lastOutput, workersThatRan } from '../runtime/executions.cts';
+import { waitFor } from '../runtime/wait.cts';
 
 const ctx = useQueue('callbacks', { workers: 2, webhookProcessors: 2 });
 let sim: KlingSimulator;
@@ -101,6 +104,29 @@ describe('Pause Until Kling Calls Back in queue mode', () => {
 
 	it('with Download Video, the last callback at the webhook processor resumes the execution, and a worker finishes with the video', async () => {
 		const done = await resumesWithDownloadedVideo(setups.video);
+		expect(workersThatRan(done.id, ctx.topology.processes()).length).toBeGreaterThan(0);
+	});
+
+	it('with Download Video, the webhook processor downloads the video at the callback that resumes the run, with every worker stopped; a worker then finishes with it', async () => {
+		const setup = setups.video;
+		sim.injectFault({ when: { product: 'image2video', operation: 'create' }, fault: { kind: 'stuck' } });
+		const execution = await startExecution(setup);
+		const [task] = sim.tasks('image2video');
+		const workers = ctx.topology.processes().filter((candidate) => candidate.role.startsWith('worker-'));
+		for (const worker of workers) process.kill(worker.pid, 'SIGSTOP');
+		try {
+			sim.finishTask(task.taskId);
+			// The first callback that finds the task done when the node reads it from Kling resumes the run; its webhook
+			// call fetches the file before it answers, while no worker can run.
+			const downloaded = () => sim.requests.filter((request) => request.path.includes('/files/') && request.status === 200).length;
+			await waitFor(() => downloaded() > 0, { what: 'the webhook processor to download the video', timeoutMs: 60_000 });
+			expect(downloaded()).toBe(1);
+		} finally {
+			for (const worker of workers) process.kill(worker.pid, 'SIGCONT');
+		}
+		const done = await finished(setup.api, execution.id);
+		expect(done.status).toBe('success');
+		expect(Object.keys(lastOutput(done, 'Image to Video')[0].binary ?? {})).toEqual(['clip']);
 		expect(workersThatRan(done.id, ctx.topology.processes()).length).toBeGreaterThan(0);
 	});
 
