@@ -1,6 +1,6 @@
 /**
  * Wait Until Done's promises about waiting, in a real n8n (`n8n execute` on a workflow imported with n8n's CLI,
- * against the simulator): at most Max Concurrent Tasks tasks run on Kling at once; a task is first checked 3 s after
+ * against the simulator): at most Max Concurrent Tasks slots are taken on Kling at once (one per image); a task is first checked 3 s after
  * its create, then at growing intervals, and no more once it is seen final; a timed-out task keeps its slot for one
  * more Timeout and no longer; and downloads go to the binary fields the options name.
  */
@@ -56,6 +56,24 @@ describe('Wait Until Done in a real n8n: slots and cadence', () => {
 		expect(tasks.map((task) => task.body.element_name)).toEqual(names);
 		expect(mostAtOnce(tasks)).toBe(2);
 		expect(nodeItems(result, CREATE).map((item) => item.json.elementId)).toEqual(tasks.map((task) => task.outputId));
+	});
+
+	it("counts an image task's images as slots: with Max Concurrent Tasks 3, two tasks of two images never run at once", async () => {
+		sim.options.timing = { submittedMs: 100, processingMs: 2_000 };
+		const prompts = ['A lighthouse poster', 'A harbour poster', 'A dune poster'];
+		const result = await run(
+			chainWorkflow('Generate two images per prompt', [
+				{ name: 'Prompts', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items: prompts.map((prompt) => ({ prompt })) }), options: {} } },
+				{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'items', options: {} } },
+				{ name: 'Generate Images', type: KLING_NODE, parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.prompt }}', n: 2, options: { maxConcurrentTasks: 3 } } },
+			]),
+		);
+
+		expect(result.data?.resultData?.error).toBeUndefined();
+		const tasks = sim.tasks('generations');
+		expect(tasks.map((task) => task.body.prompt)).toEqual(prompts);
+		expect(mostAtOnce(tasks)).toBe(1);
+		expect(nodeItems(result, 'Generate Images').map((item) => item.json.images.length)).toEqual([2, 2, 2]);
 	});
 
 	it('checks a task 3 s after its create, then each time half as long again, and not once it is seen finished', async () => {
