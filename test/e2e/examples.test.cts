@@ -110,13 +110,13 @@ describe('Binary images in a real n8n', () => {
 	});
 
 	it.each([
-		['Video → Image to Video, its first frame', { resource: 'video', operation: 'imageToVideo', frames: 'first', firstFrameSource: 'binary', firstFrameBinaryProperty: 'data', prompt: 'The captain waves' }, '/v1/videos/image2video', (body: any) => body.image],
-		['Video → Motion Control, its character image', { resource: 'video', operation: 'motionControl', model: 'kling-v3', imageSource: 'binary', imageBinaryProperty: 'data', motionVideoUrl: 'https://cdn.example.com/dance.mp4', characterOrientation: 'video' }, '/v1/videos/motion-control', (body: any) => body.image_url],
-		['Image → Omni Image, an image of its list', { resource: 'image', operation: 'omniImage', prompt: 'A poster of <<<image_1>>>', images: { image: [{ source: 'binary', binaryProperty: 'data' }] } }, '/v1/images/omni-image', (body: any) => body.image_list[0].image],
-	])('%s, from a binary file of the input item, goes to Kling as raw Base64', async (title, parameters, path, imageOf) => {
+		['Video → Image to Video, its first frame', { resource: 'video', operation: 'imageToVideo', frames: 'first', firstFrameSource: 'binary', firstFrameBinaryProperty: 'photo', prompt: 'The captain waves' }, '/v1/videos/image2video', (body: any) => body.image],
+		['Video → Motion Control, its character image', { resource: 'video', operation: 'motionControl', model: 'kling-v3', imageSource: 'binary', imageBinaryProperty: 'photo', motionVideoUrl: 'https://cdn.example.com/dance.mp4', characterOrientation: 'video' }, '/v1/videos/motion-control', (body: any) => body.image_url],
+		['Image → Omni Image, an image of its list', { resource: 'image', operation: 'omniImage', prompt: 'A poster of <<<image_1>>>', images: { image: [{ source: 'binary', binaryProperty: 'photo' }] } }, '/v1/images/omni-image', (body: any) => body.image_list[0].image],
+	])('%s, from a binary field of the input item named as the node says, goes to Kling as raw Base64', async (title, parameters, path, imageOf) => {
 		sim.reset();
 		const kling = { name: 'Kling', type: KLING_NODE, parameters: { ...parameters, options: { completion: 'returnTask' } } };
-		const workflow = adaptWorkflow(chainWorkflow(`${title} from a downloaded image`, [downloadImageNode(files.url), kling]), { credential });
+		const workflow = adaptWorkflow(chainWorkflow(`${title} from a downloaded image`, [downloadImageNode(files.url, 'photo'), kling]), { credential });
 		const [id] = await importWorkflows(ctx.instance.cli, [{ ...workflow, id: newWorkflowId() }]);
 		const result = await executeWorkflow(ctx.instance.cli, id);
 

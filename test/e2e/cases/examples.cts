@@ -51,15 +51,15 @@ export async function servePng(): Promise<{ url: string; urlOf(name: string): st
 	return { url: `${origin}/front.png`, urlOf: (name) => `${origin}/${name}`, close: () => new Promise((resolve) => files.close(() => resolve())) };
 }
 
-/** HTTP Request downloads a PNG as a file (into n8n's binary data store); Create Element sends it as its frontal image. */
-/** An HTTP Request node that downloads `imageUrl` into the item's binary field `data`. */
-export const downloadImageNode = (imageUrl: string) => ({
+/** An HTTP Request node that downloads `imageUrl` into the item's binary field `field`. */
+export const downloadImageNode = (imageUrl: string, field = 'data') => ({
 	name: 'Download Image',
 	type: 'n8n-nodes-base.httpRequest',
 	typeVersion: 4.2,
-	parameters: { url: imageUrl, options: { response: { response: { responseFormat: 'file' } } } },
+	parameters: { url: imageUrl, options: { response: { response: { responseFormat: 'file', outputPropertyName: field } } } },
 });
 
+/** HTTP Request downloads a PNG as a file (into n8n's binary data store); Create Element sends it as its frontal image. */
 export function downloadThenCreate(imageUrl: string, start?: WorkflowNode): WorkflowJson {
 	const nodes = [
 		downloadImageNode(imageUrl),
