@@ -22,6 +22,7 @@ import {
 	namesTheViewsOfAFailedElement,
 	refusesAChangedItemCount,
 	refusesAnItemsOwnCallbackUrl,
+	refusesTooManyItems,
 	resumesOnceFromTwoCallsAtOnce,
 	resumesWhenKlingCallsBack,
 	resumesWithAFailedDownloadAsAnError,
@@ -136,6 +137,10 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it("refuses an item whose Options set a Callback URL, before any request to Kling, naming the item", async () => {
 		await refusesAnItemsOwnCallbackUrl(setups.ownCallbackUrl);
+	});
+
+	it('refuses a run of more than 10,000 items before any request to Kling', async () => {
+		await refusesTooManyItems(setups.batch);
 	});
 });
 

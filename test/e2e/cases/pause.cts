@@ -502,6 +502,15 @@ export async function refusesAnItemsOwnCallbackUrl(setup: PauseSetup): Promise<v
 	expect(setup.sim.requests).toEqual([]);
 }
 
+/** More items than one paused run takes: the run fails before any request to Kling, saying so. */
+export async function refusesTooManyItems(setup: PauseSetup): Promise<void> {
+	const items = Array.from({ length: 10_001 }, (_, n) => ({ name: `Item ${n + 1}` }));
+	const done = await finished(setup.api, (await startExecution(setup, { items }, 'done')).id);
+	expect(done.status).toBe('error');
+	expect(done.data?.resultData.error).toMatchObject({ message: 'Pause Until Kling Calls Back takes at most 10000 items in one run of the node (this one has 10001)' });
+	expect(setup.sim.requests).toEqual([]);
+}
+
 const SECOND_NODE = 'Create Again';
 
 /** Webhook → Create Element → Create Again, both paused until Kling calls back (one resume URL for the execution). */
