@@ -80,7 +80,7 @@ export function newStandardTaskJson(task: Task, sim: SimState): Entry {
 			id: element.element_id,
 			name: element.element_name,
 			description: element.element_description,
-			element_type: element.reference_type ?? null,
+			element_type: sim.elements.get(String(element.element_id))?.referenceType === 'video_refer' ? 'video_character_elements' : 'multi_image_elements',
 			owned_by: element.owned_by,
 			status: element.status === 'succeed' ? 'succeeded' : element.status,
 		})),

@@ -168,7 +168,7 @@ describe('new-standard batch query (GET /tasks)', () => {
 				id: taskId,
 				status: 'succeeded',
 				external_id: 'hero-1',
-				outputs: [expect.objectContaining({ type: 'element', id: task.outputId, name: 'Hero', element_type: 'image_refer', status: 'succeeded' })],
+				outputs: [expect.objectContaining({ type: 'element', id: task.outputId, name: 'Hero', element_type: 'multi_image_elements', status: 'succeeded' })],
 			}),
 		]);
 		// 19-digit ids stay exact on the wire.
