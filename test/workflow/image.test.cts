@@ -111,6 +111,14 @@ describe('Image → Omni Image', () => {
 		expect(sim.apiRequests({ method: 'POST' })[0].body).toMatchObject({ model_name: 'kling-image-o1', result_type: 'single', n: 1, resolution: '2k' });
 	});
 
+	it('says so when the prompt fits as typed but not once its @names are placeholders, before any create', async () => {
+		const { sim } = ctx;
+		const [bottle] = seedElements(sim, 1);
+		const result = await runWorkflow({ ...chain(omniImage({ prompt: `@Prop 1 ${'x'.repeat(2492)}`, elements: elementList(bottle) })), credentials: apiKeyCredential(sim) });
+		expect(result.error?.message).toBe('Prompt (with its @names written as <<<element_N>>>) must be at most 2500 characters (it has 2508)');
+		expect(sim.apiRequests({ method: 'POST' })).toHaveLength(0);
+	});
+
 	it('says the image pack is missing: a video pack does not pay for images (1102)', async () => {
 		const { sim } = ctx;
 		sim.options.imagePack = false;

@@ -173,6 +173,8 @@ const kindRules: Case[] = [
 	['a character mixed with an image element and a video', (sim) => omniNode({ prompt: '@Actor 1 leads', referenceVideo: featureVideo, elements: elementsOf(sim, [CHARACTER, IMAGE]) }), /video character elements cannot be combined with image elements or reference images/],
 	['2 characters with a video', (sim) => omniNode({ prompt: '@Actor 1 leads', referenceVideo: featureVideo, elements: elementsOf(sim, [CHARACTER, CHARACTER]) }), /at most 1 video character element \(there are 2\)/],
 	['6 reference images and 2 image elements', (sim) => omniNode({ prompt: '@Prop 1 shines', images: images(...referenceImages(6)), elements: elementsOf(sim, [IMAGE, IMAGE]) }), /at most 7 \(there are 8: 6 images, 2 image elements\)/],
+	// The prompt as typed fits; with "@Prop 1" written as <<<element_1>>> it is 8 characters longer.
+	['a prompt that the placeholders take past 2500 characters', (sim) => omniNode({ prompt: `@Prop 1 ${'x'.repeat(2492)}`, elements: elementsOf(sim, [IMAGE]) }), /^Prompt \(with its @names written as <<<element_N>>>\) must be at most 2500 characters \(it has 2508\)/],
 	['an ambiguous @name', (sim) => omniNode({ prompt: '@Twin waves', elements: elementList(sim.seedElement({ name: 'Twin' }), sim.seedElement({ name: 'twin' })) }), /@Twin in the prompt is ambiguous: elements 1 and 2/],
 	[
 		'an ambiguous @name in a shot',

@@ -9,7 +9,7 @@ import type { TaskOperation } from '../../tasks/taskOperation';
 import { downloadFile } from '../../transport/download';
 import type { Download, OptionsKind } from '../shared/options';
 import type { Picked } from '../shared/pickers';
-import { translateElementMentions } from '../shared/prompt';
+import { labelsAsSent, translateElementMentions } from '../shared/prompt';
 import { mediaCreate } from '../shared/tasks';
 import { parseRequestBody } from '../shared/validate';
 
@@ -38,7 +38,7 @@ export async function parseImageRequest(this: IExecuteFunctions, schema: ZodType
 	parseRequestBody.call(this, schema, body, labels, i);
 	const counts = { element: elements.length, image: images, video: null, voice: null };
 	const [prompt] = (await translateElementMentions.call(this, [String(body.prompt)], elements, i, counts)).texts;
-	return parseRequestBody.call(this, schema, { ...body, prompt }, labels, i) as IDataObject;
+	return parseRequestBody.call(this, schema, { ...body, prompt }, labelsAsSent(labels, ['prompt']), i) as IDataObject;
 }
 
 /** The output of an image task; with Download Images, a finished one's images also as binary data (`<prefix>0`, `<prefix>1`, …). */

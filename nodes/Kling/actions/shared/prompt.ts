@@ -103,6 +103,14 @@ export function translateMentions(text: string, names: Array<string | undefined>
 }
 
 /**
+ * The field labels for checking texts again once their mentions became placeholders, which are longer: a length
+ * limit the sent text then passes says so, since the text as typed is shorter.
+ */
+export function labelsAsSent(labels: Record<string, string>, keys: string[]): Record<string, string> {
+	return { ...labels, ...Object.fromEntries(keys.map((key) => [key, `${labels[key]} (with its @names written as <<<element_N>>>)`])) };
+}
+
+/**
  * Checks the placeholders of `texts` against the `counts` of their lists (`placeholderProblem`), then turns `@Element
  * Name` mentions into placeholders, refusing ambiguous ones. Names come from the pickers; an element given by ID is
  * looked up in the libraries, only when a mention needs its name. `fields` names each text's field in messages.

@@ -7,6 +7,7 @@ import { imageSourceFields, readImageEntries, resolveImage } from '../shared/ima
 import { createOptions, OPTION_LABELS, readCreateOptions } from '../shared/options';
 import { pickerList, readPickerList, toElementList } from '../shared/pickers';
 import { invalidInput, parseRequestBody } from '../shared/validate';
+import { labelsAsSent } from '../shared/prompt';
 import { applyOmniRules } from './omniChecks';
 import { SOUND_OPTIONS, soundField, VIDEO_LABELS, VIDEO_OPTIONS, videoCreate } from './output';
 
@@ -179,7 +180,7 @@ async function buildRequest(this: IExecuteFunctions, i: number): Promise<IDataOb
 	const checked = parseRequestBody.call(this, omniVideoBodySchema, body, LABELS, i) as OmniVideoBody;
 	const translated = await applyOmniRules.call(this, checked, elements, i);
 	// Mentions became placeholders, which are longer: the prompt limits are checked again.
-	return parseRequestBody.call(this, omniVideoBodySchema, translated, LABELS, i) as IDataObject;
+	return parseRequestBody.call(this, omniVideoBodySchema, translated, labelsAsSent(LABELS, ['prompt', 'multi_prompt.prompt']), i) as IDataObject;
 }
 
 export const { task, execute } = videoCreate(PRODUCTS.omniVideo, buildRequest);
