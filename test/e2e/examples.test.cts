@@ -9,8 +9,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
-import { BAD_IMAGES, BINARY_PNG, downloadImageNode, downloadThenCreate, expectKlingOutput, expectStreamedImage, servePng } from './cases/examples.cts';
+import { makePng, startSimulator, type KlingSimulator } from '../simulator/index.cts';
+import { BAD_IMAGES, BINARY_PNG, downloadImageNode, downloadThenCreate, expectKlingOutput, expectStreamedImage, servePng, SIDE_PNG } from './cases/examples.cts';
 import { useN8n } from './helpers.cts';
 import { nodesFolder } from './runtime/pack.cts';
 import { PACKAGE_NAME } from './runtime/runtime.cts';
@@ -23,6 +23,7 @@ import {
 	importWorkflows,
 	KLING_NODE,
 	KLING_TRIGGER_NODE,
+	MANUAL_START,
 	newWorkflowId,
 	nodeItems,
 	readExample,
@@ -107,6 +108,55 @@ describe('Binary images in a real n8n', () => {
 		expect(result.run.data?.resultData?.error).toBeUndefined();
 		expect(nodeItems(result.run, 'Create Element')[0].json.elementId).toBe(sim.tasks('elements')[0].outputId);
 		expectStreamedImage(sim);
+	});
+
+	it("sends a create's images from two binary fields and a URL-safe data: URI in one request body of its exact size", async () => {
+		sim.reset();
+		// URL-safe Base64 with padding, as some tools write it; the node sends the standard alphabet.
+		const third = makePng(600, 600, { noise: true });
+		const standard = third.toString('base64');
+		expect(standard).toMatch(/[+/]/);
+		const dataUri = `data:image/png;name=back.png;base64,${standard.replace(/\+/g, '-').replace(/\//g, '_')}`;
+		const create = {
+			name: 'Create Element',
+			type: KLING_NODE,
+			typeVersion: 1,
+			position: [660, 0] as [number, number],
+			parameters: {
+				elementName: 'Three views',
+				elementDescription: 'An element from two downloaded images and a data URI',
+				frontalImageSource: 'binary',
+				frontalImageBinaryProperty: 'front',
+				additionalImages: { image: [{ source: 'binary', binaryProperty: 'side' }, { source: 'url', url: dataUri }] },
+				options: { completion: 'returnTask' },
+			},
+		};
+		// Two downloads into fields of their own, merged into one item by position.
+		const start = MANUAL_START;
+		const downloads = [downloadImageNode(files.url, 'front', 'Download Front'), downloadImageNode(files.urlOf('side.png'), 'side', 'Download Side')].map((node, n) => ({ ...node, position: [220, n * 200] as [number, number] }));
+		const merge = { name: 'Merge', type: 'n8n-nodes-base.merge', typeVersion: 3, position: [440, 0] as [number, number], parameters: { mode: 'combine', combineBy: 'combineByPosition', options: {} } };
+		const workflow = {
+			name: 'Create an element from two binary images and a data URI',
+			nodes: [start, ...downloads, merge, create],
+			connections: {
+				[start.name]: { main: [downloads.map((node) => ({ node: node.name, type: 'main', index: 0 }))] },
+				[downloads[0].name]: { main: [[{ node: merge.name, type: 'main', index: 0 }]] },
+				[downloads[1].name]: { main: [[{ node: merge.name, type: 'main', index: 1 }]] },
+				[merge.name]: { main: [[{ node: create.name, type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		};
+		const [id] = await importWorkflows(ctx.instance.cli, [{ ...adaptWorkflow(workflow, { credential }), id: newWorkflowId() }]);
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		expect(result.run.data?.resultData?.error).toBeUndefined();
+		const [sent] = sim.apiRequests({ method: 'POST' });
+		expect((sent.body as { element_image_list: unknown }).element_image_list).toEqual({
+			frontal_image: BINARY_PNG.toString('base64'),
+			refer_images: [{ image_url: SIDE_PNG.toString('base64') }, { image_url: standard }],
+		});
+		expect(sent.headers['content-length']).toBe(String(Buffer.byteLength(sent.rawBody)));
+		expect(nodeItems(result.run, create.name).map((item) => item.json.taskId)).toEqual([sim.tasks('elements')[0].taskId]);
 	});
 
 	it.each([

@@ -34,17 +34,25 @@ export const CUT_PNG = cutShort(BINARY_PNG, 40_000);
 /** Files an earlier node may download that Kling refuses, by name, and the message the node refuses each with. */
 export const BAD_IMAGES: Record<string, { bytes: Buffer; problem: RegExp }> = {
 	'cut.png': { bytes: CUT_PNG, problem: /^is cut short: a PNG ends with an IEND chunk/ },
+	'cut.jpg': { bytes: cutShort(makeJpeg(1000, 1000, 200_000), 40_000), problem: /^is cut short: a JPEG's image data ends with the marker FF D9/ },
 	'small.png': { bytes: makePng(200, 200), problem: /^is 200×200 px; each side must be at least 300 px$/ },
 	'wide.png': { bytes: makePng(1000, 300), problem: /^is 1000×300 px, an aspect ratio of 3\.33:1; Kling accepts between 1:2\.5 and 2\.5:1$/ },
 	'anim.gif': { bytes: GIF_BYTES, problem: /^must be a JPEG or PNG image, but the file is a GIF image$/ },
 	'huge.jpg': { bytes: makeJpeg(2000, 2000, 10.5 * 1024 * 1024), problem: /^is 10\.5 MB; Kling accepts at most 10 MB$/ },
 };
 
-/** Serves BINARY_PNG (`url`, /front.png) and each of BAD_IMAGES (`urlOf(name)`) on a loopback port until close(). */
+/** Another view of the subject: a PNG with other bytes than BINARY_PNG. */
+export const SIDE_PNG = makePng(480, 720, { noise: true });
+
+/**
+ * Serves BINARY_PNG (`url`, /front.png), SIDE_PNG (`urlOf('side.png')`) and each of BAD_IMAGES (`urlOf(name)`) on a
+ * loopback port until close().
+ */
 export async function servePng(): Promise<{ url: string; urlOf(name: string): string; close(): Promise<void> }> {
 	const files = createServer((req, res) => {
-		const bad = BAD_IMAGES[(req.url ?? '').slice(1)];
-		res.writeHead(200, { 'Content-Type': req.url?.endsWith('.png') ? 'image/png' : 'application/octet-stream' }).end(bad ? bad.bytes : BINARY_PNG);
+		const name = (req.url ?? '').slice(1);
+		const bytes = BAD_IMAGES[name]?.bytes ?? (name === 'side.png' ? SIDE_PNG : BINARY_PNG);
+		res.writeHead(200, { 'Content-Type': req.url?.endsWith('.png') ? 'image/png' : 'application/octet-stream' }).end(bytes);
 	});
 	await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
 	const origin = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
@@ -52,8 +60,8 @@ export async function servePng(): Promise<{ url: string; urlOf(name: string): st
 }
 
 /** An HTTP Request node that downloads `imageUrl` into the item's binary field `field`. */
-export const downloadImageNode = (imageUrl: string, field = 'data') => ({
-	name: 'Download Image',
+export const downloadImageNode = (imageUrl: string, field = 'data', name = 'Download Image') => ({
+	name,
 	type: 'n8n-nodes-base.httpRequest',
 	typeVersion: 4.2,
 	parameters: { url: imageUrl, options: { response: { response: { responseFormat: 'file', outputPropertyName: field } } } },

@@ -65,7 +65,7 @@ export function adaptWorkflow(workflow: WorkflowJson, options: { credential: { i
 	return { ...workflow, nodes };
 }
 
-const MANUAL_START: WorkflowNode = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+export const MANUAL_START: WorkflowNode = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
 
 /**
  * A production Webhook node (POST <path>, answered at once): starts a workflow in a running n8n, which in queue
