@@ -308,6 +308,34 @@ describe('Generate Additional Views in a real n8n', () => {
 	});
 });
 
+describe('Generate Additional Views in a real n8n: paying for views only when they are used', () => {
+	const fromViews = { additionalImages: {}, generateViews: true };
+
+	it('draws no views until every item is checked: a second item Kling would refuse stops the run before any request', async () => {
+		sim.reset();
+		const id = await importTwoElements('Create two elements from generated views, the second misnamed', ['Mira', 'A name far longer than Kling takes'], {}, {}, fromViews);
+		const result = await executeWorkflow(ctx.instance.cli, id);
+
+		expect(result.run.status).toBe('error');
+		expect(result.run.data?.resultData?.error?.message).toMatch(/^Name must be at most 20 characters/);
+		expect(sim.requests).toEqual([]);
+	});
+
+	it("names the views task paid for first in the error of an item whose element task failed, with Wait Until Done", async () => {
+		sim.reset();
+		sim.failTaskWhen((product) => (product === 'advanced-custom-elements' ? 'no subject found in the images' : undefined));
+		const result = await executeWorkflow(ctx.instance.cli, await importTwoElements('Create an element from generated views that fails', ['Mira'], {}, {}, fromViews));
+
+		const [views] = sim.tasks('ai-multi-shot');
+		expect([views.status, sim.tasks('elements')[0].status]).toEqual(['succeed', 'failed']);
+		expect(result.run.status).toBe('error');
+		expect(result.run.data?.resultData?.error).toMatchObject({
+			message: 'Kling could not create the element: no subject found in the images',
+			description: expect.stringContaining(`This item's views task ${views.taskId} was paid for first.`),
+		});
+	});
+});
+
 describe('Paying once in a real n8n', () => {
 	const retried = { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
 
@@ -352,13 +380,13 @@ const CREATE_TWO = 'Create Element';
  * Imports a workflow that creates one element per name (Edit Fields → Split Out → Create Element, with node `settings`
  * and `options`); returns its id.
  */
-async function importTwoElements(name: string, names: string[], settings: Record<string, unknown> = {}, options: Record<string, unknown> = {}): Promise<string> {
+async function importTwoElements(name: string, names: string[], settings: Record<string, unknown> = {}, options: Record<string, unknown> = {}, parameters: Record<string, unknown> = {}): Promise<string> {
 	const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
 	const items = JSON.stringify({ items: names.map((element) => ({ name: element })) });
 	const workflow = chainWorkflow(name, [
 		{ name: 'Names', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: items, options: {} } },
 		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'items', options: {} } },
-		{ ...create, name: CREATE_TWO, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options }, ...settings },
+		{ ...create, name: CREATE_TWO, parameters: { ...create.parameters, ...parameters, elementName: '={{ $json.name }}', options }, ...settings },
 	]);
 	const [id] = await importWorkflows(ctx.instance.cli, [{ ...adaptWorkflow(workflow, { credential }), id: newWorkflowId() }]);
 	return id;
