@@ -27,6 +27,7 @@ import {
 	resumesWhenKlingCallsBack,
 	resumesWithAFailedDownloadAsAnError,
 	resumesWithAFailedTaskOnTheErrorOutput,
+	resumesWithAnItemRefusedBeforeItsCreate,
 	resumesWithARefusedItem,
 	resumesWithDownloadedImages,
 	resumesWithDownloadedVideo,
@@ -97,6 +98,10 @@ describe('Pause Until Kling Calls Back in a running n8n', () => {
 
 	it('with Continue On Fail, finishes with an item Kling refused as an error naming its external task ID', async () => {
 		await resumesWithARefusedItem(setups.continued);
+	});
+
+	it('with Continue On Fail, finishes with an item whose input was refused before any create as an error naming its external task ID', async () => {
+		await resumesWithAnItemRefusedBeforeItsCreate(setups.continued);
 	});
 
 	it('with Download Images, finishes with the images that main downloaded when Kling called back', async () => {

@@ -347,6 +347,22 @@ export async function resumesWithARefusedItem(setup: PauseSetup): Promise<void> 
 }
 
 /**
+ * With Continue On Fail, an item whose input the node refused sends no create: the run pauses for the other item's task
+ * and finishes with the refused item as an error naming the external task ID that no task has.
+ */
+export async function resumesWithAnItemRefusedBeforeItsCreate(setup: PauseSetup): Promise<void> {
+	const { api, sim } = setup;
+	const { execution, tasks: [mira] } = await startPausedBatch(setup, ['Mira', 'A name far longer than Kling takes']);
+	const done = await finished(api, execution.id);
+	expect(done.status).toBe('success');
+	expect(sim.apiRequests({ method: 'POST' })).toHaveLength(1);
+	expect(lastOutput(done, CREATE_NODE).map((item) => item.json)).toEqual([
+		expect.objectContaining({ elementId: sim.tasks('elements')[0].outputId, status: 'succeed', taskId: mira.taskId }),
+		{ error: expect.stringMatching(/^Kling has no task with this item's external task ID n8n-\S+: its input was refused, or its create failed, before the pause$/), externalTaskId: expect.stringMatching(/^n8n-/) },
+	]);
+}
+
+/**
  * On Error "Continue (using error output)" in pause mode: once resumed, the failed task's item leaves on the Error
  * output, its fields under `error` beside the input item's, and the others on the main output. `setup` runs
  * pauseBatchWorkflow with that setting.
