@@ -6,10 +6,12 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import { launchInstance, type Instance } from './runtime/instance.cts';
 import { launchQueue, type QueueOptions, type QueueTopology } from './runtime/queue.cts';
 import { REPO_ROOT, type Runtime } from './runtime/runtime.cts';
 import { freePort } from './runtime/wait.cts';
+import { adaptWorkflow, CREDENTIAL_NAME, executeWorkflow, importWorkflows, type WorkflowJson } from './runtime/workflows.cts';
 
 /** The runtime and tarball that globalSetup prepared. */
 export function prepared(): { runtime: Runtime; tarball: string } {
@@ -52,6 +54,35 @@ export function useN8n(name: string): { readonly instance: Instance; restart(): 
 		}
 		rmSync(userFolder, { recursive: true, force: true });
 	});
+	return holder;
+}
+
+/**
+ * useN8n, with a Kling simulator for the file (reset before each test) and the credential "Kling account" pointing at
+ * it. `run` imports a workflow with that credential and executes it with `n8n execute`, returning the run.
+ */
+export function useSimulatedKling(name: string): { readonly instance: Instance; readonly sim: KlingSimulator; run(workflow: WorkflowJson): Promise<any> } {
+	const ctx = useN8n(name);
+	let credential = { id: '', name: CREDENTIAL_NAME };
+	const holder = {
+		get instance() {
+			return ctx.instance;
+		},
+		sim: undefined as unknown as KlingSimulator,
+		async run(workflow: WorkflowJson) {
+			const [id] = await importWorkflows(ctx.instance.cli, [adaptWorkflow(workflow, { credential })]);
+			return (await executeWorkflow(ctx.instance.cli, id)).run;
+		},
+	};
+	beforeAll(async () => {
+		holder.sim = await startSimulator({ timing: { submittedMs: 100, processingMs: 200 } });
+		const id = await ctx.instance.api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: holder.sim.url });
+		credential = { id, name: CREDENTIAL_NAME };
+	});
+	afterAll(async () => {
+		await holder.sim?.close();
+	});
+	beforeEach(() => holder.sim.reset());
 	return holder;
 }
 

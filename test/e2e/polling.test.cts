@@ -4,41 +4,18 @@
  * its create, then at growing intervals, and no more once it is seen final; a timed-out task keeps its slot for one
  * more Timeout and no longer; and downloads go to the binary fields the options name.
  */
-import { startSimulator, type KlingSimulator } from '../simulator/index.cts';
-import { useN8n } from './helpers.cts';
-import { adaptWorkflow, chainWorkflow, CREDENTIAL_NAME, executeWorkflow, importWorkflows, KLING_NODE, nodeItems, readExample, type WorkflowJson } from './runtime/workflows.cts';
+import type { KlingSimulator } from '../simulator/index.cts';
+import { CREATE, createEach } from './cases/elements.cts';
+import { useSimulatedKling } from './helpers.cts';
+import { chainWorkflow, KLING_NODE, nodeItems, type WorkflowJson } from './runtime/workflows.cts';
 
-const ctx = useN8n('polling');
+const kling = useSimulatedKling('polling');
 let sim: KlingSimulator;
-let credential: { id: string; name: string };
+const run = (workflow: WorkflowJson) => kling.run(workflow);
 
-beforeAll(async () => {
-	sim = await startSimulator({ timing: { submittedMs: 100, processingMs: 200 } });
-	credential = { id: await ctx.instance.api.createCredential(CREDENTIAL_NAME, { authType: 'apiKey', apiKey: 'test-api-key', region: 'custom', customBaseUrl: sim.url }), name: CREDENTIAL_NAME };
+beforeAll(() => {
+	sim = kling.sim;
 });
-
-afterAll(async () => {
-	await sim?.close();
-});
-
-beforeEach(() => sim.reset());
-
-const CREATE = 'Create Element';
-
-/** Names → Split Out → Create Element (the example's node) for each name, with `options` and node `settings`. */
-function createEach(names: string[], options: Record<string, unknown>, settings: Record<string, unknown> = {}): WorkflowJson {
-	const create = readExample('create-element.json').nodes.find((node) => node.type === KLING_NODE)!;
-	return chainWorkflow(`Create ${names.join(', ')}`, [
-		{ name: 'Names', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items: names.map((name) => ({ name })) }), options: {} } },
-		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'items', options: {} } },
-		{ ...create, name: CREATE, parameters: { ...create.parameters, elementName: '={{ $json.name }}', options }, ...settings },
-	]);
-}
-
-async function run(workflow: WorkflowJson) {
-	const [id] = await importWorkflows(ctx.instance.cli, [adaptWorkflow(workflow, { credential })]);
-	return (await executeWorkflow(ctx.instance.cli, id)).run;
-}
 
 /** The most tasks that ran on Kling at one moment (a task runs from its create until its final status). */
 function mostAtOnce(tasks: Array<{ createdAt: number; updatedAt: number }>): number {
