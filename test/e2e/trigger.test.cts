@@ -8,16 +8,22 @@
  * listens for a test event (started through n8n's internal API, as the editor does): Kling's callback starts a test
  * (manual) execution, the console's "Send Test Callback" does with Submitted in Events and starts none without, and
  * the same delivery starts a test execution each time: test executions leave no record that stops the Production
- * URL's execution, and the published workflow's record stops no test.
+ * URL's execution, and the published workflow's record stops no test. And when the trigger reads the task from Kling:
+ * an unsigned claim goes by what Kling answers (503 while Kling shows the task processing, acknowledged when Kling's
+ * external task ID is outside the prefix, and neither recorded), a signed callback outside Events or a handled repeat is
+ * acknowledged without a read, and a key-pair credential fails a new-standard read without a request. The voice IDs,
+ * generated views and video durations the trigger outputs.
  */
 import { randomUUID } from 'node:crypto';
 
 import { signWebhook, startSimulator, type KlingSimulator } from '../simulator/index.cts';
 import {
 	activeTrigger,
+	activeTriggerWith,
 	capturedDeliveries,
 	consoleTestCallback,
 	createTask,
+	createTaskAt,
 	createTriggerCredential,
 	type Delivery,
 	executionsSettled,
@@ -120,13 +126,8 @@ describe('Kling Trigger in a running n8n', () => {
 
 	it('reads a new-standard callback, refuses a stale signature, and reads the task from Kling when asked or when a success lacks its ID', async () => {
 		const { api, server } = ctx.instance;
-		const active = async (name: string, options: Record<string, unknown>) => {
-			const webhookId = randomUUID();
-			const workflowId = await api.createWorkflow(triggerWorkflow(name, webhookId, credentialId, options));
-			const url = `${server.url}/webhook/${webhookId}/kling`;
-			await api.activate(workflowId, [url]);
-			return { workflowId, url };
-		};
+		const active = async (name: string, options: Record<string, unknown>) =>
+			await activeTriggerWith(api, server.url, name, { credential: { id: credentialId, name: TRIGGER_CREDENTIAL }, options });
 		const plain = await active('Kling callbacks, as sent', {});
 		const reRead = await active('Kling callbacks, re-read', { reReadTask: true });
 
@@ -204,19 +205,9 @@ describe('Kling Trigger in a running n8n', () => {
 			expect.objectContaining({ taskId: accepted.taskId, status: 'submitted', externalTaskId: accepted.body.external_task_id }),
 		]);
 		// 2. A video task and a task that fails, reported to the same URL.
-		const video = await fetch(`${sim.url}/v1/videos/image2video`, {
-			method: 'POST',
-			headers: { authorization: 'Bearer test-api-key', 'content-type': 'application/json' },
-			body: JSON.stringify({ model_name: 'kling-v3', image: 'https://example.com/frame.png', duration: '5', callback_url: url }),
-		});
-		const videoTaskId = /"task_id":"(\d+)"/.exec(await video.text())![1];
+		const videoTaskId = await createTaskAt(sim, '/v1/videos/image2video', { model_name: 'kling-v3', image: 'https://example.com/frame.png', duration: '5', callback_url: url });
 		// And an image task of two images.
-		const image = await fetch(`${sim.url}/v1/images/omni-image`, {
-			method: 'POST',
-			headers: { authorization: 'Bearer test-api-key', 'content-type': 'application/json' },
-			body: JSON.stringify({ model_name: 'kling-image-o1', prompt: 'A harbour poster', n: 2, callback_url: url }),
-		});
-		const imageTaskId = /"task_id":"(\d+)"/.exec(await image.text())![1];
+		const imageTaskId = await createTaskAt(sim, '/v1/images/omni-image', { model_name: 'kling-image-o1', prompt: 'A harbour poster', n: 2, callback_url: url });
 		sim.failTaskWhen((product) => (product === 'advanced-custom-elements' ? 'No subject found in the reference images' : undefined));
 		const failedTaskId = await createTask(sim, url);
 		await sim.idle();
@@ -493,5 +484,118 @@ describe('Kling Trigger on the Test URL in a running n8n', () => {
 			['success', 'webhook', delivery.taskId],
 			['success', 'manual', delivery.taskId],
 		]);
+	});
+});
+
+describe('Kling Trigger reading tasks from Kling in a running n8n', () => {
+	const secretCredential = () => ({ id: credentialId, name: TRIGGER_CREDENTIAL });
+	const element = (taskId: string) => sim.tasks('elements').find((task) => task.taskId === taskId)!.outputId;
+	/** A legacy success callback for the task, claiming this external task ID and no result. */
+	const claimedSuccess = (taskId: string, externalTaskId: string) =>
+		`{"task_id":"${taskId}","task_status":"succeed","task_status_msg":"","task_info":{"external_task_id":"${externalTaskId}"},"task_result":{}}`;
+
+	it("decides an unsigned callback by what Kling answers: a success Kling still shows processing is answered 503, an external task ID claimed within the prefix is acknowledged, neither starts anything nor stops Kling's real success", async () => {
+		const { api, server } = ctx.instance;
+		const { workflowId, url } = await activeTriggerWith(api, server.url, 'Kling callbacks of campaign 42, unsigned claims', {
+			credential: secretCredential(),
+			options: { externalTaskIdPrefix: 'campaign-42-' },
+		});
+		// 1. A finished task of campaign 7, claimed (unsigned) to be one of campaign 42: Kling's external task ID decides.
+		const other = await createTask(sim, undefined, 'campaign-7-poster');
+		await sim.idle();
+		expect(await post(url, claimedSuccess(other, 'campaign-42-poster'))).toEqual({
+			status: 200,
+			body: { received: true, started: false, reason: 'The external task ID does not start with the External Task ID Prefix' },
+		});
+		// 2. A task of campaign 42 that Kling shows processing until the test ends it, claimed (unsigned) to have succeeded.
+		sim.injectFault({ when: { operation: 'create', product: 'elements' }, fault: { kind: 'stuck' } });
+		const running = await createTask(sim, undefined, 'campaign-42-running');
+		const early = claimedSuccess(running, 'campaign-42-running');
+		expect(await post(url, early)).toEqual({ status: 503, body: { code: 503, message: `Kling does not confirm this callback for task ${running} yet; deliver it again later` } });
+		expect(await api.executions(workflowId)).toEqual([]);
+		// 3. Neither claim was recorded as handled: once Kling shows the task finished, the same body starts the workflow,
+		// with what Kling answers.
+		sim.finishTask(running);
+		await sim.idle();
+		expect(await post(url, early)).toEqual({ status: 200, body: { received: true, started: true } });
+		expect((await doneExecutions(api, workflowId, 1)).map(triggerJson)).toEqual([
+			expect.objectContaining({ taskId: running, status: 'succeed', externalTaskId: 'campaign-42-running', elementIds: [element(running)], source: 'kling', signature: 'unsigned' }),
+		]);
+		expect(await api.executions(workflowId)).toHaveLength(1);
+	});
+
+	it('acknowledges a signed callback of a status not in Events, and a repeat of a handled success, without reading the task, with Re-Read Task From Kling on', async () => {
+		const { api, server } = ctx.instance;
+		const { workflowId, url } = await activeTriggerWith(api, server.url, 'Kling successes, re-read', {
+			credential: secretCredential(),
+			events: ['succeeded'],
+			options: { reReadTask: true },
+		});
+		// Kling's own deliveries: "processing" is acknowledged; "succeed" is read from Kling and starts the workflow.
+		const taskId = await createTask(sim, url);
+		await sim.idle();
+		const [processing, succeed] = sim.callbacks;
+		expect(sim.callbacks.map((delivery) => [delivery.status, /"task_status":"(\w+)"/.exec(delivery.body)![1]])).toEqual([
+			[200, 'processing'],
+			[200, 'succeed'],
+		]);
+		expect((await doneExecutions(api, workflowId, 1)).map(triggerJson)).toEqual([
+			expect.objectContaining({ taskId, elementIds: [element(taskId)], source: 'kling', callbackStatus: 'succeed', signature: 'verified' }),
+		]);
+		const reads = sim.apiRequests({ method: 'GET' }).length;
+		expect(reads).toBeGreaterThan(0);
+
+		// Posted again: "processing", a final "failed" (read were it not filtered first) and the handled success.
+		const failed = `{"task_id":"${taskId}","task_status":"failed","task_status_msg":"Moderation","task_result":{}}`;
+		const ignoredEvent = { received: true, started: false, reason: 'The status is not one of the selected events' };
+		expect(await post(url, processing.body, processing.headers)).toEqual({ status: 200, body: ignoredEvent });
+		expect(await post(url, failed, signedHeaders(failed))).toEqual({ status: 200, body: ignoredEvent });
+		expect(await post(url, succeed.body, succeed.headers)).toEqual({ status: 200, body: { received: true, started: false, reason: 'This status of this task was already received' } });
+		expect(sim.apiRequests({ method: 'GET' })).toHaveLength(reads);
+		expect(await api.executions(workflowId)).toHaveLength(1);
+	});
+
+	it('fails, saying so and making no request, to re-read a new-standard task with an access key + secret key credential', async () => {
+		const { api, server } = ctx.instance;
+		const name = 'Kling key pair with webhook secret';
+		const keyPair = {
+			id: await api.createCredential(name, { authType: 'keyPair', accessKey: 'test-access-key', secretKey: 'test-secret-key', region: 'custom', customBaseUrl: sim.url, webhookSecret: TRIGGER_SECRET }),
+			name,
+		};
+		const { workflowId, url } = await activeTriggerWith(api, server.url, 'Kling callbacks, re-read with a key pair', { credential: keyPair, options: { reReadTask: true } });
+		const body = '{"id":"999000000000000031","status":"succeeded","message":"","external_id":"","outputs":[{"type":"video","id":"1","url":"https://cdn.example.com/v.mp4","duration":"5"}]}';
+		// n8n answers 500 (so Kling would deliver it again) without the node's reason, and records the failed execution with it.
+		expect(await post(url, body, signedHeaders(body))).toMatchObject({ status: 500, body: { message: expect.stringContaining('Workflow could not be started') } });
+		const runs = await doneExecutions(api, workflowId, 1);
+		expect(runs.map((run) => [run.status, run.mode])).toEqual([['error', 'webhook']]);
+		expect(runs[0].data?.resultData.error).toMatchObject({
+			message: 'Task 999000000000000031 is a new-standard Kling task, which only an API key credential can read',
+			description: expect.stringContaining('Use an API key credential on this trigger, or turn Re-Read Task From Kling off.'),
+		});
+		expect(sim.apiRequests()).toEqual([]);
+	});
+
+	it("outputs a voice task's voice ID, generated views as Get Generated Views outputs them, and a video's duration in seconds as a number", async () => {
+		const { api, server, cli } = ctx.instance;
+		const { workflowId, path } = await activeTrigger(api, credentialId, [server.url]);
+		const url = `${server.url}${path}`;
+		const voiceTaskId = await createTaskAt(sim, '/v1/general/custom-voices', { voice_name: 'Mira narrates', voice_url: 'https://example.com/mira.mp3', callback_url: url });
+		const viewsTaskId = await createTaskAt(sim, '/v1/general/ai-multi-shot', { element_frontal_image: 'https://example.com/front.png', callback_url: url });
+		const videoTaskId = await createTaskAt(sim, '/v1/videos/image2video', { model_name: 'kling-v3', image: 'https://example.com/frame.png', duration: '10', callback_url: url });
+		await sim.idle();
+
+		const outputs = (await doneExecutions(api, workflowId, 3)).map(triggerJson);
+		const of = (taskId: string) => outputs.find((json) => json?.taskId === taskId);
+		expect(of(voiceTaskId)).toMatchObject({ status: 'succeed', voiceIds: [sim.tasks('custom-voices')[0].outputId] });
+		expect(of(videoTaskId)).toMatchObject({ status: 'succeed', videos: [expect.objectContaining({ duration: 10 })] });
+		// The views as the Kling node's Get Generated Views outputs them for the same task: three sets of three URLs.
+		const getViews = chainWorkflow('Get the generated views', [{ name: 'Get Generated Views', type: KLING_NODE, parameters: { resource: 'element', operation: 'getViews', taskId: viewsTaskId } }]);
+		const [getViewsId] = await importWorkflows(cli, [{ ...adaptWorkflow(getViews, { credential: secretCredential() }), id: newWorkflowId() }]);
+		const got = (await executeWorkflow(cli, getViewsId)).run;
+		expect(got.status).toBe('success');
+		const [{ json: read }] = nodeItems(got, 'Get Generated Views');
+		const view = expect.stringMatching(new RegExp(`^${sim.origin}/files/multishot-${viewsTaskId}-\\d-\\d\\.png$`));
+		expect(read.views).toEqual([0, 1, 2].map(() => [view, view, view]));
+		expect(of(viewsTaskId)).toMatchObject({ status: 'succeed', views: read.views });
 	});
 });

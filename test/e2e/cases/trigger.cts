@@ -56,6 +56,25 @@ export async function activeTrigger(api: PublicApi, credentialId: string, origin
 }
 
 /**
+ * A new, active trigger workflow with these Events (by default Succeeded and Failed), Options and credential, served by
+ * the n8n at `serverUrl`: its id and Production URL.
+ */
+export async function activeTriggerWith(
+	api: PublicApi,
+	serverUrl: string,
+	name: string,
+	setup: { credential: { id: string; name: string }; events?: string[]; options?: Record<string, unknown> },
+) {
+	const webhookId = randomUUID();
+	const workflow = triggerWorkflow(name, webhookId, setup.credential.id, setup.options);
+	const nodes = workflow.nodes.map((node) => ({ ...node, parameters: { ...node.parameters, events: setup.events ?? node.parameters.events }, credentials: { klingApi: setup.credential } }));
+	const workflowId = await api.createWorkflow({ ...workflow, nodes });
+	const url = `${serverUrl}/webhook/${webhookId}/kling`;
+	await api.activate(workflowId, [url]);
+	return { workflowId, url };
+}
+
+/**
  * Whether n8n serves the URL now: a CORS preflight, which starts nothing, is answered 204 by a registered webhook and
  * 404 by an unknown one. For a Test URL: whether the editor listens for a test event.
  */
@@ -97,22 +116,29 @@ export async function post(url: string, body: string, headers: Record<string, st
 	return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined };
 }
 
-/** Creates an element task on the simulator, as a Kling node with Options → Callback URL would (or without one). */
-export async function createTask(sim: KlingSimulator, callbackUrl?: string, externalTaskId?: string): Promise<string> {
-	const response = await fetch(`${sim.url}/v1/general/advanced-custom-elements`, {
+/** Creates a task on the simulator with a POST to `createPath` (e.g. /v1/videos/image2video), as a Kling node would; its task ID. */
+export async function createTaskAt(sim: KlingSimulator, createPath: string, body: Record<string, unknown>): Promise<string> {
+	const response = await fetch(`${sim.url}${createPath}`, {
 		method: 'POST',
 		headers: { authorization: 'Bearer test-api-key', 'content-type': 'application/json' },
-		body: JSON.stringify({
-			element_name: 'Captain Mira',
-			element_description: 'A tall woman in a red pilot jacket',
-			reference_type: 'image_refer',
-			element_image_list: { frontal_image: 'https://example.com/front.png', refer_images: [{ image_url: 'https://example.com/side.png' }] },
-			callback_url: callbackUrl,
-			external_task_id: externalTaskId,
-		}),
+		body: JSON.stringify(body),
 	});
 	const text = await response.text();
-	return /"task_id":"(\d+)"/.exec(text)![1];
+	const taskId = /"task_id":"(\d+)"/.exec(text)?.[1];
+	if (!taskId) throw new Error(`POST ${createPath} made no task: HTTP ${response.status} ${text}`);
+	return taskId;
+}
+
+/** Creates an element task on the simulator, as a Kling node with Options → Callback URL would (or without one). */
+export async function createTask(sim: KlingSimulator, callbackUrl?: string, externalTaskId?: string): Promise<string> {
+	return await createTaskAt(sim, '/v1/general/advanced-custom-elements', {
+		element_name: 'Captain Mira',
+		element_description: 'A tall woman in a red pilot jacket',
+		reference_type: 'image_refer',
+		element_image_list: { frontal_image: 'https://example.com/front.png', refer_images: [{ image_url: 'https://example.com/side.png' }] },
+		callback_url: callbackUrl,
+		external_task_id: externalTaskId,
+	});
 }
 
 /** The callback body with another task id: the raw text is edited, so 19-digit ids are never rounded. */
